@@ -1,0 +1,169 @@
+/**
+ * Stable machine-readable error codes used by every Convexformer package.
+ *
+ * - `shape-mismatch`: array sizes or dimensions disagree.
+ * - `non-finite-input`: an input holds `NaN` or `±Infinity`.
+ * - `invalid-option`: an option or scalar argument is out of its domain (λ ≤ 0, unknown name, …).
+ * - `unsupported-format`: a file is valid but uses a feature we do not read (Fortran order, …).
+ * - `corrupt-file`: a file is malformed, truncated, or promises more data than it holds.
+ * - `backend-unavailable`: an optional compute backend (tfjs) could not be loaded.
+ */
+export type ErrorCode =
+  | "shape-mismatch"
+  | "non-finite-input"
+  | "invalid-option"
+  | "unsupported-format"
+  | "corrupt-file"
+  | "backend-unavailable";
+
+/**
+ * Base class of every error thrown by Convexformer packages. `code` is stable across
+ * releases; `argument` names the offending argument (or file) when there is one.
+ *
+ * @example
+ * ```ts
+ * import { ConvexformerError, Matrix } from "@convexformer/tensors";
+ * try {
+ *   new Matrix(2, 2, new Float64Array(3));
+ * } catch (e) {
+ *   if (e instanceof ConvexformerError) console.log(e.code, e.argument); // "shape-mismatch" "data"
+ * }
+ * ```
+ */
+export class ConvexformerError extends Error {
+  /** The stable error code. */
+  readonly code: ErrorCode;
+  /** The name of the offending argument, option or file, when there is one. */
+  readonly argument: string | undefined;
+
+  /**
+   * @param code - the stable error code
+   * @param message - a human-readable message naming the argument and its value
+   * @param argument - the offending argument's name
+   */
+  constructor(code: ErrorCode, message: string, argument?: string) {
+    super(message);
+    this.name = "ConvexformerError";
+    this.code = code;
+    this.argument = argument;
+  }
+}
+
+/**
+ * Thrown when array sizes or dimensions disagree.
+ *
+ * @example
+ * ```ts
+ * import { ShapeMismatchError } from "@convexformer/tensors";
+ * throw new ShapeMismatchError("b", "expected 3 rows, got 4");
+ * ```
+ */
+export class ShapeMismatchError extends ConvexformerError {
+  /**
+   * @param argument - the offending argument
+   * @param detail - what was expected and what was found
+   */
+  constructor(argument: string, detail: string) {
+    super("shape-mismatch", `${argument}: ${detail}`, argument);
+    this.name = "ShapeMismatchError";
+  }
+}
+
+/**
+ * Thrown when an input holds `NaN` or `±Infinity`.
+ *
+ * @example
+ * ```ts
+ * import { NonFiniteInputError } from "@convexformer/tensors";
+ * throw new NonFiniteInputError("X", 17, Number.NaN);
+ * ```
+ */
+export class NonFiniteInputError extends ConvexformerError {
+  /** Flat index of the first non-finite entry. */
+  readonly index: number;
+
+  /**
+   * @param argument - the offending argument
+   * @param index - the flat index of the first non-finite entry
+   * @param value - the value found there
+   */
+  constructor(argument: string, index: number, value: number) {
+    super("non-finite-input", `${argument}: entry ${index} is ${value}; inputs must be finite`, argument);
+    this.name = "NonFiniteInputError";
+    this.index = index;
+  }
+}
+
+/**
+ * Thrown when an option or scalar argument is outside its domain.
+ *
+ * @example
+ * ```ts
+ * import { InvalidOptionError } from "@convexformer/tensors";
+ * throw new InvalidOptionError("lambda", -1, "must be > 0");
+ * ```
+ */
+export class InvalidOptionError extends ConvexformerError {
+  /**
+   * @param argument - the offending option
+   * @param value - the value given
+   * @param requirement - what the value must satisfy
+   */
+  constructor(argument: string, value: unknown, requirement: string) {
+    super("invalid-option", `${argument} = ${formatValue(value)}: ${requirement}`, argument);
+    this.name = "InvalidOptionError";
+  }
+}
+
+/**
+ * Thrown when a file is well formed but uses a feature that is not supported.
+ *
+ * @example
+ * ```ts
+ * import { UnsupportedFormatError } from "@convexformer/tensors";
+ * throw new UnsupportedFormatError("X.npy", "Fortran order is not supported");
+ * ```
+ */
+export class UnsupportedFormatError extends ConvexformerError {
+  /**
+   * @param argument - the file or argument
+   * @param detail - what is not supported
+   */
+  constructor(argument: string, detail: string) {
+    super("unsupported-format", `${argument}: ${detail}`, argument);
+    this.name = "UnsupportedFormatError";
+  }
+}
+
+/**
+ * Thrown when a file is malformed or truncated (checked before any large allocation).
+ *
+ * @example
+ * ```ts
+ * import { CorruptFileError } from "@convexformer/tensors";
+ * throw new CorruptFileError("X.npy", "header promises 800 bytes, file holds 640");
+ * ```
+ */
+export class CorruptFileError extends ConvexformerError {
+  /**
+   * @param argument - the file or argument
+   * @param detail - what is wrong
+   */
+  constructor(argument: string, detail: string) {
+    super("corrupt-file", `${argument}: ${detail}`, argument);
+    this.name = "CorruptFileError";
+  }
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || value === undefined || value === null) {
+    return String(value);
+  }
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return String(value);
+  }
+}

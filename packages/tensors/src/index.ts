@@ -1,0 +1,37 @@
+/**
+ * `@convexformer/tensors`: the numerical floor of Convexformer. Dense row-major float64
+ * matrices and token batches, BLAS-style kernels in the strided convention of stdlib-js,
+ * typed errors with stable codes, and input validation.
+ *
+ * @packageDocumentation
+ */
+export {
+  ConvexformerError,
+  CorruptFileError,
+  type ErrorCode,
+  InvalidOptionError,
+  NonFiniteInputError,
+  ShapeMismatchError,
+  UnsupportedFormatError,
+} from "./errors.js";
+export { axpy } from "./kernels/axpy.js";
+export { dot } from "./kernels/dot.js";
+export { gemm } from "./kernels/gemm.js";
+export { gemv } from "./kernels/gemv.js";
+export { groupNorms, rowNorms } from "./kernels/group-norms.js";
+export { maskedGemm, maskedGemmAdjoint } from "./kernels/masked-gemm.js";
+export { nrm2 } from "./kernels/nrm2.js";
+export { amax, argmax, asum, sum } from "./kernels/reductions.js";
+export { scal } from "./kernels/scal.js";
+export type { Transpose } from "./kernels/transpose.js";
+export { type MatmulOptions, matmul } from "./matmul.js";
+export { Matrix } from "./matrix.js";
+export { TokenBatch } from "./token-batch.js";
+export {
+  assertFinite,
+  assertInteger,
+  assertKnownOptions,
+  assertLength,
+  assertPositive,
+  type NumericArray,
+} from "./validate.js";

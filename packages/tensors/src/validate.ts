@@ -1,0 +1,92 @@
+import { InvalidOptionError, NonFiniteInputError, ShapeMismatchError } from "./errors.js";
+
+/** Any array of numbers a kernel can read. */
+export type NumericArray = Float64Array | Float32Array | ArrayLike<number>;
+
+/**
+ * Throws {@link NonFiniteInputError} naming `argument` if any entry is `NaN` or infinite.
+ *
+ * @example
+ * ```ts
+ * import { assertFinite } from "@convexformer/tensors";
+ * assertFinite("y", new Float64Array([1, 2, 3])); // ok
+ * ```
+ */
+export function assertFinite(argument: string, values: NumericArray): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    // v - v is NaN exactly when v is NaN or infinite
+    if (v - v !== 0) throw new NonFiniteInputError(argument, i, v);
+  }
+}
+
+/**
+ * Throws {@link InvalidOptionError} unless `value` is an integer ≥ `min` (default 0).
+ *
+ * @example
+ * ```ts
+ * import { assertInteger } from "@convexformer/tensors";
+ * assertInteger("rows", 3, 1); // ok
+ * ```
+ */
+export function assertInteger(argument: string, value: number, min = 0): void {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new InvalidOptionError(argument, value, `must be an integer >= ${min}`);
+  }
+}
+
+/**
+ * Throws {@link InvalidOptionError} unless `value` is a finite number > 0.
+ *
+ * @example
+ * ```ts
+ * import { assertPositive } from "@convexformer/tensors";
+ * assertPositive("lambda", 0.1); // ok
+ * ```
+ */
+export function assertPositive(argument: string, value: number): void {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidOptionError(argument, value, "must be a finite number > 0");
+  }
+}
+
+/**
+ * Throws {@link ShapeMismatchError} unless `actual === expected`.
+ *
+ * @example
+ * ```ts
+ * import { assertLength } from "@convexformer/tensors";
+ * assertLength("y", 4, 4); // ok
+ * ```
+ */
+export function assertLength(argument: string, actual: number, expected: number): void {
+  if (actual !== expected) {
+    throw new ShapeMismatchError(argument, `expected length ${expected}, got ${actual}`);
+  }
+}
+
+/**
+ * Throws {@link InvalidOptionError} when `options` holds a key not in `known`, so that a
+ * misspelled option is an error rather than silently ignored.
+ *
+ * @example
+ * ```ts
+ * import { assertKnownOptions } from "@convexformer/tensors";
+ * assertKnownOptions("options", { tol: 1e-6 }, ["tol", "maxIterations"]); // ok
+ * ```
+ */
+export function assertKnownOptions(
+  argument: string,
+  options: object | undefined,
+  known: readonly string[],
+): void {
+  if (options === undefined) return;
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidOptionError(argument, options, "must be an object");
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new InvalidOptionError(`${argument}.${key}`, (options as Record<string, unknown>)[key], `unknown option; known options: ${known.join(", ")}`);
+    }
+  }
+}
