@@ -1,0 +1,44 @@
+import type { Matrix } from "@convexformer/tensors";
+
+/**
+ * A linear map `A: R^cols → R^rows` given by its action and its adjoint, so that design
+ * matrices never have to be materialized (the attention programs apply `A` through one
+ * product with the `N × nd` data matrix and a mask).
+ *
+ * Contract: `⟨apply(x), r⟩ = ⟨x, adjoint(r)⟩` for all `x`, `r` (tested by the conformance kit
+ * and by `checkAdjoint`). `apply` and `adjoint` overwrite `out` completely and must not keep
+ * references to their arguments.
+ *
+ * @example
+ * ```ts
+ * import type { LinearOperator } from "@convexformer/solvers";
+ * // the 2×2 identity
+ * const identity: LinearOperator = {
+ *   rows: 2,
+ *   cols: 2,
+ *   apply: (x, out) => out.set(x),
+ *   adjoint: (r, out) => out.set(r),
+ * };
+ * ```
+ */
+export interface LinearOperator {
+  /** Output dimension (length of `A x`): for the attention programs, samples × outputs. */
+  readonly rows: number;
+  /** Input dimension (length of `x`): the problem's `dim`. */
+  readonly cols: number;
+  /** `out = A x`; `x.length === cols`, `out.length === rows`. */
+  apply(x: Float64Array, out: Float64Array): void;
+  /** `out = Aᵀ r`; `r.length === rows`, `out.length === cols`. */
+  adjoint(r: Float64Array, out: Float64Array): void;
+  /**
+   * The columns `[start, end)` of `A`, restricted to the operator: `out = A[:, start:end] x`.
+   * Optional; working-set solvers use it when present and fall back to `apply` on a
+   * zero-padded vector otherwise.
+   */
+  applyColumns?(start: number, end: number, x: Float64Array, out: Float64Array): void;
+  /**
+   * The dense `rows × cols` matrix. Optional; only for small problems (interior point,
+   * direct ADMM factorizations). Implementations may throw when it would be too large.
+   */
+  toDense?(): Matrix;
+}

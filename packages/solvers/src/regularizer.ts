@@ -1,0 +1,51 @@
+/**
+ * A proximable, positively homogeneous convex regularizer `R(x)` (a gauge), e.g. the weighted
+ * group ℓ2 norm `Σ_g w_g ‖x_g‖₂`. The problem's penalty is `λ·R(x)`.
+ *
+ * Certificates need its polar `R°(v) = max { ⟨v, x⟩ : R(x) ≤ 1 }`: a dual point `u` is feasible
+ * when `R°(Aᵀu) ≤ λ`.
+ *
+ * @example
+ * ```ts
+ * import type { Regularizer } from "@convexformer/solvers";
+ * declare const reg: Regularizer;
+ * const x = new Float64Array(reg.dim);
+ * reg.prox(x, 0.1, x); // in place: x ← prox_{0.1·R}(x)
+ * ```
+ */
+export interface Regularizer {
+  /** A short name for logs (`"group-l2"`, `"l1"`, …). */
+  readonly name: string;
+  /** Length of `x`. */
+  readonly dim: number;
+  /**
+   * The group structure when the regularizer is separable over contiguous groups (enables
+   * screening, working sets and block-coordinate methods); `undefined` otherwise.
+   */
+  readonly groups: GroupStructure | undefined;
+  /** `R(x)`; `Infinity` outside its domain (e.g. a nonnegativity constraint). */
+  value(x: Float64Array): number;
+  /** `out = prox_{t·R}(x) = argmin_z ½‖z − x‖² + t·R(z)`; `out` may alias `x`. */
+  prox(x: Float64Array, t: number, out: Float64Array): void;
+  /** The polar (dual) gauge `R°(v)`. */
+  polar(v: Float64Array): number;
+}
+
+/**
+ * Contiguous groups: group `g` is `x[ptr[g] .. ptr[g + 1])` with weight `weights[g] > 0`.
+ *
+ * @example
+ * ```ts
+ * import type { GroupStructure } from "@convexformer/solvers";
+ * // two groups of size 2 with unit weights
+ * const groups: GroupStructure = { count: 2, ptr: new Int32Array([0, 2, 4]), weights: new Float64Array([1, 1]) };
+ * ```
+ */
+export interface GroupStructure {
+  /** Number of groups `G`. */
+  readonly count: number;
+  /** `G + 1` nondecreasing offsets, `ptr[0] = 0`, `ptr[G] = dim`. */
+  readonly ptr: Int32Array;
+  /** `G` positive weights. */
+  readonly weights: Float64Array;
+}

@@ -1,0 +1,45 @@
+/**
+ * A smooth convex data-fit term `F(ŷ)` of the predictions `ŷ = A x`, with what first-order,
+ * second-order and certificate code needs. Predictions are laid out row-major as
+ * `samples × outputs` (`ŷ[i * outputs + l]`), so joint losses (softmax cross-entropy over `c`
+ * classes) see each sample's outputs together.
+ *
+ * Scaling: `F` sums over samples by default; with `scaling: "mean"` every quantity
+ * (value, gradient, Hessian, conjugate) is divided by `samples`.
+ *
+ * @example
+ * ```ts
+ * import type { SmoothLoss } from "@convexformer/solvers";
+ * declare const loss: SmoothLoss;
+ * const grad = new Float64Array(loss.size);
+ * const value = loss.gradient(new Float64Array(loss.size), grad); // F(0) and ∇F(0)
+ * ```
+ */
+export interface SmoothLoss {
+  /** `"squared"`, `"logistic"`, `"cross-entropy"`, or a contributed loss's name. */
+  readonly name: string;
+  /** Number of samples `N`. */
+  readonly samples: number;
+  /** Outputs per sample `c` (1 for scalar targets). */
+  readonly outputs: number;
+  /** Length of the prediction vector: `samples * outputs`. */
+  readonly size: number;
+  /** `"sum"` (default) or `"mean"` over samples. */
+  readonly scaling: "sum" | "mean";
+  /**
+   * A Lipschitz constant of `∇F` (squared: 1, logistic: 1/4, cross-entropy: 1/2, divided
+   * by `N` under mean scaling). FISTA's first step is `1 / (smoothness · ‖A‖²)`.
+   */
+  readonly smoothness: number;
+  /** `F(ŷ)`. */
+  value(predictions: Float64Array): number;
+  /** Writes `∇F(ŷ)` into `out` and returns `F(ŷ)`. */
+  gradient(predictions: Float64Array, out: Float64Array): number;
+  /** Writes `∇²F(ŷ) v` into `out` (Newton steps, interior point). */
+  hessianVector(predictions: Float64Array, v: Float64Array, out: Float64Array): void;
+  /**
+   * The dual objective `D(u) = −F*(−u)` at a dual point `u` (same layout as `ŷ`);
+   * `-Infinity` when `−u` is outside the domain of `F*`.
+   */
+  dualValue(u: Float64Array): number;
+}
