@@ -1,7 +1,8 @@
 /**
  * `@convexformer/tensors`: the numerical floor of Convexformer. Dense row-major float64
  * matrices and token batches, BLAS-style kernels in the strided convention of stdlib-js,
- * typed errors with stable codes, and input validation.
+ * typed errors with stable codes, input validation, a seeded platform-independent RNG, and a
+ * lazy loader for the optional tfjs backends.
  *
  * @packageDocumentation
  */
@@ -26,6 +27,14 @@ export { scal } from "./kernels/scal.js";
 export type { Transpose } from "./kernels/transpose.js";
 export { type MatmulOptions, matmul } from "./matmul.js";
 export { Matrix } from "./matrix.js";
+export { createRng, Rng } from "./rng.js";
+export {
+  initTfjs,
+  type TfjsBackendName,
+  type TfjsHandle,
+  type TfjsNamespace,
+  type TfjsOptions,
+} from "./tfjs-loader.js";
 export { TokenBatch } from "./token-batch.js";
 export {
   assertFinite,
