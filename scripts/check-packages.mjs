@@ -17,7 +17,11 @@ const tarballs = join(work, "tarballs");
 
 function run(cmd, args, cwd, options = {}) {
   console.log(`$ ${cmd} ${args.join(" ")}   (in ${cwd})`);
-  return execFileSync(cmd, args, { cwd, stdio: options.capture ? "pipe" : "inherit", encoding: "utf8" });
+  return execFileSync(cmd, args, {
+    cwd,
+    stdio: options.capture ? "pipe" : "inherit",
+    encoding: "utf8",
+  });
 }
 
 const packages = [];

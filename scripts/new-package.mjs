@@ -8,7 +8,9 @@ import { basename, join } from "node:path";
 
 const [folder, name, description, ...deps] = process.argv.slice(2);
 if (!folder || !name || !description) {
-  console.error('usage: node scripts/new-package.mjs <folder> <npm-name> "<description>" [dep ...]');
+  console.error(
+    'usage: node scripts/new-package.mjs <folder> <npm-name> "<description>" [dep ...]',
+  );
   process.exit(2);
 }
 const short = basename(folder);

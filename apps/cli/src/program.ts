@@ -3,7 +3,9 @@ import { Command } from "commander";
 
 /** The CLI's own package version, read from its package.json. */
 export function cliVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  const manifest = JSON.parse(
+    readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+  ) as {
     version: string;
   };
   return manifest.version;

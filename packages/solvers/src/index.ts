@@ -13,7 +13,7 @@ export type {
   IterationRecord,
   SolveOptions,
   SolveResult,
+  Solver,
   SolveStatus,
   SolveTimings,
-  Solver,
 } from "./solver.js";

@@ -37,6 +37,12 @@ export interface LinearOperator {
    */
   applyColumns?(start: number, end: number, x: Float64Array, out: Float64Array): void;
   /**
+   * The adjoint restricted to the columns `[start, end)`: `out = A[:, start:end]ᵀ r`
+   * (`out.length === end − start`). Optional; working-set and block-coordinate solvers use it
+   * when present and fall back to a full `adjoint` otherwise.
+   */
+  adjointColumns?(start: number, end: number, r: Float64Array, out: Float64Array): void;
+  /**
    * The dense `rows × cols` matrix. Optional; only for small problems (interior point,
    * direct ADMM factorizations). Implementations may throw when it would be too large.
    */

@@ -19,8 +19,10 @@ export interface Regularizer {
   /** Length of `x`. */
   readonly dim: number;
   /**
-   * The group structure when the regularizer is separable over contiguous groups (enables
-   * screening, working sets and block-coordinate methods); `undefined` otherwise.
+   * The group structure when the regularizer is the weighted group ℓ2 norm
+   * `R(x) = Σ_g w_g ‖x_g‖₂` over these contiguous groups (ℓ1 is the case of groups of size one).
+   * Solvers rely on that form for gap-safe screening, working sets and block-coordinate
+   * methods; any other regularizer leaves it `undefined`.
    */
   readonly groups: GroupStructure | undefined;
   /** `R(x)`; `Infinity` outside its domain (e.g. a nonnegativity constraint). */
@@ -29,6 +31,13 @@ export interface Regularizer {
   prox(x: Float64Array, t: number, out: Float64Array): void;
   /** The polar (dual) gauge `R°(v)`. */
   polar(v: Float64Array): number;
+  /**
+   * The norm (not its square) of the minimum-norm element of `gradient + λ ∂R(x)`: the KKT
+   * residual of `P` at `x` when `gradient = ∇(F∘A)(x)`. Optional; without it certificates
+   * report the norm of the proximal-gradient step `x − prox_{λR}(x − gradient)`, which is zero
+   * exactly at the same points.
+   */
+  subgradientResidual?(x: Float64Array, gradient: Float64Array, lambda: number): number;
 }
 
 /**

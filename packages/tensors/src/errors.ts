@@ -88,7 +88,11 @@ export class NonFiniteInputError extends ConvexformerError {
    * @param value - the value found there
    */
   constructor(argument: string, index: number, value: number) {
-    super("non-finite-input", `${argument}: entry ${index} is ${value}; inputs must be finite`, argument);
+    super(
+      "non-finite-input",
+      `${argument}: entry ${index} is ${value}; inputs must be finite`,
+      argument,
+    );
     this.name = "NonFiniteInputError";
     this.index = index;
   }
@@ -157,7 +161,12 @@ export class CorruptFileError extends ConvexformerError {
 
 function formatValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || value === undefined || value === null) {
+  if (
+    typeof value === "number" ||
+    typeof value === "boolean" ||
+    value === undefined ||
+    value === null
+  ) {
     return String(value);
   }
   try {

@@ -38,7 +38,10 @@ export function matmul(a: Matrix, b: Matrix, options: MatmulOptions = {}): Matri
   const Kb = transB ? b.cols : b.rows;
   const N = transB ? b.rows : b.cols;
   if (K !== Kb) {
-    throw new ShapeMismatchError("b", `inner dimensions differ: op(a) is ${M}x${K}, op(b) is ${Kb}x${N}`);
+    throw new ShapeMismatchError(
+      "b",
+      `inner dimensions differ: op(a) is ${M}x${K}, op(b) is ${Kb}x${N}`,
+    );
   }
   const out = options.out ?? new Matrix(M, N);
   if (out.rows !== M || out.cols !== N) {

@@ -38,7 +38,10 @@ export class Matrix {
     if (data === undefined) {
       data = new Float64Array(size);
     } else if (data.length !== size) {
-      throw new ShapeMismatchError("data", `a ${rows}x${cols} matrix needs ${size} entries, got ${data.length}`);
+      throw new ShapeMismatchError(
+        "data",
+        `a ${rows}x${cols} matrix needs ${size} entries, got ${data.length}`,
+      );
     }
     this.rows = rows;
     this.cols = cols;
@@ -108,16 +111,24 @@ export class Matrix {
 
   /** Row `i` as a zero-copy view. */
   row(i: number): Float64Array {
-    if (!(i >= 0 && i < this.rows)) throw new ShapeMismatchError("i", `row ${i} out of range [0, ${this.rows})`);
+    if (!(i >= 0 && i < this.rows))
+      throw new ShapeMismatchError("i", `row ${i} out of range [0, ${this.rows})`);
     return this.data.subarray(i * this.cols, (i + 1) * this.cols);
   }
 
   /** Rows `start ≤ i < end` as a zero-copy `(end − start) × cols` matrix. */
   rowBlock(start: number, end: number): Matrix {
     if (!(start >= 0 && start <= end && end <= this.rows)) {
-      throw new ShapeMismatchError("rowBlock", `rows [${start}, ${end}) out of range [0, ${this.rows})`);
+      throw new ShapeMismatchError(
+        "rowBlock",
+        `rows [${start}, ${end}) out of range [0, ${this.rows})`,
+      );
     }
-    return new Matrix(end - start, this.cols, this.data.subarray(start * this.cols, end * this.cols));
+    return new Matrix(
+      end - start,
+      this.cols,
+      this.data.subarray(start * this.cols, end * this.cols),
+    );
   }
 
   /** A deep copy. */

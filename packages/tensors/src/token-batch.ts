@@ -108,10 +108,18 @@ export class TokenBatch {
   /** Samples `start ≤ i < end` as a zero-copy batch. */
   sampleBlock(start: number, end: number): TokenBatch {
     if (!(start >= 0 && start <= end && end <= this.samples)) {
-      throw new ShapeMismatchError("sampleBlock", `samples [${start}, ${end}) out of range [0, ${this.samples})`);
+      throw new ShapeMismatchError(
+        "sampleBlock",
+        `samples [${start}, ${end}) out of range [0, ${this.samples})`,
+      );
     }
     const size = this.tokens * this.features;
-    return new TokenBatch(end - start, this.tokens, this.features, this.data.subarray(start * size, end * size));
+    return new TokenBatch(
+      end - start,
+      this.tokens,
+      this.features,
+      this.data.subarray(start * size, end * size),
+    );
   }
 
   /** The `N × (n·d)` flattened data matrix, sharing storage (no copy). */

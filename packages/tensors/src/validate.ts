@@ -86,7 +86,11 @@ export function assertKnownOptions(
   }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      throw new InvalidOptionError(`${argument}.${key}`, (options as Record<string, unknown>)[key], `unknown option; known options: ${known.join(", ")}`);
+      throw new InvalidOptionError(
+        `${argument}.${key}`,
+        (options as Record<string, unknown>)[key],
+        `unknown option; known options: ${known.join(", ")}`,
+      );
     }
   }
 }

@@ -25,7 +25,8 @@ export function axpy(
   checkStrided1d("y", y, N, strideY, offsetY);
   if (alpha === 0) return;
   if (strideX === 1 && strideY === 1) {
-    for (let i = 0; i < N; i++) y[offsetY + i] = (y[offsetY + i] as number) + alpha * (x[offsetX + i] as number);
+    for (let i = 0; i < N; i++)
+      y[offsetY + i] = (y[offsetY + i] as number) + alpha * (x[offsetX + i] as number);
     return;
   }
   for (let i = 0, ix = offsetX, iy = offsetY; i < N; i++, ix += strideX, iy += strideY) {

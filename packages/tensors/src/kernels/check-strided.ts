@@ -16,8 +16,16 @@ export function checkStrided2d(
   stride2: number,
   offset: number,
 ): void {
-  if (!Number.isSafeInteger(stride1) || !Number.isSafeInteger(stride2) || !Number.isSafeInteger(offset)) {
-    throw new InvalidOptionError(argument, { stride1, stride2, offset }, "strides and offset must be integers");
+  if (
+    !Number.isSafeInteger(stride1) ||
+    !Number.isSafeInteger(stride2) ||
+    !Number.isSafeInteger(offset)
+  ) {
+    throw new InvalidOptionError(
+      argument,
+      { stride1, stride2, offset },
+      "strides and offset must be integers",
+    );
   }
   if (rows === 0 || cols === 0) return;
   const last1 = (rows - 1) * stride1;

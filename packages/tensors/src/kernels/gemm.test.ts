@@ -83,8 +83,48 @@ describe("gemm", () => {
             const b = layout(tb ? N : K, tb ? K : N);
             const c = layout(M, N);
             const expected = c.data.slice();
-            naiveGemm(ta, tb, M, N, K, alpha, a.data, a.s1, a.s2, a.off, b.data, b.s1, b.s2, b.off, beta, expected, c.s1, c.s2, c.off);
-            gemm(transA, transB, M, N, K, alpha, a.data, a.s1, a.s2, a.off, b.data, b.s1, b.s2, b.off, beta, c.data, c.s1, c.s2, c.off);
+            naiveGemm(
+              ta,
+              tb,
+              M,
+              N,
+              K,
+              alpha,
+              a.data,
+              a.s1,
+              a.s2,
+              a.off,
+              b.data,
+              b.s1,
+              b.s2,
+              b.off,
+              beta,
+              expected,
+              c.s1,
+              c.s2,
+              c.off,
+            );
+            gemm(
+              transA,
+              transB,
+              M,
+              N,
+              K,
+              alpha,
+              a.data,
+              a.s1,
+              a.s2,
+              a.off,
+              b.data,
+              b.s1,
+              b.s2,
+              b.off,
+              beta,
+              c.data,
+              c.s1,
+              c.s2,
+              c.off,
+            );
             for (let i = 0; i < expected.length; i++) {
               expect(Math.abs(c.data[i]! - expected[i]!)).toBeLessThanOrEqual(1e-12 * (1 + K));
             }
@@ -97,16 +137,76 @@ describe("gemm", () => {
 
   it("overwrites C when beta = 0, even where C holds NaN", () => {
     const C = new Float64Array([Number.NaN]);
-    gemm("no-transpose", "no-transpose", 1, 1, 1, 1, new Float64Array([2]), 1, 1, 0, new Float64Array([3]), 1, 1, 0, 0, C, 1, 1, 0);
+    gemm(
+      "no-transpose",
+      "no-transpose",
+      1,
+      1,
+      1,
+      1,
+      new Float64Array([2]),
+      1,
+      1,
+      0,
+      new Float64Array([3]),
+      1,
+      1,
+      0,
+      0,
+      C,
+      1,
+      1,
+      0,
+    );
     expect(C[0]).toBe(6);
   });
 
   it("rejects a view that reaches past its array, naming the argument", () => {
     expect(() =>
-      gemm("no-transpose", "no-transpose", 2, 2, 2, 1, new Float64Array(3), 2, 1, 0, new Float64Array(4), 2, 1, 0, 0, new Float64Array(4), 2, 1, 0),
+      gemm(
+        "no-transpose",
+        "no-transpose",
+        2,
+        2,
+        2,
+        1,
+        new Float64Array(3),
+        2,
+        1,
+        0,
+        new Float64Array(4),
+        2,
+        1,
+        0,
+        0,
+        new Float64Array(4),
+        2,
+        1,
+        0,
+      ),
     ).toThrow(ShapeMismatchError);
     try {
-      gemm("no-transpose", "no-transpose", 2, 2, 2, 1, new Float64Array(3), 2, 1, 0, new Float64Array(4), 2, 1, 0, 0, new Float64Array(4), 2, 1, 0);
+      gemm(
+        "no-transpose",
+        "no-transpose",
+        2,
+        2,
+        2,
+        1,
+        new Float64Array(3),
+        2,
+        1,
+        0,
+        new Float64Array(4),
+        2,
+        1,
+        0,
+        0,
+        new Float64Array(4),
+        2,
+        1,
+        0,
+      );
     } catch (e) {
       expect((e as ShapeMismatchError).argument).toBe("A");
       expect((e as ShapeMismatchError).code).toBe("shape-mismatch");

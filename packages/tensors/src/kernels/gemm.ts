@@ -78,10 +78,44 @@ export function gemm(
   scaleC(M, N, beta, C, strideC1, strideC2, offsetC);
   if (alpha === 0 || M === 0 || N === 0 || K === 0) return;
   if (M * N * K <= SMALL) {
-    smallGemm(M, N, K, alpha, A, a1, a2, offsetA, B, b1, b2, offsetB, C, strideC1, strideC2, offsetC);
+    smallGemm(
+      M,
+      N,
+      K,
+      alpha,
+      A,
+      a1,
+      a2,
+      offsetA,
+      B,
+      b1,
+      b2,
+      offsetB,
+      C,
+      strideC1,
+      strideC2,
+      offsetC,
+    );
     return;
   }
-  blockedGemm(M, N, K, alpha, A, a1, a2, offsetA, B, b1, b2, offsetB, C, strideC1, strideC2, offsetC);
+  blockedGemm(
+    M,
+    N,
+    K,
+    alpha,
+    A,
+    a1,
+    a2,
+    offsetA,
+    B,
+    b1,
+    b2,
+    offsetB,
+    C,
+    strideC1,
+    strideC2,
+    offsetC,
+  );
 }
 
 function scaleC(
@@ -129,7 +163,8 @@ function smallGemm(
       if (a === 0) continue;
       let bi = ob + p * b1;
       let cj = ci;
-      for (let j = 0; j < N; j++, bi += b2, cj += c2) C[cj] = (C[cj] as number) + a * (B[bi] as number);
+      for (let j = 0; j < N; j++, bi += b2, cj += c2)
+        C[cj] = (C[cj] as number) + a * (B[bi] as number);
     }
   }
 }

@@ -55,7 +55,8 @@ export function gemv(
       let s = 0;
       let ia = offsetA + i * strideA1;
       let ix = offsetX;
-      for (let j = 0; j < N; j++, ia += strideA2, ix += strideX) s += (A[ia] as number) * (x[ix] as number);
+      for (let j = 0; j < N; j++, ia += strideA2, ix += strideX)
+        s += (A[ia] as number) * (x[ix] as number);
       y[iy] = (y[iy] as number) + alpha * s;
     }
   } else {
@@ -65,7 +66,8 @@ export function gemv(
       if (a === 0) continue;
       let ia = offsetA + i * strideA1;
       let iy = offsetY;
-      for (let j = 0; j < N; j++, ia += strideA2, iy += strideY) y[iy] = (y[iy] as number) + a * (A[ia] as number);
+      for (let j = 0; j < N; j++, ia += strideA2, iy += strideY)
+        y[iy] = (y[iy] as number) + a * (A[ia] as number);
     }
   }
 }

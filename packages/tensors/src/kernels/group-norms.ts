@@ -32,7 +32,11 @@ export function groupNorms(
   const last = groupPtr[G] as number;
   for (let g = 0; g < G; g++) {
     if ((groupPtr[g + 1] as number) < (groupPtr[g] as number)) {
-      throw new InvalidOptionError("groupPtr", Array.from(groupPtr).slice(g, g + 2), "must be nondecreasing");
+      throw new InvalidOptionError(
+        "groupPtr",
+        Array.from(groupPtr).slice(g, g + 2),
+        "must be nondecreasing",
+      );
     }
   }
   if (first < 0) throw new InvalidOptionError("groupPtr", first, "must start at an index >= 0");

@@ -51,7 +51,27 @@ export function maskedGemm(
   checkStrided2d("mask", mask, M, N, strideD1, strideD2, offsetD);
   checkStrided2d("C", C, M, N, strideC1, strideC2, offsetC);
   const product = new Float64Array(M * N);
-  gemm(transA, transB, M, N, K, alpha, A, strideA1, strideA2, offsetA, B, strideB1, strideB2, offsetB, 0, product, N, 1, 0);
+  gemm(
+    transA,
+    transB,
+    M,
+    N,
+    K,
+    alpha,
+    A,
+    strideA1,
+    strideA2,
+    offsetA,
+    B,
+    strideB1,
+    strideB2,
+    offsetB,
+    0,
+    product,
+    N,
+    1,
+    0,
+  );
   for (let i = 0; i < M; i++) {
     let id = offsetD + i * strideD1;
     let ic = offsetC + i * strideC1;
@@ -118,5 +138,25 @@ export function maskedGemmAdjoint(
   }
   // op(A)ᵀ: flip the transpose flag of A
   const flipped: Transpose = transA === "transpose" ? "no-transpose" : "transpose";
-  gemm(flipped, "no-transpose", K, N, M, alpha, A, strideA1, strideA2, offsetA, masked, N, 1, 0, beta, G, strideG1, strideG2, offsetG);
+  gemm(
+    flipped,
+    "no-transpose",
+    K,
+    N,
+    M,
+    alpha,
+    A,
+    strideA1,
+    strideA2,
+    offsetA,
+    masked,
+    N,
+    1,
+    0,
+    beta,
+    G,
+    strideG1,
+    strideG2,
+    offsetG,
+  );
 }

@@ -21,7 +21,12 @@ const TINY = 1e-150;
 const HUGE = 1e150;
 
 /** {@link nrm2} without argument checks, for hot loops. @internal */
-export function nrm2Unchecked(N: number, x: Float64Array, strideX: number, offsetX: number): number {
+export function nrm2Unchecked(
+  N: number,
+  x: Float64Array,
+  strideX: number,
+  offsetX: number,
+): number {
   let sumsq = 0;
   let maxAbs = 0;
   for (let i = 0, ix = offsetX; i < N; i++, ix += strideX) {

@@ -10,7 +10,13 @@ import { checkDimension, checkStrided1d } from "./check-strided.js";
  * scal(2, 3, x, 1, 0); // x = [3, 6]
  * ```
  */
-export function scal(N: number, alpha: number, x: Float64Array, strideX: number, offsetX: number): void {
+export function scal(
+  N: number,
+  alpha: number,
+  x: Float64Array,
+  strideX: number,
+  offsetX: number,
+): void {
   checkDimension("N", N);
   checkStrided1d("x", x, N, strideX, offsetX);
   for (let i = 0, ix = offsetX; i < N; i++, ix += strideX) {
