@@ -5,15 +5,46 @@
  *
  * @packageDocumentation
  */
+export { type Certificate, certify } from "./certificate.js";
 export type { CompositeProblem } from "./composite-problem.js";
+export { createProblem, type ProblemParts, withLambda } from "./create-problem.js";
+export { type FistaOptions, type FistaRestart, type FistaSolver, fista } from "./fista/fista.js";
+export { lambdaMax } from "./lambda-max.js";
 export type { LinearOperator } from "./linear-operator.js";
+export { type CrossEntropyLossOptions, crossEntropyLoss } from "./losses/cross-entropy-loss.js";
+export { type LogisticLossOptions, logisticLoss } from "./losses/logistic-loss.js";
+export type { LossOptions } from "./losses/loss-options.js";
+export { type SquaredLossOptions, squaredLoss } from "./losses/squared-loss.js";
+export { checkAdjoint } from "./operators/check-adjoint.js";
+export { denseOperator } from "./operators/dense-operator.js";
+export {
+  getSolver,
+  listSolvers,
+  type RegisterSolverOptions,
+  registerSolver,
+  type SolverName,
+} from "./registry.js";
 export type { GroupStructure, Regularizer } from "./regularizer.js";
+export { type GroupL2Options, groupL2 } from "./regularizers/group-l2.js";
+export { type L1Options, l1 } from "./regularizers/l1.js";
+export { blockNormBounds } from "./screening/block-norm-bounds.js";
+export { type GapSafeScreenInput, gapSafeScreen } from "./screening/gap-safe-screen.js";
 export type { SmoothLoss } from "./smooth-loss.js";
+export { SolveMonitor, type SolveMonitorConfig } from "./solve-monitor.js";
+export {
+  type LambdaGridOptions,
+  lambdaGrid,
+  type PathResult,
+  type SolvePathOptions,
+  solvePath,
+} from "./solve-path.js";
 export type {
   IterationRecord,
   SolveOptions,
   SolveResult,
-  Solver,
   SolveStatus,
   SolveTimings,
+  Solver,
 } from "./solver.js";
+export { SOLVE_OPTION_KEYS, validateProblem, validateSolveOptions } from "./validate-problem.js";
+export { type RestrictedProblem, restrictToGroups } from "./working-set/restrict-to-groups.js";

@@ -6,6 +6,17 @@
  *
  * @packageDocumentation
  */
+export { getBackend } from "./backends/get-backend.js";
+export { jsBackend } from "./backends/js-backend.js";
+export type {
+  BackendName,
+  Computed,
+  KernelBackend,
+  MaskedMatmulAdjointOptions,
+  MaskedMatmulOptions,
+  Precision,
+} from "./backends/kernel-backend.js";
+export { createTfjsWasmBackend } from "./backends/tfjs-wasm-backend.js";
 export {
   ConvexformerError,
   CorruptFileError,
@@ -15,6 +26,8 @@ export {
   ShapeMismatchError,
   UnsupportedFormatError,
 } from "./errors.js";
+export { fromMlMatrix, toMlMatrix } from "./interop/ml-matrix.js";
+export { fromTensor2d, fromTensor3d, toTensor2d, toTensor3d } from "./interop/tfjs.js";
 export { axpy } from "./kernels/axpy.js";
 export { dot } from "./kernels/dot.js";
 export { gemm } from "./kernels/gemm.js";
@@ -27,6 +40,21 @@ export { scal } from "./kernels/scal.js";
 export type { Transpose } from "./kernels/transpose.js";
 export { type MatmulOptions, matmul } from "./matmul.js";
 export { Matrix } from "./matrix.js";
+export type {
+  NpyArray,
+  NpyBoolArray,
+  NpyDtype,
+  NpyFloat32Array,
+  NpyFloat64Array,
+  NpyInput,
+  NpyInt32Array,
+  NpyInt64Array,
+  NpyUint8Array,
+} from "./npy/npy-array.js";
+export { npyToMatrix, npyToTokenBatch } from "./npy/npy-convert.js";
+export { readNpyFile, writeNpyFile } from "./npy/npy-file.js";
+export { readNpy } from "./npy/read-npy.js";
+export { writeNpy } from "./npy/write-npy.js";
 export { createRng, Rng } from "./rng.js";
 export {
   initTfjs,

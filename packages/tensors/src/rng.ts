@@ -308,7 +308,7 @@ export class Rng {
 
 /**
  * A seeded {@link Rng}. Any safe integer is a valid seed (negative and above 2^32 included:
- * the low and high 32-bit halves both feed splitmix32). The same seed gives the same stream on
+ * the low and high 32-bit halves each drive a splitmix32 sequence, combined word by word). The same seed gives the same stream on
  * every platform (see {@link Rng} for what is bit-identical).
  *
  * @param seed - a safe integer
@@ -328,22 +328,27 @@ export function createRng(seed: number): Rng {
   }
   const lo = seed >>> 0; // ToUint32: seed mod 2^32, also for negative seeds
   const hi = Math.floor((seed - lo) / TWO_POW_32) >>> 0;
-  let state = lo;
-  const splitmix = (): number => {
+  // two splitmix32 sequences, one per 32-bit half, xor-combined word by word: every state word
+  // (and so the very first output) depends on both halves of the seed
+  const low = splitmix32(lo);
+  const high = splitmix32(fmix32(hi ^ 0x6a09e667));
+  const s0 = low() ^ high();
+  const s1 = low() ^ high();
+  const s2 = low() ^ high();
+  const s3 = low() ^ high();
+  return new Rng(s0, s1, s2, s3);
+}
+
+/** A splitmix32 generator started at `seed` (Weyl increment, murmur3-style finalizer). */
+function splitmix32(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
     state = (state + 0x9e3779b9) | 0;
     let z = state;
     z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
     return (z ^ (z >>> 16)) | 0;
   };
-  const s0 = splitmix();
-  const s1 = splitmix();
-  // the high half perturbs the splitmix state halfway, so seeds differing only above 2^32
-  // still give different streams
-  state = (state ^ fmix32(hi ^ 0x6a09e667)) | 0;
-  const s2 = splitmix();
-  const s3 = splitmix();
-  return new Rng(s0, s1, s2, s3);
 }
 
 function rotl(x: number, k: number): number {

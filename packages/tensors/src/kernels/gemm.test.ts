@@ -125,9 +125,12 @@ describe("gemm", () => {
               c.s2,
               c.off,
             );
+            // one assertion on the worst entry (also covers the padding, which must be untouched)
+            let worst = 0;
             for (let i = 0; i < expected.length; i++) {
-              expect(Math.abs(c.data[i]! - expected[i]!)).toBeLessThanOrEqual(1e-12 * (1 + K));
+              worst = Math.max(worst, Math.abs(c.data[i]! - expected[i]!));
             }
+            expect(worst).toBeLessThanOrEqual(1e-12 * (1 + K));
           },
         ),
         { numRuns: 60 },

@@ -1,0 +1,18 @@
+/**
+ * A bad command line or a bad input file: the CLI prints its one-line message and exits 2.
+ *
+ * @example
+ * ```ts
+ * import { UsageError } from "convexformer";
+ * throw new UsageError("problem.json: unknown kind \"lasso\"");
+ * ```
+ */
+export class UsageError extends Error {
+  /**
+   * @param message - one line naming the file or option and the problem
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}

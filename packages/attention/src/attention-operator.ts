@@ -1,0 +1,252 @@
+import type { LinearOperator } from "@convexformer/solvers";
+import {
+  assertFinite,
+  gemm,
+  gemv,
+  InvalidOptionError,
+  Matrix,
+  ShapeMismatchError,
+  type TokenBatch,
+} from "@convexformer/tensors";
+import type { ConvexAttentionLayout } from "./layout.js";
+
+/**
+ * `toDense()` is offered only up to this many entries (2^22, 32 MiB): solvers call it when
+ * present (interior point, screening bounds), and larger designs must stay implicit.
+ */
+const DENSE_LIMIT = 2 ** 22;
+
+/**
+ * The linear operator `A` of the convex attention programs (9), (12) and (14):
+ * `ŷ_il = Σ_j D_ij ⟨Z_{j,l}, X_i⟩` (no gates: `D = 1`, one gate), mapping the variable laid out
+ * as in {@link ConvexAttentionLayout} to the `N × c` predictions (row-major, the loss layout).
+ *
+ * It never materializes the `N × (P·c·n·d)` design matrix: `apply` is one product
+ * `X_flat · Zᵀ` with the `N × nd` flattened data (`Z` read as the `(P·c) × nd` matrix of the
+ * variable), followed for gated programs by the mask `D` and a sum over gates; `adjoint` masks
+ * the residual and makes one product `(D ⊙ R)ᵀ X_flat`. Scratch memory is `N × P·c` doubles.
+ * `applyColumns` / `adjointColumns` serve working-set solvers; `toDense()` exists only for
+ * designs of at most 2^22 entries (small problems, interior point).
+ *
+ * @example
+ * ```ts
+ * import { attentionOperator } from "@convexformer/attention";
+ * import { TokenBatch } from "@convexformer/tensors";
+ * const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1])); // token indicators
+ * const A = attentionOperator(X, 1);
+ * const y = new Float64Array(2);
+ * A.apply(new Float64Array([0.5, -0.25]), y); // y = [0.5, -0.25]
+ * ```
+ */
+export interface AttentionOperator extends LinearOperator {
+  /** The variable's layout. */
+  readonly layout: ConvexAttentionLayout;
+  /** `N`: number of samples. */
+  readonly samples: number;
+  /** The data the operator reads (not copied). */
+  readonly data: TokenBatch;
+  /** The `N × P` gate mask, `undefined` for ungated programs. */
+  readonly mask: Uint8Array | undefined;
+}
+
+/**
+ * Builds the operator of (9) (`outputs = 1`, no mask), (12) (`outputs = c`, no mask) or
+ * (14) (`mask` = the `N × P` activation patterns, see {@link gatePatterns}).
+ *
+ * @param X - the `N × n × d` token batch (not copied; must stay unchanged)
+ * @param outputs - `c ≥ 1`
+ * @param mask - optional `N × P` 0/1 gate patterns
+ * @throws {@link ShapeMismatchError} when the mask length is not a multiple of `N`;
+ * {@link NonFiniteInputError} for non-finite data
+ *
+ * @example
+ * ```ts
+ * import { attentionOperator } from "@convexformer/attention";
+ * import { TokenBatch } from "@convexformer/tensors";
+ * const X = new TokenBatch(2, 1, 2, new Float64Array([1, 2, 3, 4]));
+ * const A = attentionOperator(X, 1, new Uint8Array([1, 0, 1, 1])); // two gates
+ * A.cols; // 4 = P·c·n·d
+ * ```
+ */
+export function attentionOperator(
+  X: TokenBatch,
+  outputs: number,
+  mask?: Uint8Array,
+): AttentionOperator {
+  if (!Number.isSafeInteger(outputs) || outputs < 1) {
+    throw new InvalidOptionError("outputs", outputs, "must be an integer >= 1");
+  }
+  assertFinite("X", X.data);
+  const N = X.samples;
+  const n = X.tokens;
+  const d = X.features;
+  const nd = n * d;
+  const c = outputs;
+  let P = 1;
+  if (mask !== undefined) {
+    if (N === 0 || mask.length % N !== 0 || mask.length === 0) {
+      throw new ShapeMismatchError(
+        "mask",
+        `length ${mask.length} is not a positive multiple of samples = ${N}`,
+      );
+    }
+    P = mask.length / N;
+  }
+  const Pc = P * c;
+  const layout: ConvexAttentionLayout = { gates: P, outputs: c, tokens: n, features: d };
+  const rows = N * c;
+  const cols = Pc * nd;
+  const Xd = X.data;
+  let scratch: Float64Array | undefined;
+  const getScratch = (): Float64Array => {
+    if (scratch === undefined) scratch = new Float64Array(N * Pc);
+    return scratch;
+  };
+  const checkLengths = (
+    x: Float64Array,
+    xLen: number,
+    out: Float64Array,
+    outLen: number,
+    names: [string, string],
+  ) => {
+    if (x.length !== xLen)
+      throw new ShapeMismatchError(names[0], `expected length ${xLen}, got ${x.length}`);
+    if (out.length !== outLen)
+      throw new ShapeMismatchError(names[1], `expected length ${outLen}, got ${out.length}`);
+  };
+
+  const apply = (x: Float64Array, out: Float64Array): void => {
+    checkLengths(x, cols, out, rows, ["x", "out"]);
+    if (mask === undefined) {
+      if (c === 1) gemv("no-transpose", N, nd, 1, Xd, nd, 1, 0, x, 1, 0, 0, out, 1, 0);
+      else
+        gemm("no-transpose", "transpose", N, c, nd, 1, Xd, nd, 1, 0, x, nd, 1, 0, 0, out, c, 1, 0);
+      return;
+    }
+    const T = getScratch();
+    gemm("no-transpose", "transpose", N, Pc, nd, 1, Xd, nd, 1, 0, x, nd, 1, 0, 0, T, Pc, 1, 0);
+    out.fill(0);
+    for (let i = 0; i < N; i++) {
+      const tRow = i * Pc;
+      const mRow = i * P;
+      const oRow = i * c;
+      for (let j = 0; j < P; j++) {
+        if (mask[mRow + j] === 0) continue;
+        const tj = tRow + j * c;
+        for (let l = 0; l < c; l++)
+          out[oRow + l] = (out[oRow + l] as number) + (T[tj + l] as number);
+      }
+    }
+  };
+
+  const adjoint = (r: Float64Array, out: Float64Array): void => {
+    checkLengths(r, rows, out, cols, ["r", "out"]);
+    if (mask === undefined) {
+      if (c === 1) gemv("transpose", N, nd, 1, Xd, nd, 1, 0, r, 1, 0, 0, out, 1, 0);
+      else
+        gemm("transpose", "no-transpose", c, nd, N, 1, r, c, 1, 0, Xd, nd, 1, 0, 0, out, nd, 1, 0);
+      return;
+    }
+    const M = getScratch();
+    for (let i = 0; i < N; i++) {
+      const mRow = i * Pc;
+      const dRow = i * P;
+      const rRow = i * c;
+      for (let j = 0; j < P; j++) {
+        const on = mask[dRow + j] !== 0;
+        const mj = mRow + j * c;
+        for (let l = 0; l < c; l++) M[mj + l] = on ? (r[rRow + l] as number) : 0;
+      }
+    }
+    gemm("transpose", "no-transpose", Pc, nd, N, 1, M, Pc, 1, 0, Xd, nd, 1, 0, 0, out, nd, 1, 0);
+  };
+
+  const applyColumns = (start: number, end: number, x: Float64Array, out: Float64Array): void => {
+    if (
+      !(
+        Number.isSafeInteger(start) &&
+        Number.isSafeInteger(end) &&
+        start >= 0 &&
+        start <= end &&
+        end <= cols
+      )
+    ) {
+      throw new ShapeMismatchError(
+        "start, end",
+        `column range [${start}, ${end}) out of [0, ${cols})`,
+      );
+    }
+    checkLengths(x, end - start, out, rows, ["x", "out"]);
+    out.fill(0);
+    const v = new Float64Array(N);
+    for (let b = Math.floor(start / nd); b * nd < end; b++) {
+      const lo = Math.max(start, b * nd);
+      const hi = Math.min(end, (b + 1) * nd);
+      if (hi <= lo) continue;
+      const j = Math.floor(b / c);
+      const l = b - j * c;
+      gemv("no-transpose", N, hi - lo, 1, Xd, nd, 1, lo - b * nd, x, 1, lo - start, 0, v, 1, 0);
+      for (let i = 0; i < N; i++) {
+        if (mask !== undefined && mask[i * P + j] === 0) continue;
+        out[i * c + l] = (out[i * c + l] as number) + (v[i] as number);
+      }
+    }
+  };
+
+  const adjointColumns = (start: number, end: number, r: Float64Array, out: Float64Array): void => {
+    if (
+      !(
+        Number.isSafeInteger(start) &&
+        Number.isSafeInteger(end) &&
+        start >= 0 &&
+        start <= end &&
+        end <= cols
+      )
+    ) {
+      throw new ShapeMismatchError(
+        "start, end",
+        `column range [${start}, ${end}) out of [0, ${cols})`,
+      );
+    }
+    checkLengths(r, rows, out, end - start, ["r", "out"]);
+    const v = new Float64Array(N);
+    for (let b = Math.floor(start / nd); b * nd < end; b++) {
+      const lo = Math.max(start, b * nd);
+      const hi = Math.min(end, (b + 1) * nd);
+      if (hi <= lo) continue;
+      const j = Math.floor(b / c);
+      const l = b - j * c;
+      for (let i = 0; i < N; i++)
+        v[i] = mask !== undefined && mask[i * P + j] === 0 ? 0 : (r[i * c + l] as number);
+      gemv("transpose", N, hi - lo, 1, Xd, nd, 1, lo - b * nd, v, 1, 0, 0, out, 1, lo - start);
+    }
+  };
+
+  const toDense = (): Matrix => {
+    const A = new Matrix(rows, cols);
+    for (let i = 0; i < N; i++) {
+      for (let j = 0; j < P; j++) {
+        if (mask !== undefined && mask[i * P + j] === 0) continue;
+        for (let l = 0; l < c; l++) {
+          const row = A.data.subarray((i * c + l) * cols, (i * c + l + 1) * cols);
+          row.set(Xd.subarray(i * nd, (i + 1) * nd), (j * c + l) * nd);
+        }
+      }
+    }
+    return A;
+  };
+
+  const operator: AttentionOperator = {
+    rows,
+    cols,
+    layout,
+    samples: N,
+    data: X,
+    mask,
+    apply,
+    adjoint,
+    applyColumns,
+    adjointColumns,
+  };
+  return rows * cols <= DENSE_LIMIT ? { ...operator, toDense } : operator;
+}

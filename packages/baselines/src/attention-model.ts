@@ -1,0 +1,424 @@
+import * as tf from "@tensorflow/tfjs";
+import {
+  assertFinite,
+  assertInteger,
+  InvalidOptionError,
+  ShapeMismatchError,
+  type TokenBatch,
+} from "@convexformer/tensors";
+import { assertLossName, correctCount, type LossName, lossSum, type Reduction } from "./losses.js";
+import { projectOntoSimplex } from "./simplex-projection.js";
+import { tensorToFloat64 } from "./tfjs-init.js";
+import { type Batch, TensorDataset } from "./tensor-dataset.js";
+import type { Evaluation, Trainable } from "./trainable.js";
+
+/**
+ * The shape of a model's output per sample: `"scalar"` (`ŷ ∈ R`), `"vector"` (`ŷ ∈ R^c`) or
+ * `"sequence"` (`Ŷ ∈ R^{n×c}`, one output row per token).
+ */
+export type OutputKind = "scalar" | "vector" | "sequence";
+
+/**
+ * How simplex-constrained attention weights are kept on the simplex:
+ * `"softmax"` trains free logits `θ` and uses `softmax(θ)` (initialized at `θ = 0`, the
+ * uniform distribution); `"projection"` trains the weights themselves and projects them
+ * onto the simplex (Euclidean projection) after every optimizer step.
+ */
+export type SimplexParameterization = "softmax" | "projection";
+
+/** Options shared by every attention model of this package. */
+export interface AttentionModelOptions {
+  /** `n`: tokens per sample. */
+  readonly tokens: number;
+  /** `d`: features per token. */
+  readonly features: number;
+  /** `c`: outputs per sample (or per token for sequence outputs); default 1. */
+  readonly outputs?: number;
+  /** The loss (default `"squared"`). Cross-entropy needs `outputs ≥ 2`. */
+  readonly loss?: LossName;
+  /** `"sum"` over samples (default) or `"mean"`. */
+  readonly reduction?: Reduction;
+  /** `β ≥ 0`, the weight-decay strength of the regularized objective (default 0). */
+  readonly beta?: number;
+  /** Seed of the initialization (default 0). */
+  readonly seed?: number;
+}
+
+/** The resolved common configuration of a model. */
+export interface AttentionModelConfig {
+  /** `n`: tokens per sample. */
+  readonly tokens: number;
+  /** `d`: features per token. */
+  readonly features: number;
+  /** `c`: outputs. */
+  readonly outputs: number;
+  /** Output shape per sample. */
+  readonly output: OutputKind;
+  /** The loss. */
+  readonly loss: LossName;
+  /** The data-term reduction. */
+  readonly reduction: Reduction;
+  /** `β`. */
+  readonly beta: number;
+  /** Initialization seed. */
+  readonly seed: number;
+}
+
+/** A variable constrained to the simplex row-wise, projected after each step. */
+interface ProjectedVariable {
+  readonly variable: tf.Variable;
+  readonly rowLength: number;
+}
+
+/** @internal validates and fills the common options */
+export function resolveCommonOptions(
+  options: AttentionModelOptions,
+  output: OutputKind,
+): AttentionModelConfig {
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidOptionError("options", options, "must be an object");
+  }
+  assertInteger("tokens", options.tokens, 1);
+  assertInteger("features", options.features, 1);
+  const outputs = options.outputs ?? 1;
+  assertInteger("outputs", outputs, 1);
+  const loss = options.loss ?? "squared";
+  assertLossName("loss", loss);
+  const reduction = options.reduction ?? "sum";
+  if (reduction !== "sum" && reduction !== "mean") {
+    throw new InvalidOptionError("reduction", reduction, 'must be "sum" or "mean"');
+  }
+  const beta = options.beta ?? 0;
+  if (typeof beta !== "number" || !Number.isFinite(beta) || beta < 0) {
+    throw new InvalidOptionError("beta", beta, "must be a finite number >= 0");
+  }
+  const seed = options.seed ?? 0;
+  assertInteger("seed", seed, 0);
+  if (output === "scalar" && outputs !== 1) {
+    throw new InvalidOptionError("outputs", outputs, "a scalar output needs outputs = 1");
+  }
+  if (loss === "cross-entropy" && outputs < 2) {
+    throw new InvalidOptionError("loss", loss, "cross-entropy needs outputs >= 2");
+  }
+  return { tokens: options.tokens, features: options.features, outputs, output, loss, reduction, beta, seed };
+}
+
+const EVAL_CHUNK = 2048;
+
+/**
+ * The common machinery of the attention models: parameters as named tfjs variables, the
+ * regularized objective as the training loss, data sets built from float64 token batches,
+ * full-set evaluation, float64 predictions and gradients, and the simplex projection hook.
+ * Concrete models: {@link StandardAttention} (3), {@link SimplexAttention} (4),
+ * {@link SimplexHeads} (8)/(11)/(13), {@link SequenceHeads} (30).
+ *
+ * Targets passed to {@link AttentionModel.dataset}: scalar outputs `Float64Array(N)`;
+ * vector outputs `Float64Array(N·c)` (cross-entropy: also `Int32Array(N)` class indices);
+ * sequence outputs `Float64Array(N·n·c)` (cross-entropy: also `Int32Array(N·n)`).
+ * Logistic labels are `±1`.
+ *
+ * @example
+ * ```ts
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { SimplexHeads } from "@convexformer/baselines";
+ * const model = new SimplexHeads({ tokens: 3, features: 2, heads: 2, beta: 0.1 });
+ * const X = TokenBatch.zeros(5, 3, 2);
+ * model.objective(X, new Float64Array(5)); // regularized objective at the initial weights
+ * model.dispose();
+ * ```
+ */
+export abstract class AttentionModel implements Trainable {
+  /** The resolved configuration. */
+  readonly config: AttentionModelConfig;
+  /** Parameters by name, in creation order. */
+  protected readonly params = new Map<string, tf.Variable>();
+  /** Variables kept on the simplex by projection. */
+  protected readonly projected: ProjectedVariable[] = [];
+  private disposed = false;
+
+  /** @param config - the resolved common configuration */
+  protected constructor(config: AttentionModelConfig) {
+    this.config = config;
+  }
+
+  /** Predictions for a batch of inputs `[b, n, d]`: `[b]`, `[b, c]` or `[b, n, c]`. */
+  protected abstract forward(inputs: tf.Tensor): tf.Tensor;
+
+  /** The regularizer (already multiplied by `β/2`), a scalar. */
+  protected abstract penalty(): tf.Scalar;
+
+  /** Registers a trainable parameter (the model owns and disposes it). */
+  protected addParameter(name: string, initial: tf.Tensor, simplexRowLength?: number): tf.Variable {
+    const variable = tf.variable(initial, true);
+    initial.dispose();
+    this.params.set(name, variable);
+    if (simplexRowLength !== undefined) this.projected.push({ variable, rowLength: simplexRowLength });
+    return variable;
+  }
+
+  /** The parameter called `name`. */
+  protected param(name: string): tf.Variable {
+    const v = this.params.get(name);
+    if (v === undefined) throw new InvalidOptionError("name", name, "no such parameter");
+    return v;
+  }
+
+  /** Overwrites parameter `name` with float64 `values` (checked for length and finiteness). */
+  protected assignParameter(name: string, values: Float64Array, argument: string): void {
+    const v = this.param(name);
+    if (!(values instanceof Float64Array)) {
+      throw new InvalidOptionError(argument, typeof values, "must be a Float64Array");
+    }
+    if (values.length !== v.size) {
+      throw new ShapeMismatchError(argument, `expected ${v.size} entries [${v.shape}], got ${values.length}`);
+    }
+    assertFinite(argument, values);
+    tf.tidy(() => v.assign(tf.tensor(Float32Array.from(values), v.shape, "float32")));
+  }
+
+  /** Reads parameter `name` as float64. */
+  protected readParameter(name: string): Float64Array {
+    return tensorToFloat64(this.param(name));
+  }
+
+  /** The variables the optimizer updates. */
+  get trainableVariables(): readonly tf.Variable[] {
+    return [...this.params.values()];
+  }
+
+  /**
+   * Every raw parameter (the trained variables, e.g. simplex logits for the `"softmax"`
+   * parameterization) as float64 arrays, by name, with shapes.
+   *
+   * @example
+   * ```ts
+   * import { SimplexHeads } from "@convexformer/baselines";
+   * const m = new SimplexHeads({ tokens: 3, features: 2, heads: 1 });
+   * Object.keys(m.parameters()); // ["w1Logits", "w2", "alpha"]
+   * ```
+   */
+  parameters(): Record<string, { shape: number[]; data: Float64Array }> {
+    const out: Record<string, { shape: number[]; data: Float64Array }> = {};
+    for (const [name, v] of this.params) out[name] = { shape: [...v.shape], data: tensorToFloat64(v) };
+    return out;
+  }
+
+  /**
+   * Builds a data set for this model from float64 inputs and targets (shapes and values
+   * checked against the configuration; see the class docs for the target layouts).
+   *
+   * @example
+   * ```ts
+   * import { TokenBatch } from "@convexformer/tensors";
+   * import { SimplexHeads } from "@convexformer/baselines";
+   * const m = new SimplexHeads({ tokens: 2, features: 1, heads: 2 });
+   * const data = m.dataset(TokenBatch.zeros(4, 2, 1), new Float64Array(4));
+   * data.dispose();
+   * ```
+   */
+  dataset(inputs: TokenBatch, targets: Float64Array | Int32Array): TensorDataset {
+    const { tokens: n, features: d, outputs: c, output, loss } = this.config;
+    if (inputs.tokens !== n || inputs.features !== d) {
+      throw new ShapeMismatchError(
+        "inputs",
+        `expected N x ${n} x ${d} token matrices, got ${inputs.samples} x ${inputs.tokens} x ${inputs.features}`,
+      );
+    }
+    assertFinite("inputs", inputs.data);
+    const N = inputs.samples;
+    const rows = output === "sequence" ? N * n : N;
+    const shape = output === "scalar" ? [N] : output === "vector" ? [N, c] : [N, n, c];
+    let targetTensor: tf.Tensor;
+    if (targets instanceof Int32Array) {
+      if (loss !== "cross-entropy") {
+        throw new InvalidOptionError("targets", "Int32Array", "class indices need the cross-entropy loss");
+      }
+      if (targets.length !== rows) {
+        throw new ShapeMismatchError("targets", `expected ${rows} class indices, got ${targets.length}`);
+      }
+      for (let i = 0; i < rows; i++) {
+        const t = targets[i] as number;
+        if (t < 0 || t >= c) throw new InvalidOptionError(`targets[${i}]`, t, `must be a class in [0, ${c})`);
+      }
+      targetTensor = tf.tidy(() =>
+        tf.cast(tf.oneHot(tf.tensor1d(targets, "int32"), c), "float32").reshape(shape),
+      );
+    } else {
+      if (!(targets instanceof Float64Array)) {
+        throw new InvalidOptionError("targets", typeof targets, "must be a Float64Array or Int32Array");
+      }
+      const expected = rows * (output === "scalar" ? 1 : c);
+      if (targets.length !== expected) {
+        throw new ShapeMismatchError("targets", `expected ${expected} entries [${shape}], got ${targets.length}`);
+      }
+      assertFinite("targets", targets);
+      if (loss === "logistic") {
+        for (let i = 0; i < targets.length; i++) {
+          const t = targets[i];
+          if (t !== 1 && t !== -1) throw new InvalidOptionError(`targets[${i}]`, t, "logistic labels must be -1 or 1");
+        }
+      }
+      targetTensor = tf.tensor(Float32Array.from(targets), shape, "float32");
+    }
+    const inputTensor = tf.tensor(Float32Array.from(inputs.data), [N, n, d], "float32");
+    return new TensorDataset(inputTensor, targetTensor);
+  }
+
+  /** The training loss of a mini-batch (see {@link Trainable.batchLoss}). */
+  batchLoss(batch: Batch, datasetSize: number): tf.Scalar {
+    this.assertLive();
+    const b = batch.inputs.shape[0] as number;
+    const scale = (this.config.reduction === "sum" ? datasetSize : 1) / b;
+    return tf.tidy(() => {
+      const data = lossSum(this.config.loss, this.forward(batch.inputs), batch.targets);
+      return tf.add(tf.mul(scale, data), this.penalty()) as tf.Scalar;
+    });
+  }
+
+  /** Projects the `"projection"`-parameterized simplex weights back onto the simplex. */
+  afterStep(): void {
+    for (const { variable, rowLength } of this.projected) {
+      const values = projectOntoSimplex(tensorToFloat64(variable), rowLength);
+      tf.tidy(() => variable.assign(tf.tensor(Float32Array.from(values), variable.shape, "float32")));
+    }
+  }
+
+  /**
+   * Objective, data term and accuracy on a whole data set (computed in chunks).
+   *
+   * @example
+   * ```ts
+   * import { TokenBatch } from "@convexformer/tensors";
+   * import { SimplexHeads } from "@convexformer/baselines";
+   * const m = new SimplexHeads({ tokens: 2, features: 1, heads: 2 });
+   * const data = m.dataset(TokenBatch.zeros(4, 2, 1), new Float64Array(4));
+   * m.evaluate(data).objective; // 0
+   * ```
+   */
+  evaluate(data: TensorDataset): Evaluation {
+    this.assertLive();
+    let lossTotal = 0;
+    let correct = 0;
+    let count = 0;
+    for (let start = 0; start < data.size; start += EVAL_CHUNK) {
+      const end = Math.min(data.size, start + EVAL_CHUNK);
+      const [l, k, m] = tf.tidy(() => {
+        const batch = data.slice(start, end);
+        const yhat = this.forward(batch.inputs);
+        const value = lossSum(this.config.loss, yhat, batch.targets);
+        const acc = correctCount(this.config.loss, yhat, batch.targets);
+        return [value, acc?.correct ?? tf.scalar(0), tf.scalar(acc?.count ?? 0)];
+      });
+      lossTotal += l.dataSync()[0] as number;
+      correct += k.dataSync()[0] as number;
+      count += m.dataSync()[0] as number;
+      tf.dispose([l, k, m]);
+    }
+    const loss = this.config.reduction === "mean" ? lossTotal / data.size : lossTotal;
+    const p = this.penalty();
+    const penalty = p.dataSync()[0] as number;
+    p.dispose();
+    return { objective: loss + penalty, loss, accuracy: this.config.loss === "squared" ? undefined : correct / count };
+  }
+
+  /**
+   * The regularized objective at the current weights on `(inputs, targets)`.
+   *
+   * @example
+   * ```ts
+   * import { TokenBatch } from "@convexformer/tensors";
+   * import { SimplexHeads } from "@convexformer/baselines";
+   * const m = new SimplexHeads({ tokens: 2, features: 1, heads: 1 });
+   * m.objective(TokenBatch.zeros(3, 2, 1), new Float64Array([1, 1, 1])); // 1.5 + penalty
+   * ```
+   */
+  objective(inputs: TokenBatch, targets: Float64Array | Int32Array): number {
+    const data = this.dataset(inputs, targets);
+    try {
+      return this.evaluate(data).objective;
+    } finally {
+      data.dispose();
+    }
+  }
+
+  /**
+   * Predictions as float64, row-major: `N` (scalar), `N·c` (vector) or `N·n·c` (sequence).
+   *
+   * @example
+   * ```ts
+   * import { TokenBatch } from "@convexformer/tensors";
+   * import { SimplexHeads } from "@convexformer/baselines";
+   * const m = new SimplexHeads({ tokens: 2, features: 1, heads: 1 });
+   * m.predict(TokenBatch.zeros(3, 2, 1)); // Float64Array [0, 0, 0]
+   * ```
+   */
+  predict(inputs: TokenBatch): Float64Array {
+    this.assertLive();
+    const { tokens: n, features: d } = this.config;
+    if (inputs.tokens !== n || inputs.features !== d) {
+      throw new ShapeMismatchError("inputs", `expected N x ${n} x ${d}, got ${inputs.samples} x ${inputs.tokens} x ${inputs.features}`);
+    }
+    assertFinite("inputs", inputs.data);
+    const x = tf.tensor(Float32Array.from(inputs.data), [inputs.samples, n, d], "float32");
+    const y = tf.tidy(() => this.forward(x));
+    x.dispose();
+    const out = tensorToFloat64(y);
+    y.dispose();
+    return out;
+  }
+
+  /**
+   * The full-batch objective and its gradient with respect to every raw parameter (by the
+   * names of {@link AttentionModel.parameters}), read back as float64.
+   *
+   * @example
+   * ```ts
+   * import { TokenBatch } from "@convexformer/tensors";
+   * import { SimplexHeads } from "@convexformer/baselines";
+   * const m = new SimplexHeads({ tokens: 2, features: 1, heads: 1, beta: 1 });
+   * const data = m.dataset(TokenBatch.zeros(3, 2, 1), new Float64Array(3));
+   * const { objective, gradients } = m.gradients(data); // gradients.w2, gradients.alpha, …
+   * ```
+   */
+  gradients(data: TensorDataset): { objective: number; gradients: Record<string, Float64Array> } {
+    this.assertLive();
+    const names = [...this.params.keys()];
+    const vars = [...this.params.values()];
+    const { value, grads } = tf.variableGrads(
+      () => this.batchLoss({ inputs: data.inputs, targets: data.targets }, data.size),
+      vars,
+    );
+    const gradients: Record<string, Float64Array> = {};
+    names.forEach((name, k) => {
+      const g = grads[(vars[k] as tf.Variable).name];
+      gradients[name] = g === undefined ? new Float64Array((vars[k] as tf.Variable).size) : tensorToFloat64(g);
+    });
+    const objective = value.dataSync()[0] as number;
+    value.dispose();
+    tf.dispose(Object.values(grads));
+    return { objective, gradients };
+  }
+
+  /**
+   * Frees every variable. The model cannot be used afterwards.
+   *
+   * @example
+   * ```ts
+   * import { SimplexHeads } from "@convexformer/baselines";
+   * new SimplexHeads({ tokens: 2, features: 1, heads: 1 }).dispose();
+   * ```
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const v of this.params.values()) v.dispose();
+    this.disposeExtra();
+  }
+
+  /** Frees tensors a subclass holds besides its parameters. */
+  protected disposeExtra(): void {}
+
+  private assertLive(): void {
+    if (this.disposed) throw new InvalidOptionError("model", "disposed", "the model was disposed");
+  }
+}

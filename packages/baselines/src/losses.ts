@@ -1,0 +1,102 @@
+import * as tf from "@tensorflow/tfjs";
+import { InvalidOptionError } from "@convexformer/tensors";
+
+/**
+ * The convex losses every model can train with (the same ones the convex programs use):
+ * - `"squared"`: `½‖ŷ − y‖²` per sample;
+ * - `"logistic"`: `Σ_l log(1 + exp(−y_l ŷ_l))`, labels `±1`;
+ * - `"cross-entropy"`: softmax cross-entropy over the `c` outputs, a joint loss
+ *   `logsumexp(ŷ) − ŷ_y` (or `−Σ_l p_l log softmax(ŷ)_l` for probability targets).
+ */
+export type LossName = "squared" | "logistic" | "cross-entropy";
+
+/**
+ * How the data term adds up over samples: `"sum"` (default, as in the paper) or `"mean"`
+ * (divided by the number of samples `N`; the regularizer is not divided).
+ */
+export type Reduction = "sum" | "mean";
+
+/** The loss names accepted by {@link lossSum}. */
+export const LOSS_NAMES: readonly LossName[] = ["squared", "logistic", "cross-entropy"];
+
+/**
+ * Throws {@link InvalidOptionError} unless `loss` is one of {@link LOSS_NAMES}.
+ *
+ * @example
+ * ```ts
+ * import { assertLossName } from "@convexformer/baselines";
+ * assertLossName("loss", "squared"); // ok
+ * ```
+ */
+export function assertLossName(argument: string, loss: unknown): asserts loss is LossName {
+  if (!LOSS_NAMES.includes(loss as LossName)) {
+    throw new InvalidOptionError(argument, loss, `must be one of ${LOSS_NAMES.join(", ")}`);
+  }
+}
+
+/**
+ * The data term summed over every sample (and every token for sequence outputs):
+ * `Σ L(ŷ, y)`, a scalar tensor. For `"cross-entropy"` the last axis holds the `c` classes
+ * and `targets` holds probabilities (one-hot for class labels); for the other losses the
+ * two tensors are compared entrywise.
+ *
+ * @param loss - the loss
+ * @param predictions - model outputs
+ * @param targets - same shape as `predictions`
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { lossSum } from "@convexformer/baselines";
+ * lossSum("squared", tf.tensor([1, 2]), tf.tensor([0, 0])).dataSync(); // [2.5]
+ * ```
+ */
+export function lossSum(loss: LossName, predictions: tf.Tensor, targets: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    switch (loss) {
+      case "squared":
+        return tf.mul(0.5, tf.sum(tf.square(tf.sub(predictions, targets)))) as tf.Scalar;
+      case "logistic":
+        return tf.sum(tf.softplus(tf.neg(tf.mul(targets, predictions)))) as tf.Scalar;
+      case "cross-entropy":
+        return tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(predictions)))) as tf.Scalar;
+      default:
+        throw new InvalidOptionError("loss", loss, `must be one of ${LOSS_NAMES.join(", ")}`);
+    }
+  });
+}
+
+/**
+ * Number of correct predictions, as a scalar tensor, and how many were scored:
+ * cross-entropy compares the arg-max of each row of the last axis with the arg-max of the
+ * target row; logistic compares signs entrywise (`y·ŷ > 0`). Squared loss has no accuracy
+ * (returns `undefined`).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { correctCount } from "@convexformer/baselines";
+ * correctCount("logistic", tf.tensor([0.3, -2]), tf.tensor([1, 1]))?.count; // 2
+ * ```
+ */
+export function correctCount(
+  loss: LossName,
+  predictions: tf.Tensor,
+  targets: tf.Tensor,
+): { correct: tf.Scalar; count: number } | undefined {
+  if (loss === "squared") return undefined;
+  if (loss === "logistic") {
+    const correct = tf.tidy(
+      () => tf.sum(tf.cast(tf.greater(tf.mul(predictions, targets), 0), "float32")) as tf.Scalar,
+    );
+    return { correct, count: predictions.size };
+  }
+  const c = predictions.shape[predictions.rank - 1] as number;
+  const correct = tf.tidy(
+    () =>
+      tf.sum(
+        tf.cast(tf.equal(tf.argMax(predictions, -1), tf.argMax(targets, -1)), "float32"),
+      ) as tf.Scalar,
+  );
+  return { correct, count: predictions.size / c };
+}

@@ -1,0 +1,35 @@
+import type * as tf from "@tensorflow/tfjs";
+import type { Batch, TensorDataset } from "./tensor-dataset.js";
+
+/** A model's scores on a whole data set (float64 numbers read back from tfjs). */
+export interface Evaluation {
+  /** The training objective on the whole set: data term (with the model's reduction) + regularizer. */
+  readonly objective: number;
+  /** The data term alone (summed, or averaged under `"mean"` reduction). */
+  readonly loss: number;
+  /** Fraction of correct predictions (cross-entropy: arg-max; logistic: sign); `undefined` for squared loss. */
+  readonly accuracy: number | undefined;
+}
+
+/**
+ * What the trainers need from a model: its variables, a mini-batch training loss, an
+ * optional post-step hook (projection onto the simplex) and a full-set evaluation. Every
+ * model of this package implements it.
+ */
+export interface Trainable {
+  /** The variables the optimizer updates. */
+  readonly trainableVariables: readonly tf.Variable[];
+  /**
+   * The training loss of one mini-batch as a scalar tensor: the data term rescaled so that
+   * a full batch gives the model's objective exactly (sum reduction: `N/b · Σ_batch L`, mean:
+   * `1/b · Σ_batch L`) plus the regularizer.
+   *
+   * @param batch - the mini-batch
+   * @param datasetSize - `N`, the size of the set the batch was drawn from
+   */
+  batchLoss(batch: Batch, datasetSize: number): tf.Scalar;
+  /** Called after every optimizer step (the `"projection"` simplex parameterization projects here). */
+  afterStep(): void;
+  /** Scores on a whole data set. */
+  evaluate(data: TensorDataset): Evaluation;
+}

@@ -1,0 +1,81 @@
+import { assertKnownOptions, InvalidOptionError } from "@convexformer/tensors";
+import type { CompositeProblem } from "./composite-problem.js";
+import type { LinearOperator } from "./linear-operator.js";
+import type { Regularizer } from "./regularizer.js";
+import type { SmoothLoss } from "./smooth-loss.js";
+import { validateProblem } from "./validate-problem.js";
+
+/** The parts of a {@link CompositeProblem}, as given to {@link createProblem}. */
+export interface ProblemParts {
+  /** `A`. */
+  readonly operator: LinearOperator;
+  /** `F`, of size `operator.rows`. */
+  readonly loss: SmoothLoss;
+  /** `R`, of dimension `operator.cols`. */
+  readonly regularizer: Regularizer;
+  /** `λ > 0`. */
+  readonly lambda: number;
+}
+
+const KNOWN = ["operator", "loss", "regularizer", "lambda"] as const;
+
+/**
+ * Builds and validates the composite problem `min_x F(Ax) + λ R(x)` (see
+ * {@link validateProblem} for the checks). The result is frozen; use {@link withLambda} for
+ * the same problem at another `λ`.
+ *
+ * @param parts - operator, loss, regularizer and `λ`
+ * @throws ShapeMismatchError, InvalidOptionError, NonFiniteInputError
+ * @example
+ * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { createProblem, denseOperator, groupL2, squaredLoss } from "@convexformer/solvers";
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * problem.dim; // 2
+ * ```
+ */
+export function createProblem(parts: ProblemParts): CompositeProblem {
+  assertKnownOptions("parts", parts, KNOWN);
+  for (const key of KNOWN) {
+    if (parts[key] === undefined) throw new InvalidOptionError(`parts.${key}`, undefined, "is required");
+  }
+  const problem: CompositeProblem = Object.freeze({
+    dim: parts.operator.cols,
+    operator: parts.operator,
+    loss: parts.loss,
+    regularizer: parts.regularizer,
+    lambda: parts.lambda,
+  });
+  validateProblem(problem, "parts");
+  return problem;
+}
+
+/**
+ * The same problem with another `λ` (shares operator, loss and regularizer).
+ *
+ * @param problem - the problem
+ * @param lambda - the new `λ > 0`
+ * @example
+ * ```ts
+ * import { type CompositeProblem, lambdaMax, withLambda } from "@convexformer/solvers";
+ * declare const problem: CompositeProblem;
+ * const tenth = withLambda(problem, 0.1 * lambdaMax(problem));
+ * ```
+ */
+export function withLambda(problem: CompositeProblem, lambda: number): CompositeProblem {
+  if (typeof lambda !== "number" || !Number.isFinite(lambda) || lambda <= 0) {
+    throw new InvalidOptionError("lambda", lambda, "must be a finite number > 0");
+  }
+  return Object.freeze({
+    dim: problem.dim,
+    operator: problem.operator,
+    loss: problem.loss,
+    regularizer: problem.regularizer,
+    lambda,
+  });
+}

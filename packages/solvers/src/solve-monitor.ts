@@ -1,0 +1,315 @@
+import { assertInteger } from "@convexformer/tensors";
+import { type Certificate, type CertificateWork, certificateWork, certifyInto } from "./certificate.js";
+import type { CompositeProblem } from "./composite-problem.js";
+import type { IterationRecord, SolveOptions, SolveResult, SolveStatus } from "./solver.js";
+import { validateProblem, validateSolveOptions } from "./validate-problem.js";
+
+/** How a solver configures its {@link SolveMonitor}. */
+export interface SolveMonitorConfig {
+  /** The solver's registry name, reported in the result. */
+  readonly solver: string;
+  /** `maxIterations` when the options do not give one. */
+  readonly defaultMaxIterations: number;
+  /** Solver-specific option names accepted besides the shared ones. */
+  readonly extraOptionKeys?: readonly string[];
+  /** Most records kept in `history` (older ones are thinned to every other). Default 1000. */
+  readonly historyLimit?: number;
+  /**
+   * An objective above `P(x₀) + divergenceFactor · max(1, |P(x₀)|)` counts as blown up
+   * (status `"diverged"`). Default `1e12`.
+   */
+  readonly divergenceFactor?: number;
+}
+
+/**
+ * The bookkeeping every solver shares, so that all of them honour the {@link SolveResult}
+ * contract the same way: option validation, warm start, iteration records and `onIteration`,
+ * time limit, `AbortSignal`, iteration cap, divergence detection (a non-finite or blown-up
+ * objective), best-iterate tracking, history thinning, timings, and a final status that never
+ * lies (`"converged"` only when the certificate of the returned `x` meets the tolerance; any
+ * other stop returns the best iterate and upgrades to `"converged"` if that iterate is in fact
+ * certified).
+ *
+ * Usage: construct (validates problem and options, starts the clock), take
+ * {@link SolveMonitor.initialPoint}, call {@link SolveMonitor.endSetup} after set-up work,
+ * {@link SolveMonitor.start} once with the initial point, then {@link SolveMonitor.step} after
+ * every iteration until it returns a status, and return {@link SolveMonitor.finish}.
+ *
+ * @example
+ * ```ts
+ * import { type CompositeProblem, SolveMonitor, type SolveOptions, type SolveResult } from "@convexformer/solvers";
+ * // a (slow) proximal-gradient solver in a dozen lines
+ * function solve(problem: CompositeProblem, options?: SolveOptions): SolveResult {
+ *   const monitor = new SolveMonitor(problem, options, { solver: "pg", defaultMaxIterations: 10_000 });
+ *   const x = monitor.initialPoint();
+ *   monitor.endSetup();
+ *   let status = monitor.start(x, monitor.certify(x));
+ *   const grad = monitor.work.gradient; // ∇(F∘A)(x) from the last certificate
+ *   while (status === undefined) {
+ *     for (let i = 0; i < x.length; i++) x[i] -= grad[i]! / 100;
+ *     problem.regularizer.prox(x, problem.lambda / 100, x);
+ *     const c = monitor.certify(x);
+ *     status = monitor.step(x, c.objective, c);
+ *   }
+ *   return monitor.finish(x, status);
+ * }
+ * ```
+ */
+export class SolveMonitor {
+  /** The problem being solved (validated). */
+  readonly problem: CompositeProblem;
+  /** Target relative duality gap. */
+  readonly tolerance: number;
+  /** Iteration cap. */
+  readonly maxIterations: number;
+  /** Buffers holding the by-products of the last {@link SolveMonitor.certify} call (`A x`, `∇F(Ax)`, `Aᵀ∇F(Ax)`, the dual point). */
+  readonly work: CertificateWork;
+
+  private readonly options: SolveOptions;
+  private readonly solver: string;
+  private readonly historyLimit: number;
+  private readonly divergenceFactor: number;
+  private readonly t0: number;
+  private setupMs = 0;
+  private certificateMs = 0;
+  private iterationCount = 0;
+  private bestDualValue = Number.NEGATIVE_INFINITY;
+  private bestX: Float64Array;
+  private bestObjective = Number.POSITIVE_INFINITY;
+  private reference = Number.NaN;
+  private convergedX: Float64Array | undefined;
+  private convergedCertificate: Certificate | undefined;
+  private readonly records: IterationRecord[] = [];
+  private stride = 1;
+  private lastRecord: IterationRecord | undefined;
+
+  /**
+   * Validates `problem` and `options` (throwing typed errors) and starts the clock.
+   *
+   * @param problem - the problem
+   * @param options - the solve options (shared keys plus `config.extraOptionKeys`)
+   * @param config - solver name, default iteration cap, thinning and divergence settings
+   */
+  constructor(problem: CompositeProblem, options: SolveOptions | undefined, config: SolveMonitorConfig) {
+    this.t0 = performance.now();
+    validateProblem(problem);
+    validateSolveOptions(options, problem.dim, config.extraOptionKeys ?? []);
+    assertInteger("config.defaultMaxIterations", config.defaultMaxIterations, 0);
+    this.problem = problem;
+    this.options = options ?? {};
+    this.solver = config.solver;
+    this.tolerance = this.options.tolerance ?? 1e-6;
+    this.maxIterations = this.options.maxIterations ?? config.defaultMaxIterations;
+    this.historyLimit = Math.max(2, config.historyLimit ?? 1000);
+    this.divergenceFactor = config.divergenceFactor ?? 1e12;
+    this.work = certificateWork(problem);
+    this.bestX = new Float64Array(problem.dim);
+  }
+
+  /** Iterations recorded so far. */
+  get iteration(): number {
+    return this.iterationCount;
+  }
+
+  /** Milliseconds since the solve started. */
+  get elapsedMs(): number {
+    return performance.now() - this.t0;
+  }
+
+  /** The best dual objective seen by {@link SolveMonitor.certify} (`-Infinity` before any). */
+  get bestDual(): number {
+    return this.bestDualValue;
+  }
+
+  /** A fresh copy of `options.warmStart`, or zeros. */
+  initialPoint(): Float64Array {
+    const w = this.options.warmStart;
+    return w === undefined ? new Float64Array(this.problem.dim) : Float64Array.from(w);
+  }
+
+  /** Marks the end of set-up work (factorizations, step-size estimates) for the timings. */
+  endSetup(): void {
+    this.setupMs = this.elapsedMs;
+  }
+
+  /**
+   * Certifies `x` (see `certify`), timing it and keeping the best dual value; the by-products
+   * land in {@link SolveMonitor.work}. With `predictionsKnown`, `work.predictions` must
+   * already hold `A x`.
+   */
+  certify(x: Float64Array, predictionsKnown = false): Certificate {
+    const t = performance.now();
+    const c = certifyInto(this.problem, x, this.work, predictionsKnown);
+    if (c.dualObjective > this.bestDualValue) this.bestDualValue = c.dualObjective;
+    this.certificateMs += performance.now() - t;
+    return c;
+  }
+
+  /**
+   * Registers the initial point (iteration 0). Returns `"converged"` when its certificate
+   * already meets the tolerance (e.g. `λ ≥ λ_max` from zero, or a warm start at the optimum),
+   * `"aborted"` when the signal is already aborted, `"max-iterations"` when the cap is 0, and
+   * `undefined` otherwise.
+   */
+  start(x: Float64Array, certificate: Certificate): SolveStatus | undefined {
+    this.reference = certificate.objective;
+    this.bestObjective = certificate.objective;
+    this.bestX.set(x);
+    if (this.meets(certificate.objective)) {
+      this.markConverged(x, certificate);
+      return "converged";
+    }
+    this.emit(0, certificate.objective);
+    return this.interrupted() ?? (this.maxIterations <= 0 ? "max-iterations" : undefined);
+  }
+
+  /**
+   * Records one iteration ending at `x` with objective `P(x)` (and its certificate when one
+   * was computed this iteration). Returns the status to stop with, or `undefined` to go on.
+   */
+  step(x: Float64Array, objective: number, certificate?: Certificate): SolveStatus | undefined {
+    this.iterationCount++;
+    if (!Number.isFinite(objective) || objective > this.reference + this.divergenceFactor * Math.max(1, Math.abs(this.reference))) {
+      this.emit(this.iterationCount, objective);
+      return "diverged";
+    }
+    if (objective < this.bestObjective) {
+      this.bestObjective = objective;
+      this.bestX.set(x);
+    }
+    if (certificate !== undefined && this.meets(certificate.objective)) {
+      this.markConverged(x, certificate);
+      this.emit(this.iterationCount, certificate.objective);
+      return "converged";
+    }
+    this.emit(this.iterationCount, objective);
+    return this.interrupted() ?? (this.iterationCount >= this.maxIterations ? "max-iterations" : undefined);
+  }
+
+  /**
+   * Offers a certificate of `x` computed outside {@link SolveMonitor.step} (e.g. by an outer
+   * loop after an inner solve). Returns `true`, and remembers `x` as the iterate to return
+   * with status `"converged"`, when it meets the tolerance.
+   */
+  offer(x: Float64Array, certificate: Certificate): boolean {
+    if (certificate.objective < this.bestObjective) {
+      this.bestObjective = certificate.objective;
+      this.bestX.set(x);
+    }
+    if (!this.meets(certificate.objective)) return false;
+    this.markConverged(x, certificate);
+    return true;
+  }
+
+  /**
+   * `"aborted"` or `"time-limit"` when the solve must stop now, else `undefined` (for solvers
+   * with long inner loops between {@link SolveMonitor.step} calls).
+   */
+  interrupted(): SolveStatus | undefined {
+    if (this.options.signal?.aborted === true) return "aborted";
+    const limit = this.options.timeLimitMs;
+    if (limit !== undefined && this.elapsedMs >= limit) return "time-limit";
+    return undefined;
+  }
+
+  /**
+   * Builds the result. For `"converged"` (as returned by `start`/`step`) it returns the
+   * certified iterate; otherwise the best iterate by objective (or `x` when it is as good),
+   * re-certified, with the status upgraded to `"converged"` only if that certificate meets
+   * the tolerance.
+   */
+  finish(x: Float64Array, status: SolveStatus): SolveResult {
+    let resultX: Float64Array;
+    let certificate: Certificate;
+    if (status === "converged" && this.convergedX !== undefined && this.convergedCertificate !== undefined) {
+      resultX = this.convergedX;
+      certificate = this.convergedCertificate;
+    } else {
+      const useX = status !== "diverged" && isFiniteArray(x) && !(this.bestObjective < this.problemObjective(x));
+      resultX = Float64Array.from(useX ? x : this.bestX);
+      certificate = this.certify(resultX);
+      if (status === "converged" && !this.meets(certificate.objective)) status = "max-iterations";
+      if (status !== "converged" && this.meets(certificate.objective)) status = "converged";
+    }
+    const dual = Math.max(this.bestDualValue, certificate.dualObjective);
+    const gap = certificate.objective - dual;
+    const relativeGap = gap > 0 ? gap / Math.max(1, Math.abs(certificate.objective)) : 0;
+    const totalMs = this.elapsedMs;
+    const final: IterationRecord = {
+      iteration: this.iterationCount,
+      objective: certificate.objective,
+      dualObjective: dual,
+      relativeGap,
+      elapsedMs: totalMs,
+    };
+    const history = this.records.slice();
+    const last = history[history.length - 1];
+    if (last === undefined || last.iteration !== final.iteration) history.push(final);
+    else history[history.length - 1] = final;
+    return {
+      x: resultX,
+      objective: certificate.objective,
+      dualObjective: dual,
+      relativeGap,
+      kktResidual: certificate.kktResidual,
+      iterations: this.iterationCount,
+      status,
+      solver: this.solver,
+      history,
+      timings: { totalMs, setupMs: this.setupMs, certificateMs: this.certificateMs },
+    };
+  }
+
+  private problemObjective(x: Float64Array): number {
+    const { operator, loss, regularizer, lambda } = this.problem;
+    const p = new Float64Array(operator.rows);
+    operator.apply(x, p);
+    return loss.value(p) + lambda * regularizer.value(x);
+  }
+
+  private meets(objective: number): boolean {
+    const gap = objective - this.bestDualValue;
+    return Number.isFinite(objective) && gap <= this.tolerance * Math.max(1, Math.abs(objective));
+  }
+
+  private markConverged(x: Float64Array, certificate: Certificate): void {
+    this.convergedX = Float64Array.from(x);
+    this.convergedCertificate = certificate;
+  }
+
+  private emit(iteration: number, objective: number): void {
+    const dual = this.bestDualValue;
+    const gap = objective - dual;
+    const record: IterationRecord = {
+      iteration,
+      objective,
+      dualObjective: dual,
+      relativeGap: Number.isFinite(dual) ? Math.max(0, gap) / Math.max(1, Math.abs(objective)) : Number.POSITIVE_INFINITY,
+      elapsedMs: this.elapsedMs,
+    };
+    this.lastRecord = record;
+    if (iteration % this.stride === 0) {
+      if (this.records.length >= this.historyLimit) {
+        let k = 0;
+        for (let i = 0; i < this.records.length; i += 2) this.records[k++] = this.records[i] as IterationRecord;
+        this.records.length = k;
+        this.stride *= 2;
+      }
+      if (iteration % this.stride === 0) this.records.push(record);
+    }
+    this.options.onIteration?.(record);
+  }
+
+  /** The most recent iteration record, if any. */
+  get latest(): IterationRecord | undefined {
+    return this.lastRecord;
+  }
+}
+
+function isFiniteArray(x: Float64Array): boolean {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] as number;
+    if (v - v !== 0) return false;
+  }
+  return true;
+}

@@ -1,0 +1,114 @@
+import { assertInteger, assertKnownOptions, InvalidOptionError } from "@convexformer/tensors";
+import type { CompositeProblem } from "./composite-problem.js";
+import { withLambda } from "./create-problem.js";
+import { lambdaMax } from "./lambda-max.js";
+import { getSolver } from "./registry.js";
+import type { SolveOptions, SolveResult, Solver } from "./solver.js";
+
+/** Options of {@link solvePath}. */
+export interface SolvePathOptions {
+  /** The solver, or its registry name. Default `"fista"`. */
+  readonly solver?: Solver | string;
+  /** Options passed to every solve (`warmStart` is used for the first `λ` only). */
+  readonly solveOptions?: SolveOptions;
+  /** Called after each `λ` is solved (progress). */
+  readonly onSolved?: (index: number, lambda: number, result: SolveResult) => void;
+}
+
+/** The solutions along a regularization path. */
+export interface PathResult {
+  /** The `λ` values, in the order solved. */
+  readonly lambdas: readonly number[];
+  /** One result per `λ`. */
+  readonly results: readonly SolveResult[];
+  /** Total wall time in milliseconds. */
+  readonly totalMs: number;
+}
+
+const KNOWN = ["solver", "solveOptions", "onSolved"] as const;
+
+/**
+ * Solves the problem for each `λ` in turn, warm-starting every solve at the previous solution
+ * (give the `λ` values in decreasing order, e.g. from {@link lambdaGrid}, for the best warm
+ * starts: solutions grow from `x = 0` at `λ_max`).
+ *
+ * @param problem - a problem (its `λ` is replaced) or a builder `λ ↦ problem`
+ * @param lambdas - the values of `λ` (each finite and `> 0`)
+ * @param options - solver, per-solve options and a progress callback
+ * @example
+ * ```ts
+ * import { type CompositeProblem, lambdaGrid, solvePath } from "@convexformer/solvers";
+ * declare const problem: CompositeProblem;
+ * const path = solvePath(problem, lambdaGrid(problem, { count: 10, ratio: 0.01 }));
+ * path.results.map((r) => r.objective);
+ * ```
+ */
+export function solvePath(
+  problem: CompositeProblem | ((lambda: number) => CompositeProblem),
+  lambdas: readonly number[] | Float64Array,
+  options: SolvePathOptions = {},
+): PathResult {
+  assertKnownOptions("options", options, KNOWN);
+  const t0 = performance.now();
+  const solver = typeof options.solver === "string" ? getSolver(options.solver) : (options.solver ?? getSolver("fista"));
+  const list = Array.from(lambdas);
+  list.forEach((l, i) => {
+    if (!(typeof l === "number" && Number.isFinite(l) && l > 0)) {
+      throw new InvalidOptionError(`lambdas[${i}]`, l, "must be a finite number > 0");
+    }
+  });
+  const results: SolveResult[] = [];
+  let warm: Float64Array | undefined = options.solveOptions?.warmStart;
+  for (let i = 0; i < list.length; i++) {
+    const lambda = list[i] as number;
+    const p = typeof problem === "function" ? problem(lambda) : withLambda(problem, lambda);
+    const solveOptions: SolveOptions =
+      warm !== undefined && warm.length === p.dim
+        ? { ...options.solveOptions, warmStart: warm }
+        : omitWarmStart(options.solveOptions);
+    const result = solver.solve(p, solveOptions);
+    results.push(result);
+    warm = result.x;
+    options.onSolved?.(i, lambda, result);
+  }
+  return { lambdas: list, results, totalMs: performance.now() - t0 };
+}
+
+function omitWarmStart(options: SolveOptions | undefined): SolveOptions {
+  if (options === undefined) return {};
+  const { warmStart: _ignored, ...rest } = options;
+  return rest;
+}
+
+/** Options of {@link lambdaGrid}. */
+export interface LambdaGridOptions {
+  /** Number of values (`≥ 1`). Default 20. */
+  readonly count?: number;
+  /** The last value is `ratio · λ_max` (`0 < ratio ≤ 1`). Default `1e-2`. */
+  readonly ratio?: number;
+}
+
+/**
+ * A geometric grid of `count` values from `λ_max` down to `ratio · λ_max` (decreasing).
+ *
+ * @param problem - the problem (see {@link lambdaMax})
+ * @param options - `count` and `ratio`
+ * @example
+ * ```ts
+ * import { type CompositeProblem, lambdaGrid } from "@convexformer/solvers";
+ * declare const problem: CompositeProblem;
+ * lambdaGrid(problem, { count: 3, ratio: 0.01 }); // [λmax, 0.1 λmax, 0.01 λmax]
+ * ```
+ */
+export function lambdaGrid(problem: CompositeProblem, options: LambdaGridOptions = {}): number[] {
+  assertKnownOptions("options", options, ["count", "ratio"]);
+  const count = options.count ?? 20;
+  assertInteger("options.count", count, 1);
+  const ratio = options.ratio ?? 1e-2;
+  if (!(ratio > 0 && ratio <= 1)) throw new InvalidOptionError("options.ratio", ratio, "must be in (0, 1]");
+  const top = lambdaMax(problem);
+  if (!(top > 0)) throw new InvalidOptionError("problem", top, "λ_max is 0: x = 0 is optimal for every λ");
+  const out: number[] = [];
+  for (let k = 0; k < count; k++) out.push(top * ratio ** (count === 1 ? 0 : k / (count - 1)));
+  return out;
+}

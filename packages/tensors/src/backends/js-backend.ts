@@ -1,0 +1,133 @@
+import { gemm } from "../kernels/gemm.js";
+import { maskedGemm, maskedGemmAdjoint } from "../kernels/masked-gemm.js";
+import type { MatmulOptions } from "../matmul.js";
+import type { Matrix } from "../matrix.js";
+import type {
+  Computed,
+  KernelBackend,
+  MaskedMatmulAdjointOptions,
+  MaskedMatmulOptions,
+} from "./kernel-backend.js";
+import { checkMask, planAdjoint, planMatmul } from "./operands.js";
+
+const T = "transpose" as const;
+const N_ = "no-transpose" as const;
+
+function computed(value: Matrix): Computed<Matrix> {
+  return { value, precision: "float64", backend: "js" };
+}
+
+/**
+ * The default backend: the blocked float64 kernels of this package ({@link gemm},
+ * {@link maskedGemm}, {@link maskedGemmAdjoint}), synchronous, no dependencies. Results are
+ * tagged `precision: "float64"`.
+ *
+ * @example
+ * ```ts
+ * import { jsBackend, Matrix } from "@convexformer/tensors";
+ * const a = Matrix.fromRows([[1, 2], [3, 4]]);
+ * const { value, precision } = jsBackend.matmul(a, a);
+ * value.toRows(); // [[7, 10], [15, 22]]
+ * precision;      // "float64"
+ * ```
+ */
+export const jsBackend: KernelBackend = {
+  name: "js",
+  precision: "float64",
+
+  matmul(a: Matrix, b: Matrix, options?: MatmulOptions): Computed<Matrix> {
+    const p = planMatmul(a, b, options);
+    gemm(
+      p.transA ? T : N_,
+      p.transB ? T : N_,
+      p.M,
+      p.N,
+      p.K,
+      p.alpha,
+      a.data,
+      a.cols,
+      1,
+      0,
+      b.data,
+      b.cols,
+      1,
+      0,
+      p.beta,
+      p.out.data,
+      p.N,
+      1,
+      0,
+    );
+    return computed(p.out);
+  },
+
+  maskedMatmul(
+    a: Matrix,
+    b: Matrix,
+    mask: Uint8Array,
+    options?: MaskedMatmulOptions,
+  ): Computed<Matrix> {
+    const p = planMatmul(a, b, options);
+    checkMask(mask, p.M, p.N);
+    maskedGemm(
+      p.transA ? T : N_,
+      p.transB ? T : N_,
+      p.M,
+      p.N,
+      p.K,
+      p.alpha,
+      a.data,
+      a.cols,
+      1,
+      0,
+      b.data,
+      b.cols,
+      1,
+      0,
+      mask,
+      p.N,
+      1,
+      0,
+      p.beta,
+      p.out.data,
+      p.N,
+      1,
+      0,
+    );
+    return computed(p.out);
+  },
+
+  maskedMatmulAdjoint(
+    a: Matrix,
+    r: Matrix,
+    mask: Uint8Array,
+    options?: MaskedMatmulAdjointOptions,
+  ): Computed<Matrix> {
+    const p = planAdjoint(a, r, mask, options);
+    maskedGemmAdjoint(
+      p.transA ? T : N_,
+      p.M,
+      p.N,
+      p.K,
+      p.alpha,
+      a.data,
+      a.cols,
+      1,
+      0,
+      r.data,
+      r.cols,
+      1,
+      0,
+      mask,
+      p.N,
+      1,
+      0,
+      p.beta,
+      p.out.data,
+      p.N,
+      1,
+      0,
+    );
+    return computed(p.out);
+  },
+};

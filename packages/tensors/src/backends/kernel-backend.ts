@@ -1,0 +1,87 @@
+import type { MatmulOptions } from "../matmul.js";
+import type { Matrix } from "../matrix.js";
+
+/** The name of a kernel backend: `"js"` (float64, default) or `"tfjs-wasm"` (float32). */
+export type BackendName = "js" | "tfjs-wasm";
+
+/** The floating-point precision a result was computed in. */
+export type Precision = "float64" | "float32";
+
+/**
+ * A value together with the precision and backend that produced it. A `float32` result is
+ * stored in a float64 {@link Matrix}, but only about 7 significant digits are meaningful:
+ * never feed it to a certificate (duality gap, KKT residual) without recomputing in float64.
+ */
+export interface Computed<T> {
+  /** The result. */
+  readonly value: T;
+  /** The precision the arithmetic was done in. */
+  readonly precision: Precision;
+  /** The backend that computed it. */
+  readonly backend: BackendName;
+}
+
+/**
+ * Options of {@link KernelBackend.maskedMatmul}: those of `matmul` (`transA`, `transB`,
+ * `alpha`, `beta`, `out`).
+ */
+export type MaskedMatmulOptions = MatmulOptions;
+
+/** Options of {@link KernelBackend.maskedMatmulAdjoint}. */
+export interface MaskedMatmulAdjointOptions {
+  /** Use `aᵀ` instead of `a` as `op(a)`. Default `false`. */
+  readonly transA?: boolean;
+  /** Scale of the product. Default 1. */
+  readonly alpha?: number;
+  /** Scale of the existing `out` (only with `out`). Default 0. */
+  readonly beta?: number;
+  /** Write into this `K × N` matrix instead of allocating one. */
+  readonly out?: Matrix;
+}
+
+/**
+ * The backend seam: dense products on {@link Matrix} values, computed by one engine in one
+ * precision. Every method is synchronous once the backend is obtained (the `tfjs-wasm` backend
+ * is loaded asynchronously by `getBackend`) and returns a {@link Computed} that says which
+ * precision produced it. Inputs and outputs are always float64 {@link Matrix} values; a
+ * float32 backend rounds its inputs to float32, computes, and widens the result back.
+ *
+ * Masks are `Uint8Array`s holding an `M × N` row-major 0/1 matrix (nonzero counts as 1).
+ */
+export interface KernelBackend {
+  /** Which backend this is. */
+  readonly name: BackendName;
+  /** The precision of its arithmetic. */
+  readonly precision: Precision;
+  /**
+   * `out = α·op(a)·op(b) + β·out` (gemm on {@link Matrix} values); allocates `out` when it is
+   * not given (then `β` is ignored).
+   *
+   * @throws {@link ShapeMismatchError} when the inner dimensions or `out` disagree
+   */
+  matmul(a: Matrix, b: Matrix, options?: MatmulOptions): Computed<Matrix>;
+  /**
+   * `out = α·(D ⊙ (op(a)·op(b))) + β·out` with the `M × N` 0/1 mask `D` (the forward map of a
+   * gated layer).
+   *
+   * @throws {@link ShapeMismatchError} when the shapes or the mask length disagree
+   */
+  maskedMatmul(
+    a: Matrix,
+    b: Matrix,
+    mask: Uint8Array,
+    options?: MaskedMatmulOptions,
+  ): Computed<Matrix>;
+  /**
+   * The adjoint of {@link KernelBackend.maskedMatmul} in its right factor:
+   * `out = α·op(a)ᵀ·(D ⊙ r) + β·out`, with `op(a)` `M × K`, `r` and `D` `M × N`, `out` `K × N`.
+   *
+   * @throws {@link ShapeMismatchError} when the shapes or the mask length disagree
+   */
+  maskedMatmulAdjoint(
+    a: Matrix,
+    r: Matrix,
+    mask: Uint8Array,
+    options?: MaskedMatmulAdjointOptions,
+  ): Computed<Matrix>;
+}
