@@ -6,7 +6,9 @@
  */
 export { writeFileAtomic } from "./atomic-write.js";
 export { type CliIo, processIo } from "./cli-io.js";
+export { DEMO_DATA_DIR, type DemoOptions, registerDemoCommand, runDemo } from "./commands/demo.js";
 export { registerSolveCommand, runSolve, type SolveCommandOptions } from "./commands/solve.js";
+export { readInputNpy, readInputText } from "./input-files.js";
 export {
   type LoadedProblem,
   loadProblemDirectory,
@@ -19,4 +21,5 @@ export {
 } from "./problem-files.js";
 export { cliVersion, createProgram } from "./program.js";
 export { gapProgress } from "./progress.js";
+export { type Bar, svgBarChart, textBarChart } from "./svg-bar-chart.js";
 export { UsageError } from "./usage-error.js";

@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type AttentionProblem,
@@ -27,9 +27,9 @@ import {
   type NpyArray,
   npyToMatrix,
   npyToTokenBatch,
-  readNpyFile,
   TokenBatch,
 } from "@convexformer/tensors";
+import { readInputNpy, readInputText } from "./input-files.js";
 import { UsageError } from "./usage-error.js";
 
 /** The problem kinds a problem directory can hold. */
@@ -119,31 +119,13 @@ export async function loadProblemDirectory(dir: string): Promise<LoadedProblem> 
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${dir}: no such problem directory`);
   }
-  const spec = parseSpec(await readText(join(dir, "problem.json")), join(dir, "problem.json"));
+  const spec = parseSpec(await readInputText(join(dir, "problem.json")), join(dir, "problem.json"));
   try {
     return await buildProblem(dir, spec);
   } catch (error) {
     if (error instanceof ConvexformerError) throw new UsageError(error.message);
     throw error;
   }
-}
-
-async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch {
-    throw new UsageError(`${path}: cannot read the file`);
-  }
-}
-
-async function readArray(dir: string, file: string): Promise<NpyArray> {
-  const path = join(dir, file);
-  try {
-    await stat(path);
-  } catch {
-    throw new UsageError(`${path}: missing`);
-  }
-  return readNpyFile(path);
 }
 
 /**
@@ -257,8 +239,8 @@ export function parseSpec(text: string, file: string): ProblemSpec {
 async function buildProblem(dir: string, spec: ProblemSpec): Promise<LoadedProblem> {
   const xFile = join(dir, "X.npy");
   const yFile = join(dir, "y.npy");
-  const xArray = await readArray(dir, "X.npy");
-  const yArray = await readArray(dir, "y.npy");
+  const xArray = await readInputNpy(join(dir, "X.npy"));
+  const yArray = await readInputNpy(join(dir, "y.npy"));
   const y = toFloat64(yArray);
   const { kind } = spec;
   if (kind === "group-lasso" || kind === "gated-relu") {
@@ -284,7 +266,7 @@ async function buildProblem(dir: string, spec: ProblemSpec): Promise<LoadedProbl
       });
       return { spec, problem, solutionShape: [X.cols] };
     }
-    const G = npyToMatrix(await readArray(dir, "G.npy"), join(dir, "G.npy"));
+    const G = npyToMatrix(await readInputNpy(join(dir, "G.npy")), join(dir, "G.npy"));
     if (G.rows !== X.cols)
       throw new UsageError(
         `${join(dir, "G.npy")}: has ${G.rows} rows, X.npy has ${X.cols} columns (G must be p × P)`,
@@ -345,8 +327,8 @@ async function buildProblem(dir: string, spec: ProblemSpec): Promise<LoadedProbl
   const gatesSpec = spec.gates as NonNullable<ProblemSpec["gates"]>;
   let gates: { u1: Float64Array; u2: Float64Array };
   if ("u1" in gatesSpec) {
-    const u1 = npyToMatrix(await readArray(dir, gatesSpec.u1), join(dir, gatesSpec.u1));
-    const u2 = npyToMatrix(await readArray(dir, gatesSpec.u2), join(dir, gatesSpec.u2));
+    const u1 = npyToMatrix(await readInputNpy(join(dir, gatesSpec.u1)), join(dir, gatesSpec.u1));
+    const u2 = npyToMatrix(await readInputNpy(join(dir, gatesSpec.u2)), join(dir, gatesSpec.u2));
     if (u1.cols !== X.tokens)
       throw new UsageError(
         `${join(dir, gatesSpec.u1)}: must be P × n = ? × ${X.tokens}; got ${u1.rows} × ${u1.cols}`,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { type CliIo, processIo } from "./cli-io.js";
+import { registerDemoCommand } from "./commands/demo.js";
 import { registerSolveCommand } from "./commands/solve.js";
 
 /**
@@ -43,5 +44,6 @@ export function createProgram(io: CliIo = processIo()): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerSolveCommand(program, io);
+  registerDemoCommand(program, io);
   return program;
 }

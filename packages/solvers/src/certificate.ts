@@ -88,7 +88,11 @@ export function certifyInto(
   };
 }
 
-function proxGradientResidual(problem: CompositeProblem, x: Float64Array, gradient: Float64Array): number {
+function proxGradientResidual(
+  problem: CompositeProblem,
+  x: Float64Array,
+  gradient: Float64Array,
+): number {
   const z = new Float64Array(x.length);
   for (let i = 0; i < z.length; i++) z[i] = (x[i] as number) - (gradient[i] as number);
   problem.regularizer.prox(z, problem.lambda, z);
@@ -124,14 +128,21 @@ function proxGradientResidual(problem: CompositeProblem, x: Float64Array, gradie
  * c.relativeGap; // 0
  * ```
  */
-export function certify(problem: CompositeProblem, x: Float64Array, predictions?: Float64Array): Certificate {
+export function certify(
+  problem: CompositeProblem,
+  x: Float64Array,
+  predictions?: Float64Array,
+): Certificate {
   if (x.length !== problem.dim) {
     throw new ShapeMismatchError("x", `expected length ${problem.dim}, got ${x.length}`);
   }
   const work = certificateWork(problem);
   if (predictions !== undefined) {
     if (predictions.length !== problem.operator.rows) {
-      throw new ShapeMismatchError("predictions", `expected length ${problem.operator.rows}, got ${predictions.length}`);
+      throw new ShapeMismatchError(
+        "predictions",
+        `expected length ${problem.operator.rows}, got ${predictions.length}`,
+      );
     }
     work.predictions.set(predictions);
   }

@@ -42,7 +42,8 @@ const KNOWN = ["operator", "loss", "regularizer", "lambda"] as const;
 export function createProblem(parts: ProblemParts): CompositeProblem {
   assertKnownOptions("parts", parts, KNOWN);
   for (const key of KNOWN) {
-    if (parts[key] === undefined) throw new InvalidOptionError(`parts.${key}`, undefined, "is required");
+    if (parts[key] === undefined)
+      throw new InvalidOptionError(`parts.${key}`, undefined, "is required");
   }
   const problem: CompositeProblem = Object.freeze({
     dim: parts.operator.cols,

@@ -42,9 +42,9 @@ export type {
   IterationRecord,
   SolveOptions,
   SolveResult,
+  Solver,
   SolveStatus,
   SolveTimings,
-  Solver,
 } from "./solver.js";
 export { SOLVE_OPTION_KEYS, validateProblem, validateSolveOptions } from "./validate-problem.js";
 export { type RestrictedProblem, restrictToGroups } from "./working-set/restrict-to-groups.js";

@@ -28,7 +28,11 @@ solvers.set(fista.name, fista);
 export function getSolver(name: SolverName | (string & {})): Solver {
   const solver = solvers.get(name);
   if (solver === undefined) {
-    throw new InvalidOptionError("name", name, `no solver of that name; registered: ${listSolvers().join(", ")}`);
+    throw new InvalidOptionError(
+      "name",
+      name,
+      `no solver of that name; registered: ${listSolvers().join(", ")}`,
+    );
   }
   return solver;
 }
@@ -54,13 +58,21 @@ export interface RegisterSolverOptions {
  */
 export function registerSolver(solver: Solver, options: RegisterSolverOptions = {}): void {
   if (typeof solver !== "object" || solver === null || typeof solver.solve !== "function") {
-    throw new InvalidOptionError("solver", solver, "must have a name and a solve(problem, options) method");
+    throw new InvalidOptionError(
+      "solver",
+      solver,
+      "must have a name and a solve(problem, options) method",
+    );
   }
   if (typeof solver.name !== "string" || solver.name.length === 0) {
     throw new InvalidOptionError("solver.name", solver.name, "must be a non-empty string");
   }
   if (solvers.has(solver.name) && options.replace !== true) {
-    throw new InvalidOptionError("solver.name", solver.name, "is already registered (pass { replace: true })");
+    throw new InvalidOptionError(
+      "solver.name",
+      solver.name,
+      "is already registered (pass { replace: true })",
+    );
   }
   solvers.set(solver.name, solver);
 }

@@ -1,5 +1,10 @@
 import { assertInteger } from "@convexformer/tensors";
-import { type Certificate, type CertificateWork, certificateWork, certifyInto } from "./certificate.js";
+import {
+  type Certificate,
+  type CertificateWork,
+  certificateWork,
+  certifyInto,
+} from "./certificate.js";
 import type { CompositeProblem } from "./composite-problem.js";
 import type { IterationRecord, SolveOptions, SolveResult, SolveStatus } from "./solver.js";
 import { validateProblem, validateSolveOptions } from "./validate-problem.js";
@@ -90,7 +95,11 @@ export class SolveMonitor {
    * @param options - the solve options (shared keys plus `config.extraOptionKeys`)
    * @param config - solver name, default iteration cap, thinning and divergence settings
    */
-  constructor(problem: CompositeProblem, options: SolveOptions | undefined, config: SolveMonitorConfig) {
+  constructor(
+    problem: CompositeProblem,
+    options: SolveOptions | undefined,
+    config: SolveMonitorConfig,
+  ) {
     this.t0 = performance.now();
     validateProblem(problem);
     validateSolveOptions(options, problem.dim, config.extraOptionKeys ?? []);
@@ -169,7 +178,10 @@ export class SolveMonitor {
    */
   step(x: Float64Array, objective: number, certificate?: Certificate): SolveStatus | undefined {
     this.iterationCount++;
-    if (!Number.isFinite(objective) || objective > this.reference + this.divergenceFactor * Math.max(1, Math.abs(this.reference))) {
+    if (
+      !Number.isFinite(objective) ||
+      objective > this.reference + this.divergenceFactor * Math.max(1, Math.abs(this.reference))
+    ) {
       this.emit(this.iterationCount, objective);
       return "diverged";
     }
@@ -183,7 +195,10 @@ export class SolveMonitor {
       return "converged";
     }
     this.emit(this.iterationCount, objective);
-    return this.interrupted() ?? (this.iterationCount >= this.maxIterations ? "max-iterations" : undefined);
+    return (
+      this.interrupted() ??
+      (this.iterationCount >= this.maxIterations ? "max-iterations" : undefined)
+    );
   }
 
   /**
@@ -221,11 +236,18 @@ export class SolveMonitor {
   finish(x: Float64Array, status: SolveStatus): SolveResult {
     let resultX: Float64Array;
     let certificate: Certificate;
-    if (status === "converged" && this.convergedX !== undefined && this.convergedCertificate !== undefined) {
+    if (
+      status === "converged" &&
+      this.convergedX !== undefined &&
+      this.convergedCertificate !== undefined
+    ) {
       resultX = this.convergedX;
       certificate = this.convergedCertificate;
     } else {
-      const useX = status !== "diverged" && isFiniteArray(x) && !(this.bestObjective < this.problemObjective(x));
+      const useX =
+        status !== "diverged" &&
+        isFiniteArray(x) &&
+        !(this.bestObjective < this.problemObjective(x));
       resultX = Float64Array.from(useX ? x : this.bestX);
       certificate = this.certify(resultX);
       if (status === "converged" && !this.meets(certificate.objective)) status = "max-iterations";
@@ -284,14 +306,17 @@ export class SolveMonitor {
       iteration,
       objective,
       dualObjective: dual,
-      relativeGap: Number.isFinite(dual) ? Math.max(0, gap) / Math.max(1, Math.abs(objective)) : Number.POSITIVE_INFINITY,
+      relativeGap: Number.isFinite(dual)
+        ? Math.max(0, gap) / Math.max(1, Math.abs(objective))
+        : Number.POSITIVE_INFINITY,
       elapsedMs: this.elapsedMs,
     };
     this.lastRecord = record;
     if (iteration % this.stride === 0) {
       if (this.records.length >= this.historyLimit) {
         let k = 0;
-        for (let i = 0; i < this.records.length; i += 2) this.records[k++] = this.records[i] as IterationRecord;
+        for (let i = 0; i < this.records.length; i += 2)
+          this.records[k++] = this.records[i] as IterationRecord;
         this.records.length = k;
         this.stride *= 2;
       }

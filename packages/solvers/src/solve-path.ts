@@ -50,7 +50,10 @@ export function solvePath(
 ): PathResult {
   assertKnownOptions("options", options, KNOWN);
   const t0 = performance.now();
-  const solver = typeof options.solver === "string" ? getSolver(options.solver) : (options.solver ?? getSolver("fista"));
+  const solver =
+    typeof options.solver === "string"
+      ? getSolver(options.solver)
+      : (options.solver ?? getSolver("fista"));
   const list = Array.from(lambdas);
   list.forEach((l, i) => {
     if (!(typeof l === "number" && Number.isFinite(l) && l > 0)) {
@@ -105,9 +108,11 @@ export function lambdaGrid(problem: CompositeProblem, options: LambdaGridOptions
   const count = options.count ?? 20;
   assertInteger("options.count", count, 1);
   const ratio = options.ratio ?? 1e-2;
-  if (!(ratio > 0 && ratio <= 1)) throw new InvalidOptionError("options.ratio", ratio, "must be in (0, 1]");
+  if (!(ratio > 0 && ratio <= 1))
+    throw new InvalidOptionError("options.ratio", ratio, "must be in (0, 1]");
   const top = lambdaMax(problem);
-  if (!(top > 0)) throw new InvalidOptionError("problem", top, "λ_max is 0: x = 0 is optimal for every λ");
+  if (!(top > 0))
+    throw new InvalidOptionError("problem", top, "λ_max is 0: x = 0 is optimal for every λ");
   const out: number[] = [];
   for (let k = 0; k < count; k++) out.push(top * ratio ** (count === 1 ? 0 : k / (count - 1)));
   return out;

@@ -48,16 +48,28 @@ export function validateProblem(problem: CompositeProblem, argument = "problem")
   const { dim, operator, loss, regularizer, lambda } = problem;
   assertInteger(`${argument}.dim`, dim, 0);
   if (operator.cols !== dim) {
-    throw new ShapeMismatchError(`${argument}.operator`, `has ${operator.cols} columns, dim = ${dim}`);
+    throw new ShapeMismatchError(
+      `${argument}.operator`,
+      `has ${operator.cols} columns, dim = ${dim}`,
+    );
   }
   if (regularizer.dim !== dim) {
-    throw new ShapeMismatchError(`${argument}.regularizer`, `has dim ${regularizer.dim}, problem dim = ${dim}`);
+    throw new ShapeMismatchError(
+      `${argument}.regularizer`,
+      `has dim ${regularizer.dim}, problem dim = ${dim}`,
+    );
   }
   if (loss.size !== operator.rows) {
-    throw new ShapeMismatchError(`${argument}.loss`, `has size ${loss.size}, operator has ${operator.rows} rows`);
+    throw new ShapeMismatchError(
+      `${argument}.loss`,
+      `has size ${loss.size}, operator has ${operator.rows} rows`,
+    );
   }
   if (loss.size !== loss.samples * loss.outputs) {
-    throw new ShapeMismatchError(`${argument}.loss`, `size ${loss.size} != samples ${loss.samples} × outputs ${loss.outputs}`);
+    throw new ShapeMismatchError(
+      `${argument}.loss`,
+      `size ${loss.size} != samples ${loss.samples} × outputs ${loss.outputs}`,
+    );
   }
   if (typeof lambda !== "number" || !Number.isFinite(lambda) || lambda <= 0) {
     throw new InvalidOptionError(`${argument}.lambda`, lambda, "must be a finite number > 0");
@@ -65,15 +77,31 @@ export function validateProblem(problem: CompositeProblem, argument = "problem")
   const groups = regularizer.groups;
   if (groups !== undefined) {
     const { count, ptr, weights } = groups;
-    if (ptr.length !== count + 1 || weights.length !== count || ptr[0] !== 0 || ptr[count] !== dim) {
-      throw new ShapeMismatchError(`${argument}.regularizer.groups`, `ptr must run from 0 to dim = ${dim} over ${count} groups, with ${count} weights`);
+    if (
+      ptr.length !== count + 1 ||
+      weights.length !== count ||
+      ptr[0] !== 0 ||
+      ptr[count] !== dim
+    ) {
+      throw new ShapeMismatchError(
+        `${argument}.regularizer.groups`,
+        `ptr must run from 0 to dim = ${dim} over ${count} groups, with ${count} weights`,
+      );
     }
     for (let g = 0; g < count; g++) {
       if ((ptr[g + 1] as number) < (ptr[g] as number)) {
-        throw new InvalidOptionError(`${argument}.regularizer.groups.ptr[${g + 1}]`, ptr[g + 1], "must be nondecreasing");
+        throw new InvalidOptionError(
+          `${argument}.regularizer.groups.ptr[${g + 1}]`,
+          ptr[g + 1],
+          "must be nondecreasing",
+        );
       }
       if (!((weights[g] as number) > 0 && Number.isFinite(weights[g]))) {
-        throw new InvalidOptionError(`${argument}.regularizer.groups.weights[${g}]`, weights[g], "must be finite and > 0");
+        throw new InvalidOptionError(
+          `${argument}.regularizer.groups.weights[${g}]`,
+          weights[g],
+          "must be finite and > 0",
+        );
       }
     }
   }
@@ -116,7 +144,10 @@ export function validateSolveOptions(
   if (options === undefined) return;
   assertKnownOptions("options", options, [...SOLVE_OPTION_KEYS, ...extraKeys]);
   const { tolerance, maxIterations, timeLimitMs, signal, warmStart, onIteration } = options;
-  if (tolerance !== undefined && !(typeof tolerance === "number" && Number.isFinite(tolerance) && tolerance > 0)) {
+  if (
+    tolerance !== undefined &&
+    !(typeof tolerance === "number" && Number.isFinite(tolerance) && tolerance > 0)
+  ) {
     throw new InvalidOptionError("options.tolerance", tolerance, "must be a finite number > 0");
   }
   if (maxIterations !== undefined) assertInteger("options.maxIterations", maxIterations, 0);
@@ -134,7 +165,10 @@ export function validateSolveOptions(
       throw new InvalidOptionError("options.warmStart", warmStart, "must be a Float64Array");
     }
     if (warmStart.length !== dim) {
-      throw new ShapeMismatchError("options.warmStart", `expected length ${dim}, got ${warmStart.length}`);
+      throw new ShapeMismatchError(
+        "options.warmStart",
+        `expected length ${dim}, got ${warmStart.length}`,
+      );
     }
     assertFinite("options.warmStart", warmStart);
   }

@@ -45,8 +45,10 @@ export function fistaCore(
   let Px = loss.value(Ax) + lambda * regularizer.value(x);
   let beta = 0;
   for (;;) {
-    for (let i = 0; i < n; i++) y[i] = (x[i] as number) + beta * ((x[i] as number) - (xPrev[i] as number));
-    for (let i = 0; i < m; i++) Ay[i] = (Ax[i] as number) + beta * ((Ax[i] as number) - (AxPrev[i] as number));
+    for (let i = 0; i < n; i++)
+      y[i] = (x[i] as number) + beta * ((x[i] as number) - (xPrev[i] as number));
+    for (let i = 0; i < m; i++)
+      Ay[i] = (Ax[i] as number) + beta * ((Ax[i] as number) - (AxPrev[i] as number));
     const Fy = loss.gradient(Ay, gy);
     operator.adjoint(gy, g);
     let L = state.L;
@@ -73,7 +75,8 @@ export function fistaCore(
     let restart = false;
     if (settings.restart === "gradient") {
       let s = 0;
-      for (let i = 0; i < n; i++) s += ((y[i] as number) - (z[i] as number)) * ((z[i] as number) - (x[i] as number));
+      for (let i = 0; i < n; i++)
+        s += ((y[i] as number) - (z[i] as number)) * ((z[i] as number) - (x[i] as number));
       restart = s > 0;
     } else if (settings.restart === "function" && Pz > Px && beta > 0) {
       // reject the step: stay at x, drop the momentum

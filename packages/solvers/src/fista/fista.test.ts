@@ -19,20 +19,36 @@ describe("fista", () => {
   });
 
   it("passes the conformance kit with screening and working sets off, and with function restart", () => {
-    for (const solveOptions of [{ screening: false, workingSet: false }, { restart: "function" }, { restart: "none", stepGrowth: 1 }]) {
-      const report = runSolverConformance(fista, { solveOptions, skip: ["time-limit", "abort", "unknown-option"] });
+    for (const solveOptions of [
+      { screening: false, workingSet: false },
+      { restart: "function" },
+      { restart: "none", stepGrowth: 1 },
+    ]) {
+      const report = runSolverConformance(fista, {
+        solveOptions,
+        skip: ["time-limit", "abort", "unknown-option"],
+      });
       expect(report.failures).toEqual([]);
     }
   });
 
   it("gives the same optimum with and without screening and working sets, for each loss", () => {
     for (const loss of ["squared", "logistic", "cross-entropy"] as const) {
-      const { problem } = randomGroupLasso({ loss, samples: 40, features: 60, groupSize: 5, lambdaRatio: 0.3, seed: 7 });
+      const { problem } = randomGroupLasso({
+        loss,
+        samples: 40,
+        features: 60,
+        groupSize: 5,
+        lambdaRatio: 0.3,
+        seed: 7,
+      });
       const plain = fista.solve(problem, { tolerance: 1e-9, screening: false, workingSet: false });
       const fast = fista.solve(problem, { tolerance: 1e-9 });
       expect(plain.status).toBe("converged");
       expect(fast.status).toBe("converged");
-      expect(Math.abs(plain.objective - fast.objective)).toBeLessThanOrEqual(2e-9 * Math.max(1, plain.objective));
+      expect(Math.abs(plain.objective - fast.objective)).toBeLessThanOrEqual(
+        2e-9 * Math.max(1, plain.objective),
+      );
     }
   });
 
@@ -41,7 +57,12 @@ describe("fista", () => {
     const A = new Matrix(30, 50);
     rng.fillNormal(A.data);
     const y = rng.fillNormal(new Float64Array(30));
-    const base = createProblem({ operator: denseOperator(A), loss: squaredLoss(y), regularizer: l1(50), lambda: 1 });
+    const base = createProblem({
+      operator: denseOperator(A),
+      loss: squaredLoss(y),
+      regularizer: l1(50),
+      lambda: 1,
+    });
     const problem = withLambda(base, 0.3 * lambdaMax(base));
     const r = fista.solve(problem, { tolerance: 1e-10 });
     expect(r.status).toBe("converged");
@@ -51,7 +72,12 @@ describe("fista", () => {
   });
 
   it("works on an operator without columns or dense form (no screening, working set through padding)", () => {
-    const { problem, matrix } = randomGroupLasso({ samples: 25, features: 30, groupSize: 3, seed: 4 });
+    const { problem, matrix } = randomGroupLasso({
+      samples: 25,
+      features: 30,
+      groupSize: 3,
+      seed: 4,
+    });
     const dense = denseOperator(matrix);
     const opaque = createProblem({
       operator: { rows: dense.rows, cols: dense.cols, apply: dense.apply, adjoint: dense.adjoint },
@@ -62,25 +88,37 @@ describe("fista", () => {
     const a = fista.solve(problem, { tolerance: 1e-9 });
     const b = fista.solve(opaque, { tolerance: 1e-9 });
     expect(b.status).toBe("converged");
-    expect(Math.abs(a.objective - b.objective)).toBeLessThanOrEqual(2e-9 * Math.max(1, a.objective));
+    expect(Math.abs(a.objective - b.objective)).toBeLessThanOrEqual(
+      2e-9 * Math.max(1, a.objective),
+    );
   });
 
   it("rejects bad FISTA options with typed errors", () => {
     const { problem } = randomGroupLasso({ samples: 5, features: 4, groupSize: 2 });
-    expect(() => fista.solve(problem, { restart: "sometimes" as "none" })).toThrow(InvalidOptionError);
+    expect(() => fista.solve(problem, { restart: "sometimes" as "none" })).toThrow(
+      InvalidOptionError,
+    );
     expect(() => fista.solve(problem, { stepGrowth: 0.5 })).toThrow(InvalidOptionError);
     expect(() => fista.solve(problem, { certificateEvery: 0 })).toThrow(InvalidOptionError);
   });
 
   it("reports an honest non-converged status with the best iterate at the iteration cap", () => {
-    const { problem } = randomGroupLasso({ samples: 30, features: 60, groupSize: 3, lambdaRatio: 0.05, seed: 9 });
+    const { problem } = randomGroupLasso({
+      samples: 30,
+      features: 60,
+      groupSize: 3,
+      lambdaRatio: 0.05,
+      seed: 9,
+    });
     const r = fista.solve(problem, { tolerance: 1e-12, maxIterations: 5, workingSet: false });
     expect(r.status).toBe("max-iterations");
     expect(r.iterations).toBe(5);
     const c = certify(problem, r.x);
     expect(r.objective).toBeCloseTo(c.objective, 12);
     expect(r.relativeGap).toBeGreaterThan(1e-12);
-    expect(Math.min(...r.history.map((h) => h.objective))).toBeGreaterThanOrEqual(r.objective - 1e-12);
+    expect(Math.min(...r.history.map((h) => h.objective))).toBeGreaterThanOrEqual(
+      r.objective - 1e-12,
+    );
   });
 
   it("with a groupL2 of unequal groups and weights matches the KKT conditions at the optimum", () => {
@@ -89,7 +127,12 @@ describe("fista", () => {
     rng.fillNormal(A.data);
     const y = rng.fillNormal(new Float64Array(20));
     const reg = groupL2({ sizes: [1, 2, 3, 6], weights: [0.5, 1, 2, 1.5] });
-    const base = createProblem({ operator: denseOperator(A), loss: squaredLoss(y), regularizer: reg, lambda: 1 });
+    const base = createProblem({
+      operator: denseOperator(A),
+      loss: squaredLoss(y),
+      regularizer: reg,
+      lambda: 1,
+    });
     const problem = withLambda(base, 0.4 * lambdaMax(base));
     const r = fista.solve(problem, { tolerance: 1e-12 });
     expect(r.status).toBe("converged");

@@ -4,7 +4,7 @@ import type { CompositeProblem } from "../composite-problem.js";
 import { blockNormBounds } from "../screening/block-norm-bounds.js";
 import { gapSafeScreen } from "../screening/gap-safe-screen.js";
 import { SolveMonitor } from "../solve-monitor.js";
-import type { SolveOptions, SolveResult, SolveStatus, Solver } from "../solver.js";
+import type { SolveOptions, SolveResult, Solver, SolveStatus } from "../solver.js";
 import { restrictToGroups } from "../working-set/restrict-to-groups.js";
 import { type FistaRestart, type FistaState, fistaCore } from "./fista-core.js";
 
@@ -36,7 +36,14 @@ export interface FistaOptions extends SolveOptions {
   readonly workingSetSize?: number;
 }
 
-const FISTA_KEYS = ["restart", "stepGrowth", "certificateEvery", "screening", "workingSet", "workingSetSize"] as const;
+const FISTA_KEYS = [
+  "restart",
+  "stepGrowth",
+  "certificateEvery",
+  "screening",
+  "workingSet",
+  "workingSetSize",
+] as const;
 
 /** A {@link Solver} whose `solve` also takes {@link FistaOptions}. */
 export interface FistaSolver extends Solver {
@@ -78,7 +85,11 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
   });
   const restart = options.restart ?? "gradient";
   if (restart !== "gradient" && restart !== "function" && restart !== "none") {
-    throw new InvalidOptionError("options.restart", restart, 'must be "gradient", "function" or "none"');
+    throw new InvalidOptionError(
+      "options.restart",
+      restart,
+      'must be "gradient", "function" or "none"',
+    );
   }
   const stepGrowth = options.stepGrowth ?? 1.05;
   if (!(typeof stepGrowth === "number" && stepGrowth >= 1 && Number.isFinite(stepGrowth))) {
@@ -90,7 +101,8 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
   assertInteger("options.workingSetSize", wsSize, 1);
   for (const key of ["screening", "workingSet"] as const) {
     const v = options[key];
-    if (v !== undefined && typeof v !== "boolean") throw new InvalidOptionError(`options.${key}`, v, "must be a boolean");
+    if (v !== undefined && typeof v !== "boolean")
+      throw new InvalidOptionError(`options.${key}`, v, "must be a boolean");
   }
   const settings = { restart, stepGrowth };
   const { operator, loss, lambda } = problem;
@@ -100,7 +112,9 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
   const x = monitor.initialPoint();
   const state: FistaState = { L: estimateLipschitz(problem) };
   const blockNorms =
-    groups !== undefined && (options.screening ?? true) ? blockNormBounds(operator, groups) : undefined;
+    groups !== undefined && (options.screening ?? true)
+      ? blockNormBounds(operator, groups)
+      : undefined;
   const useWorkingSet = groups !== undefined && (options.workingSet ?? true);
   monitor.endSetup();
 
@@ -179,10 +193,12 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
       const budget = firstRound ? wsSize : Math.max(wsSize, current);
       const candidates: number[] = [];
       for (let g = 0; g < G; g++) {
-        if (inSet[g] !== 1 && screened[g] !== 1 && (firstRound || (ratio[g] as number) > 1)) candidates.push(g);
+        if (inSet[g] !== 1 && screened[g] !== 1 && (firstRound || (ratio[g] as number) > 1))
+          candidates.push(g);
       }
       candidates.sort((a, b) => (ratio[b] as number) - (ratio[a] as number));
-      for (let k = 0; k < Math.min(budget, candidates.length); k++) inSet[candidates[k] as number] = 1;
+      for (let k = 0; k < Math.min(budget, candidates.length); k++)
+        inSet[candidates[k] as number] = 1;
     } else {
       inSet.fill(1);
     }
@@ -195,8 +211,11 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
     }
     const complete = keepList.length === unscreened;
     const fullGap = cert.relativeGap;
-    tolInner = complete ? 0.5 * tol : Math.max(0.25 * tol, Math.min(0.3 * fullGap, firstRound ? fullGap : tolInner));
-    if (!complete && violators === 0 && !firstRound) tolInner = Math.max(0.25 * tol, tolInner * 0.25);
+    tolInner = complete
+      ? 0.5 * tol
+      : Math.max(0.25 * tol, Math.min(0.3 * fullGap, firstRound ? fullGap : tolInner));
+    if (!complete && violators === 0 && !firstRound)
+      tolInner = Math.max(0.25 * tol, tolInner * 0.25);
     firstRound = false;
 
     // 3. inner FISTA on the restricted problem

@@ -5,7 +5,13 @@ import type { DenseGroupProblem } from "./dense-group-problem.js";
 import { applyFactorTranspose, hessianFactor } from "./hessian-factor.js";
 
 /** How {@link barrierSolve} ended. */
-export type BarrierStop = "converged" | "max-iterations" | "time-limit" | "aborted" | "diverged" | "stalled";
+export type BarrierStop =
+  | "converged"
+  | "max-iterations"
+  | "time-limit"
+  | "aborted"
+  | "diverged"
+  | "stalled";
 
 /** Controls of {@link barrierSolve}. */
 export interface BarrierControl {
@@ -126,7 +132,12 @@ export function barrierSolve(problem: DenseGroupProblem, control: BarrierControl
     return { x, t, relativeGap: Number.POSITIVE_INFINITY, steps: 0, stop: "diverged" };
   }
   // initial μ from the gap (a central point has gap ≈ 2Gμ), t centered for x
-  let mu = Math.max(Number.isFinite(cert.rel) ? cert.rel * Math.max(1, Math.abs(cert.primal)) : 1, 1e-3 * Math.max(1, Math.abs(cert.primal))) / (2 * G);
+  let mu =
+    Math.max(
+      Number.isFinite(cert.rel) ? cert.rel * Math.max(1, Math.abs(cert.primal)) : 1,
+      1e-3 * Math.max(1, Math.abs(cert.primal)),
+    ) /
+    (2 * G);
   for (let g = 0; g < G; g++) {
     const r = mu / (lambda * (weights[g] as number));
     t[g] = r + Math.sqrt(r * r + groupSq(x, g));
@@ -144,7 +155,12 @@ export function barrierSolve(problem: DenseGroupProblem, control: BarrierControl
    * `φ̃(x) = min_t φ(x, t)`: every `x` is strictly feasible and the eliminated system below
    * is exactly its Hessian.
    */
-  const centerT = (xv: Float64Array, tv: Float64Array, sv: Float64Array, qv: Float64Array): number => {
+  const centerT = (
+    xv: Float64Array,
+    tv: Float64Array,
+    sv: Float64Array,
+    qv: Float64Array,
+  ): number => {
     let pen = 0;
     for (let g = 0; g < G; g++) {
       const q = groupSq(xv, g);
@@ -220,7 +236,21 @@ export function barrierSolve(problem: DenseGroupProblem, control: BarrierControl
     }
     steps++;
     centeringSteps++;
-    if (process.env.IPM_DEBUG) console.log("step", steps, "mu", mu, "dec", dec / mu, "alpha", alpha, "accepted", accepted, "rel", cert.rel);
+    if (process.env.IPM_DEBUG)
+      console.log(
+        "step",
+        steps,
+        "mu",
+        mu,
+        "dec",
+        dec / mu,
+        "alpha",
+        alpha,
+        "accepted",
+        accepted,
+        "rel",
+        cert.rel,
+      );
     if (accepted) {
       x.set(xTrial);
       // recompute the predictions exactly now and then to stop drift
@@ -354,7 +384,8 @@ class DenseSystem {
             const xi = x[i] as number;
             const row = i * cols;
             m[row + i] = (m[row + i] as number) + ag;
-            for (let j = s0; j < s1; j++) m[row + j] = (m[row + j] as number) - bg * xi * (x[j] as number);
+            for (let j = s0; j < s1; j++)
+              m[row + j] = (m[row + j] as number) - bg * xi * (x[j] as number);
           }
         }
         if (choleskyInPlace(m, cols)) {
@@ -458,7 +489,14 @@ class DenseSystem {
 }
 
 /** `out += D v`, `D_g = a_g I − b_g x_g x_gᵀ`. */
-function applyD(ptr: Int32Array, aG: Float64Array, bG: Float64Array, x: Float64Array, v: Float64Array, out: Float64Array): void {
+function applyD(
+  ptr: Int32Array,
+  aG: Float64Array,
+  bG: Float64Array,
+  x: Float64Array,
+  v: Float64Array,
+  out: Float64Array,
+): void {
   for (let g = 0; g < aG.length; g++) {
     const s0 = ptr[g] as number;
     const s1 = ptr[g + 1] as number;
@@ -466,7 +504,8 @@ function applyD(ptr: Int32Array, aG: Float64Array, bG: Float64Array, x: Float64A
     for (let j = s0; j < s1; j++) xv += (x[j] as number) * (v[j] as number);
     const ag = aG[g] as number;
     const f = (bG[g] as number) * xv;
-    for (let j = s0; j < s1; j++) out[j] = (out[j] as number) + ag * (v[j] as number) - f * (x[j] as number);
+    for (let j = s0; j < s1; j++)
+      out[j] = (out[j] as number) + ag * (v[j] as number) - f * (x[j] as number);
   }
 }
 

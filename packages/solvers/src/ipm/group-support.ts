@@ -18,12 +18,17 @@ import type { CompositeProblem } from "../composite-problem.js";
  * @param weights - group weights
  * @returns one score per group
  */
-export function groupScores(gradient: Float64Array, ptr: Int32Array, weights: Float64Array): Float64Array {
+export function groupScores(
+  gradient: Float64Array,
+  ptr: Int32Array,
+  weights: Float64Array,
+): Float64Array {
   const G = weights.length;
   const out = new Float64Array(G);
   for (let g = 0; g < G; g++) {
     let s = 0;
-    for (let j = ptr[g] as number; j < (ptr[g + 1] as number); j++) s += (gradient[j] as number) ** 2;
+    for (let j = ptr[g] as number; j < (ptr[g + 1] as number); j++)
+      s += (gradient[j] as number) ** 2;
     out[g] = Math.sqrt(s) / (weights[g] as number);
   }
   return out;
@@ -45,7 +50,12 @@ export function groupScores(gradient: Float64Array, ptr: Int32Array, weights: Fl
  * groupColumnNorms(new Float64Array([3, 0, 4, 1]), 2, 2, new Int32Array([0, 1, 2])); // [5, 1]
  * ```
  */
-export function groupColumnNorms(a: Float64Array, rows: number, cols: number, ptr: Int32Array): Float64Array {
+export function groupColumnNorms(
+  a: Float64Array,
+  rows: number,
+  cols: number,
+  ptr: Int32Array,
+): Float64Array {
   const colSq = new Float64Array(cols);
   for (let i = 0; i < rows; i++) {
     const o = i * cols;
@@ -100,7 +110,8 @@ export function gapSafeScreen(
   for (let g = 0; g < weights.length; g++) {
     if (screened[g] === 1) continue;
     const w = weights[g] as number;
-    const bound = certificate.dualScale * (scores[g] as number) * w + radius * (columnNorms[g] as number);
+    const bound =
+      certificate.dualScale * (scores[g] as number) * w + radius * (columnNorms[g] as number);
     if (bound < lambda * w * (1 - 1e-12)) {
       screened[g] = 1;
       count++;

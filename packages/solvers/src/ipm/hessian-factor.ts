@@ -52,7 +52,8 @@ export function hessianFactor(loss: SmoothLoss, predictions: Float64Array): Floa
       blocks[o + j * c + j] = ljj;
       for (let k = j + 1; k < c; k++) {
         let s = blocks[o + k * c + j] as number;
-        for (let p = 0; p < j; p++) s -= (blocks[o + k * c + p] as number) * (blocks[o + j * c + p] as number);
+        for (let p = 0; p < j; p++)
+          s -= (blocks[o + k * c + p] as number) * (blocks[o + j * c + p] as number);
         blocks[o + k * c + j] = s / ljj;
       }
     }
@@ -106,7 +107,8 @@ export function applyFactorTranspose(
         const f = blocks[ob + k * c + l] as number; // (Lᵀ)[l][k] = L[k][l]
         if (f === 0) continue;
         const src = (i * c + k) * cols;
-        for (let j = 0; j < cols; j++) out[dst + j] = (out[dst + j] as number) + f * (a[src + j] as number);
+        for (let j = 0; j < cols; j++)
+          out[dst + j] = (out[dst + j] as number) + f * (a[src + j] as number);
       }
     }
   }

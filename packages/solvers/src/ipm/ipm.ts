@@ -4,7 +4,7 @@ import type { CompositeProblem } from "../composite-problem.js";
 import { choleskyInPlace, choleskySolve } from "../linalg/cholesky.js";
 import { gram } from "../linalg/gram.js";
 import { SolveMonitor } from "../solve-monitor.js";
-import type { SolveOptions, SolveResult, SolveStatus, Solver } from "../solver.js";
+import type { SolveOptions, SolveResult, Solver, SolveStatus } from "../solver.js";
 import { type BarrierStop, barrierSolve } from "./barrier-solve.js";
 import { type DenseGroupProblem, restrictGroups } from "./dense-group-problem.js";
 import { gapSafeScreen, groupColumnNorms, groupScores } from "./group-support.js";
@@ -71,8 +71,17 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
   checkBoolean("options.workingSet", opts.workingSet);
   checkBoolean("options.screening", opts.screening);
   checkBoolean("options.cleanup", opts.cleanup);
-  if (opts.system !== undefined && opts.system !== "auto" && opts.system !== "primal" && opts.system !== "dual") {
-    throw new InvalidOptionError("options.system", opts.system, 'must be "auto", "primal" or "dual"');
+  if (
+    opts.system !== undefined &&
+    opts.system !== "auto" &&
+    opts.system !== "primal" &&
+    opts.system !== "dual"
+  ) {
+    throw new InvalidOptionError(
+      "options.system",
+      opts.system,
+      'must be "auto", "primal" or "dual"',
+    );
   }
   const { regularizer, operator, loss, lambda } = problem;
   const groups = regularizer.groups;
@@ -109,7 +118,8 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
   const screened = new Uint8Array(G);
   const inSet = new Uint8Array(G);
   let scores = groupScores(monitor.work.gradient, ptr, weights);
-  if (columnNorms !== undefined) gapSafeScreen(problem, cert, scores, weights, columnNorms, screened);
+  if (columnNorms !== undefined)
+    gapSafeScreen(problem, cert, scores, weights, columnNorms, screened);
   // initial working set: the warm start's support and the highest scores
   const initialSize = useWorkingSet ? Math.min(G, Math.max(10, Math.ceil(G / 20))) : G;
   for (let g = 0; g < G; g++) {
@@ -121,14 +131,37 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
   let status: SolveStatus | undefined;
   let innerTolerance = monitor.tolerance * 0.1;
   let pendingStop: SolveStatus | undefined;
+  let grew = true;
   for (let outer = 0; status === undefined; outer++) {
+    // solve the working set only as far as the full gap warrants (celer's rule)
+    const innerTarget = grew ? Math.max(innerTolerance, Math.min(0.3 * cert.relativeGap, 1e-3)) : innerTolerance;
     const selected: number[] = [];
     for (let g = 0; g < G; g++) if (inSet[g] === 1 && screened[g] === 0) selected.push(g);
-    const sub: DenseGroupProblem = restrictGroups(a, rows, cols, ptr, weights, selected, lambda, loss);
+    const sub: DenseGroupProblem = restrictGroups(
+      a,
+      rows,
+      cols,
+      ptr,
+      weights,
+      selected,
+      lambda,
+      loss,
+    );
     const x0 = gatherGroups(x, ptr, selected, sub.cols);
+    if (process.env.IPM_DEBUG)
+      console.log(
+        "outer",
+        outer,
+        "ws",
+        selected.length,
+        "inner tol",
+        innerTolerance,
+        "full gap",
+        cert.relativeGap,
+      );
     const full = x;
     const result = barrierSolve(sub, {
-      tolerance: innerTolerance,
+      tolerance: innerTarget,
       maxSteps: Number.MAX_SAFE_INTEGER,
       x0,
       system,
@@ -164,7 +197,8 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
     // grow the working set with the groups that violate ‖A_gᵀ∇F‖ ≤ λ w_g
     const grow = Math.max(10, selected.length);
     const added = addTop(inSet, screened, scores, grow, lambda * (1 + 1e-10));
-    if (added === 0) {
+    grew = added > 0;
+    if (added === 0 && innerTarget <= innerTolerance) {
       if (result.stop === "stalled" || innerTolerance < 1e-15) {
         status = "max-iterations";
         break;
@@ -192,6 +226,7 @@ function finishWithCleanup(
   const groups = problem.regularizer.groups;
   if (groups === undefined) return monitor.finish(x, status);
   const original = monitor.certify(x);
+  if (process.env.IPM_DEBUG) console.log("cleanup: original", original);
   const scores = groupScores(monitor.work.gradient, groups.ptr, groups.weights);
   const { ptr, weights, count: G } = groups;
   let maxNorm = 0;
@@ -208,14 +243,19 @@ function finishWithCleanup(
   let bestCert: Certificate = original;
   const consider = (candidate: Float64Array): void => {
     const c = monitor.certify(candidate);
-    if (Number.isFinite(c.objective) && c.objective <= bestCert.objective && c.relativeGap <= bestCert.relativeGap * 1.5 + 1e-15) {
+    // against the best dual bound of the solve, a lower objective is a certificate no worse
+    if (Number.isFinite(c.objective) && c.objective <= bestCert.objective) {
       best = candidate;
       bestCert = c;
     }
   };
   consider(cleaned);
+  if (process.env.IPM_DEBUG)
+    console.log("cleanup: zeroed", monitor.certify(cleaned), "support", support.length);
   const polished = polishSupport(problem, a, cleaned, support, weights);
   if (polished !== undefined) consider(polished);
+  if (process.env.IPM_DEBUG && polished)
+    console.log("cleanup: polished", monitor.certify(polished));
   if (best !== x) x.set(best);
   return monitor.finish(x, status);
 }
@@ -253,7 +293,8 @@ function polishSupport(
   };
   const objective = (v: Float64Array, pred: Float64Array): number => {
     let pen = 0;
-    for (let k = 0; k < support.length; k++) pen += (sub.weights[k] as number) * groupNorm(v, ptr, k);
+    for (let k = 0; k < support.length; k++)
+      pen += (sub.weights[k] as number) * groupNorm(v, ptr, k);
     return loss.value(pred) + lambda * pen;
   };
   const b = new Float64Array(rows * cols);
@@ -268,7 +309,9 @@ function polishSupport(
       gs[j] = s;
     }
     applyFactorTranspose(
-      loss.name === "squared" ? new Float64Array(loss.size).fill(Math.sqrt(loss.smoothness)) : hessianFactor(loss, yhat),
+      loss.name === "squared"
+        ? new Float64Array(loss.size).fill(Math.sqrt(loss.smoothness))
+        : hessianFactor(loss, yhat),
       loss.outputs,
       sub.a,
       rows,
@@ -285,7 +328,8 @@ function polishSupport(
       for (let i = s0; i < s1; i++) {
         gs[i] = (gs[i] as number) + (lw * (xs[i] as number)) / n;
         for (let j = s0; j < s1; j++) {
-          const h = (lw / n) * ((i === j ? 1 : 0) - ((xs[i] as number) * (xs[j] as number)) / (n * n));
+          const h =
+            (lw / n) * ((i === j ? 1 : 0) - ((xs[i] as number) * (xs[j] as number)) / (n * n));
           m[i * cols + j] = (m[i * cols + j] as number) + h;
         }
       }
@@ -315,7 +359,8 @@ function polishSupport(
 }
 
 function checkBoolean(name: string, v: unknown): void {
-  if (v !== undefined && typeof v !== "boolean") throw new InvalidOptionError(name, v, "must be a boolean");
+  if (v !== undefined && typeof v !== "boolean")
+    throw new InvalidOptionError(name, v, "must be a boolean");
 }
 
 function groupNorm(x: Float64Array, ptr: Int32Array, g: number): number {
@@ -335,11 +380,18 @@ function countSet(flags: Uint8Array): number {
 }
 
 /** Adds up to `k` unscreened groups outside the set with score above `threshold`, best first. */
-function addTop(inSet: Uint8Array, screened: Uint8Array, scores: Float64Array, k: number, threshold: number): number {
+function addTop(
+  inSet: Uint8Array,
+  screened: Uint8Array,
+  scores: Float64Array,
+  k: number,
+  threshold: number,
+): number {
   if (k <= 0) return 0;
   const candidates: number[] = [];
   for (let g = 0; g < inSet.length; g++) {
-    if (inSet[g] === 0 && screened[g] === 0 && (scores[g] as number) > threshold) candidates.push(g);
+    if (inSet[g] === 0 && screened[g] === 0 && (scores[g] as number) > threshold)
+      candidates.push(g);
   }
   candidates.sort((p, q) => (scores[q] as number) - (scores[p] as number));
   const n = Math.min(k, candidates.length);
@@ -348,7 +400,12 @@ function addTop(inSet: Uint8Array, screened: Uint8Array, scores: Float64Array, k
 }
 
 /** Copies the selected groups of `x` into a contiguous vector of length `size`. */
-function gatherGroups(x: Float64Array, ptr: Int32Array, selected: readonly number[], size: number): Float64Array {
+function gatherGroups(
+  x: Float64Array,
+  ptr: Int32Array,
+  selected: readonly number[],
+  size: number,
+): Float64Array {
   const out = new Float64Array(size);
   let o = 0;
   for (const g of selected) {
@@ -358,7 +415,12 @@ function gatherGroups(x: Float64Array, ptr: Int32Array, selected: readonly numbe
 }
 
 /** Writes a contiguous vector of the selected groups back into `x` (other groups untouched). */
-function scatterGroups(xs: Float64Array, ptr: Int32Array, selected: readonly number[], x: Float64Array): void {
+function scatterGroups(
+  xs: Float64Array,
+  ptr: Int32Array,
+  selected: readonly number[],
+  x: Float64Array,
+): void {
   let o = 0;
   for (const g of selected) {
     for (let j = ptr[g] as number; j < (ptr[g + 1] as number); j++) x[j] = xs[o++] as number;

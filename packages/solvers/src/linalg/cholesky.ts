@@ -25,8 +25,10 @@ const NB = 96;
  * ```
  */
 export function choleskyInPlace(a: Float64Array, n: number): boolean {
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidOptionError("n", n, "must be an integer >= 0");
-  if (a.length < n * n) throw new ShapeMismatchError("a", `expected at least ${n * n} entries, got ${a.length}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new InvalidOptionError("n", n, "must be an integer >= 0");
+  if (a.length < n * n)
+    throw new ShapeMismatchError("a", `expected at least ${n * n} entries, got ${a.length}`);
   for (let k = 0; k < n; k += NB) {
     const nb = Math.min(NB, n - k);
     // 1. factor the diagonal block A[k:k+nb, k:k+nb] (unblocked, left-looking inside the block)
@@ -49,7 +51,27 @@ export function choleskyInPlace(a: Float64Array, n: number): boolean {
     for (let i0 = k2; i0 < n; i0 += NB) {
       const mb = Math.min(NB, n - i0);
       const cols = i0 + mb - k2; // columns k2 .. i0+mb
-      gemm("no-transpose", "transpose", mb, cols, nb, -1, a, n, 1, i0 * n + k, a, n, 1, k2 * n + k, 1, a, n, 1, i0 * n + k2);
+      gemm(
+        "no-transpose",
+        "transpose",
+        mb,
+        cols,
+        nb,
+        -1,
+        a,
+        n,
+        1,
+        i0 * n + k,
+        a,
+        n,
+        1,
+        k2 * n + k,
+        1,
+        a,
+        n,
+        1,
+        i0 * n + k2,
+      );
     }
   }
   for (let i = 0; i < n; i++) {

@@ -43,15 +43,56 @@ export function gram(
   const m = side === "columns" ? cols : rows;
   const k = side === "columns" ? rows : cols;
   const c = out ?? new Float64Array(m * m);
-  if (c.length < m * m) throw new ShapeMismatchError("out", `expected at least ${m * m} entries, got ${c.length}`);
+  if (c.length < m * m)
+    throw new ShapeMismatchError("out", `expected at least ${m * m} entries, got ${c.length}`);
   for (let i0 = 0; i0 < m; i0 += BLOCK) {
     const mb = Math.min(BLOCK, m - i0);
     const nCols = i0 + mb;
     if (side === "columns") {
       // out[i0:i0+mb, 0:nCols] = α A[:, i0:i0+mb]ᵀ A[:, 0:nCols] + β out
-      gemm("transpose", "no-transpose", mb, nCols, k, alpha, a, cols, 1, i0, a, cols, 1, 0, beta, c, m, 1, i0 * m);
+      gemm(
+        "transpose",
+        "no-transpose",
+        mb,
+        nCols,
+        k,
+        alpha,
+        a,
+        cols,
+        1,
+        i0,
+        a,
+        cols,
+        1,
+        0,
+        beta,
+        c,
+        m,
+        1,
+        i0 * m,
+      );
     } else {
-      gemm("no-transpose", "transpose", mb, nCols, k, alpha, a, cols, 1, i0 * cols, a, cols, 1, 0, beta, c, m, 1, i0 * m);
+      gemm(
+        "no-transpose",
+        "transpose",
+        mb,
+        nCols,
+        k,
+        alpha,
+        a,
+        cols,
+        1,
+        i0 * cols,
+        a,
+        cols,
+        1,
+        0,
+        beta,
+        c,
+        m,
+        1,
+        i0 * m,
+      );
     }
   }
   for (let i = 0; i < m; i++) {

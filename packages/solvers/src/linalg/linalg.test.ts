@@ -7,13 +7,19 @@ function randomMatrix(rows: number, cols: number, seed: number): Float64Array {
   return createRng(seed).fillNormal(new Float64Array(rows * cols));
 }
 
-function naiveGram(a: Float64Array, rows: number, cols: number, side: "columns" | "rows"): Float64Array {
+function naiveGram(
+  a: Float64Array,
+  rows: number,
+  cols: number,
+  side: "columns" | "rows",
+): Float64Array {
   const m = side === "columns" ? cols : rows;
   const out = new Float64Array(m * m);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < m; j++) {
       let s = 0;
-      if (side === "columns") for (let r = 0; r < rows; r++) s += a[r * cols + i]! * a[r * cols + j]!;
+      if (side === "columns")
+        for (let r = 0; r < rows; r++) s += a[r * cols + i]! * a[r * cols + j]!;
       else for (let c = 0; c < cols; c++) s += a[i * cols + c]! * a[j * cols + c]!;
       out[i * m + j] = s;
     }

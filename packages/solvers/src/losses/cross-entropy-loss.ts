@@ -45,11 +45,18 @@ export function crossEntropyLoss(
   if (labels instanceof Matrix) {
     c = labels.cols;
     if (options.classes !== undefined && options.classes !== c) {
-      throw new ShapeMismatchError("options.classes", `labels has ${c} columns, classes = ${options.classes}`);
+      throw new ShapeMismatchError(
+        "options.classes",
+        `labels has ${c} columns, classes = ${options.classes}`,
+      );
     }
   } else {
     if (options.classes === undefined) {
-      throw new InvalidOptionError("options.classes", undefined, "required unless labels is a Matrix");
+      throw new InvalidOptionError(
+        "options.classes",
+        undefined,
+        "required unless labels is a Matrix",
+      );
     }
     c = options.classes;
   }
@@ -61,13 +68,17 @@ export function crossEntropyLoss(
     y = new Float64Array(samples * c);
     for (let i = 0; i < samples; i++) {
       const k = labels[i] as number;
-      if (!(k >= 0 && k < c)) throw new InvalidOptionError(`labels[${i}]`, k, `must be a class index in [0, ${c})`);
+      if (!(k >= 0 && k < c))
+        throw new InvalidOptionError(`labels[${i}]`, k, `must be a class index in [0, ${c})`);
       y[i * c + k] = 1;
     }
   } else {
     const flat = labels instanceof Matrix ? labels.data : labels;
     if (flat.length % c !== 0) {
-      throw new ShapeMismatchError("labels", `length ${flat.length} is not a multiple of classes = ${c}`);
+      throw new ShapeMismatchError(
+        "labels",
+        `length ${flat.length} is not a multiple of classes = ${c}`,
+      );
     }
     assertFinite("labels", flat);
     samples = flat.length / c;
@@ -76,11 +87,20 @@ export function crossEntropyLoss(
       let s = 0;
       for (let l = 0; l < c; l++) {
         const v = y[i * c + l] as number;
-        if (v < 0) throw new InvalidOptionError(`labels[${i * c + l}]`, v, "must be >= 0 (rows are distributions)");
+        if (v < 0)
+          throw new InvalidOptionError(
+            `labels[${i * c + l}]`,
+            v,
+            "must be >= 0 (rows are distributions)",
+          );
         s += v;
       }
       if (Math.abs(s - 1) > 1e-12 * c) {
-        throw new InvalidOptionError(`labels[${i}]`, s, "each row must sum to 1 (one-hot or a distribution)");
+        throw new InvalidOptionError(
+          `labels[${i}]`,
+          s,
+          "each row must sum to 1 (one-hot or a distribution)",
+        );
       }
     }
   }
@@ -134,7 +154,8 @@ export function crossEntropyLoss(
       for (let i = 0; i < samples; i++) {
         s += sampleValue(predictions, i, softmax(predictions, i));
         const base = i * c;
-        for (let l = 0; l < c; l++) out[base + l] = factor * ((p[l] as number) - (y[base + l] as number));
+        for (let l = 0; l < c; l++)
+          out[base + l] = factor * ((p[l] as number) - (y[base + l] as number));
       }
       return factor * s;
     },

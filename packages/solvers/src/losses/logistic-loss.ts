@@ -36,7 +36,8 @@ export function logisticLoss(
   const y = Float64Array.from(labels);
   assertFinite("labels", y);
   for (let i = 0; i < y.length; i++) {
-    if (y[i] !== 1 && y[i] !== -1) throw new InvalidOptionError(`labels[${i}]`, y[i], "must be -1 or +1");
+    if (y[i] !== 1 && y[i] !== -1)
+      throw new InvalidOptionError(`labels[${i}]`, y[i], "must be -1 or +1");
   }
   const { scaling, factor } = resolveScaling(options.scaling, samples);
   const size = y.length;
@@ -79,8 +80,9 @@ export function logisticLoss(
       let h = 0;
       for (let i = 0; i < size; i++) {
         let q = ((y[i] as number) * (u[i] as number)) / factor;
-        if (!(q >= -PROBABILITY_SLACK && q <= 1 + PROBABILITY_SLACK)) return Number.NEGATIVE_INFINITY;
-        q = q < 0 ? 0 : q > 1 ? 1 : q;
+        if (!(q >= -PROBABILITY_SLACK && q <= 1 + PROBABILITY_SLACK))
+          return Number.NEGATIVE_INFINITY;
+        q = Math.min(1, Math.max(0, q));
         h += xlogxNeg(q) + xlogxNeg(1 - q);
       }
       return factor * h;

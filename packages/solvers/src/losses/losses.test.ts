@@ -1,4 +1,10 @@
-import { createRng, InvalidOptionError, Matrix, NonFiniteInputError, ShapeMismatchError } from "@convexformer/tensors";
+import {
+  createRng,
+  InvalidOptionError,
+  Matrix,
+  NonFiniteInputError,
+  ShapeMismatchError,
+} from "@convexformer/tensors";
 import { describe, expect, it } from "vitest";
 import type { SmoothLoss } from "../smooth-loss.js";
 import { crossEntropyLoss } from "./cross-entropy-loss.js";
@@ -19,7 +25,8 @@ for (const scaling of ["sum", "mean"] as const) {
   losses.push([`cross-entropy/${scaling}`, crossEntropyLoss(classes, { classes: c, scaling })]);
 }
 
-const dotp = (a: Float64Array, b: Float64Array) => a.reduce((s, v, i) => s + v * (b[i] as number), 0);
+const dotp = (a: Float64Array, b: Float64Array) =>
+  a.reduce((s, v, i) => s + v * (b[i] as number), 0);
 
 describe.each(losses)("%s", (_name, loss) => {
   const z = rng.fillNormal(new Float64Array(loss.size), 0, 2);
@@ -44,9 +51,16 @@ describe.each(losses)("%s", (_name, loss) => {
     const h = 1e-6;
     const gp = new Float64Array(loss.size);
     const gm = new Float64Array(loss.size);
-    loss.gradient(z.map((zi, i) => zi + h * (v[i] as number)), gp);
-    loss.gradient(z.map((zi, i) => zi - h * (v[i] as number)), gm);
-    for (let i = 0; i < loss.size; i++) expect(hv[i]).toBeCloseTo(((gp[i] as number) - (gm[i] as number)) / (2 * h), 6);
+    loss.gradient(
+      z.map((zi, i) => zi + h * (v[i] as number)),
+      gp,
+    );
+    loss.gradient(
+      z.map((zi, i) => zi - h * (v[i] as number)),
+      gm,
+    );
+    for (let i = 0; i < loss.size; i++)
+      expect(hv[i]).toBeCloseTo(((gp[i] as number) - (gm[i] as number)) / (2 * h), 6);
     // the smoothness constant bounds the curvature
     expect(dotp(v, hv)).toBeLessThanOrEqual(loss.smoothness * dotp(v, v) * (1 + 1e-12));
   });
@@ -76,7 +90,12 @@ describe.each(losses)("%s", (_name, loss) => {
 
 describe("loss specifics", () => {
   it("squared: exact values, outputs from a matrix, mean scaling", () => {
-    const loss = squaredLoss(Matrix.fromRows([[1, 2], [3, 4]]));
+    const loss = squaredLoss(
+      Matrix.fromRows([
+        [1, 2],
+        [3, 4],
+      ]),
+    );
     expect(loss.outputs).toBe(2);
     expect(loss.samples).toBe(2);
     expect(loss.value(new Float64Array(4))).toBe(15);
@@ -86,7 +105,9 @@ describe("loss specifics", () => {
     expect(mean.smoothness).toBe(0.5);
     expect(() => squaredLoss(new Float64Array([1, Number.NaN]))).toThrow(NonFiniteInputError);
     expect(() => squaredLoss(new Float64Array(3), { outputs: 2 })).toThrow(ShapeMismatchError);
-    expect(() => squaredLoss(new Float64Array(3), { scaling: "avg" as "mean" })).toThrow(InvalidOptionError);
+    expect(() => squaredLoss(new Float64Array(3), { scaling: "avg" as "mean" })).toThrow(
+      InvalidOptionError,
+    );
   });
 
   it("logistic: validates labels, is stable for large margins, dual is −∞ off [0,1]", () => {
@@ -101,14 +122,21 @@ describe("loss specifics", () => {
 
   it("cross-entropy: indices and one-hot agree, labels are validated, dual is −∞ off the simplex", () => {
     const a = crossEntropyLoss(new Int32Array([0, 2]), { classes: 3 });
-    const b = crossEntropyLoss(Matrix.fromRows([[1, 0, 0], [0, 0, 1]]));
+    const b = crossEntropyLoss(
+      Matrix.fromRows([
+        [1, 0, 0],
+        [0, 0, 1],
+      ]),
+    );
     const z = new Float64Array([1, 2, 3, -1, 500, 2]);
     expect(a.value(z)).toBe(b.value(z));
     expect(a.value(new Float64Array(6))).toBeCloseTo(2 * Math.log(3), 14);
     expect(Number.isFinite(a.value(new Float64Array([1000, -1000, 0, 0, 0, 1000])))).toBe(true);
     expect(() => crossEntropyLoss(new Int32Array([3]), { classes: 3 })).toThrow(InvalidOptionError);
     expect(() => crossEntropyLoss(new Int32Array([0]))).toThrow(InvalidOptionError);
-    expect(() => crossEntropyLoss(new Float64Array([0.5, 0.6]), { classes: 2 })).toThrow(InvalidOptionError);
+    expect(() => crossEntropyLoss(new Float64Array([0.5, 0.6]), { classes: 2 })).toThrow(
+      InvalidOptionError,
+    );
     // p = y − u must lie on the simplex
     expect(a.dualValue(new Float64Array([0.5, 0, 0, 0, 0, 0]))).toBe(Number.NEGATIVE_INFINITY);
     expect(a.dualValue(new Float64Array([0.5, -0.5, 0, 0, 0, 0]))).toBeCloseTo(Math.log(2), 15);

@@ -24,11 +24,18 @@ const KNOWN = ["scaling", "outputs"] as const;
  * loss.value(new Float64Array([0, 0])); // 1
  * ```
  */
-export function squaredLoss(targets: Float64Array | Matrix, options: SquaredLossOptions = {}): SmoothLoss {
+export function squaredLoss(
+  targets: Float64Array | Matrix,
+  options: SquaredLossOptions = {},
+): SmoothLoss {
   assertKnownOptions("options", options, KNOWN);
   const flat = targets instanceof Matrix ? targets.data : targets;
   const outputs = targets instanceof Matrix ? targets.cols : (options.outputs ?? 1);
-  if (targets instanceof Matrix && options.outputs !== undefined && options.outputs !== targets.cols) {
+  if (
+    targets instanceof Matrix &&
+    options.outputs !== undefined &&
+    options.outputs !== targets.cols
+  ) {
     samplesOf("targets", targets.cols, options.outputs); // names the mismatch
   }
   const samples = samplesOf("targets", flat.length, outputs);

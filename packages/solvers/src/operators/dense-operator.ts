@@ -24,12 +24,24 @@ import { denseAdjoint, denseApply } from "./dense-kernels.js";
 export function denseOperator(matrix: Matrix): LinearOperator {
   const { rows, cols, data } = matrix;
   const checkRange = (start: number, end: number): void => {
-    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= cols)) {
-      throw new ShapeMismatchError("columns", `[${start}, ${end}) is not a column range of [0, ${cols})`);
+    if (
+      !(
+        Number.isInteger(start) &&
+        Number.isInteger(end) &&
+        start >= 0 &&
+        start <= end &&
+        end <= cols
+      )
+    ) {
+      throw new ShapeMismatchError(
+        "columns",
+        `[${start}, ${end}) is not a column range of [0, ${cols})`,
+      );
     }
   };
   const checkLength = (argument: string, v: Float64Array, n: number): void => {
-    if (v.length !== n) throw new ShapeMismatchError(argument, `expected length ${n}, got ${v.length}`);
+    if (v.length !== n)
+      throw new ShapeMismatchError(argument, `expected length ${n}, got ${v.length}`);
   };
   return {
     rows,

@@ -24,7 +24,11 @@ export function resolveGroups(options: GroupL2Options): GroupStructure {
   assertKnownOptions("options", options, KNOWN);
   const { ptr: ptrIn, sizes } = options;
   if ((ptrIn === undefined) === (sizes === undefined)) {
-    throw new InvalidOptionError("options", Object.keys(options), "give exactly one of ptr and sizes");
+    throw new InvalidOptionError(
+      "options",
+      Object.keys(options),
+      "give exactly one of ptr and sizes",
+    );
   }
   let ptr: Int32Array;
   if (sizes !== undefined) {
@@ -36,12 +40,17 @@ export function resolveGroups(options: GroupL2Options): GroupStructure {
     }
   } else {
     const p = ptrIn as Int32Array | readonly number[];
-    if (p.length < 1) throw new ShapeMismatchError("options.ptr", "needs at least one entry (ptr[0] = 0)");
+    if (p.length < 1)
+      throw new ShapeMismatchError("options.ptr", "needs at least one entry (ptr[0] = 0)");
     ptr = Int32Array.from(p);
     if (ptr[0] !== 0) throw new InvalidOptionError("options.ptr[0]", ptr[0], "must be 0");
     for (let g = 0; g + 1 < ptr.length; g++) {
       if ((ptr[g + 1] as number) < (ptr[g] as number) || p[g + 1] !== ptr[g + 1]) {
-        throw new InvalidOptionError(`options.ptr[${g + 1}]`, p[g + 1], "must be an integer >= ptr[g]");
+        throw new InvalidOptionError(
+          `options.ptr[${g + 1}]`,
+          p[g + 1],
+          "must be an integer >= ptr[g]",
+        );
       }
     }
   }
@@ -51,7 +60,10 @@ export function resolveGroups(options: GroupL2Options): GroupStructure {
     weights = new Float64Array(count).fill(1);
   } else {
     if (options.weights.length !== count) {
-      throw new ShapeMismatchError("options.weights", `expected ${count} weights, got ${options.weights.length}`);
+      throw new ShapeMismatchError(
+        "options.weights",
+        `expected ${count} weights, got ${options.weights.length}`,
+      );
     }
     weights = Float64Array.from(options.weights);
     assertFinite("options.weights", weights);
@@ -106,7 +118,8 @@ export class GroupL2Regularizer implements Regularizer {
     this.check("x", x);
     const { count, ptr, weights } = this.groups;
     let s = 0;
-    for (let g = 0; g < count; g++) s += (weights[g] as number) * norm(x, ptr[g] as number, ptr[g + 1] as number);
+    for (let g = 0; g < count; g++)
+      s += (weights[g] as number) * norm(x, ptr[g] as number, ptr[g + 1] as number);
     return s;
   }
 
@@ -166,7 +179,8 @@ export class GroupL2Regularizer implements Regularizer {
   }
 
   private check(argument: string, v: Float64Array): void {
-    if (v.length !== this.dim) throw new ShapeMismatchError(argument, `expected length ${this.dim}, got ${v.length}`);
+    if (v.length !== this.dim)
+      throw new ShapeMismatchError(argument, `expected length ${this.dim}, got ${v.length}`);
   }
 }
 

@@ -26,6 +26,8 @@ export function l1(dim: number, options: L1Options = {}): Regularizer {
   const ptr = new Int32Array(dim + 1);
   for (let i = 0; i <= dim; i++) ptr[i] = i;
   const groups =
-    options.weights === undefined ? resolveGroups({ ptr }) : resolveGroups({ ptr, weights: options.weights });
+    options.weights === undefined
+      ? resolveGroups({ ptr })
+      : resolveGroups({ ptr, weights: options.weights });
   return new GroupL2Regularizer("l1", groups);
 }

@@ -24,7 +24,8 @@ describe("groupL2 and l1", () => {
       const t = rng.uniform() * 2;
       const z = new Float64Array(6);
       reg.prox(x, t, z);
-      const obj = (w: Float64Array) => 0.5 * w.reduce((s, v, i) => s + (v - (x[i] as number)) ** 2, 0) + t * reg.value(w);
+      const obj = (w: Float64Array) =>
+        0.5 * w.reduce((s, v, i) => s + (v - (x[i] as number)) ** 2, 0) + t * reg.value(w);
       const best = obj(z);
       for (let j = 0; j < 20; j++) {
         const w = z.map((v) => v + 1e-3 * rng.normal());
@@ -37,7 +38,9 @@ describe("groupL2 and l1", () => {
     for (let k = 0; k < 20; k++) {
       const v = rng.fillNormal(new Float64Array(6));
       const x = rng.fillNormal(new Float64Array(6));
-      expect(v.reduce((s, vi, i) => s + vi * (x[i] as number), 0)).toBeLessThanOrEqual(reg.value(x) * reg.polar(v) + 1e-12);
+      expect(v.reduce((s, vi, i) => s + vi * (x[i] as number), 0)).toBeLessThanOrEqual(
+        reg.value(x) * reg.polar(v) + 1e-12,
+      );
     }
     // maximizer: the group attaining max ‖v_g‖/w_g, x_g = v_g / (‖v_g‖ w_g)
     const v = new Float64Array([0, 0, 2, 0, 0, 0]);
@@ -52,7 +55,9 @@ describe("groupL2 and l1", () => {
     // group 0 active: ∇ + λ w x/‖x‖ = (0, −3 + 1·1) → 2; group 1 zero: max(0, 1 − 2)=0; group 2: max(0, 0.2 − 0.5)=0
     expect(reg.subgradientResidual?.(x, g, 1)).toBeCloseTo(2, 15);
     expect(reg.subgradientResidual?.(x, g, 3)).toBeCloseTo(0, 15);
-    expect(reg.subgradientResidual?.(new Float64Array(6), new Float64Array([3, 4, 0, 0, 0, 1]), 1)).toBeCloseTo(Math.hypot(4, 0.5), 15);
+    expect(
+      reg.subgradientResidual?.(new Float64Array(6), new Float64Array([3, 4, 0, 0, 0, 1]), 1),
+    ).toBeCloseTo(Math.hypot(4, 0.5), 15);
   });
 
   it("validates groups and weights", () => {

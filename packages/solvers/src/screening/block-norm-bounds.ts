@@ -26,12 +26,17 @@ const GRAM_LIMIT = 256;
  * blockNormBounds(A, groupL2({ sizes: [1, 1] }).groups!); // ≈ [5, 0]
  * ```
  */
-export function blockNormBounds(operator: LinearOperator, groups: GroupStructure): Float64Array | undefined {
+export function blockNormBounds(
+  operator: LinearOperator,
+  groups: GroupStructure,
+): Float64Array | undefined {
   const hit = cache.get(operator);
   if (hit !== undefined && sameLayout(hit.ptr, groups.ptr)) return hit.bounds;
   const { rows, cols } = operator;
   const dense = operator.toDense?.();
-  let columnsOf: ((a: number, b: number) => { data: Float64Array; stride: number; offset: number }) | undefined;
+  let columnsOf:
+    | ((a: number, b: number) => { data: Float64Array; stride: number; offset: number })
+    | undefined;
   if (dense !== undefined) {
     columnsOf = (a) => ({ data: dense.data, stride: cols, offset: a });
   } else if (operator.applyColumns !== undefined) {
@@ -71,7 +76,27 @@ export function blockNormBounds(operator: LinearOperator, groups: GroupStructure
       sq = s; // exact for one column, Frobenius otherwise
     } else {
       const gram = new Float64Array(size * size);
-      gemm("transpose", "no-transpose", size, size, rows, 1, data, stride, 1, offset, data, stride, 1, offset, 0, gram, size, 1, 0);
+      gemm(
+        "transpose",
+        "no-transpose",
+        size,
+        size,
+        rows,
+        1,
+        data,
+        stride,
+        1,
+        offset,
+        data,
+        stride,
+        1,
+        offset,
+        0,
+        gram,
+        size,
+        1,
+        0,
+      );
       sq = lambdaMaxUpperBound(gram, size);
     }
     bounds[g] = Math.sqrt(sq) * (1 + 1e-10);

@@ -51,7 +51,10 @@ export function gapSafeScreen(input: GapSafeScreenInput): number {
     const b = ptr[g + 1] as number;
     let s = 0;
     for (let i = a; i < b; i++) s += (gradient[i] as number) * (gradient[i] as number);
-    if (dualScale * Math.sqrt(s) + radius * (blockNorms[g] as number) < lambda * (weights[g] as number)) {
+    if (
+      dualScale * Math.sqrt(s) + radius * (blockNorms[g] as number) <
+      lambda * (weights[g] as number)
+    ) {
       screened[g] = 1;
       added++;
     }

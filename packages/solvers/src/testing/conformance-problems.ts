@@ -129,13 +129,23 @@ export function randomGroupLasso(options: RandomGroupLassoOptions = {}): Conform
     const labels = new Int32Array(N);
     for (let i = 0; i < N; i++) {
       let best = 0;
-      for (let l = 1; l < c; l++) if ((scores[i * c + l] as number) > (scores[i * c + best] as number)) best = l;
+      for (let l = 1; l < c; l++)
+        if ((scores[i * c + l] as number) > (scores[i * c + best] as number)) best = l;
       labels[i] = best;
     }
     loss = crossEntropyLoss(labels, { classes: c });
   }
   const sizes = new Array<number>((p * c) / gs).fill(gs);
-  const base = createProblem({ operator: denseOperator(matrix), loss, regularizer: groupL2({ sizes }), lambda: 1 });
+  const base = createProblem({
+    operator: denseOperator(matrix),
+    loss,
+    regularizer: groupL2({ sizes }),
+    lambda: 1,
+  });
   const problem = withLambda(base, (options.lambdaRatio ?? 0.2) * lambdaMax(base));
-  return { name: `random ${kind} ${N}x${p * c} (groups of ${gs}, seed ${options.seed ?? 1})`, problem, matrix };
+  return {
+    name: `random ${kind} ${N}x${p * c} (groups of ${gs}, seed ${options.seed ?? 1})`,
+    problem,
+    matrix,
+  };
 }

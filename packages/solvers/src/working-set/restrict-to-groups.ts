@@ -1,8 +1,8 @@
 import { InvalidOptionError, Matrix } from "@convexformer/tensors";
 import type { CompositeProblem } from "../composite-problem.js";
 import type { LinearOperator } from "../linear-operator.js";
-import { GroupL2Regularizer } from "../regularizers/group-l2.js";
 import { denseOperator } from "../operators/dense-operator.js";
+import { GroupL2Regularizer } from "../regularizers/group-l2.js";
 
 /** A group-lasso problem restricted to a subset of its groups (all others fixed at zero). */
 export interface RestrictedProblem {
@@ -38,7 +38,11 @@ export interface RestrictedProblem {
 export function restrictToGroups(problem: CompositeProblem, keep: Int32Array): RestrictedProblem {
   const groups = problem.regularizer.groups;
   if (groups === undefined) {
-    throw new InvalidOptionError("problem.regularizer", problem.regularizer.name, "has no group structure to restrict");
+    throw new InvalidOptionError(
+      "problem.regularizer",
+      problem.regularizer.name,
+      "has no group structure to restrict",
+    );
   }
   const { ptr, weights } = groups;
   const count = keep.length;
@@ -47,7 +51,11 @@ export function restrictToGroups(problem: CompositeProblem, keep: Int32Array): R
   for (let k = 0; k < count; k++) {
     const g = keep[k] as number;
     if (!(g >= 0 && g < groups.count) || (k > 0 && g <= (keep[k - 1] as number))) {
-      throw new InvalidOptionError(`keep[${k}]`, g, "group indices must be increasing and in range");
+      throw new InvalidOptionError(
+        `keep[${k}]`,
+        g,
+        "group indices must be increasing and in range",
+      );
     }
     subPtr[k + 1] = (subPtr[k] as number) + (ptr[g + 1] as number) - (ptr[g] as number);
     subWeights[k] = weights[g] as number;
@@ -70,7 +78,11 @@ export function restrictToGroups(problem: CompositeProblem, keep: Int32Array): R
     dim,
     operator,
     loss: problem.loss,
-    regularizer: new GroupL2Regularizer(problem.regularizer.name, { count, ptr: subPtr, weights: subWeights }),
+    regularizer: new GroupL2Regularizer(problem.regularizer.name, {
+      count,
+      ptr: subPtr,
+      weights: subWeights,
+    }),
     lambda: problem.lambda,
   };
   return { problem: sub, groups: keep, gather, scatter };
@@ -97,7 +109,10 @@ function restrictOperator(
       for (let k = 0; k < count; k++) {
         const g = keep[k] as number;
         const a = ptr[g] as number;
-        dst.set(src.subarray(r * cols + a, r * cols + (ptr[g + 1] as number)), r * dim + (subPtr[k] as number));
+        dst.set(
+          src.subarray(r * cols + a, r * cols + (ptr[g + 1] as number)),
+          r * dim + (subPtr[k] as number),
+        );
       }
     }
     return denseOperator(compact);
@@ -113,14 +128,24 @@ function restrictOperator(
         out.fill(0);
         for (let k = 0; k < count; k++) {
           const g = keep[k] as number;
-          applyColumns(ptr[g] as number, ptr[g + 1] as number, x.subarray(subPtr[k] as number, subPtr[k + 1] as number), tmp);
+          applyColumns(
+            ptr[g] as number,
+            ptr[g + 1] as number,
+            x.subarray(subPtr[k] as number, subPtr[k + 1] as number),
+            tmp,
+          );
           for (let r = 0; r < rows; r++) out[r] = (out[r] as number) + (tmp[r] as number);
         }
       },
       adjoint(r, out) {
         for (let k = 0; k < count; k++) {
           const g = keep[k] as number;
-          adjointColumns(ptr[g] as number, ptr[g + 1] as number, r, out.subarray(subPtr[k] as number, subPtr[k + 1] as number));
+          adjointColumns(
+            ptr[g] as number,
+            ptr[g + 1] as number,
+            r,
+            out.subarray(subPtr[k] as number, subPtr[k + 1] as number),
+          );
         }
       },
     };
