@@ -16,8 +16,8 @@ import type { AttentionWeights } from "./weights.js";
  * `ŷ_il = Σ_j D_ij (w_{1j}ᵀ X_i w_{2j}) α_{jl}`, with `D_ij = 1[u_{1j}ᵀ X_i u_{2j} ≥ 0]` when
  * `weights.gates` is set (13) and `D = 1` otherwise. Returns the `N × c` predictions, row-major.
  *
- * @throws {@link ShapeMismatchError} when sizes disagree; {@link InvalidOptionError} when a row
- * of `w1` is not on the simplex; {@link NonFiniteInputError} for non-finite inputs
+ * @throws `ShapeMismatchError` when sizes disagree; `InvalidOptionError` when a row
+ * of `w1` is not on the simplex; `NonFiniteInputError` for non-finite inputs
  *
  * @example
  * ```ts

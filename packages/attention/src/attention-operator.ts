@@ -56,8 +56,8 @@ export interface AttentionOperator extends LinearOperator {
  * @param X - the `N × n × d` token batch (not copied; must stay unchanged)
  * @param outputs - `c ≥ 1`
  * @param mask - optional `N × P` 0/1 gate patterns
- * @throws {@link ShapeMismatchError} when the mask length is not a multiple of `N`;
- * {@link NonFiniteInputError} for non-finite data
+ * @throws `ShapeMismatchError` when the mask length is not a multiple of `N`;
+ * `NonFiniteInputError` for non-finite data
  *
  * @example
  * ```ts

@@ -35,7 +35,7 @@ import {
 export type AttentionProgramKind = "scalar" | "vector" | "gated" | "sequence" | "sequence-relaxed";
 
 /**
- * A convex attention program (9), (12) or (14): a {@link CompositeProblem} whose operator is an
+ * A convex attention program (9), (12) or (14): a `CompositeProblem` whose operator is an
  * {@link AttentionOperator}, with the layout of its variable.
  *
  * @example
@@ -87,7 +87,7 @@ export interface SequenceProblem extends CompositeProblem {
  *
  * @param loss - a scalar loss of size `N` (`squaredLoss`, `logisticLoss` from `@convexformer/solvers`)
  * @param lambda - `λ = β > 0`
- * @throws {@link ShapeMismatchError} when the loss does not take `N` predictions; {@link InvalidOptionError} for `λ ≤ 0`
+ * @throws `ShapeMismatchError` when the loss does not take `N` predictions; `InvalidOptionError` for `λ ≤ 0`
  *
  * @example
  * ```ts

@@ -178,8 +178,8 @@ const MODELS: readonly AttentionProgramKind[] = [
  * (spec §6), and recovers the network (spec §4) with the number of heads it needs and the
  * token-importance profile.
  *
- * @throws {@link ShapeMismatchError} when targets and data disagree; {@link NonFiniteInputError}
- *   for non-finite data or targets; {@link InvalidOptionError} for `λ ≤ 0`, labels out of range
+ * @throws `ShapeMismatchError` when targets and data disagree; `NonFiniteInputError`
+ *   for non-finite data or targets; `InvalidOptionError` for `λ ≤ 0`, labels out of range
  *   for cross-entropy, more heads than the program has, unknown options or solvers
  *
  * @example

@@ -70,7 +70,7 @@ export interface SampleGatesOptions {
  * `X_flat · Uᵀ` (`U` the `P × nd` matrix of the outer products `vec(u_1 u_2ᵀ)`), and removes
  * gates whose pattern repeats an earlier one or is never active (they add nothing to (14)).
  *
- * @throws {@link InvalidOptionError} for `count < 1` or unknown options
+ * @throws `InvalidOptionError` for `count < 1` or unknown options
  *
  * @example
  * ```ts
@@ -132,7 +132,7 @@ export function sampleGates(
  * training set, or new data when a gated network is evaluated), as an `N × P` row-major 0/1
  * mask, computed with one product `X_flat · Uᵀ`.
  *
- * @throws {@link ShapeMismatchError} when the gate vectors do not match `X`'s tokens/features
+ * @throws `ShapeMismatchError` when the gate vectors do not match `X`'s tokens/features
  *
  * @example
  * ```ts

@@ -14,7 +14,7 @@ import type { SequenceWeights } from "./weights.js";
  * Forward map of the sequence-output model (30): `Ŷ_i = Σ_j α_j W_{1j} X_i W_{2j}`. Returns the
  * `N × n × c` predictions (entry `(i, k, l)` at `(i·n + k)·c + l`).
  *
- * @throws {@link ShapeMismatchError} when sizes disagree; {@link InvalidOptionError} when a
+ * @throws `ShapeMismatchError` when sizes disagree; `InvalidOptionError` when a
  * `W_{1j}` is not row-stochastic
  *
  * @example

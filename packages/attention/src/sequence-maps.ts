@@ -46,7 +46,7 @@ export function sequenceToConvex(weights: SequenceWeights): Float64Array {
  * equals that of (33). The zero solution maps to one all-zero head.
  *
  * @param tolerance - blocks with `t ≤ tolerance` are dropped (default 0)
- * @throws {@link InvalidOptionError} when a block is not nonnegative with equal row sums (a
+ * @throws `InvalidOptionError` when a block is not nonnegative with equal row sums (a
  *   point of the relaxation is not representable by (30))
  *
  * @example

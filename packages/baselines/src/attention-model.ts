@@ -1,4 +1,3 @@
-import * as tf from "@tensorflow/tfjs";
 import {
   assertFinite,
   assertInteger,
@@ -6,10 +5,11 @@ import {
   ShapeMismatchError,
   type TokenBatch,
 } from "@convexformer/tensors";
+import * as tf from "@tensorflow/tfjs";
 import { assertLossName, correctCount, type LossName, lossSum, type Reduction } from "./losses.js";
 import { projectOntoSimplex } from "./simplex-projection.js";
-import { tensorToFloat64 } from "./tfjs-init.js";
 import { type Batch, TensorDataset } from "./tensor-dataset.js";
+import { tensorToFloat64 } from "./tfjs-init.js";
 import type { Evaluation, Trainable } from "./trainable.js";
 
 /**
@@ -100,7 +100,16 @@ export function resolveCommonOptions(
   if (loss === "cross-entropy" && outputs < 2) {
     throw new InvalidOptionError("loss", loss, "cross-entropy needs outputs >= 2");
   }
-  return { tokens: options.tokens, features: options.features, outputs, output, loss, reduction, beta, seed };
+  return {
+    tokens: options.tokens,
+    features: options.features,
+    outputs,
+    output,
+    loss,
+    reduction,
+    beta,
+    seed,
+  };
 }
 
 const EVAL_CHUNK = 2048;
@@ -152,7 +161,8 @@ export abstract class AttentionModel implements Trainable {
     const variable = tf.variable(initial, true);
     initial.dispose();
     this.params.set(name, variable);
-    if (simplexRowLength !== undefined) this.projected.push({ variable, rowLength: simplexRowLength });
+    if (simplexRowLength !== undefined)
+      this.projected.push({ variable, rowLength: simplexRowLength });
     return variable;
   }
 
@@ -170,7 +180,10 @@ export abstract class AttentionModel implements Trainable {
       throw new InvalidOptionError(argument, typeof values, "must be a Float64Array");
     }
     if (values.length !== v.size) {
-      throw new ShapeMismatchError(argument, `expected ${v.size} entries [${v.shape}], got ${values.length}`);
+      throw new ShapeMismatchError(
+        argument,
+        `expected ${v.size} entries [${v.shape}], got ${values.length}`,
+      );
     }
     assertFinite(argument, values);
     tf.tidy(() => v.assign(tf.tensor(Float32Array.from(values), v.shape, "float32")));
@@ -199,7 +212,8 @@ export abstract class AttentionModel implements Trainable {
    */
   parameters(): Record<string, { shape: number[]; data: Float64Array }> {
     const out: Record<string, { shape: number[]; data: Float64Array }> = {};
-    for (const [name, v] of this.params) out[name] = { shape: [...v.shape], data: tensorToFloat64(v) };
+    for (const [name, v] of this.params)
+      out[name] = { shape: [...v.shape], data: tensorToFloat64(v) };
     return out;
   }
 
@@ -231,31 +245,47 @@ export abstract class AttentionModel implements Trainable {
     let targetTensor: tf.Tensor;
     if (targets instanceof Int32Array) {
       if (loss !== "cross-entropy") {
-        throw new InvalidOptionError("targets", "Int32Array", "class indices need the cross-entropy loss");
+        throw new InvalidOptionError(
+          "targets",
+          "Int32Array",
+          "class indices need the cross-entropy loss",
+        );
       }
       if (targets.length !== rows) {
-        throw new ShapeMismatchError("targets", `expected ${rows} class indices, got ${targets.length}`);
+        throw new ShapeMismatchError(
+          "targets",
+          `expected ${rows} class indices, got ${targets.length}`,
+        );
       }
       for (let i = 0; i < rows; i++) {
         const t = targets[i] as number;
-        if (t < 0 || t >= c) throw new InvalidOptionError(`targets[${i}]`, t, `must be a class in [0, ${c})`);
+        if (t < 0 || t >= c)
+          throw new InvalidOptionError(`targets[${i}]`, t, `must be a class in [0, ${c})`);
       }
       targetTensor = tf.tidy(() =>
         tf.cast(tf.oneHot(tf.tensor1d(targets, "int32"), c), "float32").reshape(shape),
       );
     } else {
       if (!(targets instanceof Float64Array)) {
-        throw new InvalidOptionError("targets", typeof targets, "must be a Float64Array or Int32Array");
+        throw new InvalidOptionError(
+          "targets",
+          typeof targets,
+          "must be a Float64Array or Int32Array",
+        );
       }
       const expected = rows * (output === "scalar" ? 1 : c);
       if (targets.length !== expected) {
-        throw new ShapeMismatchError("targets", `expected ${expected} entries [${shape}], got ${targets.length}`);
+        throw new ShapeMismatchError(
+          "targets",
+          `expected ${expected} entries [${shape}], got ${targets.length}`,
+        );
       }
       assertFinite("targets", targets);
       if (loss === "logistic") {
         for (let i = 0; i < targets.length; i++) {
           const t = targets[i];
-          if (t !== 1 && t !== -1) throw new InvalidOptionError(`targets[${i}]`, t, "logistic labels must be -1 or 1");
+          if (t !== 1 && t !== -1)
+            throw new InvalidOptionError(`targets[${i}]`, t, "logistic labels must be -1 or 1");
         }
       }
       targetTensor = tf.tensor(Float32Array.from(targets), shape, "float32");
@@ -279,7 +309,9 @@ export abstract class AttentionModel implements Trainable {
   afterStep(): void {
     for (const { variable, rowLength } of this.projected) {
       const values = projectOntoSimplex(tensorToFloat64(variable), rowLength);
-      tf.tidy(() => variable.assign(tf.tensor(Float32Array.from(values), variable.shape, "float32")));
+      tf.tidy(() =>
+        variable.assign(tf.tensor(Float32Array.from(values), variable.shape, "float32")),
+      );
     }
   }
 
@@ -318,7 +350,11 @@ export abstract class AttentionModel implements Trainable {
     const p = this.penalty();
     const penalty = p.dataSync()[0] as number;
     p.dispose();
-    return { objective: loss + penalty, loss, accuracy: this.config.loss === "squared" ? undefined : correct / count };
+    return {
+      objective: loss + penalty,
+      loss,
+      accuracy: this.config.loss === "squared" ? undefined : correct / count,
+    };
   }
 
   /**
@@ -356,7 +392,10 @@ export abstract class AttentionModel implements Trainable {
     this.assertLive();
     const { tokens: n, features: d } = this.config;
     if (inputs.tokens !== n || inputs.features !== d) {
-      throw new ShapeMismatchError("inputs", `expected N x ${n} x ${d}, got ${inputs.samples} x ${inputs.tokens} x ${inputs.features}`);
+      throw new ShapeMismatchError(
+        "inputs",
+        `expected N x ${n} x ${d}, got ${inputs.samples} x ${inputs.tokens} x ${inputs.features}`,
+      );
     }
     assertFinite("inputs", inputs.data);
     const x = tf.tensor(Float32Array.from(inputs.data), [inputs.samples, n, d], "float32");
@@ -391,7 +430,8 @@ export abstract class AttentionModel implements Trainable {
     const gradients: Record<string, Float64Array> = {};
     names.forEach((name, k) => {
       const g = grads[(vars[k] as tf.Variable).name];
-      gradients[name] = g === undefined ? new Float64Array((vars[k] as tf.Variable).size) : tensorToFloat64(g);
+      gradients[name] =
+        g === undefined ? new Float64Array((vars[k] as tf.Variable).size) : tensorToFloat64(g);
     });
     const objective = value.dataSync()[0] as number;
     value.dispose();

@@ -1,5 +1,5 @@
-import * as tf from "@tensorflow/tfjs";
 import { createRng, TokenBatch } from "@convexformer/tensors";
+import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AttentionModel } from "./attention-model.js";
 import type { LossName } from "./losses.js";
@@ -130,7 +130,8 @@ function refPredict(kind: Kind, raw: Raw, X: Float64Array, dm: Dims): Float64Arr
         for (let a = 0; a < dk; a++) {
           let o = 0;
           for (let k = 0; k < n; k++) o += A[r * n + k]! * V[k * dk + a]!;
-          for (let l = 0; l < c; l++) rows[(i * n + r) * c + l]! += o * raw.WO![(j * dk + a) * c + l]!;
+          for (let l = 0; l < c; l++)
+            rows[(i * n + r) * c + l]! += o * raw.WO![(j * dk + a) * c + l]!;
         }
     }
   }
@@ -147,7 +148,12 @@ function refPredict(kind: Kind, raw: Raw, X: Float64Array, dm: Dims): Float64Arr
   return y;
 }
 
-function refLoss(loss: LossName, yhat: Float64Array, targets: Float64Array | Int32Array, c: number): number {
+function refLoss(
+  loss: LossName,
+  yhat: Float64Array,
+  targets: Float64Array | Int32Array,
+  c: number,
+): number {
   let total = 0;
   if (loss === "cross-entropy") {
     for (let r = 0; r < yhat.length / c; r++) {
@@ -197,7 +203,13 @@ function refPenalty(kind: Kind, raw: Raw, dm: Dims): number {
   return (dm.beta / 2) * r;
 }
 
-function refObjective(kind: Kind, raw: Raw, X: Float64Array, Y: Float64Array | Int32Array, dm: Dims): number {
+function refObjective(
+  kind: Kind,
+  raw: Raw,
+  X: Float64Array,
+  Y: Float64Array | Int32Array,
+  dm: Dims,
+): number {
   const data = refLoss(dm.loss, refPredict(kind, raw, X, dm), Y, dm.output === "scalar" ? 1 : dm.c);
   return (dm.reduction === "mean" ? data / dm.N : data) + refPenalty(kind, raw, dm);
 }
@@ -232,16 +244,45 @@ function build(cs: Case, seed: number): { model: AttentionModel; dims: Dims } {
     reduction: cs.reduction ?? "sum",
   } as const;
   const dims: Dims = {
-    N, n, d, c, h, dk: 2, output: cs.output, loss: cs.loss, beta: 0.3,
-    reduction: cs.reduction ?? "sum", readout: cs.readout ?? 0, scale: 0.7,
+    N,
+    n,
+    d,
+    c,
+    h,
+    dk: 2,
+    output: cs.output,
+    loss: cs.loss,
+    beta: 0.3,
+    reduction: cs.reduction ?? "sum",
+    readout: cs.readout ?? 0,
+    scale: 0.7,
   };
   let model: AttentionModel;
   if (cs.kind === "standard") {
-    model = new StandardAttention({ ...common, heads: h, headDim: 2, output: cs.output, readout: dims.readout, scoreScale: 0.7 });
+    model = new StandardAttention({
+      ...common,
+      heads: h,
+      headDim: 2,
+      output: cs.output,
+      readout: dims.readout,
+      scoreScale: 0.7,
+    });
   } else if (cs.kind === "simplex") {
-    model = new SimplexAttention({ ...common, heads: h, headDim: 2, output: cs.output, readout: dims.readout, simplex: cs.simplex ?? "softmax" });
+    model = new SimplexAttention({
+      ...common,
+      heads: h,
+      headDim: 2,
+      output: cs.output,
+      readout: dims.readout,
+      simplex: cs.simplex ?? "softmax",
+    });
   } else if (cs.kind === "heads") {
-    const m = new SimplexHeads({ ...common, heads: h, simplex: cs.simplex ?? "softmax", ...(cs.gated ? { gates: "random" as const } : {}) });
+    const m = new SimplexHeads({
+      ...common,
+      heads: h,
+      simplex: cs.simplex ?? "softmax",
+      ...(cs.gated ? { gates: "random" as const } : {}),
+    });
     if (cs.gated) dims.gates = m.exportWeights().gates!;
     model = m;
   } else {
@@ -255,9 +296,11 @@ function makeData(cs: Case, seed: number): { X: TokenBatch; Y: Float64Array | In
   const X = new TokenBatch(N, n, d, rng.fillNormal(new Float64Array(N * n * d)));
   const c = cs.output === "scalar" ? 1 : 3;
   const rows = cs.output === "sequence" ? N * n : N;
-  if (cs.loss === "cross-entropy") return { X, Y: Int32Array.from({ length: rows }, () => rng.integer(0, c)) };
+  if (cs.loss === "cross-entropy")
+    return { X, Y: Int32Array.from({ length: rows }, () => rng.integer(0, c)) };
   const Y = new Float64Array(rows * c);
-  for (let e = 0; e < Y.length; e++) Y[e] = cs.loss === "logistic" ? (rng.uniform() < 0.5 ? -1 : 1) : rng.normal();
+  for (let e = 0; e < Y.length; e++)
+    Y[e] = cs.loss === "logistic" ? (rng.uniform() < 0.5 ? -1 : 1) : rng.normal();
   return { X, Y };
 }
 
@@ -270,7 +313,8 @@ function rawOf(model: AttentionModel): Raw {
 /** Raw parameters in reference form from exported weights (W1/w1 as simplex weights). */
 function rawFromExport(kind: Kind, model: AttentionModel): Raw {
   const w = (model as unknown as { exportWeights(): Record<string, unknown> }).exportWeights();
-  const pick = (...names: string[]) => Object.fromEntries(names.map((k) => [k, w[k] as Float64Array]));
+  const pick = (...names: string[]) =>
+    Object.fromEntries(names.map((k) => [k, w[k] as Float64Array]));
   if (kind === "standard") return pick("WQ", "WK", "WV", "WO");
   if (kind === "simplex") return pick("W1", "WV", "WO");
   if (kind === "heads") return pick("w1", "w2", "alpha");
@@ -279,18 +323,78 @@ function rawFromExport(kind: Kind, model: AttentionModel): Raw {
 
 const CASES: Case[] = [
   { name: "(3) standard, scalar, squared", kind: "standard", loss: "squared", output: "scalar" },
-  { name: "(3) standard, vector, cross-entropy, mean readout", kind: "standard", loss: "cross-entropy", output: "vector", readout: "mean" },
-  { name: "(3) standard, sequence, logistic, mean reduction", kind: "standard", loss: "logistic", output: "sequence", reduction: "mean" },
-  { name: "(4) simplex, sequence, squared, softmax", kind: "simplex", loss: "squared", output: "sequence" },
-  { name: "(4) simplex, vector, cross-entropy, projection", kind: "simplex", loss: "cross-entropy", output: "vector", simplex: "projection", readout: 2 },
+  {
+    name: "(3) standard, vector, cross-entropy, mean readout",
+    kind: "standard",
+    loss: "cross-entropy",
+    output: "vector",
+    readout: "mean",
+  },
+  {
+    name: "(3) standard, sequence, logistic, mean reduction",
+    kind: "standard",
+    loss: "logistic",
+    output: "sequence",
+    reduction: "mean",
+  },
+  {
+    name: "(4) simplex, sequence, squared, softmax",
+    kind: "simplex",
+    loss: "squared",
+    output: "sequence",
+  },
+  {
+    name: "(4) simplex, vector, cross-entropy, projection",
+    kind: "simplex",
+    loss: "cross-entropy",
+    output: "vector",
+    simplex: "projection",
+    readout: 2,
+  },
   { name: "(8) heads, scalar, logistic", kind: "heads", loss: "logistic", output: "scalar" },
-  { name: "(8) heads, scalar, squared, projection", kind: "heads", loss: "squared", output: "scalar", simplex: "projection" },
-  { name: "(11) heads, vector, cross-entropy", kind: "heads", loss: "cross-entropy", output: "vector" },
-  { name: "(11) heads, vector, squared, mean", kind: "heads", loss: "squared", output: "vector", reduction: "mean" },
-  { name: "(13) gated, vector, cross-entropy", kind: "heads", loss: "cross-entropy", output: "vector", gated: true },
-  { name: "(13) gated, scalar, squared, projection", kind: "heads", loss: "squared", output: "scalar", gated: true, simplex: "projection" },
+  {
+    name: "(8) heads, scalar, squared, projection",
+    kind: "heads",
+    loss: "squared",
+    output: "scalar",
+    simplex: "projection",
+  },
+  {
+    name: "(11) heads, vector, cross-entropy",
+    kind: "heads",
+    loss: "cross-entropy",
+    output: "vector",
+  },
+  {
+    name: "(11) heads, vector, squared, mean",
+    kind: "heads",
+    loss: "squared",
+    output: "vector",
+    reduction: "mean",
+  },
+  {
+    name: "(13) gated, vector, cross-entropy",
+    kind: "heads",
+    loss: "cross-entropy",
+    output: "vector",
+    gated: true,
+  },
+  {
+    name: "(13) gated, scalar, squared, projection",
+    kind: "heads",
+    loss: "squared",
+    output: "scalar",
+    gated: true,
+    simplex: "projection",
+  },
   { name: "(30) sequence heads, squared", kind: "sequence", loss: "squared", output: "sequence" },
-  { name: "(30) sequence heads, cross-entropy, projection", kind: "sequence", loss: "cross-entropy", output: "sequence", simplex: "projection" },
+  {
+    name: "(30) sequence heads, cross-entropy, projection",
+    kind: "sequence",
+    loss: "cross-entropy",
+    output: "sequence",
+    simplex: "projection",
+  },
 ];
 
 beforeAll(async () => {
@@ -311,7 +415,8 @@ describe.each(CASES)("$name", (cs) => {
     const yhat = model.predict(X);
     const yref = refPredict(cs.kind, rawFromExport(cs.kind, model), X.data, dims);
     expect(yhat.length).toBe(yref.length);
-    for (let e = 0; e < yref.length; e++) expect(Math.abs(yhat[e]! - yref[e]!)).toBeLessThan(2e-5 * (1 + Math.abs(yref[e]!)));
+    for (let e = 0; e < yref.length; e++)
+      expect(Math.abs(yhat[e]! - yref[e]!)).toBeLessThan(2e-5 * (1 + Math.abs(yref[e]!)));
     data.dispose();
     model.dispose();
   });
@@ -322,7 +427,9 @@ describe.each(CASES)("$name", (cs) => {
     const data = model.dataset(X, Y);
     const { objective, gradients } = model.gradients(data);
     const raw = rawOf(model);
-    expect(Math.abs(objective - refObjective(cs.kind, raw, X.data, Y, dims))).toBeLessThan(1e-5 * Math.abs(objective));
+    expect(Math.abs(objective - refObjective(cs.kind, raw, X.data, Y, dims))).toBeLessThan(
+      1e-5 * Math.abs(objective),
+    );
     const step = 1e-6;
     for (const [name, values] of Object.entries(raw)) {
       const g = gradients[name]!;
@@ -349,7 +456,12 @@ describe.each(CASES)("$name", (cs) => {
 describe("recovered convex networks load and reproduce the convex predictions", () => {
   // convex variable Z_l (n x d) per output l; recovery: one head per nonzero row (l, k) with
   // w1 = e_k, w2 = z_{l,k}/sqrt(|z_{l,k}|), alpha = sqrt(|z_{l,k}|) e_l (spec §4)
-  function recover(Z: Float64Array, nn: number, dd: number, cc: number): HeadsWeights & { heads: number } {
+  function recover(
+    Z: Float64Array,
+    nn: number,
+    dd: number,
+    cc: number,
+  ): HeadsWeights & { heads: number } {
     const heads: { k: number; l: number; z: Float64Array }[] = [];
     for (let l = 0; l < cc; l++)
       for (let k = 0; k < nn; k++) {
@@ -375,10 +487,22 @@ describe("recovered convex networks load and reproduce the convex predictions", 
     const cc = 2;
     const rng = createRng(21);
     const Z = rng.fillNormal(new Float64Array(cc * nn * dd));
-    for (const [l, k] of [[0, 1], [1, 3], [1, 4]] as const) Z.fill(0, (l * nn + k) * dd, (l * nn + k + 1) * dd);
+    for (const [l, k] of [
+      [0, 1],
+      [1, 3],
+      [1, 4],
+    ] as const)
+      Z.fill(0, (l * nn + k) * dd, (l * nn + k + 1) * dd);
     const w = recover(Z, nn, dd, cc);
     expect(w.heads).toBe(7);
-    const model = new SimplexHeads({ tokens: nn, features: dd, outputs: cc, heads: w.heads, beta: 0.2, simplex });
+    const model = new SimplexHeads({
+      tokens: nn,
+      features: dd,
+      outputs: cc,
+      heads: w.heads,
+      beta: 0.2,
+      simplex,
+    });
     model.loadWeights(w);
     const NN = 9;
     const X = new TokenBatch(NN, nn, dd, rng.fillNormal(new Float64Array(NN * nn * dd)));
@@ -414,7 +538,13 @@ describe("recovered convex networks load and reproduce the convex predictions", 
 
   it("exact instance 1 of the spec: two recovered heads reach 15/64", () => {
     const w = recover(new Float64Array([7 / 8, -7 / 8]), 2, 1, 1);
-    const model = new SimplexHeads({ tokens: 2, features: 1, heads: 2, beta: 1 / 8, simplex: "projection" });
+    const model = new SimplexHeads({
+      tokens: 2,
+      features: 1,
+      heads: 2,
+      beta: 1 / 8,
+      simplex: "projection",
+    });
     model.loadWeights(w);
     const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
     expect(model.objective(X, new Float64Array([1, -1]))).toBeCloseTo(15 / 64, 6);
@@ -448,7 +578,16 @@ describe("recovered convex networks load and reproduce the convex predictions", 
         g2.set(u2.subarray(j * dd, (j + 1) * dd), head * dd);
       }
     const model = new SimplexHeads({ tokens: nn, features: dd, heads: H, gates: "random" });
-    model.loadWeights({ heads: H, tokens: nn, features: dd, outputs: 1, w1, w2, alpha, gates: { u1: g1, u2: g2 } });
+    model.loadWeights({
+      heads: H,
+      tokens: nn,
+      features: dd,
+      outputs: 1,
+      w1,
+      w2,
+      alpha,
+      gates: { u1: g1, u2: g2 },
+    });
     const NN = 20;
     const X = new TokenBatch(NN, nn, dd, rng.fillNormal(new Float64Array(NN * nn * dd)));
     const yhat = model.predict(X);
@@ -477,7 +616,14 @@ describe("exact instance 3 of the spec: (3) vs (4)", () => {
 
   it("(4) reaches its optimum 3/4 with both simplex parameterizations", () => {
     for (const simplex of ["softmax", "projection"] as const) {
-      const model = new SimplexAttention({ tokens: 2, features: 1, output: "sequence", beta: 1, simplex, seed: 2 });
+      const model = new SimplexAttention({
+        tokens: 2,
+        features: 1,
+        output: "sequence",
+        beta: 1,
+        simplex,
+        seed: 2,
+      });
       const data = model.dataset(X, Y);
       const result = train(model, data, { optimizer: "adam", learningRate: 0.05, steps: 1500 });
       expect(result.evaluations.at(-1)!.objective).toBeCloseTo(0.75, 3);
@@ -492,9 +638,21 @@ describe("exact instance 3 of the spec: (3) vs (4)", () => {
   });
 
   it("(3) never goes below its optimum 1 and approaches it", () => {
-    const model = new StandardAttention({ tokens: 2, features: 1, heads: 1, output: "sequence", beta: 1, seed: 4 });
+    const model = new StandardAttention({
+      tokens: 2,
+      features: 1,
+      heads: 1,
+      output: "sequence",
+      beta: 1,
+      seed: 4,
+    });
     const data = model.dataset(X, Y);
-    const result = train(model, data, { optimizer: "adam", learningRate: 0.02, steps: 600, evaluateEvery: 50 });
+    const result = train(model, data, {
+      optimizer: "adam",
+      learningRate: 0.02,
+      steps: 600,
+      evaluateEvery: 50,
+    });
     for (const e of result.evaluations) expect(e.objective).toBeGreaterThan(1 - 1e-5);
     expect(result.evaluations.at(-1)!.objective).toBeLessThan(1.01);
     data.dispose();
@@ -504,14 +662,26 @@ describe("exact instance 3 of the spec: (3) vs (4)", () => {
 
 describe("tensor hygiene", () => {
   it("the tensor count is stable over 100 training steps (mini-batches, projection)", () => {
-    const cs: Case = { name: "", kind: "heads", loss: "cross-entropy", output: "vector", simplex: "projection", gated: true };
+    const cs: Case = {
+      name: "",
+      kind: "heads",
+      loss: "cross-entropy",
+      output: "vector",
+      simplex: "projection",
+      gated: true,
+    };
     const { model } = build(cs, 1);
     const { X, Y } = makeData(cs, 2);
     const data = model.dataset(X, Y);
     const counts: number[] = [];
     const before = tf.memory().numTensors;
     train(model, data, {
-      optimizer: "adamw", learningRate: 0.01, weightDecay: 0.1, steps: 100, batchSize: 5, evaluateEvery: 1,
+      optimizer: "adamw",
+      learningRate: 0.01,
+      weightDecay: 0.1,
+      steps: 100,
+      batchSize: 5,
+      evaluateEvery: 1,
       onEvaluate: () => {
         counts.push(tf.memory().numTensors);
       },
@@ -520,7 +690,14 @@ describe("tensor hygiene", () => {
     expect(new Set(counts.slice(1)).size).toBe(1);
     expect(tf.memory().numTensors).toBe(before);
     for (const M of [StandardAttention, SequenceHeads]) {
-      const m = new M({ tokens: n, features: d, heads: 3, outputs: 1, output: "sequence", headDim: 1 } as never);
+      const m = new M({
+        tokens: n,
+        features: d,
+        heads: 3,
+        outputs: 1,
+        output: "sequence",
+        headDim: 1,
+      } as never);
       const t0 = tf.memory().numTensors;
       m.dispose();
       expect(tf.memory().numTensors).toBeLessThan(t0);

@@ -1,5 +1,5 @@
+import { type ConvexformerError, createRng, InvalidOptionError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
-import { ConvexformerError, createRng, InvalidOptionError } from "@convexformer/tensors";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AttentionKind, DecoderTransformer, type NamedWeight } from "./decoder-transformer.js";
 import { setupTfjs } from "./tfjs-backend.js";
@@ -39,7 +39,12 @@ function referenceLogits(
     let xs: Float64Array[] = [];
     for (let k = 0; k < n; k++) {
       const t = tokens[i * n + k]!;
-      xs.push(Float64Array.from({ length: d }, (_, q) => g("tokenEmbedding")[t * d + q]! + g("positionEmbedding")[k * d + q]!));
+      xs.push(
+        Float64Array.from(
+          { length: d },
+          (_, q) => g("tokenEmbedding")[t * d + q]! + g("positionEmbedding")[k * d + q]!,
+        ),
+      );
     }
     for (let l = 0; l < layers; l++) {
       const p = `blocks.${l}`;
@@ -67,7 +72,12 @@ function referenceLogits(
         }
         const attn = mat(o, g(`${p}.attn.WO`), d);
         const x1 = xs[r]!.map((v, q) => v + attn[q]!);
-        const hidden = mat(layerNorm(x1, `${p}.ln2`), g(`${p}.mlp.W1`), 4 * d, g(`${p}.mlp.b1`)).map((v) => Math.max(v, 0));
+        const hidden = mat(
+          layerNorm(x1, `${p}.ln2`),
+          g(`${p}.mlp.W1`),
+          4 * d,
+          g(`${p}.mlp.b1`),
+        ).map((v) => Math.max(v, 0));
         const m2 = mat(hidden, g(`${p}.mlp.W2`), d, g(`${p}.mlp.b2`));
         next.push(x1.map((v, q) => v + m2[q]!));
       }
@@ -94,62 +104,122 @@ beforeAll(async () => {
 });
 
 describe("DecoderTransformer", () => {
-  it.each(["softmax", "simplex"] as const)("%s: logits equal the float64 reference of the spec", (attention) => {
-    const cfg = { V: 9, n: 4, d: 16, h: 4, layers: 2, attention };
-    const model = new DecoderTransformer({ vocabSize: 9, sequenceLength: 4, width: 16, heads: 4, layers: 2, attention, seed: 3 });
-    // perturb every parameter (simplex logits, LayerNorm gains and biases are not random at init)
-    const rng = createRng(9);
-    const weights = model.exportWeights();
-    for (const w of Object.values(weights)) for (let e = 0; e < w.data.length; e++) w.data[e] = Math.fround(w.data[e]! + 0.3 * rng.normal());
-    model.loadWeights(weights);
-    const tokens = Int32Array.from({ length: 6 * 4 }, () => rng.integer(0, 9));
-    const got = model.logits(tokens);
-    const want = referenceLogits(weights, tokens, cfg);
-    const scale = Math.max(...Array.from(want, Math.abs));
-    for (let e = 0; e < want.length; e++) expect(Math.abs(got[e]! - want[e]!)).toBeLessThan(2e-5 * scale);
-    model.dispose();
-  });
+  it.each(["softmax", "simplex"] as const)(
+    "%s: logits equal the float64 reference of the spec",
+    (attention) => {
+      const cfg = { V: 9, n: 4, d: 16, h: 4, layers: 2, attention };
+      const model = new DecoderTransformer({
+        vocabSize: 9,
+        sequenceLength: 4,
+        width: 16,
+        heads: 4,
+        layers: 2,
+        attention,
+        seed: 3,
+      });
+      // perturb every parameter (simplex logits, LayerNorm gains and biases are not random at init)
+      const rng = createRng(9);
+      const weights = model.exportWeights();
+      for (const w of Object.values(weights))
+        for (let e = 0; e < w.data.length; e++)
+          w.data[e] = Math.fround(w.data[e]! + 0.3 * rng.normal());
+      model.loadWeights(weights);
+      const tokens = Int32Array.from({ length: 6 * 4 }, () => rng.integer(0, 9));
+      const got = model.logits(tokens);
+      const want = referenceLogits(weights, tokens, cfg);
+      const scale = Math.max(...Array.from(want, Math.abs));
+      for (let e = 0; e < want.length; e++)
+        expect(Math.abs(got[e]! - want[e]!)).toBeLessThan(2e-5 * scale);
+      model.dispose();
+    },
+  );
 
   it("initializes as PyTorch's defaults", () => {
-    const model = new DecoderTransformer({ vocabSize: 99, sequenceLength: 4, width: 128, heads: 4, layers: 1, seed: 1 });
+    const model = new DecoderTransformer({
+      vocabSize: 99,
+      sequenceLength: 4,
+      width: 128,
+      heads: 4,
+      layers: 1,
+      seed: 1,
+    });
     const w = model.exportWeights();
     const std = (a: Float64Array) => Math.sqrt(a.reduce((s, v) => s + v * v, 0) / a.length);
     expect(std(w.tokenEmbedding!.data)).toBeGreaterThan(0.95);
     expect(std(w.tokenEmbedding!.data)).toBeLessThan(1.05);
     expect(std(w.positionEmbedding!.data)).toBeLessThan(0.03);
-    expect(Math.max(...Array.from(w["blocks.0.mlp.W2"]!.data, Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(512));
-    expect(Math.max(...Array.from(w["blocks.0.mlp.b1"]!.data, Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(128));
+    expect(Math.max(...Array.from(w["blocks.0.mlp.W2"]!.data, Math.abs))).toBeLessThanOrEqual(
+      1 / Math.sqrt(512),
+    );
+    expect(Math.max(...Array.from(w["blocks.0.mlp.b1"]!.data, Math.abs))).toBeLessThanOrEqual(
+      1 / Math.sqrt(128),
+    );
     expect(Array.from(new Set(w["blocks.0.ln1.gain"]!.data))).toEqual([1]);
     expect(w.readout!.shape).toEqual([128, 99]);
     model.dispose();
-    const simplex = new DecoderTransformer({ vocabSize: 5, sequenceLength: 4, width: 8, heads: 2, layers: 1, attention: "simplex" });
+    const simplex = new DecoderTransformer({
+      vocabSize: 5,
+      sequenceLength: 4,
+      width: 8,
+      heads: 2,
+      layers: 1,
+      attention: "simplex",
+    });
     expect(Array.from(new Set(simplex.exportWeights()["blocks.0.attn.logits"]!.data))).toEqual([0]);
     simplex.dispose();
   });
 
-  it.each(["softmax", "simplex"] as const)("%s: memorizes p = 5 addition (train accuracy reaches 1)", (attention) => {
-    const { tokens, labels } = additionTask(5);
-    const model = new DecoderTransformer({ vocabSize: 7, sequenceLength: 4, width: 32, heads: 4, layers: 1, attention, seed: 0 });
-    const data = model.dataset(tokens, labels);
-    const result = train(model, data, {
-      optimizer: "adamw", learningRate: 3e-3, betas: [0.9, 0.98], weightDecay: 0.1, warmupSteps: 10,
-      steps: 600, evaluateEvery: 25, earlyStop: { metric: "accuracy", target: 1 },
-    });
-    expect(result.stopReason).toBe("target");
-    expect(result.reachedTarget?.accuracy).toBe(1);
-    expect(model.evaluate(data).accuracy).toBe(1);
-    data.dispose();
-    model.dispose();
-  });
+  it.each(["softmax", "simplex"] as const)(
+    "%s: memorizes p = 5 addition (train accuracy reaches 1)",
+    (attention) => {
+      const { tokens, labels } = additionTask(5);
+      const model = new DecoderTransformer({
+        vocabSize: 7,
+        sequenceLength: 4,
+        width: 32,
+        heads: 4,
+        layers: 1,
+        attention,
+        seed: 0,
+      });
+      const data = model.dataset(tokens, labels);
+      const result = train(model, data, {
+        optimizer: "adamw",
+        learningRate: 3e-3,
+        betas: [0.9, 0.98],
+        weightDecay: 0.1,
+        warmupSteps: 10,
+        steps: 600,
+        evaluateEvery: 25,
+        earlyStop: { metric: "accuracy", target: 1 },
+      });
+      expect(result.stopReason).toBe("target");
+      expect(result.reachedTarget?.accuracy).toBe(1);
+      expect(model.evaluate(data).accuracy).toBe(1);
+      data.dispose();
+      model.dispose();
+    },
+  );
 
   it("no tensor leak over 100 mini-batch steps", () => {
     const { tokens, labels } = additionTask(5);
-    const model = new DecoderTransformer({ vocabSize: 7, sequenceLength: 4, width: 16, heads: 2, layers: 2 });
+    const model = new DecoderTransformer({
+      vocabSize: 7,
+      sequenceLength: 4,
+      width: 16,
+      heads: 2,
+      layers: 2,
+    });
     const data = model.dataset(tokens, labels);
     const counts: number[] = [];
     const before = tf.memory().numTensors;
     const result = train(model, data, {
-      optimizer: "adamw", learningRate: 1e-3, weightDecay: 1, steps: 100, batchSize: 8, evaluateEvery: 1,
+      optimizer: "adamw",
+      learningRate: 1e-3,
+      weightDecay: 1,
+      steps: 100,
+      batchSize: 8,
+      evaluateEvery: 1,
       onEvaluate: () => {
         counts.push(tf.memory().numTensors);
       },
@@ -174,16 +244,25 @@ describe("DecoderTransformer", () => {
     const e1 = err(() => new DecoderTransformer(base));
     expect(e1).toBeInstanceOf(InvalidOptionError);
     expect(e1.argument).toBe("heads");
-    const e2 = err(() => new DecoderTransformer({ ...base, width: 32, attention: "linear" as AttentionKind }));
+    const e2 = err(
+      () => new DecoderTransformer({ ...base, width: 32, attention: "linear" as AttentionKind }),
+    );
     expect(e2.argument).toBe("attention");
     expect(e2.message).toContain("unknown attention kind");
     const e3 = err(() => new DecoderTransformer({ ...base, width: 32, layers: 0 }));
     expect(e3.argument).toBe("layers");
     const model = new DecoderTransformer({ ...base, width: 32 });
-    expect(err(() => model.dataset(new Int32Array([0, 1, 2, 9]), new Int32Array([0]))).argument).toBe("tokens[3]");
-    expect(err(() => model.dataset(new Int32Array([0, 1, 2]), new Int32Array([0]))).code).toBe("shape-mismatch");
+    expect(
+      err(() => model.dataset(new Int32Array([0, 1, 2, 9]), new Int32Array([0]))).argument,
+    ).toBe("tokens[3]");
+    expect(err(() => model.dataset(new Int32Array([0, 1, 2]), new Int32Array([0]))).code).toBe(
+      "shape-mismatch",
+    );
     const w = model.exportWeights();
-    expect(err(() => model.loadWeights({ ...w, extra: { shape: [1], data: new Float64Array(1) } })).argument).toBe("weights.extra");
+    expect(
+      err(() => model.loadWeights({ ...w, extra: { shape: [1], data: new Float64Array(1) } }))
+        .argument,
+    ).toBe("weights.extra");
     const { readout: _, ...missing } = w;
     expect(err(() => model.loadWeights(missing)).argument).toBe("weights.readout");
     model.dispose();

@@ -1,14 +1,14 @@
-import * as tf from "@tensorflow/tfjs";
 import {
   assertFinite,
   assertInteger,
+  createRng,
   InvalidOptionError,
   ShapeMismatchError,
 } from "@convexformer/tensors";
-import { createRng } from "@convexformer/tensors";
+import * as tf from "@tensorflow/tfjs";
+import { type Batch, TensorDataset } from "./tensor-dataset.js";
 import { seededNormal, seededUniform, tensorToFloat64 } from "./tfjs-init.js";
 import { fastMatMul, linearMap } from "./tfjs-matmul.js";
-import { type Batch, TensorDataset } from "./tensor-dataset.js";
 import type { Evaluation, Trainable } from "./trainable.js";
 
 /**
@@ -118,16 +118,25 @@ export class DecoderTransformer implements Trainable {
     assertInteger("heads", options.heads, 1);
     assertInteger("layers", options.layers, 1);
     if (options.width % options.heads !== 0) {
-      throw new InvalidOptionError("heads", options.heads, `width (${options.width}) must be divisible by heads`);
+      throw new InvalidOptionError(
+        "heads",
+        options.heads,
+        `width (${options.width}) must be divisible by heads`,
+      );
     }
     const attention = options.attention ?? "softmax";
     if (!KINDS.includes(attention)) {
-      throw new InvalidOptionError("attention", attention, 'unknown attention kind; must be "softmax" or "simplex"');
+      throw new InvalidOptionError(
+        "attention",
+        attention,
+        'unknown attention kind; must be "softmax" or "simplex"',
+      );
     }
     const ratio = options.mlpRatio ?? 4;
     assertInteger("mlpRatio", ratio, 1);
     const eps = options.layerNormEpsilon ?? 1e-5;
-    if (!(eps > 0 && Number.isFinite(eps))) throw new InvalidOptionError("layerNormEpsilon", eps, "must be > 0");
+    if (!(eps > 0 && Number.isFinite(eps)))
+      throw new InvalidOptionError("layerNormEpsilon", eps, "must be > 0");
     const seed = options.seed ?? 0;
     assertInteger("seed", seed, 0);
     this.vocabSize = options.vocabSize;
@@ -145,7 +154,8 @@ export class DecoderTransformer implements Trainable {
     const h = this.heads;
     const H = this.hidden;
     const rng = createRng(seed);
-    const lin = (fanIn: number, shape: number[]): tf.Tensor => seededUniform(rng, shape, 1 / Math.sqrt(fanIn));
+    const lin = (fanIn: number, shape: number[]): tf.Tensor =>
+      seededUniform(rng, shape, 1 / Math.sqrt(fanIn));
     this.add("tokenEmbedding", seededNormal(rng, [V, d], 1));
     this.add("positionEmbedding", seededNormal(rng, [n, d], 0.02));
     for (let l = 0; l < this.layers; l++) {
@@ -206,7 +216,9 @@ export class DecoderTransformer implements Trainable {
   private split(t: tf.Tensor, b: number): tf.Tensor {
     const n = this.sequenceLength;
     const dk = this.width / this.heads;
-    return tf.transpose(t.reshape([b, n, this.heads, dk]), [0, 2, 1, 3]).reshape([b * this.heads, n, dk]);
+    return tf
+      .transpose(t.reshape([b, n, this.heads, dk]), [0, 2, 1, 3])
+      .reshape([b * this.heads, n, dk]);
   }
 
   private attend(x: tf.Tensor, l: number, b: number): tf.Tensor {
@@ -220,7 +232,10 @@ export class DecoderTransformer implements Trainable {
       const wqkv = tf.concat([this.p(`${p}.WQ`), this.p(`${p}.WK`), this.p(`${p}.WV`)], 1);
       const qkv = linearMap(x, wqkv); // [b, n, 3d]
       const [q, k, v] = tf.split(qkv, 3, 2) as [tf.Tensor, tf.Tensor, tf.Tensor];
-      const scores = tf.add(tf.mul(fastMatMul(this.split(q, b), this.split(k, b), false, true), 1 / Math.sqrt(dk)), this.mask);
+      const scores = tf.add(
+        tf.mul(fastMatMul(this.split(q, b), this.split(k, b), false, true), 1 / Math.sqrt(dk)),
+        this.mask,
+      );
       const o = fastMatMul(tf.softmax(scores, -1), this.split(v, b)); // [b·h, n, dk]
       merged = tf.transpose(o.reshape([b, h, n, dk]), [0, 2, 1, 3]).reshape([b, n, d]);
     } else {
@@ -260,7 +275,12 @@ export class DecoderTransformer implements Trainable {
   }
 
   private mlp(x: tf.Tensor, prefix: string): tf.Tensor {
-    const hidden = tf.relu(tf.add(linearMap(this.layerNorm(x, `${prefix}.ln2`), this.p(`${prefix}.mlp.W1`)), this.p(`${prefix}.mlp.b1`)));
+    const hidden = tf.relu(
+      tf.add(
+        linearMap(this.layerNorm(x, `${prefix}.ln2`), this.p(`${prefix}.mlp.W1`)),
+        this.p(`${prefix}.mlp.b1`),
+      ),
+    );
     return tf.add(linearMap(hidden, this.p(`${prefix}.mlp.W2`)), this.p(`${prefix}.mlp.b2`));
   }
 
@@ -275,7 +295,10 @@ export class DecoderTransformer implements Trainable {
     const n = this.sequenceLength;
     const d = this.width;
     const onehot = tf.oneHot(tokens.reshape([b * n]), this.vocabSize).toFloat();
-    let x = tf.add(fastMatMul(onehot, this.p("tokenEmbedding")).reshape([b, n, d]), this.p("positionEmbedding"));
+    let x = tf.add(
+      fastMatMul(onehot, this.p("tokenEmbedding")).reshape([b, n, d]),
+      this.p("positionEmbedding"),
+    );
     for (let l = 0; l < this.layers - 1; l++) {
       const pre = `blocks.${l}`;
       x = tf.add(x, this.attend(this.layerNorm(x, `${pre}.ln1`), l, b));
@@ -303,20 +326,33 @@ export class DecoderTransformer implements Trainable {
    */
   dataset(tokens: Int32Array, labels: Int32Array): TensorDataset {
     const n = this.sequenceLength;
-    if (!(tokens instanceof Int32Array)) throw new InvalidOptionError("tokens", typeof tokens, "must be an Int32Array");
-    if (!(labels instanceof Int32Array)) throw new InvalidOptionError("labels", typeof labels, "must be an Int32Array");
+    if (!(tokens instanceof Int32Array))
+      throw new InvalidOptionError("tokens", typeof tokens, "must be an Int32Array");
+    if (!(labels instanceof Int32Array))
+      throw new InvalidOptionError("labels", typeof labels, "must be an Int32Array");
     if (tokens.length !== labels.length * n) {
-      throw new ShapeMismatchError("tokens", `expected ${labels.length} x ${n} = ${labels.length * n} ids, got ${tokens.length}`);
+      throw new ShapeMismatchError(
+        "tokens",
+        `expected ${labels.length} x ${n} = ${labels.length * n} ids, got ${tokens.length}`,
+      );
     }
     this.checkIds("tokens", tokens);
     this.checkIds("labels", labels);
-    return new TensorDataset(tf.tensor2d(tokens, [labels.length, n], "int32"), tf.tensor1d(labels, "int32"));
+    return new TensorDataset(
+      tf.tensor2d(tokens, [labels.length, n], "int32"),
+      tf.tensor1d(labels, "int32"),
+    );
   }
 
   private checkIds(argument: string, ids: Int32Array): void {
     for (let i = 0; i < ids.length; i++) {
       const t = ids[i] as number;
-      if (t < 0 || t >= this.vocabSize) throw new InvalidOptionError(`${argument}[${i}]`, t, `must be a token id in [0, ${this.vocabSize})`);
+      if (t < 0 || t >= this.vocabSize)
+        throw new InvalidOptionError(
+          `${argument}[${i}]`,
+          t,
+          `must be a token id in [0, ${this.vocabSize})`,
+        );
     }
   }
 
@@ -401,7 +437,8 @@ export class DecoderTransformer implements Trainable {
    */
   exportWeights(): Record<string, NamedWeight> {
     const out: Record<string, NamedWeight> = {};
-    for (const [name, v] of this.params) out[name] = { shape: [...v.shape], data: tensorToFloat64(v) };
+    for (const [name, v] of this.params)
+      out[name] = { shape: [...v.shape], data: tensorToFloat64(v) };
     return out;
   }
 
@@ -419,13 +456,21 @@ export class DecoderTransformer implements Trainable {
    */
   loadWeights(weights: Record<string, NamedWeight>): void {
     for (const name of Object.keys(weights)) {
-      if (!this.params.has(name)) throw new InvalidOptionError(`weights.${name}`, name, "unknown parameter");
+      if (!this.params.has(name))
+        throw new InvalidOptionError(`weights.${name}`, name, "unknown parameter");
     }
     for (const [name, v] of this.params) {
       const w = weights[name];
       if (w === undefined) throw new ShapeMismatchError(`weights.${name}`, "missing");
-      if (w.shape.length !== v.rank || w.shape.some((s, i) => s !== v.shape[i]) || w.data.length !== v.size) {
-        throw new ShapeMismatchError(`weights.${name}`, `expected shape [${v.shape}], got [${w.shape}] with ${w.data.length} entries`);
+      if (
+        w.shape.length !== v.rank ||
+        w.shape.some((s, i) => s !== v.shape[i]) ||
+        w.data.length !== v.size
+      ) {
+        throw new ShapeMismatchError(
+          `weights.${name}`,
+          `expected shape [${v.shape}], got [${w.shape}] with ${w.data.length} entries`,
+        );
       }
       assertFinite(`weights.${name}`, w.data);
     }

@@ -32,8 +32,8 @@ export {
 } from "./losses.js";
 export { Optimizer, type OptimizerName, type OptimizerOptions } from "./optimizer.js";
 export {
-  type SequenceHeadsOptions,
   SequenceHeads,
+  type SequenceHeadsOptions,
   type SequenceHeadsWeights,
 } from "./sequence-heads.js";
 export {

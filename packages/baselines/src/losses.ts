@@ -1,5 +1,5 @@
-import * as tf from "@tensorflow/tfjs";
 import { InvalidOptionError } from "@convexformer/tensors";
+import * as tf from "@tensorflow/tfjs";
 
 /**
  * The convex losses every model can train with (the same ones the convex programs use):

@@ -1,5 +1,5 @@
-import * as tf from "@tensorflow/tfjs";
 import { assertInteger, InvalidOptionError } from "@convexformer/tensors";
+import * as tf from "@tensorflow/tfjs";
 
 /** The optimizers the trainers offer. */
 export type OptimizerName = "sgd" | "adam" | "adamw";
@@ -61,32 +61,47 @@ export class Optimizer {
       throw new InvalidOptionError("options", options, "must be an object");
     }
     if (!OPTIMIZERS.includes(options.optimizer)) {
-      throw new InvalidOptionError("optimizer", options.optimizer, `must be one of ${OPTIMIZERS.join(", ")}`);
+      throw new InvalidOptionError(
+        "optimizer",
+        options.optimizer,
+        `must be one of ${OPTIMIZERS.join(", ")}`,
+      );
     }
     const lr = options.learningRate;
     if (typeof lr !== "number" || !Number.isFinite(lr) || lr <= 0) {
       throw new InvalidOptionError("learningRate", lr, "must be a finite number > 0");
     }
     const momentum = options.momentum ?? 0;
-    if (!(momentum >= 0 && momentum < 1)) throw new InvalidOptionError("momentum", momentum, "must be in [0, 1)");
+    if (!(momentum >= 0 && momentum < 1))
+      throw new InvalidOptionError("momentum", momentum, "must be in [0, 1)");
     const betas = options.betas ?? [0.9, 0.999];
     if (!(betas[0] >= 0 && betas[0] < 1 && betas[1] >= 0 && betas[1] < 1)) {
       throw new InvalidOptionError("betas", betas, "both must be in [0, 1)");
     }
     const epsilon = options.epsilon ?? 1e-8;
-    if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new InvalidOptionError("epsilon", epsilon, "must be > 0");
+    if (!(epsilon > 0 && Number.isFinite(epsilon)))
+      throw new InvalidOptionError("epsilon", epsilon, "must be > 0");
     const weightDecay = options.weightDecay ?? 0;
     if (!(weightDecay >= 0 && Number.isFinite(weightDecay))) {
       throw new InvalidOptionError("weightDecay", weightDecay, "must be a finite number >= 0");
     }
     const warmupSteps = options.warmupSteps ?? 0;
     assertInteger("warmupSteps", warmupSteps, 0);
-    this.options = { optimizer: options.optimizer, learningRate: lr, momentum, betas: [betas[0], betas[1]], epsilon, weightDecay, warmupSteps };
+    this.options = {
+      optimizer: options.optimizer,
+      learningRate: lr,
+      momentum,
+      betas: [betas[0], betas[1]],
+      epsilon,
+      weightDecay,
+      warmupSteps,
+    };
     this.variables = variables;
     const needsFirst = options.optimizer !== "sgd" || momentum > 0;
     for (const v of variables) {
       if (needsFirst) this.first.push(tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
-      if (options.optimizer !== "sgd") this.second.push(tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
+      if (options.optimizer !== "sgd")
+        this.second.push(tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
     }
   }
 

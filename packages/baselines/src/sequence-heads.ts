@@ -1,12 +1,11 @@
+import { assertInteger, createRng } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
-import { assertInteger } from "@convexformer/tensors";
 import {
   AttentionModel,
   type AttentionModelOptions,
   resolveCommonOptions,
   type SimplexParameterization,
 } from "./attention-model.js";
-import { createRng } from "@convexformer/tensors";
 import {
   checkDim,
   initialSimplex,
@@ -15,8 +14,8 @@ import {
   simplexParameterFrom,
   simplexValue,
 } from "./internal/model-utils.js";
-import { fastMatMul, linearMap } from "./tfjs-matmul.js";
 import { seededUniform, tensorToFloat64 } from "./tfjs-init.js";
+import { fastMatMul, linearMap } from "./tfjs-matmul.js";
 
 /**
  * Plain float64 weights of the sequence-output model (30), row-major:

@@ -1,3 +1,4 @@
+import { createRng } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import {
   AttentionModel,
@@ -6,7 +7,6 @@ import {
   resolveCommonOptions,
   type SimplexParameterization,
 } from "./attention-model.js";
-import { createRng } from "@convexformer/tensors";
 import {
   applyReadout,
   checkDim,
@@ -20,8 +20,8 @@ import {
   simplexValue,
   sumSquares,
 } from "./internal/model-utils.js";
-import { fastMatMul, linearMap } from "./tfjs-matmul.js";
 import { seededUniform, tensorToFloat64 } from "./tfjs-init.js";
+import { fastMatMul, linearMap } from "./tfjs-matmul.js";
 
 /**
  * Plain float64 weights of simplex attention (4), row-major:
@@ -131,7 +131,8 @@ export class SimplexAttention extends AttentionModel {
 
   protected penalty(): tf.Scalar {
     return tf.tidy(
-      () => tf.mul(this.config.beta / 2, sumSquares(this.param("WV"), this.param("WO"))) as tf.Scalar,
+      () =>
+        tf.mul(this.config.beta / 2, sumSquares(this.param("WV"), this.param("WO"))) as tf.Scalar,
     );
   }
 

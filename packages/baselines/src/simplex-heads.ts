@@ -1,12 +1,16 @@
+import {
+  assertFinite,
+  createRng,
+  InvalidOptionError,
+  ShapeMismatchError,
+} from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
-import { assertFinite, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
 import {
   AttentionModel,
   type AttentionModelOptions,
   resolveCommonOptions,
   type SimplexParameterization,
 } from "./attention-model.js";
-import { createRng } from "@convexformer/tensors";
 import {
   checkDim,
   initialSimplex,
@@ -15,8 +19,8 @@ import {
   simplexParameterFrom,
   simplexValue,
 } from "./internal/model-utils.js";
-import { fastMatMul, linearMap } from "./tfjs-matmul.js";
 import { seededNormal, seededUniform, tensorToFloat64 } from "./tfjs-init.js";
+import { fastMatMul, linearMap } from "./tfjs-matmul.js";
 
 /**
  * Plain float64 weights of the multi-head simplex models (8), (11) and (13), the layout the
@@ -138,10 +142,16 @@ export class SimplexHeads extends AttentionModel {
     const { tokens: n, features: d } = this.config;
     const h = this.heads;
     if (!(u1 instanceof Float64Array) || u1.length !== h * n) {
-      throw new ShapeMismatchError("gates.u1", `expected a Float64Array of ${h * n} entries (heads x tokens)`);
+      throw new ShapeMismatchError(
+        "gates.u1",
+        `expected a Float64Array of ${h * n} entries (heads x tokens)`,
+      );
     }
     if (!(u2 instanceof Float64Array) || u2.length !== h * d) {
-      throw new ShapeMismatchError("gates.u2", `expected a Float64Array of ${h * d} entries (heads x features)`);
+      throw new ShapeMismatchError(
+        "gates.u2",
+        `expected a Float64Array of ${h * d} entries (heads x features)`,
+      );
     }
     assertFinite("gates.u1", u1);
     assertFinite("gates.u2", u2);
@@ -158,7 +168,10 @@ export class SimplexHeads extends AttentionModel {
   }
 
   protected forward(inputs: tf.Tensor): tf.Tensor {
-    const w1 = simplexValue(this.param(this.simplex === "softmax" ? "w1Logits" : "w1"), this.simplex);
+    const w1 = simplexValue(
+      this.param(this.simplex === "softmax" ? "w1Logits" : "w1"),
+      this.simplex,
+    );
     let s = this.headScores(inputs, w1, this.param("w2"));
     if (this.gated) {
       const g = this.headScores(inputs, this.u1 as tf.Tensor, this.u2 as tf.Tensor);
@@ -191,7 +204,9 @@ export class SimplexHeads extends AttentionModel {
     const { tokens, features, outputs } = this.config;
     // clone: under the projection parameterization the value is the variable itself
     const w1t = tf.tidy(() =>
-      tf.clone(simplexValue(this.param(this.simplex === "softmax" ? "w1Logits" : "w1"), this.simplex)),
+      tf.clone(
+        simplexValue(this.param(this.simplex === "softmax" ? "w1Logits" : "w1"), this.simplex),
+      ),
     );
     const w1 = tensorToFloat64(w1t);
     w1t.dispose();
@@ -207,7 +222,10 @@ export class SimplexHeads extends AttentionModel {
     if (!this.gated) return base;
     return {
       ...base,
-      gates: { u1: tensorToFloat64(this.u1 as tf.Tensor), u2: tensorToFloat64(this.u2 as tf.Tensor) },
+      gates: {
+        u1: tensorToFloat64(this.u1 as tf.Tensor),
+        u2: tensorToFloat64(this.u2 as tf.Tensor),
+      },
     };
   }
 

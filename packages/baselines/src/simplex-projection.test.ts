@@ -6,7 +6,9 @@ describe("projectOntoSimplex", () => {
   it("matches hand-computed projections", () => {
     expect(Array.from(projectOntoSimplex(new Float64Array([0.5, 1.5, -1])))).toEqual([0, 1, 0]);
     expect(Array.from(projectOntoSimplex(new Float64Array([1, 1])))).toEqual([0.5, 0.5]);
-    expect(Array.from(projectOntoSimplex(new Float64Array([0.2, 0.3, 0.5])))).toEqual([0.2, 0.3, 0.5]);
+    expect(Array.from(projectOntoSimplex(new Float64Array([0.2, 0.3, 0.5])))).toEqual([
+      0.2, 0.3, 0.5,
+    ]);
     // theta = (0.9 + 0.6 - 1) / 2 = 0.25
     const p = projectOntoSimplex(new Float64Array([0.9, 0.6, 0.1]));
     expect(p[0]).toBeCloseTo(0.65, 14);

@@ -42,7 +42,7 @@ export function projectOntoSimplex(values: Float64Array, rowLength = values.leng
     }
     for (let k = 0; k < rowLength; k++) {
       const v = (values[start + k] as number) - theta;
-      values[start + k] = v > 0 ? v : 0;
+      values[start + k] = Math.max(v, 0);
     }
   }
   return values;

@@ -1,12 +1,11 @@
+import { createRng, InvalidOptionError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
-import { InvalidOptionError } from "@convexformer/tensors";
 import {
   AttentionModel,
   type AttentionModelOptions,
   type OutputKind,
   resolveCommonOptions,
 } from "./attention-model.js";
-import { createRng } from "@convexformer/tensors";
 import {
   applyReadout,
   checkDim,
@@ -16,8 +15,8 @@ import {
   resolveReadout,
   sumSquares,
 } from "./internal/model-utils.js";
-import { fastMatMul, linearMap } from "./tfjs-matmul.js";
 import { seededUniform } from "./tfjs-init.js";
+import { fastMatMul, linearMap } from "./tfjs-matmul.js";
 
 /**
  * Plain float64 weights of standard multi-head attention (3), row-major. Head `j` uses

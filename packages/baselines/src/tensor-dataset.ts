@@ -1,5 +1,5 @@
-import * as tf from "@tensorflow/tfjs";
 import { InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
+import * as tf from "@tensorflow/tfjs";
 
 /** One mini-batch: inputs and targets, first axis = samples. */
 export interface Batch {
@@ -85,7 +85,15 @@ export class TensorDataset {
    * ```
    */
   slice(start: number, end: number): Batch {
-    if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && 0 <= start && start < end && end <= this.size)) {
+    if (
+      !(
+        Number.isSafeInteger(start) &&
+        Number.isSafeInteger(end) &&
+        0 <= start &&
+        start < end &&
+        end <= this.size
+      )
+    ) {
       throw new InvalidOptionError("end", end, `need 0 <= start (${start}) < end <= ${this.size}`);
     }
     return tf.tidy(() => ({

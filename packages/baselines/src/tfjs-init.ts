@@ -1,6 +1,6 @@
-import * as tf from "@tensorflow/tfjs";
-import { InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
 import type { Rng } from "@convexformer/tensors";
+import { InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
+import * as tf from "@tensorflow/tfjs";
 
 function size(shape: readonly number[]): number {
   let s = 1;
@@ -47,12 +47,7 @@ export function seededUniform(rng: Rng, shape: readonly number[], bound: number)
  * const positions = seededNormal(createRng(0), [4, 128], 0.02);
  * ```
  */
-export function seededNormal(
-  rng: Rng,
-  shape: readonly number[],
-  std: number,
-  mean = 0,
-): tf.Tensor {
+export function seededNormal(rng: Rng, shape: readonly number[], std: number, mean = 0): tf.Tensor {
   if (!(std >= 0) || !Number.isFinite(std)) {
     throw new InvalidOptionError("std", std, "must be a finite number >= 0");
   }
@@ -80,7 +75,10 @@ export function tensorFromFloat64(
 ): tf.Tensor {
   const n = size(shape);
   if (data.length !== n) {
-    throw new ShapeMismatchError(argument, `shape [${shape}] needs ${n} entries, got ${data.length}`);
+    throw new ShapeMismatchError(
+      argument,
+      `shape [${shape}] needs ${n} entries, got ${data.length}`,
+    );
   }
   return tf.tensor(Float32Array.from(data), [...shape], "float32");
 }

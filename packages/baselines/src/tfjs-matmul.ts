@@ -1,5 +1,5 @@
-import * as tf from "@tensorflow/tfjs";
 import { ShapeMismatchError } from "@convexformer/tensors";
+import * as tf from "@tensorflow/tfjs";
 
 function swapLast(t: tf.Tensor): tf.Tensor {
   const r = t.rank;
@@ -70,9 +70,7 @@ export function fastMatMul(
       `inner dimensions differ: [${a.shape}]${transposeA ? "ᵀ" : ""} · [${b.shape}]${transposeB ? "ᵀ" : ""}`,
     );
   }
-  return tf.tidy(() =>
-    plainProduct(transposeA ? swapLast(a) : a, transposeB ? swapLast(b) : b),
-  );
+  return tf.tidy(() => plainProduct(transposeA ? swapLast(a) : a, transposeB ? swapLast(b) : b));
 }
 
 /**

@@ -1,10 +1,15 @@
+import {
+  createRng,
+  InvalidOptionError,
+  ShapeMismatchError,
+  TokenBatch,
+} from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
-import { createRng, InvalidOptionError, ShapeMismatchError, TokenBatch } from "@convexformer/tensors";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Optimizer } from "./optimizer.js";
+import { SequenceHeads } from "./sequence-heads.js";
 import { SimplexHeads } from "./simplex-heads.js";
 import { StandardAttention } from "./standard-attention.js";
-import { SequenceHeads } from "./sequence-heads.js";
 import { setupTfjs } from "./tfjs-backend.js";
 import { train } from "./train.js";
 
@@ -12,7 +17,11 @@ beforeAll(async () => {
   await setupTfjs();
 });
 
-function stepScalar(options: ConstructorParameters<typeof Optimizer>[1], grads: number[], p0 = 1): number[] {
+function stepScalar(
+  options: ConstructorParameters<typeof Optimizer>[1],
+  grads: number[],
+  p0 = 1,
+): number[] {
   const w = tf.variable(tf.scalar(p0));
   const opt = new Optimizer([w], options);
   const out: number[] = [];
@@ -29,7 +38,10 @@ describe("Optimizer (PyTorch update rules)", () => {
   it("SGD with momentum and coupled weight decay", () => {
     // buf1 = g + wd p = 2 + 0.5 = 2.5; p = 1 - 0.1*2.5 = 0.75
     // g2' = 1 + 0.5*0.75 = 1.375; buf2 = 0.9*2.5 + 1.375 = 3.625; p = 0.75 - 0.3625 = 0.3875
-    const [p1, p2] = stepScalar({ optimizer: "sgd", learningRate: 0.1, momentum: 0.9, weightDecay: 0.5 }, [2, 1]);
+    const [p1, p2] = stepScalar(
+      { optimizer: "sgd", learningRate: 0.1, momentum: 0.9, weightDecay: 0.5 },
+      [2, 1],
+    );
     expect(p1).toBeCloseTo(0.75, 6);
     expect(p2).toBeCloseTo(0.3875, 6);
   });
@@ -41,13 +53,22 @@ describe("Optimizer (PyTorch update rules)", () => {
 
   it("AdamW decays decoupled from the gradient, Adam couples it", () => {
     // AdamW: p = 1*(1 - 0.1*0.5) - 0.1 * sign(2) = 0.95 - 0.1
-    const [w] = stepScalar({ optimizer: "adamw", learningRate: 0.1, weightDecay: 0.5, epsilon: 1e-12 }, [2]);
+    const [w] = stepScalar(
+      { optimizer: "adamw", learningRate: 0.1, weightDecay: 0.5, epsilon: 1e-12 },
+      [2],
+    );
     expect(w).toBeCloseTo(0.85, 6);
     // Adam with wd: g' = 2 + 0.5 = 2.5 > 0, first step is -lr regardless of scale
-    const [a] = stepScalar({ optimizer: "adam", learningRate: 0.1, weightDecay: 0.5, epsilon: 1e-12 }, [2]);
+    const [a] = stepScalar(
+      { optimizer: "adam", learningRate: 0.1, weightDecay: 0.5, epsilon: 1e-12 },
+      [2],
+    );
     expect(a).toBeCloseTo(0.9, 6);
     // a zero gradient: AdamW still decays, Adam with wd follows the decay gradient
-    const [z] = stepScalar({ optimizer: "adamw", learningRate: 0.1, weightDecay: 1, epsilon: 1e-12 }, [0]);
+    const [z] = stepScalar(
+      { optimizer: "adamw", learningRate: 0.1, weightDecay: 1, epsilon: 1e-12 },
+      [0],
+    );
     expect(z).toBeCloseTo(0.9, 6);
   });
 
@@ -69,8 +90,12 @@ describe("Optimizer (PyTorch update rules)", () => {
     expect(opt.learningRateAt(4)).toBeCloseTo(5e-4, 12);
     expect(opt.learningRateAt(9)).toBe(1e-3);
     expect(opt.learningRateAt(500)).toBe(1e-3);
-    expect(() => new Optimizer([], { optimizer: "rmsprop" as "sgd", learningRate: 1 })).toThrow(InvalidOptionError);
-    expect(() => new Optimizer([], { optimizer: "sgd", learningRate: 0 })).toThrow(InvalidOptionError);
+    expect(() => new Optimizer([], { optimizer: "rmsprop" as "sgd", learningRate: 1 })).toThrow(
+      InvalidOptionError,
+    );
+    expect(() => new Optimizer([], { optimizer: "sgd", learningRate: 0 })).toThrow(
+      InvalidOptionError,
+    );
   });
 });
 
@@ -85,15 +110,33 @@ describe("train", () => {
 
   it("mini-batches: floor(N/b) batches per epoch (tail skipped), deterministic per seed", () => {
     const a = setup();
-    const r1 = train(a.model, a.data, { optimizer: "adam", learningRate: 0.01, epochs: 3, batchSize: 4, seed: 7 });
+    const r1 = train(a.model, a.data, {
+      optimizer: "adam",
+      learningRate: 0.01,
+      epochs: 3,
+      batchSize: 4,
+      seed: 7,
+    });
     expect(r1.steps).toBe(6);
     expect(r1.epochs).toBe(3);
     expect(r1.stopReason).toBe("epochs");
     const b = setup();
-    const r2 = train(b.model, b.data, { optimizer: "adam", learningRate: 0.01, epochs: 3, batchSize: 4, seed: 7 });
+    const r2 = train(b.model, b.data, {
+      optimizer: "adam",
+      learningRate: 0.01,
+      epochs: 3,
+      batchSize: 4,
+      seed: 7,
+    });
     expect(Array.from(r2.stepLosses)).toEqual(Array.from(r1.stepLosses));
     const c = setup();
-    const r3 = train(c.model, c.data, { optimizer: "adam", learningRate: 0.01, epochs: 3, batchSize: 4, seed: 8 });
+    const r3 = train(c.model, c.data, {
+      optimizer: "adam",
+      learningRate: 0.01,
+      epochs: 3,
+      batchSize: 4,
+      seed: 8,
+    });
     expect(Array.from(r3.stepLosses)).not.toEqual(Array.from(r1.stepLosses));
     for (const s of [a, b, c]) {
       s.data.dispose();
@@ -104,7 +147,12 @@ describe("train", () => {
   it("full batch: the step loss is the objective, and it decreases", () => {
     const s = setup(1);
     const before = s.model.objective(s.X, s.y);
-    const r = train(s.model, s.data, { optimizer: "sgd", learningRate: 0.01, steps: 40, evaluateEvery: 10 });
+    const r = train(s.model, s.data, {
+      optimizer: "sgd",
+      learningRate: 0.01,
+      steps: 40,
+      evaluateEvery: 10,
+    });
     expect(r.stepLosses[0]).toBeCloseTo(before, 4);
     expect(r.evaluations.map((e) => e.step)).toEqual([0, 10, 20, 30, 40]);
     expect(r.evaluations.at(-1)!.objective).toBeLessThan(before);
@@ -118,7 +166,11 @@ describe("train", () => {
     const s = setup(2);
     const first = s.model.objective(s.X, s.y);
     const r = train(s.model, s.data, {
-      optimizer: "adam", learningRate: 0.05, steps: 1000, evaluateEvery: 5, validation: s.data,
+      optimizer: "adam",
+      learningRate: 0.05,
+      steps: 1000,
+      evaluateEvery: 5,
+      validation: s.data,
       earlyStop: { metric: "objective", target: 0.9 * first },
     });
     expect(r.stopReason).toBe("target");
@@ -127,7 +179,10 @@ describe("train", () => {
     expect(r.reachedTarget!.validationObjective).toBeCloseTo(r.reachedTarget!.objective, 4);
     const seen: number[] = [];
     const r2 = train(s.model, s.data, {
-      optimizer: "adam", learningRate: 0.05, steps: 100, evaluateEvery: 2,
+      optimizer: "adam",
+      learningRate: 0.05,
+      steps: 100,
+      evaluateEvery: 2,
       onEvaluate: (e) => {
         seen.push(e.step);
         return e.step >= 4 ? "stop" : undefined;
@@ -137,7 +192,12 @@ describe("train", () => {
     expect(seen).toEqual([0, 2, 4]);
     const controller = new AbortController();
     controller.abort();
-    const r3 = train(s.model, s.data, { optimizer: "sgd", learningRate: 0.01, steps: 5, signal: controller.signal });
+    const r3 = train(s.model, s.data, {
+      optimizer: "sgd",
+      learningRate: 0.01,
+      steps: 5,
+      signal: controller.signal,
+    });
     expect(r3.stopReason).toBe("aborted");
     expect(r3.steps).toBe(0);
     s.data.dispose();
@@ -149,8 +209,16 @@ describe("train", () => {
     const opts = { optimizer: "adam", learningRate: 0.1 } as const;
     expect(() => train(s.model, s.data, { ...opts })).toThrow(InvalidOptionError);
     expect(() => train(s.model, s.data, { ...opts, steps: 1, batchSize: 11 })).toThrow(/batchSize/);
-    expect(() => train(s.model, s.data, { ...opts, steps: 1, lr: 1 } as never)).toThrow(/options.lr/);
-    expect(() => train(s.model, s.data, { ...opts, steps: 1, earlyStop: { metric: "f1" as "loss", target: 1 } })).toThrow(/earlyStop.metric/);
+    expect(() => train(s.model, s.data, { ...opts, steps: 1, lr: 1 } as never)).toThrow(
+      /options.lr/,
+    );
+    expect(() =>
+      train(s.model, s.data, {
+        ...opts,
+        steps: 1,
+        earlyStop: { metric: "f1" as "loss", target: 1 },
+      }),
+    ).toThrow(/earlyStop.metric/);
     s.data.dispose();
     s.model.dispose();
   });
@@ -167,23 +235,71 @@ describe("model configuration errors", () => {
       return "no error";
     };
     expect(arg(() => new StandardAttention({ tokens: 3, features: 5, heads: 2 }))).toBe("heads");
-    expect(arg(() => new StandardAttention({ tokens: 3, features: 4, heads: 2, loss: "hinge" as "squared" }))).toBe("loss");
-    expect(arg(() => new StandardAttention({ tokens: 3, features: 4, heads: 2, output: "matrix" as "vector" }))).toBe("output");
-    expect(arg(() => new StandardAttention({ tokens: 3, features: 4, heads: 2, readout: 3 }))).toBe("readout");
-    expect(arg(() => new SimplexHeads({ tokens: 3, features: 4, heads: 2, simplex: "sparsemax" as "softmax" }))).toBe("simplex");
+    expect(
+      arg(
+        () =>
+          new StandardAttention({ tokens: 3, features: 4, heads: 2, loss: "hinge" as "squared" }),
+      ),
+    ).toBe("loss");
+    expect(
+      arg(
+        () =>
+          new StandardAttention({ tokens: 3, features: 4, heads: 2, output: "matrix" as "vector" }),
+      ),
+    ).toBe("output");
+    expect(arg(() => new StandardAttention({ tokens: 3, features: 4, heads: 2, readout: 3 }))).toBe(
+      "readout",
+    );
+    expect(
+      arg(
+        () =>
+          new SimplexHeads({ tokens: 3, features: 4, heads: 2, simplex: "sparsemax" as "softmax" }),
+      ),
+    ).toBe("simplex");
     expect(arg(() => new SimplexHeads({ tokens: 3, features: 4, heads: 0 }))).toBe("heads");
-    expect(arg(() => new SimplexHeads({ tokens: 3, features: 4, heads: 2, beta: -1 }))).toBe("beta");
-    expect(arg(() => new SimplexHeads({ tokens: 3, features: 4, heads: 2, loss: "cross-entropy" }))).toBe("loss");
-    expect(arg(() => new SequenceHeads({ tokens: 3, features: 4, heads: 2, reduction: "max" as "sum" }))).toBe("reduction");
+    expect(arg(() => new SimplexHeads({ tokens: 3, features: 4, heads: 2, beta: -1 }))).toBe(
+      "beta",
+    );
+    expect(
+      arg(() => new SimplexHeads({ tokens: 3, features: 4, heads: 2, loss: "cross-entropy" })),
+    ).toBe("loss");
+    expect(
+      arg(() => new SequenceHeads({ tokens: 3, features: 4, heads: 2, reduction: "max" as "sum" })),
+    ).toBe("reduction");
     const m = new SimplexHeads({ tokens: 2, features: 1, heads: 1, loss: "logistic" });
-    expect(arg(() => m.dataset(TokenBatch.zeros(2, 2, 1), new Float64Array([1, 0])))).toBe("targets[1]");
-    expect(arg(() => m.dataset(TokenBatch.zeros(2, 3, 1), new Float64Array([1, 1])))).toBe("inputs");
-    const base = { heads: 1, tokens: 2, features: 1, outputs: 1, w2: new Float64Array([1]), alpha: new Float64Array([1]) };
-    expect(arg(() => m.loadWeights({ ...base, w1: new Float64Array([0.5, 0.6]) }))).toBe("weights.w1 row 0");
+    expect(arg(() => m.dataset(TokenBatch.zeros(2, 2, 1), new Float64Array([1, 0])))).toBe(
+      "targets[1]",
+    );
+    expect(arg(() => m.dataset(TokenBatch.zeros(2, 3, 1), new Float64Array([1, 1])))).toBe(
+      "inputs",
+    );
+    const base = {
+      heads: 1,
+      tokens: 2,
+      features: 1,
+      outputs: 1,
+      w2: new Float64Array([1]),
+      alpha: new Float64Array([1]),
+    };
+    expect(arg(() => m.loadWeights({ ...base, w1: new Float64Array([0.5, 0.6]) }))).toBe(
+      "weights.w1 row 0",
+    );
     expect(arg(() => m.loadWeights({ ...base, w1: new Float64Array([1]) }))).toBe("weights.w1");
-    expect(arg(() => m.loadWeights({ ...base, heads: 2, w1: new Float64Array([1, 0]) }))).toBe("weights.heads");
-    expect(() => m.loadWeights({ ...base, w1: new Float64Array([1, 0]), w2: new Float64Array(2) })).toThrow(ShapeMismatchError);
-    expect(arg(() => m.loadWeights({ ...base, w1: new Float64Array([1, 0]), gates: { u1: new Float64Array(2), u2: new Float64Array(1) } }))).toBe("weights.gates");
+    expect(arg(() => m.loadWeights({ ...base, heads: 2, w1: new Float64Array([1, 0]) }))).toBe(
+      "weights.heads",
+    );
+    expect(() =>
+      m.loadWeights({ ...base, w1: new Float64Array([1, 0]), w2: new Float64Array(2) }),
+    ).toThrow(ShapeMismatchError);
+    expect(
+      arg(() =>
+        m.loadWeights({
+          ...base,
+          w1: new Float64Array([1, 0]),
+          gates: { u1: new Float64Array(2), u2: new Float64Array(1) },
+        }),
+      ),
+    ).toBe("weights.gates");
     m.dispose();
   });
 });

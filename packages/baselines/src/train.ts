@@ -1,6 +1,10 @@
+import {
+  assertInteger,
+  assertKnownOptions,
+  createRng,
+  InvalidOptionError,
+} from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
-import { assertInteger, assertKnownOptions, InvalidOptionError } from "@convexformer/tensors";
-import { createRng } from "@convexformer/tensors";
 import { Optimizer, type OptimizerOptions } from "./optimizer.js";
 import type { Batch, TensorDataset } from "./tensor-dataset.js";
 import type { Trainable } from "./trainable.js";
@@ -55,8 +59,8 @@ export interface TrainOptions extends OptimizerOptions {
   readonly evaluateEvery?: number;
   /** A validation set evaluated with the train set. */
   readonly validation?: TensorDataset;
-  /** Called with each evaluation; return `"stop"` to stop training. */
-  readonly onEvaluate?: (record: EvaluationRecord) => undefined | "stop" | void;
+  /** Called with each evaluation; returning `"stop"` stops training (any other value is ignored). */
+  readonly onEvaluate?: (record: EvaluationRecord) => unknown;
   /** Stop at the first evaluation where `metric` reaches `target`. */
   readonly earlyStop?: { readonly metric: EarlyStopMetric; readonly target: number };
   /** Stops training between steps when aborted. */
@@ -89,17 +93,38 @@ export interface TrainResult {
 }
 
 const KNOWN = [
-  "optimizer", "learningRate", "momentum", "betas", "epsilon", "weightDecay", "warmupSteps",
-  "steps", "epochs", "batchSize", "seed", "evaluateEvery", "validation", "onEvaluate", "earlyStop", "signal",
+  "optimizer",
+  "learningRate",
+  "momentum",
+  "betas",
+  "epsilon",
+  "weightDecay",
+  "warmupSteps",
+  "steps",
+  "epochs",
+  "batchSize",
+  "seed",
+  "evaluateEvery",
+  "validation",
+  "onEvaluate",
+  "earlyStop",
+  "signal",
 ];
 const METRICS: readonly EarlyStopMetric[] = [
-  "accuracy", "validationAccuracy", "objective", "loss", "validationObjective", "validationLoss",
+  "accuracy",
+  "validationAccuracy",
+  "objective",
+  "loss",
+  "validationObjective",
+  "validationLoss",
 ];
 
 function reached(record: EvaluationRecord, metric: EarlyStopMetric, target: number): boolean {
   const value = record[metric];
   if (value === undefined || Number.isNaN(value)) return false;
-  return metric === "accuracy" || metric === "validationAccuracy" ? value >= target : value <= target;
+  return metric === "accuracy" || metric === "validationAccuracy"
+    ? value >= target
+    : value <= target;
 }
 
 /**
@@ -133,7 +158,8 @@ export function train(model: Trainable, data: TensorDataset, options: TrainOptio
   const N = data.size;
   const batchSize = options.batchSize ?? N;
   assertInteger("batchSize", batchSize, 1);
-  if (batchSize > N) throw new InvalidOptionError("batchSize", batchSize, `must be <= the number of samples (${N})`);
+  if (batchSize > N)
+    throw new InvalidOptionError("batchSize", batchSize, `must be <= the number of samples (${N})`);
   const maxSteps = options.steps ?? Number.POSITIVE_INFINITY;
   const maxEpochs = options.epochs ?? Number.POSITIVE_INFINITY;
   if (options.steps === undefined && options.epochs === undefined) {
@@ -148,7 +174,11 @@ export function train(model: Trainable, data: TensorDataset, options: TrainOptio
   const early = options.earlyStop;
   if (early !== undefined) {
     if (!METRICS.includes(early.metric)) {
-      throw new InvalidOptionError("earlyStop.metric", early.metric, `must be one of ${METRICS.join(", ")}`);
+      throw new InvalidOptionError(
+        "earlyStop.metric",
+        early.metric,
+        `must be one of ${METRICS.join(", ")}`,
+      );
     }
     if (typeof early.target !== "number" || Number.isNaN(early.target)) {
       throw new InvalidOptionError("earlyStop.target", early.target, "must be a number");
@@ -184,14 +214,19 @@ export function train(model: Trainable, data: TensorDataset, options: TrainOptio
       validationAccuracy: val?.accuracy,
     };
     evaluations.push(record);
-    if (early !== undefined && reachedTarget === undefined && reached(record, early.metric, early.target)) {
+    if (
+      early !== undefined &&
+      reachedTarget === undefined &&
+      reached(record, early.metric, early.target)
+    ) {
       reachedTarget = record;
       stopReason ??= "target";
     }
     if (options.onEvaluate?.(record) === "stop") stopReason ??= "callback";
   };
 
-  const full: Batch | undefined = batchSize === N ? { inputs: data.inputs, targets: data.targets } : undefined;
+  const full: Batch | undefined =
+    batchSize === N ? { inputs: data.inputs, targets: data.targets } : undefined;
   try {
     evaluate();
     let order: Int32Array<ArrayBufferLike> = new Int32Array(0);
@@ -204,8 +239,12 @@ export function train(model: Trainable, data: TensorDataset, options: TrainOptio
       if (full === undefined && within === 0) order = rng.permutation(N);
       const t0 = performance.now();
       const value = tf.tidy(() => {
-        const batch = full ?? data.batch(order.subarray(within * batchSize, (within + 1) * batchSize));
-        const { value, grads } = tf.variableGrads(() => model.batchLoss(batch, N), variables as tf.Variable[]);
+        const batch =
+          full ?? data.batch(order.subarray(within * batchSize, (within + 1) * batchSize));
+        const { value, grads } = tf.variableGrads(
+          () => model.batchLoss(batch, N),
+          variables as tf.Variable[],
+        );
         optimizer.apply(variables.map((v) => grads[v.name] as tf.Tensor));
         return value;
       });

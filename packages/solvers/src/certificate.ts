@@ -27,7 +27,7 @@ export interface Certificate {
   readonly dualScale: number;
 }
 
-/** Buffers and by-products of a certificate computation. @internal */
+/** Buffers holding the by-products of a certificate computation (see `SolveMonitor.work`). */
 export interface CertificateWork {
   /** `A x` (length `rows`). */
   readonly predictions: Float64Array;

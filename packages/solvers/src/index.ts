@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { type Certificate, certify } from "./certificate.js";
+export { type Certificate, type CertificateWork, certify } from "./certificate.js";
 export type { CompositeProblem } from "./composite-problem.js";
 export { createProblem, type ProblemParts, withLambda } from "./create-problem.js";
 export { type FistaOptions, type FistaRestart, type FistaSolver, fista } from "./fista/fista.js";

@@ -1,5 +1,10 @@
+import {
+  assertFinite,
+  assertInteger,
+  InvalidOptionError,
+  ShapeMismatchError,
+} from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
-import { assertFinite, assertInteger, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
 import type { OutputKind, SimplexParameterization } from "../attention-model.js";
 
 /** Logit used for an exact zero weight under the softmax parameterization (exp underflows to 0). */
@@ -52,10 +57,15 @@ export function resolveReadout(value: unknown, tokens: number): number | "mean" 
 }
 
 /** Applies the readout to `[b, n, c]` outputs: `[b]` (scalar), `[b, c]` (vector), or as is. */
-export function applyReadout(y: tf.Tensor, output: OutputKind, readout: number | "mean"): tf.Tensor {
+export function applyReadout(
+  y: tf.Tensor,
+  output: OutputKind,
+  readout: number | "mean",
+): tf.Tensor {
   if (output === "sequence") return y;
   const [b, , c] = y.shape as [number, number, number];
-  const row = readout === "mean" ? tf.mean(y, 1) : tf.slice(y, [0, readout, 0], [b, 1, c]).reshape([b, c]);
+  const row =
+    readout === "mean" ? tf.mean(y, 1) : tf.slice(y, [0, readout, 0], [b, 1, c]).reshape([b, c]);
   return output === "scalar" ? row.reshape([b]) : row;
 }
 
@@ -81,7 +91,8 @@ export function simplexParameterFrom(
   simplex: SimplexParameterization,
   argument: string,
 ): Float64Array {
-  if (!(w instanceof Float64Array)) throw new InvalidOptionError(argument, typeof w, "must be a Float64Array");
+  if (!(w instanceof Float64Array))
+    throw new InvalidOptionError(argument, typeof w, "must be a Float64Array");
   if (w.length !== expectedLength) {
     throw new ShapeMismatchError(argument, `expected ${expectedLength} entries, got ${w.length}`);
   }
@@ -90,11 +101,20 @@ export function simplexParameterFrom(
     let s = 0;
     for (let k = 0; k < rowLength; k++) {
       const v = w[start + k] as number;
-      if (v < 0) throw new InvalidOptionError(`${argument}[${start + k}]`, v, "simplex weights must be >= 0");
+      if (v < 0)
+        throw new InvalidOptionError(
+          `${argument}[${start + k}]`,
+          v,
+          "simplex weights must be >= 0",
+        );
       s += v;
     }
     if (Math.abs(s - 1) > 1e-6) {
-      throw new InvalidOptionError(`${argument} row ${start / rowLength}`, s, "simplex rows must sum to 1");
+      throw new InvalidOptionError(
+        `${argument} row ${start / rowLength}`,
+        s,
+        "simplex rows must sum to 1",
+      );
     }
   }
   if (simplex === "projection") return Float64Array.from(w);
@@ -102,7 +122,8 @@ export function simplexParameterFrom(
 }
 
 export function checkDim(argument: string, actual: unknown, expected: number): void {
-  if (actual !== expected) throw new ShapeMismatchError(argument, `expected ${expected}, got ${String(actual)}`);
+  if (actual !== expected)
+    throw new ShapeMismatchError(argument, `expected ${expected}, got ${String(actual)}`);
 }
 
 /** Σ of squares, a scalar. */

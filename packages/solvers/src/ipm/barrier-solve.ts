@@ -274,10 +274,11 @@ export function barrierSolve(problem: DenseGroupProblem, control: BarrierControl
     }
     // the Newton decrement of the self-concordant φ̃/μ is dec/μ
     const scaledDec = dec / (2 * mu);
-    if ((scaledDec <= 0.1 && alpha === 1) || scaledDec <= 1e-3 || !accepted) {
-      // centered: shrink μ, adapting the factor to the centering effort
+    if ((scaledDec <= 0.5 && alpha === 1) || scaledDec <= 1e-3 || !accepted) {
+      // close enough to the central path (a full Newton step inside the quadratic region):
+      // shrink μ, adapting the factor to the centering effort
       if (centeringSteps <= 1) kappa = Math.min(kappa * 2, 100);
-      else if (centeringSteps >= 4) kappa = Math.max(kappa / 2, 3);
+      else if (centeringSteps >= 3) kappa = Math.max(kappa / 2, 3);
       mu = Math.max(mu / kappa, 1e-300);
       centeringSteps = 0;
       if (!accepted && mu < 1e-30) {
