@@ -102,6 +102,11 @@ export function attentionOperator(
     if (scratch === undefined) scratch = new Float64Array(N * Pc);
     return scratch;
   };
+  let columnScratch: Float64Array | undefined;
+  const getColumnScratch = (): Float64Array => {
+    if (columnScratch === undefined) columnScratch = new Float64Array(N);
+    return columnScratch;
+  };
   const checkLengths = (
     x: Float64Array,
     xLen: number,
@@ -115,26 +120,72 @@ export function attentionOperator(
       throw new ShapeMismatchError(names[1], `expected length ${outLen}, got ${out.length}`);
   };
 
+  // compact copies of the nonzero (j, l) blocks of x (proximal iterates are group-sparse)
+  let compactX: Float64Array | undefined;
+  const blockIndex = new Int32Array(Pc);
   const apply = (x: Float64Array, out: Float64Array): void => {
     checkLengths(x, cols, out, rows, ["x", "out"]);
-    if (mask === undefined) {
-      if (c === 1) gemv("no-transpose", N, nd, 1, Xd, nd, 1, 0, x, 1, 0, 0, out, 1, 0);
-      else
-        gemm("no-transpose", "transpose", N, c, nd, 1, Xd, nd, 1, 0, x, nd, 1, 0, 0, out, c, 1, 0);
+    if (mask === undefined && c === 1) {
+      gemv("no-transpose", N, nd, 1, Xd, nd, 1, 0, x, 1, 0, 0, out, 1, 0);
+      return;
+    }
+    let B = 0;
+    for (let b = 0; b < Pc; b++) {
+      const base = b * nd;
+      let any = false;
+      for (let e = 0; e < nd && !any; e++) any = x[base + e] !== 0;
+      if (any) blockIndex[B++] = b;
+    }
+    if (B === 0) {
+      out.fill(0);
       return;
     }
     const T = getScratch();
-    gemm("no-transpose", "transpose", N, Pc, nd, 1, Xd, nd, 1, 0, x, nd, 1, 0, 0, T, Pc, 1, 0);
+    let source = x;
+    let width = Pc;
+    if (B < Pc) {
+      // multiply only the nonzero blocks: one product with a compact (B × nd) copy
+      if (compactX === undefined) compactX = new Float64Array(Pc * nd);
+      for (let t = 0; t < B; t++) {
+        const b = blockIndex[t] as number;
+        compactX.set(x.subarray(b * nd, (b + 1) * nd), t * nd);
+      }
+      source = compactX;
+      width = B;
+    } else {
+      for (let b = 0; b < Pc; b++) blockIndex[b] = b;
+    }
+    gemm(
+      "no-transpose",
+      "transpose",
+      N,
+      width,
+      nd,
+      1,
+      Xd,
+      nd,
+      1,
+      0,
+      source,
+      nd,
+      1,
+      0,
+      0,
+      T,
+      width,
+      1,
+      0,
+    );
     out.fill(0);
     for (let i = 0; i < N; i++) {
-      const tRow = i * Pc;
+      const tRow = i * width;
       const mRow = i * P;
       const oRow = i * c;
-      for (let j = 0; j < P; j++) {
-        if (mask[mRow + j] === 0) continue;
-        const tj = tRow + j * c;
-        for (let l = 0; l < c; l++)
-          out[oRow + l] = (out[oRow + l] as number) + (T[tj + l] as number);
+      for (let t = 0; t < width; t++) {
+        const b = blockIndex[t] as number;
+        const l = b % c;
+        if (mask !== undefined && mask[mRow + (b - l) / c] === 0) continue;
+        out[oRow + l] = (out[oRow + l] as number) + (T[tRow + t] as number);
       }
     }
   };
@@ -178,7 +229,7 @@ export function attentionOperator(
     }
     checkLengths(x, end - start, out, rows, ["x", "out"]);
     out.fill(0);
-    const v = new Float64Array(N);
+    const v = getColumnScratch();
     for (let b = Math.floor(start / nd); b * nd < end; b++) {
       const lo = Math.max(start, b * nd);
       const hi = Math.min(end, (b + 1) * nd);
@@ -209,7 +260,7 @@ export function attentionOperator(
       );
     }
     checkLengths(r, rows, out, end - start, ["r", "out"]);
-    const v = new Float64Array(N);
+    const v = getColumnScratch();
     for (let b = Math.floor(start / nd); b * nd < end; b++) {
       const lo = Math.max(start, b * nd);
       const hi = Math.min(end, (b + 1) * nd);

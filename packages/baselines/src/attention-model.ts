@@ -7,6 +7,7 @@ import {
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import { assertLossName, correctCount, type LossName, lossSum, type Reduction } from "./losses.js";
+import type { NamedWeight } from "./named-weight.js";
 import { projectOntoSimplex } from "./simplex-projection.js";
 import { type Batch, TensorDataset } from "./tensor-dataset.js";
 import { tensorToFloat64 } from "./tfjs-init.js";
@@ -64,10 +65,20 @@ export interface AttentionModelConfig {
   readonly seed: number;
 }
 
-/** A variable constrained to the simplex row-wise, projected after each step. */
-interface ProjectedVariable {
+/** A variable whose rows (of length `rowLength`) are projected onto the simplex after each step. */
+export interface ProjectedVariable {
+  /** The variable. */
   readonly variable: tf.Variable;
+  /** Length of one simplex row. */
   readonly rowLength: number;
+}
+
+/** The full-batch objective and its gradient, read back as float64. */
+export interface ObjectiveGradients {
+  /** The regularized objective. */
+  readonly objective: number;
+  /** Gradient with respect to each raw parameter, by parameter name. */
+  readonly gradients: Record<string, Float64Array>;
 }
 
 /** @internal validates and fills the common options */
@@ -210,8 +221,8 @@ export abstract class AttentionModel implements Trainable {
    * Object.keys(m.parameters()); // ["w1Logits", "w2", "alpha"]
    * ```
    */
-  parameters(): Record<string, { shape: number[]; data: Float64Array }> {
-    const out: Record<string, { shape: number[]; data: Float64Array }> = {};
+  parameters(): Record<string, NamedWeight> {
+    const out: Record<string, NamedWeight> = {};
     for (const [name, v] of this.params)
       out[name] = { shape: [...v.shape], data: tensorToFloat64(v) };
     return out;
@@ -419,7 +430,7 @@ export abstract class AttentionModel implements Trainable {
    * const { objective, gradients } = m.gradients(data); // gradients.w2, gradients.alpha, …
    * ```
    */
-  gradients(data: TensorDataset): { objective: number; gradients: Record<string, Float64Array> } {
+  gradients(data: TensorDataset): ObjectiveGradients {
     this.assertLive();
     const names = [...this.params.keys()];
     const vars = [...this.params.values()];

@@ -6,6 +6,7 @@ import {
   ShapeMismatchError,
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { NamedWeight } from "./named-weight.js";
 import { type Batch, TensorDataset } from "./tensor-dataset.js";
 import { seededNormal, seededUniform, tensorToFloat64 } from "./tfjs-init.js";
 import { fastMatMul, linearMap } from "./tfjs-matmul.js";
@@ -40,14 +41,6 @@ export interface DecoderTransformerOptions {
   readonly layerNormEpsilon?: number;
   /** Initialization seed (default 0). */
   readonly seed?: number;
-}
-
-/** A named float64 parameter of the decoder: shape and row-major values. */
-export interface NamedWeight {
-  /** Tensor shape. */
-  readonly shape: readonly number[];
-  /** Row-major values. */
-  readonly data: Float64Array;
 }
 
 const KINDS: readonly AttentionKind[] = ["softmax", "simplex"];

@@ -13,23 +13,26 @@ export {
   AttentionModel,
   type AttentionModelConfig,
   type AttentionModelOptions,
+  type ObjectiveGradients,
   type OutputKind,
+  type ProjectedVariable,
   type SimplexParameterization,
 } from "./attention-model.js";
 export {
   type AttentionKind,
   DecoderTransformer,
   type DecoderTransformerOptions,
-  type NamedWeight,
 } from "./decoder-transformer.js";
 export {
   assertLossName,
+  type CorrectCount,
   correctCount,
   LOSS_NAMES,
   type LossName,
   lossSum,
   type Reduction,
 } from "./losses.js";
+export type { NamedWeight } from "./named-weight.js";
 export { Optimizer, type OptimizerName, type OptimizerOptions } from "./optimizer.js";
 export {
   SequenceHeads,
@@ -41,7 +44,12 @@ export {
   type SimplexAttentionOptions,
   type SimplexAttentionWeights,
 } from "./simplex-attention.js";
-export { type HeadsWeights, SimplexHeads, type SimplexHeadsOptions } from "./simplex-heads.js";
+export {
+  type GateVectors,
+  type HeadsWeights,
+  SimplexHeads,
+  type SimplexHeadsOptions,
+} from "./simplex-heads.js";
 export { projectOntoSimplex } from "./simplex-projection.js";
 export {
   StandardAttention,
@@ -53,6 +61,7 @@ export { type BaselineBackend, setupTfjs } from "./tfjs-backend.js";
 export { seededNormal, seededUniform, tensorFromFloat64, tensorToFloat64 } from "./tfjs-init.js";
 export { fastMatMul, linearMap } from "./tfjs-matmul.js";
 export {
+  type EarlyStop,
   type EarlyStopMetric,
   type EvaluationRecord,
   type StopReason,

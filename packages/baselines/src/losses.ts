@@ -66,6 +66,14 @@ export function lossSum(loss: LossName, predictions: tf.Tensor, targets: tf.Tens
   });
 }
 
+/** What {@link correctCount} returns. */
+export interface CorrectCount {
+  /** Number of correct predictions (a scalar tensor the caller disposes). */
+  readonly correct: tf.Scalar;
+  /** Number of predictions scored. */
+  readonly count: number;
+}
+
 /**
  * Number of correct predictions, as a scalar tensor, and how many were scored:
  * cross-entropy compares the arg-max of each row of the last axis with the arg-max of the
@@ -83,7 +91,7 @@ export function correctCount(
   loss: LossName,
   predictions: tf.Tensor,
   targets: tf.Tensor,
-): { correct: tf.Scalar; count: number } | undefined {
+): CorrectCount | undefined {
   if (loss === "squared") return undefined;
   if (loss === "logistic") {
     const correct = tf.tidy(

@@ -51,7 +51,15 @@ export interface HeadsWeights {
   /** `h × c` output weights. */
   readonly alpha: Float64Array;
   /** Fixed gate vectors of model (13): `u1` is `h × n`, `u2` is `h × d`. */
-  readonly gates?: { readonly u1: Float64Array; readonly u2: Float64Array };
+  readonly gates?: GateVectors;
+}
+
+/** The fixed gate vectors of model (13), row `j` for head `j`. */
+export interface GateVectors {
+  /** `h × n`: `u_{1j}`. */
+  readonly u1: Float64Array;
+  /** `h × d`: `u_{2j}`. */
+  readonly u2: Float64Array;
 }
 
 /** Options of {@link SimplexHeads}. */
@@ -64,7 +72,7 @@ export interface SimplexHeadsOptions extends AttentionModelOptions {
    * Gates of model (13): `"random"` samples `u_{1j}, u_{2j}` from `N(0, 1)` with the model's
    * seed; or pass them (`u1` `h × n`, `u2` `h × d`). Omit for the ungated models (8)/(11).
    */
-  readonly gates?: "random" | { readonly u1: Float64Array; readonly u2: Float64Array };
+  readonly gates?: "random" | GateVectors;
 }
 
 /**

@@ -42,6 +42,14 @@ export type EarlyStopMetric =
   | "validationObjective"
   | "validationLoss";
 
+/** An early-stop rule: stop at the first evaluation where `metric` reaches `target`. */
+export interface EarlyStop {
+  /** The watched metric (accuracies stop at `≥ target`, objectives and losses at `≤ target`). */
+  readonly metric: EarlyStopMetric;
+  /** The target value. */
+  readonly target: number;
+}
+
 /** Options of {@link train}: the optimizer settings plus the schedule. */
 export interface TrainOptions extends OptimizerOptions {
   /** Total optimizer steps (at least one of `steps` and `epochs` is required; training stops at the first reached). */
@@ -62,7 +70,7 @@ export interface TrainOptions extends OptimizerOptions {
   /** Called with each evaluation; returning `"stop"` stops training (any other value is ignored). */
   readonly onEvaluate?: (record: EvaluationRecord) => unknown;
   /** Stop at the first evaluation where `metric` reaches `target`. */
-  readonly earlyStop?: { readonly metric: EarlyStopMetric; readonly target: number };
+  readonly earlyStop?: EarlyStop;
   /** Stops training between steps when aborted. */
   readonly signal?: AbortSignal;
 }

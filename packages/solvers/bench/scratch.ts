@@ -1,6 +1,7 @@
 import { createRng, Matrix } from "@convexformer/tensors";
 import { createProblem } from "../src/create-problem.js";
 import { ipmSolver } from "../src/ipm/ipm.js";
+import { admmSolver } from "../src/admm/admm.js";
 import { squaredLoss } from "../src/losses/squared-loss.js";
 import { logisticLoss } from "../src/losses/logistic-loss.js";
 import { denseOperator } from "../src/operators/dense-operator.js";
@@ -17,7 +18,7 @@ for (const [m, n, gs, lossName] of [[30, 40, 4, "squared"],[50, 20, 4, "squared"
   problem = createProblem({ operator: denseOperator(A), loss, regularizer: reg, lambda: 0.1 * lambdaMax(problem) });
   for (const ws of ["auto"] as const) {
     const t = performance.now();
-    const r = ipmSolver.solve(problem, { tolerance: 1e-10, system: ws } as never);
+    const r = admmSolver.solve(problem, { tolerance: 1e-8 });
     console.log(m, n, lossName, ws, r.status, r.objective, r.relativeGap, r.kktResidual, r.iterations, (performance.now() - t).toFixed(0), "ms");
   }
 }

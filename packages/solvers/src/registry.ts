@@ -1,5 +1,7 @@
 import { InvalidOptionError } from "@convexformer/tensors";
+import { admm } from "./admm/admm.js";
 import { fista } from "./fista/fista.js";
+import { ipm } from "./ipm/ipm.js";
 import type { Solver } from "./solver.js";
 
 /** The names of the built-in solvers (others can be registered at run time). */
@@ -9,8 +11,8 @@ const solvers = new Map<string, Solver>();
 
 // ---- built-in solvers: one line each -------------------------------------------------
 solvers.set(fista.name, fista);
-// admm: registered here by src/admm/ (one line: `solvers.set(admm.name, admm);`)
-// ipm:  registered here by src/ipm/  (one line: `solvers.set(ipm.name, ipm);`)
+solvers.set(admm.name, admm);
+solvers.set(ipm.name, ipm);
 // ---------------------------------------------------------------------------------------
 
 /**

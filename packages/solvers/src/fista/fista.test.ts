@@ -18,9 +18,11 @@ describe("fista", () => {
     expect(report.checks.every((c) => !c.skipped)).toBe(true);
   });
 
-  it("passes the conformance kit with screening and working sets off, and with function restart", () => {
+  it("passes the conformance kit with screening on, working sets off, and other restarts", () => {
     for (const solveOptions of [
       { screening: false, workingSet: false },
+      { screening: true },
+      { screening: true, workingSet: false },
       { restart: "function" },
       { restart: "none", stepGrowth: 1 },
     ]) {
@@ -43,12 +45,14 @@ describe("fista", () => {
         seed: 7,
       });
       const plain = fista.solve(problem, { tolerance: 1e-9, screening: false, workingSet: false });
-      const fast = fista.solve(problem, { tolerance: 1e-9 });
-      expect(plain.status).toBe("converged");
-      expect(fast.status).toBe("converged");
-      expect(Math.abs(plain.objective - fast.objective)).toBeLessThanOrEqual(
-        2e-9 * Math.max(1, plain.objective),
-      );
+      for (const o of [{}, { screening: true }, { screening: true, workingSet: false }]) {
+        const fast = fista.solve(problem, { tolerance: 1e-9, ...o });
+        expect(plain.status).toBe("converged");
+        expect(fast.status).toBe("converged");
+        expect(Math.abs(plain.objective - fast.objective)).toBeLessThanOrEqual(
+          2e-9 * Math.max(1, plain.objective),
+        );
+      }
     }
   });
 

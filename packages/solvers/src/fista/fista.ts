@@ -23,13 +23,16 @@ export interface FistaOptions extends SolveOptions {
   readonly certificateEvery?: number;
   /**
    * Gap-safe screening: drop groups that the current dual point proves zero at every optimum
-   * (group-structured regularizers whose operator exposes columns). Default `true`.
+   * (group-structured regularizers whose operator exposes columns). Default `false`: on dense
+   * Gaussian problems its set-up (block norm bounds, cached per operator, so paths amortize it)
+   * cost more than it saved in our measurements.
    */
   readonly screening?: boolean;
   /**
    * Working-set outer loop: solve on a small set of groups (the support plus the worst KKT
    * violators), check the KKT conditions on the rest, grow the set. Default `true` for
-   * group-structured regularizers.
+   * group-structured regularizers (2.5× faster when few groups are active; about 10–40% slower
+   * when most are).
    */
   readonly workingSet?: boolean;
   /** Groups in the first working set besides the support. Default 10. */
