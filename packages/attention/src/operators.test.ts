@@ -83,6 +83,15 @@ describe("attentionOperator", () => {
       const y = new Float64Array(A.rows);
       A.apply(x, y);
       expect(maxRelDiff(y, denseApply(dense as Matrix, x))).toBeLessThan(1e-13);
+      // group-sparse x (the compact path skips zero blocks)
+      const sparse = x.slice();
+      const nd = n * d;
+      for (let b = 0; b < sparse.length / nd; b += 2) sparse.fill(0, b * nd, (b + 1) * nd);
+      const ys = new Float64Array(A.rows);
+      A.apply(sparse, ys);
+      expect(maxRelDiff(ys, denseApply(dense as Matrix, sparse))).toBeLessThan(1e-13);
+      A.apply(new Float64Array(A.cols), ys);
+      expect(ys.every((v) => v === 0)).toBe(true);
       const r = rng.fillNormal(new Float64Array(A.rows));
       const g = new Float64Array(A.cols);
       A.adjoint(r, g);

@@ -98,7 +98,7 @@ export class DecoderTransformer implements Trainable {
   private disposed = false;
 
   /**
-   * @throws {@link InvalidOptionError} when `width` is not divisible by `heads`, the attention
+   * @throws `InvalidOptionError` when `width` is not divisible by `heads`, the attention
    * kind is unknown, or a size is not a positive integer
    */
   constructor(options: DecoderTransformerOptions) {

@@ -20,7 +20,7 @@ export type Reduction = "sum" | "mean";
 export const LOSS_NAMES: readonly LossName[] = ["squared", "logistic", "cross-entropy"];
 
 /**
- * Throws {@link InvalidOptionError} unless `loss` is one of {@link LOSS_NAMES}.
+ * Throws `InvalidOptionError` unless `loss` is one of {@link LOSS_NAMES}.
  *
  * @example
  * ```ts

@@ -54,7 +54,7 @@ export class Optimizer {
   /**
    * @param variables - the variables to update
    * @param options - the settings
-   * @throws {@link InvalidOptionError} for an unknown optimizer or out-of-range settings
+   * @throws `InvalidOptionError` for an unknown optimizer or out-of-range settings
    */
   constructor(variables: readonly tf.Variable[], options: OptimizerOptions) {
     if (typeof options !== "object" || options === null) {

@@ -76,7 +76,7 @@ export class SequenceHeads extends AttentionModel {
   /** The simplex parameterization of `W_1`. */
   readonly simplex: SimplexParameterization;
 
-  /** @throws {@link InvalidOptionError} for bad options */
+  /** @throws `InvalidOptionError` for bad options */
   constructor(options: SequenceHeadsOptions) {
     const config = resolveCommonOptions(options, "sequence");
     super(config);

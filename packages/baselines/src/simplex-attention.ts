@@ -90,7 +90,7 @@ export class SimplexAttention extends AttentionModel {
   /** The simplex parameterization of `W_1`. */
   readonly simplex: SimplexParameterization;
 
-  /** @throws {@link InvalidOptionError} for bad options */
+  /** @throws `InvalidOptionError` for bad options */
   constructor(options: SimplexAttentionOptions) {
     const output = resolveOutputKind(options?.output, options?.outputs);
     const config = resolveCommonOptions(options, output);

@@ -112,7 +112,7 @@ export class SimplexHeads extends AttentionModel {
   private u2: tf.Tensor | undefined;
 
   /**
-   * @throws {@link InvalidOptionError} for bad options (heads < 1, unknown simplex kind, …)
+   * @throws `InvalidOptionError` for bad options (heads < 1, unknown simplex kind, …)
    */
   constructor(options: SimplexHeadsOptions) {
     const config = resolveCommonOptions(
@@ -242,8 +242,8 @@ export class SimplexHeads extends AttentionModel {
    * model; `w1` rows must lie on the simplex; gates are required for (and only for) a gated
    * model, and replace its gates.
    *
-   * @throws {@link ShapeMismatchError} on dimension mismatches
-   * @throws {@link InvalidOptionError} when a `w1` row is off the simplex or gates are misplaced
+   * @throws `ShapeMismatchError` on dimension mismatches
+   * @throws `InvalidOptionError` when a `w1` row is off the simplex or gates are misplaced
    *
    * @example
    * ```ts

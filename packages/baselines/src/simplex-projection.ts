@@ -9,7 +9,7 @@ import { InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
  * @param values - rows stored back to back; overwritten with their projections
  * @param rowLength - length of one row (default: the whole array is one row)
  * @returns `values`
- * @throws {@link ShapeMismatchError} when `values.length` is not a multiple of `rowLength`
+ * @throws `ShapeMismatchError` when `values.length` is not a multiple of `rowLength`
  *
  * @example
  * ```ts

@@ -89,7 +89,7 @@ export class StandardAttention extends AttentionModel {
   readonly scoreScale: number;
 
   /**
-   * @throws {@link InvalidOptionError} for bad options (features not divisible by heads
+   * @throws `InvalidOptionError` for bad options (features not divisible by heads
    * without an explicit headDim, bad readout, …)
    */
   constructor(options: StandardAttentionOptions) {

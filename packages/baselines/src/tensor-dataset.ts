@@ -34,7 +34,7 @@ export class TensorDataset {
   /**
    * Takes ownership of both tensors (they must agree on the first axis and not be empty).
    *
-   * @throws {@link ShapeMismatchError} when the first axes differ
+   * @throws `ShapeMismatchError` when the first axes differ
    */
   constructor(inputs: tf.Tensor, targets: tf.Tensor) {
     if (inputs.rank < 1 || targets.rank < 1 || inputs.shape[0] !== targets.shape[0]) {

@@ -38,7 +38,7 @@ const plainProduct = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) =
  * @param transposeA - use `aᵀ` (last two axes)
  * @param transposeB - use `bᵀ` (last two axes)
  * @returns `[..., m, p]`
- * @throws {@link ShapeMismatchError} when ranks, batch axes or inner dimensions disagree
+ * @throws `ShapeMismatchError` when ranks, batch axes or inner dimensions disagree
  *
  * @example
  * ```ts

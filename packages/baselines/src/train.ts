@@ -145,7 +145,7 @@ function reached(record: EvaluationRecord, metric: EarlyStopMetric, target: numb
  * @param model - the model (its variables are updated in place)
  * @param data - the training set
  * @param options - optimizer and schedule
- * @throws {@link InvalidOptionError} for bad options (unknown keys too)
+ * @throws `InvalidOptionError` for bad options (unknown keys too)
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 import { InvalidOptionError } from "@convexformer/tensors";
 import type { CompositeProblem } from "../composite-problem.js";
 import { SolveMonitor } from "../solve-monitor.js";
-import type { SolveOptions, SolveResult, SolveStatus, Solver } from "../solver.js";
+import type { SolveOptions, SolveResult, Solver, SolveStatus } from "../solver.js";
 import { choleskyXUpdate, newtonCgXUpdate, type XUpdate } from "./x-update.js";
 
 /** Options of the ADMM solver, on top of the shared {@link SolveOptions}. */
@@ -81,7 +81,10 @@ function solveAdmm(problem: CompositeProblem, options: AdmmOptions | undefined):
   if (!(typeof relaxation === "number" && relaxation > 0 && relaxation < 2)) {
     throw new InvalidOptionError("options.relaxation", relaxation, "must be a number in (0, 2)");
   }
-  if (opts.rho !== undefined && !(typeof opts.rho === "number" && Number.isFinite(opts.rho) && opts.rho > 0)) {
+  if (
+    opts.rho !== undefined &&
+    !(typeof opts.rho === "number" && Number.isFinite(opts.rho) && opts.rho > 0)
+  ) {
     throw new InvalidOptionError("options.rho", opts.rho, "must be a finite number > 0");
   }
   if (opts.adaptiveRho !== undefined && typeof opts.adaptiveRho !== "boolean") {
@@ -89,15 +92,21 @@ function solveAdmm(problem: CompositeProblem, options: AdmmOptions | undefined):
   }
   let absTol = opts.absoluteTolerance ?? 1e-6;
   let relTol = opts.relativeTolerance ?? 1e-4;
-  if (!(absTol > 0)) throw new InvalidOptionError("options.absoluteTolerance", absTol, "must be > 0");
-  if (!(relTol > 0)) throw new InvalidOptionError("options.relativeTolerance", relTol, "must be > 0");
+  if (!(absTol > 0))
+    throw new InvalidOptionError("options.absoluteTolerance", absTol, "must be > 0");
+  if (!(relTol > 0))
+    throw new InvalidOptionError("options.relativeTolerance", relTol, "must be > 0");
   const certifyEvery = opts.certifyEvery ?? 10;
   if (!(Number.isInteger(certifyEvery) && certifyEvery >= 1)) {
     throw new InvalidOptionError("options.certifyEvery", certifyEvery, "must be an integer >= 1");
   }
   const mode = opts.xUpdate ?? "auto";
   if (mode !== "auto" && mode !== "cholesky" && mode !== "newton-cg") {
-    throw new InvalidOptionError("options.xUpdate", mode, 'must be "auto", "cholesky" or "newton-cg"');
+    throw new InvalidOptionError(
+      "options.xUpdate",
+      mode,
+      'must be "auto", "cholesky" or "newton-cg"',
+    );
   }
   const { operator, loss, regularizer, lambda, dim } = problem;
   const exactPossible = loss.name === "squared" && operator.toDense !== undefined;

@@ -97,7 +97,11 @@ export function choleskyXUpdate(problem: CompositeProblem, a: Float64Array): XUp
  * const update = newtonCgXUpdate(problem, 2, 25);
  * ```
  */
-export function newtonCgXUpdate(problem: CompositeProblem, steps: number, cgIterations: number): XUpdate {
+export function newtonCgXUpdate(
+  problem: CompositeProblem,
+  steps: number,
+  cgIterations: number,
+): XUpdate {
   const { operator, loss } = problem;
   const { rows, cols } = operator;
   const yhat = new Float64Array(rows);
@@ -111,7 +115,12 @@ export function newtonCgXUpdate(problem: CompositeProblem, steps: number, cgIter
   const had = new Float64Array(rows);
   const trial = new Float64Array(cols);
   const yTrial = new Float64Array(rows);
-  const objective = (xv: Float64Array, pred: Float64Array, v: Float64Array, rho: number): number => {
+  const objective = (
+    xv: Float64Array,
+    pred: Float64Array,
+    v: Float64Array,
+    rho: number,
+  ): number => {
     let s = 0;
     for (let j = 0; j < cols; j++) s += ((xv[j] as number) - (v[j] as number)) ** 2;
     return loss.value(pred) + 0.5 * rho * s;

@@ -75,7 +75,6 @@ export interface BarrierResult {
 export function barrierSolve(problem: DenseGroupProblem, control: BarrierControl): BarrierResult {
   const { a, rows, cols: p, ptr, weights, lambda, loss } = problem;
   const G = weights.length;
-  const c = loss.outputs;
   const quadratic = loss.name === "squared";
   const x = Float64Array.from(control.x0);
   const t = new Float64Array(G);
@@ -236,21 +235,6 @@ export function barrierSolve(problem: DenseGroupProblem, control: BarrierControl
     }
     steps++;
     centeringSteps++;
-    if (process.env.IPM_DEBUG)
-      console.log(
-        "step",
-        steps,
-        "mu",
-        mu,
-        "dec",
-        dec / mu,
-        "alpha",
-        alpha,
-        "accepted",
-        accepted,
-        "rel",
-        cert.rel,
-      );
     if (accepted) {
       x.set(xTrial);
       // recompute the predictions exactly now and then to stop drift
@@ -288,22 +272,6 @@ export function barrierSolve(problem: DenseGroupProblem, control: BarrierControl
     }
   }
   return { x, t, relativeGap: cert.rel, steps, stop };
-}
-
-function smallestPositiveRoot(q2: number, q1: number, q0: number): number {
-  // q(α) = q2 α² + q1 α + q0 with q0 > 0; the first α > 0 where q(α) = 0 (Infinity if none)
-  if (Math.abs(q2) < 1e-300) return q1 < 0 ? -q0 / q1 : Number.POSITIVE_INFINITY;
-  const disc = q1 * q1 - 4 * q2 * q0;
-  if (disc < 0) return Number.POSITIVE_INFINITY; // q2 > 0 here: no real root
-  const sq = Math.sqrt(disc);
-  // numerically stable roots
-  const k = -0.5 * (q1 + (q1 >= 0 ? sq : -sq));
-  const r1 = k / q2;
-  const r2 = k !== 0 ? q0 / k : Number.POSITIVE_INFINITY;
-  let best = Number.POSITIVE_INFINITY;
-  if (r1 > 0) best = r1;
-  if (r2 > 0 && r2 < best) best = r2;
-  return best;
 }
 
 /** Builds and solves the eliminated Newton system `(AᵀHA + D) dx = r`. */

@@ -134,7 +134,9 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
   let grew = true;
   for (let outer = 0; status === undefined; outer++) {
     // solve the working set only as far as the full gap warrants (celer's rule)
-    const innerTarget = grew ? Math.max(innerTolerance, Math.min(0.3 * cert.relativeGap, 1e-3)) : innerTolerance;
+    const innerTarget = grew
+      ? Math.max(innerTolerance, Math.min(0.3 * cert.relativeGap, 1e-3))
+      : innerTolerance;
     const selected: number[] = [];
     for (let g = 0; g < G; g++) if (inSet[g] === 1 && screened[g] === 0) selected.push(g);
     const sub: DenseGroupProblem = restrictGroups(
@@ -148,17 +150,6 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
       loss,
     );
     const x0 = gatherGroups(x, ptr, selected, sub.cols);
-    if (process.env.IPM_DEBUG)
-      console.log(
-        "outer",
-        outer,
-        "ws",
-        selected.length,
-        "inner tol",
-        innerTolerance,
-        "full gap",
-        cert.relativeGap,
-      );
     const full = x;
     const result = barrierSolve(sub, {
       tolerance: innerTarget,
@@ -226,7 +217,6 @@ function finishWithCleanup(
   const groups = problem.regularizer.groups;
   if (groups === undefined) return monitor.finish(x, status);
   const original = monitor.certify(x);
-  if (process.env.IPM_DEBUG) console.log("cleanup: original", original);
   const scores = groupScores(monitor.work.gradient, groups.ptr, groups.weights);
   const { ptr, weights, count: G } = groups;
   let maxNorm = 0;
@@ -250,13 +240,14 @@ function finishWithCleanup(
     }
   };
   consider(cleaned);
-  if (process.env.IPM_DEBUG)
-    console.log("cleanup: zeroed", monitor.certify(cleaned), "support", support.length);
   const polished = polishSupport(problem, a, cleaned, support, weights);
   if (polished !== undefined) consider(polished);
-  if (process.env.IPM_DEBUG && polished)
-    console.log("cleanup: polished", monitor.certify(polished));
-  if (best !== x) x.set(best);
+  if (best !== x) {
+    x.set(best);
+    // the clean-up counts as one more iteration; registering it lets a converged result
+    // return the cleaned iterate (the monitor otherwise keeps the iterate it certified)
+    if (status === "converged") monitor.step(x, bestCert.objective, bestCert);
+  }
   return monitor.finish(x, status);
 }
 

@@ -1,0 +1,16 @@
+import { fista, lambdaMax, squaredLoss } from "@convexformer/solvers";
+import { createRng, TokenBatch } from "@convexformer/tensors";
+import { gatedAttentionProblem, sampleGates } from "../src/index.js";
+const N = 2000, p = 50, P = 100;
+const r = createRng(N + p);
+const X = new TokenBatch(N, 1, p, r.fillNormal(new Float64Array(N * p)));
+const y = r.fillNormal(new Float64Array(N));
+const base = gatedAttentionProblem(X, sampleGates(X, P, { seed: 7 }), squaredLoss(y), 1);
+const problem = { ...base, lambda: 0.1 * lambdaMax(base) };
+const op = problem.operator;
+const stats: Record<string, { n: number; ms: number; cols: number }> = {};
+const wrap = (name: string, f: (...a: never[]) => void) => (...a: never[]) => { const t = performance.now(); f(...a); const s = (stats[name] ??= { n: 0, ms: 0, cols: 0 }); s.n++; s.ms += performance.now() - t; if (typeof a[0] === "number") s.cols += (a[1] as number) - (a[0] as number); };
+const wrapped = { ...problem, operator: { rows: op.rows, cols: op.cols, apply: wrap("apply", op.apply as never), adjoint: wrap("adjoint", op.adjoint as never), applyColumns: wrap("applyColumns", op.applyColumns as never), adjointColumns: wrap("adjointColumns", op.adjointColumns as never) } };
+const t = performance.now();
+const res = fista.solve(wrapped as never, { tolerance: 1e-6 });
+console.log(res.status, res.iterations, ((performance.now() - t) / 1000).toFixed(2), "s", res.timings, stats);

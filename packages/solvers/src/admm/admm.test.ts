@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { runSolverConformance } from "../testing/index.js";
+import { admm } from "./admm.js";
+
+describe("admm", () => {
+  it("passes the conformance kit", () => {
+    const report = runSolverConformance(admm);
+    expect(report.failures).toEqual([]);
+    expect(report.passed).toBe(true);
+  });
+});
+
+import { createRng, InvalidOptionError, Matrix } from "@convexformer/tensors";
+import { createProblem } from "../create-problem.js";
+import { ipm } from "../ipm/ipm.js";
+import { lambdaMax } from "../lambda-max.js";
+import { logisticLoss } from "../losses/logistic-loss.js";
+import { squaredLoss } from "../losses/squared-loss.js";
+import { denseOperator } from "../operators/dense-operator.js";
+import { groupL2 } from "../regularizers/group-l2.js";
+
+function randomProblem(rows: number, cols: number, loss: "squared" | "logistic", seed: number) {
+  const rng = createRng(seed);
+  const matrix = new Matrix(rows, cols, rng.fillNormal(new Float64Array(rows * cols)));
+  const y = rng.fillNormal(new Float64Array(rows));
+  const parts = {
+    operator: denseOperator(matrix),
+    loss:
+      loss === "squared"
+        ? squaredLoss(y, { scaling: "mean" })
+        : logisticLoss(Array.from(y, (v) => (v >= 0 ? 1 : -1))),
+    regularizer: groupL2({ sizes: new Array(cols / 2).fill(2) }),
+  };
+  return createProblem({
+    ...parts,
+    lambda: 0.2 * lambdaMax(createProblem({ ...parts, lambda: 1 })),
+  });
+}
+
+describe("admm details", () => {
+  it("agrees with the interior point using the Woodbury (N < p), p × p and Newton–CG x-updates", () => {
+    for (const [rows, cols, loss, xUpdate] of [
+      [20, 50, "squared", "cholesky"],
+      [50, 20, "squared", "cholesky"],
+      [20, 50, "squared", "newton-cg"],
+      [30, 40, "logistic", "auto"],
+    ] as const) {
+      const problem = randomProblem(rows, cols, loss, rows * 100 + cols);
+      const reference = ipm.solve(problem, { tolerance: 1e-11 });
+      const r = admm.solve(problem, { tolerance: 1e-9, xUpdate } as never);
+      expect(r.status, `${rows}×${cols} ${loss} ${xUpdate}`).toBe("converged");
+      expect(r.relativeGap).toBeLessThanOrEqual(1e-9);
+      expect(Math.abs(r.objective - reference.objective)).toBeLessThan(
+        2e-9 * Math.max(1, reference.objective),
+      );
+    }
+  });
+
+  it("returns an exactly sparse z iterate", () => {
+    const problem = randomProblem(20, 60, "squared", 5);
+    const r = admm.solve(problem, { tolerance: 1e-8 });
+    expect(r.status).toBe("converged");
+    expect(r.x.filter((v) => v === 0).length).toBeGreaterThan(0);
+  });
+
+  it("rejects bad options with typed errors naming them", () => {
+    const problem = randomProblem(6, 8, "logistic", 1);
+    expect(() => admm.solve(problem, { relaxation: 2.5 } as never)).toThrow(/options\.relaxation/);
+    expect(() => admm.solve(problem, { rho: -1 } as never)).toThrow(InvalidOptionError);
+    expect(() => admm.solve(problem, { xUpdate: "cholesky" } as never)).toThrow(/options\.xUpdate/);
+  });
+});
