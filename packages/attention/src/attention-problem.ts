@@ -9,8 +9,8 @@ import { type AttentionOperator, attentionOperator } from "./attention-operator.
 import { checkBeta } from "./checks.js";
 import { equalRowSumRegularizer } from "./equal-row-sum-regularizer.js";
 import { type GateVectors, gatePatterns } from "./gates.js";
-import type { ConvexAttentionLayout } from "./layout.js";
-import { maxRowSumRegularizer } from "./max-row-sum-regularizer.js";
+import { type ConvexAttentionLayout, layoutGroups } from "./layout.js";
+import { maxRowSumRelaxation } from "./max-row-sum-relaxation.js";
 import {
   type SequenceLayout,
   type SequenceOperator,
@@ -231,7 +231,7 @@ function build(
   const mask = gates === undefined ? undefined : gatePatterns(gates, X);
   const operator = attentionOperator(X, loss.outputs, mask);
   const layout = operator.layout;
-  const groups = { ptr: groupPointers(layout) };
+  const groups = { ptr: layoutGroups(layout).ptr };
   const problem = createProblem({ operator, loss, regularizer: groupL2(groups), lambda });
   const copy = gates === undefined ? undefined : { u1: gates.u1.slice(), u2: gates.u2.slice() };
   return Object.freeze({ ...problem, kind, operator, layout, gates: copy });
@@ -258,14 +258,7 @@ function buildSequence(
   const regularizer =
     kind === "sequence"
       ? equalRowSumRegularizer(blocks, X.tokens)
-      : maxRowSumRegularizer(blocks, X.tokens);
+      : maxRowSumRelaxation(blocks, X.tokens);
   const problem = createProblem({ operator, loss, regularizer, lambda });
   return Object.freeze({ ...problem, kind, operator, layout: operator.layout });
-}
-
-function groupPointers(layout: ConvexAttentionLayout): Int32Array {
-  const count = layout.gates * layout.outputs * layout.tokens;
-  const ptr = new Int32Array(count + 1);
-  for (let g = 0; g <= count; g++) ptr[g] = g * layout.features;
-  return ptr;
 }

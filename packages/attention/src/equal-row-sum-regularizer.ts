@@ -9,7 +9,7 @@ import { rowThresholdProx } from "./row-threshold.js";
  * and the row-stochastic matrices (per block), so `R` is convex and positively homogeneous.
  *
  * Corrects the paper, which writes an undefined `‖C‖_{1,∞}` and omits the equal-row-sum
- * constraint: without it the program is the strict relaxation {@link maxRowSumRegularizer}.
+ * constraint: without it the program is the strict relaxation {@link maxRowSumRelaxation}.
  *
  * - `prox_{τR}(V)`: per block, `min_{t ≥ 0} Σ_k ½ dist²(v_k, tΔ_n) + τ t`, a convex piecewise
  *   quadratic in `t`, solved exactly by walking the breakpoints of the rows' simplex-projection

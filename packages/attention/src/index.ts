@@ -43,7 +43,7 @@ export {
   sampleGates,
 } from "./gates.js";
 export { type ConvexAttentionLayout, layoutDimension, layoutGroups } from "./layout.js";
-export { maxRowSumRegularizer } from "./max-row-sum-regularizer.js";
+export { maxRowSumRelaxation } from "./max-row-sum-relaxation.js";
 export { type PruneResult, pruneSupport } from "./prune-support.js";
 export { sequenceAttentionForward, sequenceAttentionObjective } from "./sequence-attention.js";
 export { recoverSequenceNetwork, sequenceToConvex } from "./sequence-maps.js";

@@ -96,6 +96,9 @@ export function pruneSupport(
     }
     return p;
   };
+  if (initialSupport <= bound) {
+    return { x: out, initialSupport, support: initialSupport, bound, predictionDrift: 0 };
+  }
   const before = predictions(out, layout, X, mask);
   while (active.length > bound) {
     const chosen = active.slice(0, bound + 1);

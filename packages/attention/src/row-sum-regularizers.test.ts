@@ -1,7 +1,7 @@
 import { createRng } from "@convexformer/tensors";
 import { describe, expect, it } from "vitest";
 import { equalRowSumRegularizer } from "./equal-row-sum-regularizer.js";
-import { maxRowSumRegularizer } from "./max-row-sum-regularizer.js";
+import { maxRowSumRelaxation } from "./max-row-sum-relaxation.js";
 
 /** Euclidean projection of v onto {c ≥ 0, Σ c = t} by bisection on the threshold (independent of the sort-based code). */
 function projectScaledSimplex(v: Float64Array, t: number): Float64Array {
@@ -141,14 +141,14 @@ describe("equalRowSumRegularizer", () => {
   });
 });
 
-describe("maxRowSumRegularizer (relaxation)", () => {
+describe("maxRowSumRelaxation (relaxation)", () => {
   it("prox matches a brute-force minimization", () => {
     const rng = createRng(21);
     for (let trial = 0; trial < 40; trial++) {
       const n = 1 + (trial % 5);
       const v = rng.fillNormal(new Float64Array(n * n));
       const tau = 0.05 + rng.uniform() * 1.5;
-      const R = maxRowSumRegularizer(1, n);
+      const R = maxRowSumRelaxation(1, n);
       const out = new Float64Array(n * n);
       R.prox(v, tau, out);
       const ours = proxObjective(out, v, tau, R.value(out));
@@ -159,7 +159,7 @@ describe("maxRowSumRegularizer (relaxation)", () => {
   });
 
   it("polar is Σ_k max_m |V_km|, and the relaxed penalty never exceeds the exact one", () => {
-    const R = maxRowSumRegularizer(1, 2);
+    const R = maxRowSumRelaxation(1, 2);
     expect(R.polar(new Float64Array([1, -3, 0.5, 0.25]))).toBe(3.5);
     const exact = equalRowSumRegularizer(2, 3);
     const rng = createRng(8);
@@ -174,7 +174,7 @@ describe("maxRowSumRegularizer (relaxation)", () => {
             cp[s * 9 + k * 3 + m] = ((t[s] as number) * (row[m] as number)) / sum;
         }
       const diff = new Float64Array(9).map((_, e) => (cp[e] as number) - (cp[9 + e] as number));
-      expect(maxRowSumRegularizer(1, 3).value(diff)).toBeLessThanOrEqual(exact.value(cp) + 1e-12);
+      expect(maxRowSumRelaxation(1, 3).value(diff)).toBeLessThanOrEqual(exact.value(cp) + 1e-12);
     }
   });
 });

@@ -10,10 +10,13 @@ parameters) on cross-entropy.
 
 Usage: python3 decoder_torch.py '<json list of configs>' ; prints one JSON document.
 Each config: {"p", "width", "layers", "heads", "batch", "attention", "warmup", "steps"}.
+Env: BENCH_TORCH_THREADS sets torch's intra-op thread count (default: torch's own choice,
+which is 1 on the 2-core bench machines: Debian's build reads the OpenMP default).
 """
 
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -108,6 +111,9 @@ def bench(cfg):
 
 def main():
     configs = json.loads(sys.argv[1])
+    threads = os.environ.get("BENCH_TORCH_THREADS")
+    if threads:
+        torch.set_num_threads(int(threads))
     out = {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),

@@ -6,10 +6,19 @@ import {
   ShapeMismatchError,
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import {
+  columnSum,
+  inputGradient,
+  type LayerNormCache,
+  layerNormBackward,
+  layerNormForward,
+  softmaxBackward,
+  weightGradient,
+} from "./internal/backprop-ops.js";
 import type { NamedWeight } from "./named-weight.js";
 import { type Batch, TensorDataset } from "./tensor-dataset.js";
 import { seededNormal, seededUniform, tensorToFloat64 } from "./tfjs-init.js";
-import { fastMatMul, linearMap } from "./tfjs-matmul.js";
+import { fastMatMul } from "./tfjs-matmul.js";
 import type { Evaluation, Trainable } from "./trainable.js";
 
 /**
@@ -45,6 +54,81 @@ export interface DecoderTransformerOptions {
 
 const KINDS: readonly AttentionKind[] = ["softmax", "simplex"];
 const EVAL_CHUNK = 4096;
+
+/** How the forward pass takes products and embeds tokens (see `DecoderTransformer.forward`). */
+interface ForwardOps {
+  /** 2-D product `a · b`. */
+  mm(a: tf.Tensor, b: tf.Tensor): tf.Tensor;
+  /** Batched product `op(a) · op(b)` (rank 3). */
+  bmm(a: tf.Tensor, b: tf.Tensor, transposeA?: boolean, transposeB?: boolean): tf.Tensor;
+  /** Rows `ids` (`[R]`, int32) of `table`. */
+  embed(table: tf.Tensor, ids: tf.Tensor): tf.Tensor;
+}
+
+/** Differentiable by tfjs's tape: products through {@link fastMatMul}. */
+const TAPE_OPS: ForwardOps = {
+  mm: (a, b) => fastMatMul(a, b),
+  bmm: fastMatMul,
+  embed: (table, ids) => fastMatMul(tf.oneHot(ids, table.shape[0] as number).toFloat(), table),
+};
+
+/**
+ * Plain kernels (same values as {@link TAPE_OPS}), for inference and the hand-written
+ * backward pass. Embedding rows are taken by a one-hot product, as on the tape: the wasm
+ * `GatherV2` kernel is several times slower than the product.
+ */
+const PLAIN_OPS: ForwardOps = {
+  mm: (a, b) => tf.matMul(a, b),
+  bmm: (a, b, transposeA = false, transposeB = false) => tf.matMul(a, b, transposeA, transposeB),
+  embed: (table, ids) => tf.matMul(tf.oneHot(ids, table.shape[0] as number).toFloat(), table),
+};
+
+/** What the forward pass of one attention keeps for the backward pass. */
+type AttentionCache =
+  | {
+      readonly kind: "softmax";
+      readonly y: tf.Tensor;
+      readonly qh: tf.Tensor;
+      readonly kh: tf.Tensor;
+      readonly vh: tf.Tensor;
+      readonly a: tf.Tensor;
+      readonly merged: tf.Tensor;
+      readonly scale: number;
+    }
+  | {
+      readonly kind: "simplex";
+      readonly y: tf.Tensor;
+      readonly a: tf.Tensor;
+      readonly stacked: tf.Tensor;
+      readonly merged: tf.Tensor;
+    }
+  | {
+      readonly kind: "simplex-last";
+      readonly y: tf.Tensor;
+      readonly a: tf.Tensor;
+      readonly v4: tf.Tensor;
+      readonly weights: tf.Tensor;
+      readonly merged: tf.Tensor;
+    };
+
+interface MlpCache {
+  readonly ln: LayerNormCache;
+  readonly z: tf.Tensor;
+  readonly hidden: tf.Tensor;
+}
+
+interface BlockCache {
+  readonly ln1: LayerNormCache;
+  readonly attention: AttentionCache;
+  readonly mlp: MlpCache;
+}
+
+interface ForwardCache {
+  readonly ids: tf.Tensor;
+  readonly blocks: readonly BlockCache[];
+  readonly lnFinal: LayerNormCache;
+  readonly features: tf.Tensor;
+}
 
 /**
  * The decoder-only transformer of experiment E2: token + learned position embeddings,
@@ -199,14 +283,8 @@ export class DecoderTransformer implements Trainable {
     return s;
   }
 
-  private layerNorm(x: tf.Tensor, prefix: string): tf.Tensor {
-    const { mean, variance } = tf.moments(x, -1, true);
-    const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.layerNormEpsilon)));
-    return tf.add(tf.mul(normed, this.p(`${prefix}.gain`)), this.p(`${prefix}.bias`));
-  }
-
-  /** `[b·h, n, dk]` from `[b, n, d]`. */
-  private split(t: tf.Tensor, b: number): tf.Tensor {
+  /** `[R, d]` rows `(sample, position)` → `[b·h, n, dk]` per-head blocks. */
+  private splitHeads(t: tf.Tensor, b: number): tf.Tensor {
     const n = this.sequenceLength;
     const dk = this.width / this.heads;
     return tf
@@ -214,95 +292,230 @@ export class DecoderTransformer implements Trainable {
       .reshape([b * this.heads, n, dk]);
   }
 
-  private attend(x: tf.Tensor, l: number, b: number): tf.Tensor {
+  /** Inverse of {@link DecoderTransformer.splitHeads}: `[b·h, n, dk]` → `[R, d]`. */
+  private mergeHeads(t: tf.Tensor, b: number): tf.Tensor {
     const n = this.sequenceLength;
-    const d = this.width;
-    const h = this.heads;
-    const dk = d / h;
-    const p = `blocks.${l}.attn`;
-    let merged: tf.Tensor;
-    if (this.attention === "softmax") {
-      const wqkv = tf.concat([this.p(`${p}.WQ`), this.p(`${p}.WK`), this.p(`${p}.WV`)], 1);
-      const qkv = linearMap(x, wqkv); // [b, n, 3d]
-      const [q, k, v] = tf.split(qkv, 3, 2) as [tf.Tensor, tf.Tensor, tf.Tensor];
-      const scores = tf.add(
-        tf.mul(fastMatMul(this.split(q, b), this.split(k, b), false, true), 1 / Math.sqrt(dk)),
-        this.mask,
-      );
-      const o = fastMatMul(tf.softmax(scores, -1), this.split(v, b)); // [b·h, n, dk]
-      merged = tf.transpose(o.reshape([b, h, n, dk]), [0, 2, 1, 3]).reshape([b, n, d]);
-    } else {
-      const a = tf.softmax(tf.add(this.p(`${p}.logits`), this.mask), -1); // [h, n, n]
-      const v = linearMap(x, this.p(`${p}.WV`)).reshape([b, n, h, dk]);
-      const stacked = tf.transpose(v, [2, 1, 0, 3]).reshape([h, n, b * dk]);
-      const o = fastMatMul(a, stacked).reshape([h, n, b, dk]);
-      merged = tf.transpose(o, [2, 1, 0, 3]).reshape([b, n, d]);
-    }
-    return linearMap(merged, this.p(`${p}.WO`));
+    const dk = this.width / this.heads;
+    return tf
+      .transpose(t.reshape([b, this.heads, n, dk]), [0, 2, 1, 3])
+      .reshape([b * n, this.width]);
   }
 
-  /** Attention output of the last position only, `[b, d]` (the last block needs nothing else). */
-  private attendLast(x: tf.Tensor, l: number, b: number): tf.Tensor {
-    const n = this.sequenceLength;
-    const d = this.width;
-    const h = this.heads;
-    const dk = d / h;
-    const p = `blocks.${l}.attn`;
-    let merged: tf.Tensor;
-    if (this.attention === "softmax") {
-      const kv = linearMap(x, tf.concat([this.p(`${p}.WK`), this.p(`${p}.WV`)], 1)); // [b, n, 2d]
-      const [k, v] = tf.split(kv, 2, 2) as [tf.Tensor, tf.Tensor];
-      const xLast = tf.slice(x, [0, n - 1, 0], [b, 1, d]).reshape([b, d]);
-      const q = fastMatMul(xLast, this.p(`${p}.WQ`)).reshape([b * h, 1, dk]);
-      // the last row of the causal mask is all zeros: the last position sees every token
-      const scores = tf.mul(fastMatMul(q, this.split(k, b), false, true), 1 / Math.sqrt(dk));
-      merged = fastMatMul(tf.softmax(scores, -1), this.split(v, b)).reshape([b, d]); // [b·h, 1, dk]
-    } else {
-      const a = tf.softmax(tf.add(this.p(`${p}.logits`), this.mask), -1); // [h, n, n]
-      const aLast = tf.slice(a, [0, n - 1, 0], [h, 1, n]).reshape([h, n]);
-      const v = linearMap(x, this.p(`${p}.WV`)).reshape([b, n, h, dk]);
-      const o = tf.sum(tf.mul(v, tf.transpose(aLast).reshape([1, n, h, 1])), 1); // [b, h, dk]
-      merged = o.reshape([b, d]);
-    }
-    return fastMatMul(merged, this.p(`${p}.WO`));
-  }
-
-  private mlp(x: tf.Tensor, prefix: string): tf.Tensor {
-    const hidden = tf.relu(
-      tf.add(
-        linearMap(this.layerNorm(x, `${prefix}.ln2`), this.p(`${prefix}.mlp.W1`)),
-        this.p(`${prefix}.mlp.b1`),
-      ),
+  private layerNorm(x: tf.Tensor, prefix: string): { y: tf.Tensor; cache: LayerNormCache } {
+    return layerNormForward(
+      x,
+      this.p(`${prefix}.gain`),
+      this.p(`${prefix}.bias`),
+      this.layerNormEpsilon,
     );
-    return tf.add(linearMap(hidden, this.p(`${prefix}.mlp.W2`)), this.p(`${prefix}.mlp.b2`));
+  }
+
+  /** The last position of each sequence: `[R, d]` → `[b, d]`. */
+  private lastRows(t: tf.Tensor, b: number): tf.Tensor {
+    const n = this.sequenceLength;
+    const d = t.shape[1] as number;
+    return tf.slice(t.reshape([b, n, d]), [0, n - 1, 0], [b, 1, d]).reshape([b, d]);
+  }
+
+  /** Adjoint of {@link DecoderTransformer.lastRows}: `[b, d]` → `[R, d]`, zero elsewhere. */
+  private padLastRows(t: tf.Tensor, b: number): tf.Tensor {
+    const n = this.sequenceLength;
+    const d = t.shape[1] as number;
+    return tf
+      .pad(t.reshape([b, 1, d]), [
+        [0, 0],
+        [n - 1, 0],
+        [0, 0],
+      ])
+      .reshape([b * n, d]);
   }
 
   /**
-   * Logits `[b, V]` at the last position for int32 token ids `[b, n]`. Only the last
-   * position is read out, so the last block computes keys and values for every position
-   * but queries, attention output and MLP for the last position only (same function, less
-   * work).
+   * Attention of block `l` (output projection included) from its LayerNorm output `y`
+   * `[R, d]`: every position (`last = false`, output `[R, d]`) or the last position only
+   * (`last = true`, output `[b, d]`; keys and values still cover every position).
    */
-  private forward(tokens: tf.Tensor): tf.Tensor {
+  private attentionForward(
+    y: tf.Tensor,
+    l: number,
+    b: number,
+    last: boolean,
+    ops: ForwardOps,
+  ): { out: tf.Tensor; cache: AttentionCache } {
+    const n = this.sequenceLength;
+    const d = this.width;
+    const h = this.heads;
+    const dk = d / h;
+    const p = `blocks.${l}.attn`;
+    const v = ops.mm(y, this.p(`${p}.WV`)); // [R, d]
+    let merged: tf.Tensor;
+    let cache: AttentionCache;
+    if (this.attention === "softmax") {
+      const kh = this.splitHeads(ops.mm(y, this.p(`${p}.WK`)), b); // [b·h, n, dk]
+      const vh = this.splitHeads(v, b);
+      const scale = 1 / Math.sqrt(dk);
+      let qh: tf.Tensor;
+      let a: tf.Tensor;
+      if (last) {
+        // one query per sequence; the last row of the causal mask is all zeros
+        qh = ops.mm(this.lastRows(y, b), this.p(`${p}.WQ`)).reshape([b * h, 1, dk]);
+        a = tf.softmax(tf.mul(ops.bmm(qh, kh, false, true), scale), -1); // [b·h, 1, n]
+        merged = ops.bmm(a, vh).reshape([b, d]);
+      } else {
+        qh = this.splitHeads(ops.mm(y, this.p(`${p}.WQ`)), b);
+        a = tf.softmax(tf.add(tf.mul(ops.bmm(qh, kh, false, true), scale), this.mask), -1);
+        merged = this.mergeHeads(ops.bmm(a, vh), b);
+      }
+      cache = { kind: "softmax", y, qh, kh, vh, a, merged, scale };
+    } else {
+      const a = tf.softmax(tf.add(this.p(`${p}.logits`), this.mask), -1); // [h, n, n]
+      const v4 = v.reshape([b, n, h, dk]);
+      if (last) {
+        const aLast = tf.transpose(tf.slice(a, [0, n - 1, 0], [h, 1, n]).reshape([h, n]));
+        const weights = aLast.reshape([1, n, h, 1]); // [1, n, h, 1]
+        merged = tf.sum(tf.mul(v4, weights), 1).reshape([b, d]);
+        cache = { kind: "simplex-last", y, a, v4, weights, merged };
+      } else {
+        const stacked = tf.transpose(v4, [2, 1, 0, 3]).reshape([h, n, b * dk]);
+        const o = ops.bmm(a, stacked).reshape([h, n, b, dk]);
+        merged = tf.transpose(o, [2, 1, 0, 3]).reshape([b * n, d]);
+        cache = { kind: "simplex", y, a, stacked, merged };
+      }
+    }
+    return { out: ops.mm(merged, this.p(`${p}.WO`)), cache };
+  }
+
+  /**
+   * Backward of {@link DecoderTransformer.attentionForward}: the gradient of its input `y`
+   * (`[R, d]`) for the output gradient `dout`; parameter gradients go into `grads`.
+   */
+  private attentionBackward(
+    dout: tf.Tensor,
+    c: AttentionCache,
+    l: number,
+    b: number,
+    grads: Map<string, tf.Tensor>,
+  ): tf.Tensor {
+    const n = this.sequenceLength;
+    const d = this.width;
+    const h = this.heads;
+    const dk = d / h;
+    const p = `blocks.${l}.attn`;
+    grads.set(`${p}.WO`, weightGradient(c.merged, dout));
+    const dmerged = inputGradient(dout, this.p(`${p}.WO`));
+    const yT = tf.transpose(c.y); // [d, R], shared by the weight gradients
+    let dv: tf.Tensor;
+    let dy: tf.Tensor;
+    if (c.kind === "softmax") {
+      const single = c.qh.shape[1] === 1;
+      const dO = single ? dmerged.reshape([b * h, 1, dk]) : this.splitHeads(dmerged, b);
+      const da = tf.matMul(dO, c.vh, false, true);
+      const dvh = tf.matMul(c.a, dO, true, false);
+      const ds = tf.mul(softmaxBackward(c.a, da), c.scale);
+      const dqh = tf.matMul(ds, c.kh);
+      const dkh = tf.matMul(ds, c.qh, true, false);
+      dv = this.mergeHeads(dvh, b);
+      const dk_ = this.mergeHeads(dkh, b);
+      grads.set(`${p}.WK`, tf.matMul(yT, dk_));
+      dy = tf.add(inputGradient(dk_, this.p(`${p}.WK`)), inputGradient(dv, this.p(`${p}.WV`)));
+      if (single) {
+        const dq = dqh.reshape([b, d]);
+        const yLast = this.lastRows(c.y, b);
+        grads.set(`${p}.WQ`, weightGradient(yLast, dq));
+        dy = tf.add(dy, this.padLastRows(inputGradient(dq, this.p(`${p}.WQ`)), b));
+      } else {
+        const dq = this.mergeHeads(dqh, b);
+        grads.set(`${p}.WQ`, tf.matMul(yT, dq));
+        dy = tf.add(dy, inputGradient(dq, this.p(`${p}.WQ`)));
+      }
+    } else if (c.kind === "simplex") {
+      const dO = tf.transpose(dmerged.reshape([b, n, h, dk]), [2, 1, 0, 3]).reshape([h, n, b * dk]);
+      const da = tf.matMul(dO, c.stacked, false, true); // [h, n, n]
+      const dstacked = tf.matMul(c.a, dO, true, false); // [h, n, b·dk]
+      grads.set(`${p}.logits`, softmaxBackward(c.a, da));
+      dv = tf.transpose(dstacked.reshape([h, n, b, dk]), [2, 1, 0, 3]).reshape([b * n, d]);
+      dy = inputGradient(dv, this.p(`${p}.WV`));
+    } else {
+      const dO = dmerged.reshape([b, 1, h, dk]);
+      dv = tf.mul(dO, c.weights).reshape([b * n, d]); // [b, n, h, dk]
+      const dWeights = tf.sum(tf.mul(c.v4, dO), [0, 3]); // [n, h]
+      const daLast = tf.transpose(dWeights).reshape([h, 1, n]);
+      const da = tf.pad(daLast, [
+        [0, 0],
+        [n - 1, 0],
+        [0, 0],
+      ]);
+      grads.set(`${p}.logits`, softmaxBackward(c.a, da));
+      dy = inputGradient(dv, this.p(`${p}.WV`));
+    }
+    grads.set(`${p}.WV`, tf.matMul(yT, dv));
+    return dy;
+  }
+
+  private mlpForward(
+    x: tf.Tensor,
+    prefix: string,
+    ops: ForwardOps,
+  ): { out: tf.Tensor; cache: MlpCache } {
+    const ln = this.layerNorm(x, `${prefix}.ln2`);
+    const hidden = tf.relu(
+      tf.add(ops.mm(ln.y, this.p(`${prefix}.mlp.W1`)), this.p(`${prefix}.mlp.b1`)),
+    );
+    const out = tf.add(ops.mm(hidden, this.p(`${prefix}.mlp.W2`)), this.p(`${prefix}.mlp.b2`));
+    return { out, cache: { ln: ln.cache, z: ln.y, hidden } };
+  }
+
+  /** Backward of {@link DecoderTransformer.mlpForward}: the gradient of its input. */
+  private mlpBackward(
+    dout: tf.Tensor,
+    c: MlpCache,
+    prefix: string,
+    grads: Map<string, tf.Tensor>,
+  ): tf.Tensor {
+    const m = `${prefix}.mlp`;
+    grads.set(`${m}.b2`, columnSum(dout));
+    grads.set(`${m}.W2`, weightGradient(c.hidden, dout));
+    const du = tf.mul(inputGradient(dout, this.p(`${m}.W2`)), tf.step(c.hidden));
+    grads.set(`${m}.b1`, columnSum(du));
+    grads.set(`${m}.W1`, weightGradient(c.z, du));
+    const dz = inputGradient(du, this.p(`${m}.W1`));
+    const ln = layerNormBackward(dz, c.ln, this.p(`${prefix}.ln2.gain`));
+    grads.set(`${prefix}.ln2.gain`, ln.dgain);
+    grads.set(`${prefix}.ln2.bias`, ln.dbias);
+    return ln.dx;
+  }
+
+  /**
+   * Logits `[b, V]` at the last position for int32 token ids `[b, n]`, and what the
+   * hand-written backward pass needs. Only the last position is read out, so the last
+   * block computes keys and values for every position but queries, attention output and
+   * MLP for the last position only (same function, less work). `ops` decides how products
+   * are taken: through the custom-gradient {@link fastMatMul} when tfjs's tape records
+   * (`batchLoss` under `tf.variableGrads`), or as plain `matMul` for the hand-written
+   * backward pass; the values are the same.
+   */
+  private forward(tokens: tf.Tensor, ops: ForwardOps): { logits: tf.Tensor; cache: ForwardCache } {
     const b = tokens.shape[0] as number;
     const n = this.sequenceLength;
     const d = this.width;
-    const onehot = tf.oneHot(tokens.reshape([b * n]), this.vocabSize).toFloat();
-    let x = tf.add(
-      fastMatMul(onehot, this.p("tokenEmbedding")).reshape([b, n, d]),
-      this.p("positionEmbedding"),
-    );
-    for (let l = 0; l < this.layers - 1; l++) {
+    const ids = tokens.reshape([b * n]);
+    let x = tf
+      .add(ops.embed(this.p("tokenEmbedding"), ids).reshape([b, n, d]), this.p("positionEmbedding"))
+      .reshape([b * n, d]);
+    const blocks: BlockCache[] = [];
+    for (let l = 0; l < this.layers; l++) {
       const pre = `blocks.${l}`;
-      x = tf.add(x, this.attend(this.layerNorm(x, `${pre}.ln1`), l, b));
-      x = tf.add(x, this.mlp(x, pre));
+      const last = l === this.layers - 1;
+      const ln1 = this.layerNorm(x, `${pre}.ln1`);
+      const attn = this.attentionForward(ln1.y, l, b, last, ops);
+      const x1 = tf.add(last ? this.lastRows(x, b) : x, attn.out);
+      const mlp = this.mlpForward(x1, pre, ops);
+      x = tf.add(x1, mlp.out);
+      blocks.push({ ln1: ln1.cache, attention: attn.cache, mlp: mlp.cache });
     }
-    const l = this.layers - 1;
-    const pre = `blocks.${l}`;
-    let last = tf.slice(x, [0, n - 1, 0], [b, 1, d]).reshape([b, d]);
-    last = tf.add(last, this.attendLast(this.layerNorm(x, `${pre}.ln1`), l, b));
-    last = tf.add(last, this.mlp(last, pre));
-    return fastMatMul(this.layerNorm(last, "lnFinal"), this.p("readout"));
+    const lnFinal = this.layerNorm(x, "lnFinal");
+    const logits = ops.mm(lnFinal.y, this.p("readout"));
+    return { logits, cache: { ids, blocks, lnFinal: lnFinal.cache, features: lnFinal.y } };
   }
 
   /**
@@ -352,10 +565,68 @@ export class DecoderTransformer implements Trainable {
   /** Mean cross-entropy of the batch (see {@link Trainable.batchLoss}; `datasetSize` is not used: the loss is a mean). */
   batchLoss(batch: Batch, _datasetSize: number): tf.Scalar {
     return tf.tidy(() => {
-      const logits = this.forward(batch.inputs);
+      const { logits } = this.forward(batch.inputs, TAPE_OPS);
       const onehot = tf.oneHot(batch.targets, this.vocabSize).toFloat();
       return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), -1))) as tf.Scalar;
     });
+  }
+
+  /**
+   * The mean cross-entropy of the batch and its gradient for every parameter, by a
+   * hand-written backward pass (see {@link Trainable.lossAndGradients}): the same values as
+   * `tf.variableGrads` of {@link DecoderTransformer.batchLoss}, without tfjs's tape (no
+   * saved-tensor copies, no custom-gradient wrappers, only flag-free 2-D products on the
+   * large matrices). The trainers use it for every step. Call it inside `tf.tidy`.
+   *
+   * @example
+   * ```ts
+   * import * as tf from "@tensorflow/tfjs";
+   * import { DecoderTransformer } from "@convexformer/baselines";
+   * const m = new DecoderTransformer({ vocabSize: 5, sequenceLength: 2, width: 8, heads: 2, layers: 1 });
+   * const data = m.dataset(new Int32Array([0, 1, 2, 3]), new Int32Array([4, 0]));
+   * tf.tidy(() => {
+   *   const { value, grads } = m.lossAndGradients({ inputs: data.inputs, targets: data.targets }, 2);
+   *   return value; // grads[k] belongs to m.trainableVariables[k]
+   * }).dispose();
+   * data.dispose(); m.dispose();
+   * ```
+   */
+  lossAndGradients(batch: Batch, _datasetSize: number): { value: tf.Scalar; grads: tf.Tensor[] } {
+    const b = batch.inputs.shape[0] as number;
+    const n = this.sequenceLength;
+    const d = this.width;
+    const V = this.vocabSize;
+    const { logits, cache } = this.forward(batch.inputs, PLAIN_OPS);
+    const onehot = tf.oneHot(batch.targets, V).toFloat();
+    const logProbs = tf.logSoftmax(logits);
+    const value = tf.neg(tf.mean(tf.sum(tf.mul(onehot, logProbs), -1))) as tf.Scalar;
+    const grads = new Map<string, tf.Tensor>();
+    const dlogits = tf.div(tf.sub(tf.exp(logProbs), onehot), b);
+    grads.set("readout", weightGradient(cache.features, dlogits));
+    const lnF = layerNormBackward(
+      inputGradient(dlogits, this.p("readout")),
+      cache.lnFinal,
+      this.p("lnFinal.gain"),
+    );
+    grads.set("lnFinal.gain", lnF.dgain);
+    grads.set("lnFinal.bias", lnF.dbias);
+    let dx = lnF.dx; // [b, d] for the last block, [R, d] below it
+    for (let l = this.layers - 1; l >= 0; l--) {
+      const pre = `blocks.${l}`;
+      const c = cache.blocks[l] as BlockCache;
+      const dx1 = tf.add(dx, this.mlpBackward(dx, c.mlp, pre, grads));
+      const dy = this.attentionBackward(dx1, c.attention, l, b, grads);
+      const ln1 = layerNormBackward(dy, c.ln1, this.p(`${pre}.ln1.gain`));
+      grads.set(`${pre}.ln1.gain`, ln1.dgain);
+      grads.set(`${pre}.ln1.bias`, ln1.dbias);
+      dx = tf.add(l === this.layers - 1 ? this.padLastRows(dx1, b) : dx1, ln1.dx);
+    }
+    grads.set("positionEmbedding", columnSum(dx.reshape([b, n * d])).reshape([n, d]));
+    grads.set("tokenEmbedding", tf.scatterND(cache.ids.reshape([b * n, 1]), dx, [V, d]));
+    return {
+      value,
+      grads: [...this.params.keys()].map((name) => grads.get(name) as tf.Tensor),
+    };
   }
 
   /** No constraint to restore: a no-op. */
@@ -379,7 +650,7 @@ export class DecoderTransformer implements Trainable {
       const end = Math.min(data.size, start + EVAL_CHUNK);
       const out = tf.tidy(() => {
         const batch = data.slice(start, end);
-        const logits = this.forward(batch.inputs);
+        const { logits } = this.forward(batch.inputs, PLAIN_OPS);
         const onehot = tf.oneHot(batch.targets, this.vocabSize).toFloat();
         const ce = tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(logits))));
         const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), batch.targets), "float32"));
@@ -411,7 +682,7 @@ export class DecoderTransformer implements Trainable {
     }
     this.checkIds("tokens", tokens);
     const t = tf.tensor2d(tokens, [tokens.length / n, n], "int32");
-    const y = tf.tidy(() => this.forward(t));
+    const y = tf.tidy(() => this.forward(t, PLAIN_OPS).logits);
     t.dispose();
     const out = tensorToFloat64(y);
     y.dispose();

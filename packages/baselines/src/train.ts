@@ -249,6 +249,11 @@ export function train(model: Trainable, data: TensorDataset, options: TrainOptio
       const value = tf.tidy(() => {
         const batch =
           full ?? data.batch(order.subarray(within * batchSize, (within + 1) * batchSize));
+        if (model.lossAndGradients !== undefined) {
+          const { value, grads } = model.lossAndGradients(batch, N);
+          optimizer.apply(grads);
+          return value;
+        }
         const { value, grads } = tf.variableGrads(
           () => model.batchLoss(batch, N),
           variables as tf.Variable[],

@@ -28,6 +28,19 @@ export interface Trainable {
    * @param datasetSize - `N`, the size of the set the batch was drawn from
    */
   batchLoss(batch: Batch, datasetSize: number): tf.Scalar;
+  /**
+   * Optional fast path: {@link Trainable.batchLoss} and its gradient for every variable
+   * (`grads[k]` belongs to `trainableVariables[k]`), computed by the model itself instead of
+   * `tf.variableGrads` over `batchLoss`; the values must agree. The trainers call it inside
+   * `tf.tidy` when the model has it.
+   *
+   * @param batch - the mini-batch
+   * @param datasetSize - `N`, the size of the set the batch was drawn from
+   */
+  lossAndGradients?(
+    batch: Batch,
+    datasetSize: number,
+  ): { readonly value: tf.Scalar; readonly grads: readonly tf.Tensor[] };
   /** Called after every optimizer step (the `"projection"` simplex parameterization projects here). */
   afterStep(): void;
   /** Scores on a whole data set. */

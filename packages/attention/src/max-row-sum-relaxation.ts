@@ -16,12 +16,12 @@ import { rowThresholdProx } from "./row-threshold.js";
  *
  * @example
  * ```ts
- * import { maxRowSumRegularizer } from "@convexformer/attention";
- * const R = maxRowSumRegularizer(1, 2);
+ * import { maxRowSumRelaxation } from "@convexformer/attention";
+ * const R = maxRowSumRelaxation(1, 2);
  * R.value(new Float64Array([1, -1, 0, 0.5])); // 2 (row ℓ1 norms 2 and 0.5)
  * ```
  */
-export function maxRowSumRegularizer(blocks: number, n: number): Regularizer {
+export function maxRowSumRelaxation(blocks: number, n: number): Regularizer {
   assertInteger("blocks", blocks, 1);
   assertInteger("n", n, 1);
   const nn = n * n;
