@@ -9,6 +9,7 @@ export { type Certificate, type CertificateWork, certify } from "./certificate.j
 export type { CompositeProblem } from "./composite-problem.js";
 export { createProblem, type ProblemParts, withLambda } from "./create-problem.js";
 export { type FistaOptions, type FistaRestart, type FistaSolver, fista } from "./fista/fista.js";
+export { type IpmOptions, ipm } from "./ipm/ipm.js";
 export { lambdaMax } from "./lambda-max.js";
 export type { LinearOperator } from "./linear-operator.js";
 export { type CrossEntropyLossOptions, crossEntropyLoss } from "./losses/cross-entropy-loss.js";
