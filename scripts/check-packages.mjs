@@ -75,23 +75,32 @@ run(
 );
 const smoke = `
 import * as tensors from "@convexformer/tensors";
+import * as solvers from "@convexformer/solvers";
+import * as attention from "@convexformer/attention";
+import * as baselines from "@convexformer/baselines";
 const a = tensors.Matrix.fromRows([[1, 2], [3, 4]]);
-const p = tensors.matmul(a, a);
-if (p.get(1, 1) !== 22) throw new Error("tensors: wrong product " + p.get(1, 1));
-console.log("@convexformer/tensors ok:", Object.keys(tensors).length, "exports");
-${packages
-  .filter((p) => p.name !== "@convexformer/tensors" && !p.bin)
-  .map(
-    (p) =>
-      `{ const m = await import(${JSON.stringify(p.name)}); console.log(${JSON.stringify(p.name)} + " ok:", Object.keys(m).length, "exports"); }`,
-  )
-  .join("\n")}
+if (tensors.matmul(a, a).get(1, 1) !== 22) throw new Error("tensors: wrong product");
+// spec §7 instance 1 through the published packages: optimum 15/64, certified
+const X = new tensors.TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
+const fit = attention.fitConvexAttention(X, { model: "scalar", loss: "squared", targets: new Float64Array([1, -1]), lambda: 1 / 8, tolerance: 1e-10 });
+if (fit.solve.status !== "converged" || Math.abs(fit.certificate.objective - 15 / 64) > 1e-9) throw new Error("attention: wrong optimum " + fit.certificate.objective);
+for (const name of ["fista", "admm", "ipm"]) {
+  const r = solvers.getSolver(name).solve(fit.problem, { tolerance: 1e-9 });
+  if (r.status !== "converged" || Math.abs(r.objective - 15 / 64) > 1e-8) throw new Error(name + ": " + r.status + " " + r.objective);
+}
+// tfjs wasm must load from an installed node_modules layout
+const { tf, backend } = await baselines.setupTfjs();
+const s = tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).sum().dataSync()[0]);
+if (s !== 12) throw new Error("tfjs: wrong sum " + s);
+console.log("consumer smoke test ok: tensors, solvers (fista, admm, ipm), attention, baselines (tfjs " + backend + ")");
 `;
 writeFileSync(join(consumer, "smoke.mjs"), smoke);
 run("node", ["smoke.mjs"], consumer);
 for (const pkg of packages.filter((p) => p.bin)) {
   for (const bin of Object.keys(pkg.bin)) {
     run(join(consumer, "node_modules", ".bin", bin), ["--version"], consumer);
+    // the demo's embedded dataset must ship in the tarball
+    run(join(consumer, "node_modules", ".bin", bin), ["demo", "--out", join(work, "demo")], consumer);
   }
 }
 

@@ -5,7 +5,7 @@
  * attention programs (which is why it lives here: `@convexformer/solvers` must not depend on
  * this package).
  *
- *     node --import tsx packages/attention/bench/fista-options.bench.ts [--quick] [--large]
+ *     node --conditions=@convexformer/source --import tsx packages/attention/bench/fista-options.bench.ts [--quick] [--large]
  *         [--cases dense-small,dense-medium,dense-sparse,scalar,vector,gated,scnn,scnn-large]
  *
  * `--quick` shrinks every instance (smoke run); `--large` adds the scnn target at N = 10,000,

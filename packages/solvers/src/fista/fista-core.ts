@@ -7,6 +7,18 @@ export type FistaRestart = "gradient" | "function" | "none";
 export interface FistaState {
   /** Current Lipschitz estimate `L` (step `1/L`). */
   L: number;
+  /** FISTA's `t` after the last step (read and written only when a previous iterate is passed). */
+  t?: number;
+  /** Momentum weight of the next step (read and written only when a previous iterate is passed). */
+  beta?: number;
+}
+
+/** The previous iterate and its image, for carrying momentum across calls. @internal */
+export interface FistaPrevious {
+  /** The previous iterate (same length as `x`), updated in place. */
+  readonly x: Float64Array;
+  /** `A` times the previous iterate, updated in place. */
+  readonly Ax: Float64Array;
 }
 
 /** @internal */
@@ -20,7 +32,10 @@ export interface FistaCoreSettings {
  * Accelerated proximal gradient (FISTA) with backtracking, step growth (the momentum rule of
  * Scheinberg, Goldfarb and Bai for varying steps) and adaptive restart, from `x` with
  * `Ax = A x`, updating both in place. `afterStep` runs after every accepted step and stops the
- * loop by returning `true`. @internal
+ * loop by returning `true`. With `previous`, the momentum carries over: the loop starts from
+ * `previous` and `state.t` / `state.beta` and leaves them as the next call needs them (an
+ * outer loop keeps the acceleration across working-set rounds); without it, the momentum
+ * starts at zero. @internal
  */
 export function fistaCore(
   problem: CompositeProblem,
@@ -29,21 +44,27 @@ export function fistaCore(
   state: FistaState,
   settings: FistaCoreSettings,
   afterStep: (x: Float64Array, Ax: Float64Array, objective: number) => boolean,
+  previous?: FistaPrevious,
 ): void {
   const { operator, loss, regularizer, lambda } = problem;
   const n = problem.dim;
   const m = operator.rows;
-  const xPrev = Float64Array.from(x);
-  const AxPrev = Float64Array.from(Ax);
+  const xPrev = previous?.x ?? Float64Array.from(x);
+  const AxPrev = previous?.Ax ?? Float64Array.from(Ax);
   const y = new Float64Array(n);
   const Ay = new Float64Array(m);
   const gy = new Float64Array(m);
   const g = new Float64Array(n);
   const z = new Float64Array(n);
   const Az = new Float64Array(m);
-  let t = 1;
+  let t = previous === undefined ? 1 : (state.t ?? 1);
   let Px = loss.value(Ax) + lambda * regularizer.value(x);
-  let beta = 0;
+  let beta = previous === undefined ? 0 : (state.beta ?? 0);
+  const save = (): void => {
+    if (previous === undefined) return;
+    state.t = t;
+    state.beta = beta;
+  };
   for (;;) {
     for (let i = 0; i < n; i++)
       y[i] = (x[i] as number) + beta * ((x[i] as number) - (xPrev[i] as number));
@@ -85,6 +106,7 @@ export function fistaCore(
       xPrev.set(x);
       AxPrev.set(Ax);
       state.L = L;
+      save();
       if (afterStep(x, Ax, Px)) return;
       continue;
     }
@@ -104,6 +126,7 @@ export function fistaCore(
       t = tNext;
     }
     state.L = nextL;
+    save();
     if (afterStep(x, Ax, Pz)) return;
   }
 }

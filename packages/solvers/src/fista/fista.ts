@@ -1,11 +1,12 @@
-import { assertInteger, InvalidOptionError } from "@convexformer/tensors";
-import { certify } from "../certificate.js";
+import { assertInteger, InvalidOptionError, type Matrix } from "@convexformer/tensors";
+import { certificateWork, certifyInto } from "../certificate.js";
 import type { CompositeProblem } from "../composite-problem.js";
-import { blockNormBounds } from "../screening/block-norm-bounds.js";
+import type { LinearOperator } from "../linear-operator.js";
+import { LazyBlockNorms } from "../screening/block-norm-bounds.js";
 import { gapSafeScreen } from "../screening/gap-safe-screen.js";
 import { SolveMonitor } from "../solve-monitor.js";
 import type { SolveOptions, SolveResult, Solver, SolveStatus } from "../solver.js";
-import { restrictToGroups } from "../working-set/restrict-to-groups.js";
+import { type RestrictedProblem, restrictToGroups } from "../working-set/restrict-to-groups.js";
 import { type FistaRestart, type FistaState, fistaCore } from "./fista-core.js";
 
 export type { FistaRestart } from "./fista-core.js";
@@ -38,6 +39,11 @@ export interface FistaOptions extends SolveOptions {
   /** Groups in the first working set besides the support. Default 10. */
   readonly workingSetSize?: number;
 }
+
+/** Default of {@link FistaOptions.screening}. */
+const DEFAULT_SCREENING = false;
+/** Default of {@link FistaOptions.workingSet}. */
+const DEFAULT_WORKING_SET = true;
 
 const FISTA_KEYS = [
   "restart",
@@ -114,11 +120,8 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
 
   const x = monitor.initialPoint();
   const state: FistaState = { L: estimateLipschitz(problem) };
-  const blockNorms =
-    groups !== undefined && (options.screening ?? true)
-      ? blockNormBounds(operator, groups)
-      : undefined;
-  const useWorkingSet = groups !== undefined && (options.workingSet ?? true);
+  const useScreening = groups !== undefined && (options.screening ?? DEFAULT_SCREENING);
+  const useWorkingSet = groups !== undefined && (options.workingSet ?? DEFAULT_WORKING_SET);
   monitor.endSetup();
 
   let cert = monitor.certify(x);
@@ -126,7 +129,7 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
   if (status !== undefined) return monitor.finish(x, status);
   const Ax = Float64Array.from(monitor.work.predictions);
 
-  if (groups === undefined || (blockNorms === undefined && !useWorkingSet)) {
+  if (groups === undefined || (!useScreening && !useWorkingSet)) {
     let k = 0;
     fistaCore(problem, x, Ax, state, settings, (xk, Axk, objective) => {
       k++;
@@ -143,107 +146,194 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
 
   const G = groups.count;
   const { ptr, weights } = groups;
+  // one dense form per solve (free for dense operators), shared by every restriction and bound
+  const dense = denseFormOf(operator);
+  let bounds: LazyBlockNorms | undefined;
+  let boundsTried = false;
   const screened = new Uint8Array(G);
   const inSet = new Uint8Array(G);
-  const ratio = new Float64Array(G);
+  const score = new Float64Array(G);
+  let previousKeep: Int32Array | undefined;
+  let sub: RestrictedProblem | undefined;
   let firstRound = true;
-  let tolInner = tol;
+  let tighten = 1;
+  // FISTA's previous iterate in the full space, for momentum across rounds
+  const xPrevFull = Float64Array.from(x);
+  const AxPrevFull = Float64Array.from(Ax);
+  let resetMomentum = true;
 
   for (;;) {
-    // 1. screening with the current full certificate
-    if (blockNorms !== undefined) {
-      const before = countOnes(screened);
-      gapSafeScreen({
-        gradient: monitor.work.gradient,
-        dualScale: cert.dualScale,
-        gap: Math.max(0, cert.objective - cert.dualObjective),
-        smoothness: loss.smoothness,
-        lambda,
-        groups,
-        blockNorms,
-        screened,
-      });
-      if (countOnes(screened) > before) {
-        let changed = false;
-        for (let g = 0; g < G; g++) {
-          if (screened[g] !== 1) continue;
-          for (let i = ptr[g] as number; i < (ptr[g + 1] as number); i++) {
-            if (x[i] !== 0) {
-              x[i] = 0;
-              changed = true;
+    // 1. screening with the current full certificate (bounds built on first use)
+    if (useScreening) {
+      if (!boundsTried) {
+        boundsTried = true;
+        bounds = LazyBlockNorms.of(operator, groups, dense);
+      }
+      if (bounds !== undefined) {
+        const added = gapSafeScreen({
+          gradient: monitor.work.gradient,
+          dualScale: cert.dualScale,
+          gap: Math.max(0, cert.objective - cert.dualObjective),
+          smoothness: loss.smoothness,
+          lambda,
+          groups,
+          blockNorms: bounds.upper,
+          screened,
+          refine: (g, needed) => (bounds as LazyBlockNorms).refine(g, needed),
+        });
+        if (added > 0) {
+          let changed = false;
+          // (a screened group's zeros drop the momentum: see the reset below)
+          for (let g = 0; g < G; g++) {
+            if (screened[g] !== 1) continue;
+            inSet[g] = 0;
+            for (let i = ptr[g] as number; i < (ptr[g + 1] as number); i++) {
+              if (x[i] !== 0) {
+                x[i] = 0;
+                changed = true;
+              }
             }
           }
+          if (changed) {
+            operator.apply(x, Ax);
+            resetMomentum = true;
+          }
         }
-        if (changed) operator.apply(x, Ax);
       }
     }
-    // 2. the working set: support ∪ worst violators of ‖A_gᵀ∇F‖ ≤ λ w_g
+    // 2. KKT scores ‖A_gᵀ∇F‖ / (λ w_g) (> 1: violated at a zero group), support always in
     const grad = monitor.work.gradient;
-    let violators = 0;
-    for (let g = 0; g < G; g++) {
-      let s = 0;
-      let support = false;
-      for (let i = ptr[g] as number; i < (ptr[g + 1] as number); i++) {
-        s += (grad[i] as number) * (grad[i] as number);
-        if (x[i] !== 0) support = true;
-      }
-      ratio[g] = screened[g] === 1 ? -1 : Math.sqrt(s) / (lambda * (weights[g] as number));
-      if (support) inSet[g] = 1;
-      if (inSet[g] !== 1 && screened[g] !== 1 && (ratio[g] as number) > 1) violators++;
-    }
-    if (useWorkingSet) {
-      const current = countOnes(inSet);
-      const budget = firstRound ? wsSize : Math.max(wsSize, current);
-      const candidates: number[] = [];
-      for (let g = 0; g < G; g++) {
-        if (inSet[g] !== 1 && screened[g] !== 1 && (firstRound || (ratio[g] as number) > 1))
-          candidates.push(g);
-      }
-      candidates.sort((a, b) => (ratio[b] as number) - (ratio[a] as number));
-      for (let k = 0; k < Math.min(budget, candidates.length); k++)
-        inSet[candidates[k] as number] = 1;
-    } else {
-      inSet.fill(1);
-    }
-    const keepList: number[] = [];
+    let support = 0;
     let unscreened = 0;
     for (let g = 0; g < G; g++) {
-      if (screened[g] === 1) continue;
+      if (screened[g] === 1) {
+        score[g] = -1;
+        continue;
+      }
       unscreened++;
-      if (inSet[g] === 1) keepList.push(g);
+      let s = 0;
+      let nonzero = false;
+      for (let i = ptr[g] as number; i < (ptr[g + 1] as number); i++) {
+        s += (grad[i] as number) * (grad[i] as number);
+        if (x[i] !== 0) nonzero = true;
+      }
+      if (nonzero) {
+        support++;
+        score[g] = Number.POSITIVE_INFINITY;
+      } else {
+        score[g] = Math.sqrt(s) / (lambda * (weights[g] as number));
+      }
     }
-    const complete = keepList.length === unscreened;
-    const fullGap = cert.relativeGap;
-    tolInner = complete
-      ? 0.5 * tol
-      : Math.max(0.25 * tol, Math.min(0.3 * fullGap, firstRound ? fullGap : tolInner));
-    if (!complete && violators === 0 && !firstRound)
-      tolInner = Math.max(0.25 * tol, tolInner * 0.25);
+    // 3. the working set (celer / skglm): the support plus the worst violators, at most
+    //    max(p₀, 2·|support|) groups, so the set at least doubles while violators remain;
+    //    without a working set, every unscreened group
+    if (useWorkingSet) {
+      let size = Math.min(unscreened, Math.max(wsSize, 2 * support));
+      // a set of more than half the groups saves little per iteration and costs a round
+      if (2 * size > unscreened) size = unscreened;
+      const order: number[] = [];
+      for (let g = 0; g < G; g++) if (screened[g] !== 1) order.push(g);
+      order.sort((a, b) => (score[b] as number) - (score[a] as number));
+      inSet.fill(0);
+      for (let k = 0; k < size; k++) inSet[order[k] as number] = 1;
+    } else {
+      for (let g = 0; g < G; g++) inSet[g] = screened[g] === 1 ? 0 : 1;
+    }
+    let kept = 0;
+    let violators = 0; // KKT violators left outside the set
+    for (let g = 0; g < G; g++) {
+      kept += inSet[g] as number;
+      if (inSet[g] !== 1 && (score[g] as number) > 1) violators++;
+    }
+    const keep = new Int32Array(kept);
+    for (let g = 0, k = 0; g < G; g++) if (inSet[g] === 1) keep[k++] = g;
+    const complete = kept === unscreened;
+    const same = previousKeep !== undefined && sameGroups(previousKeep, keep);
+    // inner tolerance tied to the outer gap (celer: 0.3 × gap), the target itself once no
+    // KKT violator is left outside, halved whenever a round with an unchanged set fell short
+    tighten = same && !firstRound ? tighten * 0.5 : 1;
     firstRound = false;
+    const tolInner =
+      tighten * (complete || violators === 0 ? tol : Math.max(0.5 * tol, 0.3 * cert.relativeGap));
 
-    // 3. inner FISTA on the restricted problem
-    const sub = restrictToGroups(problem, Int32Array.from(keepList));
-    const xW = new Float64Array(sub.problem.dim);
-    sub.gather(x, xW);
+    // 4. inner FISTA on the restricted problem (rebuilt only when the set changed)
+    if (sub === undefined || !same) {
+      sub = restrictToGroups(problem, keep, dense === undefined ? {} : { dense });
+      previousKeep = keep;
+    }
+    const restricted = sub;
+    const whole = restricted.strategy === "full";
+    // momentum carries across rounds unless the previous iterate lives outside the new set
+    for (let g = 0; g < G && !resetMomentum; g++) {
+      if (inSet[g] === 1) continue;
+      for (let i = ptr[g] as number; i < (ptr[g + 1] as number); i++) {
+        if (xPrevFull[i] !== 0) {
+          resetMomentum = true;
+          break;
+        }
+      }
+    }
+    if (resetMomentum) {
+      xPrevFull.set(x);
+      AxPrevFull.set(Ax);
+      state.t = 1;
+      state.beta = 0;
+      resetMomentum = false;
+    }
+    const dimW = restricted.problem.dim;
+    const xW = whole ? x : new Float64Array(dimW);
+    const xPrevW = whole ? xPrevFull : new Float64Array(dimW);
+    if (!whole) {
+      restricted.gather(x, xW);
+      restricted.gather(xPrevFull, xPrevW);
+    }
+    const work = certificateWork(restricted.problem);
+    // restricted certificates cost in proportion to the set: check small sets more often
+    const checkEvery = whole
+      ? certEvery
+      : Math.max(1, Math.min(certEvery, Math.round((certEvery * dimW) / problem.dim)));
+    let fresh = false;
     let k = 0;
-    let sinceScreen = 0;
-    fistaCore(sub.problem, xW, Ax, state, settings, (xk, Axk, objective) => {
-      sub.scatter(xk, x);
-      k++;
-      sinceScreen++;
-      status = monitor.step(x, objective);
-      if (status !== undefined) return true;
-      if (k % certEvery !== 0) return false;
-      const c = certify(sub.problem, xk, Axk);
-      if (c.relativeGap <= tolInner) return true;
-      // with every group in play, come back for screening now and then
-      return complete && blockNorms !== undefined && sinceScreen >= 5 * certEvery;
-    });
+    fistaCore(
+      restricted.problem,
+      xW,
+      Ax,
+      state,
+      settings,
+      (xk, Axk, objective) => {
+        if (!whole) restricted.scatter(xk, x);
+        k++;
+        if (whole) {
+          if (k % certEvery !== 0) {
+            status = monitor.step(x, objective);
+            return status !== undefined;
+          }
+          // the restricted problem is the problem: its certificate is the full one
+          monitor.work.predictions.set(Axk);
+          cert = monitor.certify(x, true);
+          fresh = true;
+          status = monitor.step(x, objective, cert);
+          return status !== undefined || (useScreening && k >= 5 * certEvery);
+        }
+        status = monitor.step(x, objective);
+        if (status !== undefined) return true;
+        if (k % checkEvery !== 0) return false;
+        work.predictions.set(Axk);
+        if (certifyInto(restricted.problem, xk, work, true).relativeGap <= tolInner) return true;
+        // with every unscreened group in play, come back for screening now and then
+        return complete && useScreening && k >= 5 * certEvery;
+      },
+      { x: xPrevW, Ax: AxPrevFull },
+    );
+    if (!whole) restricted.scatter(xPrevW, xPrevFull);
+    if (process.env.H7DBG) console.error("round", kept, "/", unscreened, "support", support, "viol", violators, "tolIn", tolInner.toExponential(2), "k", k, "gapBefore", cert.relativeGap.toExponential(2), sub.strategy);
     if (status !== undefined) return monitor.finish(x, status);
-    // 4. the full certificate decides
-    monitor.work.predictions.set(Ax);
-    cert = monitor.certify(x, true);
-    if (monitor.offer(x, cert)) return monitor.finish(x, "converged");
+    // 5. the full certificate decides
+    if (!fresh) {
+      monitor.work.predictions.set(Ax);
+      cert = monitor.certify(x, true);
+      if (monitor.offer(x, cert)) return monitor.finish(x, "converged");
+    }
     const stop = monitor.interrupted();
     if (stop !== undefined) return monitor.finish(x, stop);
   }
@@ -277,8 +367,18 @@ function estimateLipschitz(problem: CompositeProblem): number {
   return L > 0 && Number.isFinite(L) ? L : Math.max(loss.smoothness, 1e-12);
 }
 
-function countOnes(a: Uint8Array): number {
-  let c = 0;
-  for (let i = 0; i < a.length; i++) c += a[i] as number;
-  return c;
+function sameGroups(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** `operator.toDense()` when it offers one and it succeeds (implementations may throw when too large). */
+function denseFormOf(operator: LinearOperator): Matrix | undefined {
+  if (operator.toDense === undefined) return undefined;
+  try {
+    return operator.toDense();
+  } catch {
+    return undefined;
+  }
 }

@@ -1,4 +1,5 @@
 import type { GroupStructure } from "../regularizer.js";
+import type { LazyBlockNorms } from "./block-norm-bounds.js";
 
 /** Inputs of {@link gapSafeScreen}: a certificate's by-products at the current point. */
 export interface GapSafeScreenInput {
@@ -18,6 +19,12 @@ export interface GapSafeScreenInput {
   readonly blockNorms: Float64Array;
   /** One flag per group, `1` when already screened; newly screened groups are set to `1`. */
   readonly screened: Uint8Array;
+  /**
+   * Optional tightening: when a group fails the test with `blockNorms[g]` but would pass with
+   * a block norm below `needed`, the test is retried with `refine(g, needed)`, which must
+   * return a rigorous upper bound of `‖A_g‖₂` (e.g. {@link LazyBlockNorms.refine}).
+   */
+  readonly refine?: (group: number, needed: number) => number;
 }
 
 /**
@@ -40,7 +47,8 @@ export interface GapSafeScreenInput {
  * ```
  */
 export function gapSafeScreen(input: GapSafeScreenInput): number {
-  const { gradient, dualScale, gap, smoothness, lambda, groups, blockNorms, screened } = input;
+  const { gradient, dualScale, gap, smoothness, lambda, groups, blockNorms, screened, refine } =
+    input;
   const radius = Math.sqrt(2 * smoothness * Math.max(0, gap));
   if (!Number.isFinite(radius)) return 0;
   const { count, ptr, weights } = groups;
@@ -51,10 +59,12 @@ export function gapSafeScreen(input: GapSafeScreenInput): number {
     const b = ptr[g + 1] as number;
     let s = 0;
     for (let i = a; i < b; i++) s += (gradient[i] as number) * (gradient[i] as number);
-    if (
-      dualScale * Math.sqrt(s) + radius * (blockNorms[g] as number) <
-      lambda * (weights[g] as number)
-    ) {
+    const slack = lambda * (weights[g] as number) - dualScale * Math.sqrt(s);
+    let pass = radius * (blockNorms[g] as number) < slack;
+    if (!pass && refine !== undefined && slack > 0 && radius > 0) {
+      pass = radius * refine(g, slack / radius) < slack;
+    }
+    if (pass) {
       screened[g] = 1;
       added++;
     }

@@ -1,6 +1,7 @@
 import { InvalidOptionError, Matrix } from "@convexformer/tensors";
 import type { CompositeProblem } from "../composite-problem.js";
 import type { LinearOperator } from "../linear-operator.js";
+import { denseAdjoint, denseApply } from "../operators/dense-kernels.js";
 import { denseOperator } from "../operators/dense-operator.js";
 import { GroupL2Regularizer } from "../regularizers/group-l2.js";
 
@@ -10,23 +11,55 @@ export interface RestrictedProblem {
   readonly problem: CompositeProblem;
   /** The kept groups' indices in the full problem, increasing. */
   readonly groups: Int32Array;
+  /**
+   * How the restricted operator works: `"full"` (every group kept: the problem itself),
+   * `"compact"` (a dense copy of the kept columns), `"runs"` (one `applyColumns` /
+   * `adjointColumns` call per run of contiguous kept columns) or `"padded"` (the full
+   * operator on a zero-padded vector).
+   */
+  readonly strategy: "full" | "compact" | "runs" | "padded";
   /** Copies the kept groups of a full vector into a compact one. */
   gather(full: Float64Array, compact: Float64Array): void;
   /** Writes a compact vector into the kept groups of a full one (other entries untouched). */
   scatter(compact: Float64Array, full: Float64Array): void;
 }
 
+/** Options of {@link restrictToGroups}. */
+export interface RestrictOptions {
+  /**
+   * The operator as a dense matrix, to copy the kept columns from (a solver that restricts
+   * many times passes one `toDense()` result). Default: none (columns come from
+   * `applyColumns`, or from `toDense()` when the operator has no `applyColumns`).
+   */
+  readonly dense?: Matrix;
+  /**
+   * Largest compact copy of the kept columns, in entries (`rows × kept columns`); larger
+   * restrictions run on the operator's column blocks instead. Default `2^23` (64 MiB).
+   */
+  readonly maxCompactEntries?: number;
+}
+
+const DEFAULT_MAX_COMPACT = 2 ** 23;
+
 /**
  * Restricts a weighted group-lasso problem to the groups in `keep`: the working-set and
  * screening machinery solves these small problems and embeds their solutions. Since the
- * dropped groups are zero, `A_W x_W = A x` and the objectives agree. The restricted operator
- * is a compact dense copy of the kept columns when the operator has `toDense`, the sum of
- * `applyColumns` / `adjointColumns` blocks when it has those, and the full operator on a
- * zero-padded vector otherwise.
+ * dropped groups are zero, `A_W x_W = A x` and the objectives agree.
+ *
+ * The restricted operator costs `O(rows × kept columns)` per product whenever the operator
+ * exposes its columns: keeping every group returns the problem's own operator; otherwise
+ * the kept columns are copied once into a compact dense matrix (from `options.dense`, or
+ * column by column through `applyColumns` on unit vectors, `O(rows)` each) when that copy
+ * is at most `maxCompactEntries`; failing that, when at most half the columns are kept, contiguous kept
+ * groups are merged into runs, one `applyColumns` / `adjointColumns` call (or one block
+ * kernel on the dense matrix) per run; an operator with neither falls back to the full
+ * operator on a zero-padded vector.
  *
  * @param problem - a problem whose regularizer has `groups` (group ℓ2 or ℓ1)
  * @param keep - increasing group indices to keep
- * @throws InvalidOptionError when the regularizer has no group structure
+ * @param options - see {@link RestrictOptions}
+ * @throws InvalidOptionError when the regularizer has no group structure or `keep` is not
+ * increasing and in range
  * @example
  * ```ts
  * import { type CompositeProblem, restrictToGroups } from "@convexformer/solvers";
@@ -35,7 +68,11 @@ export interface RestrictedProblem {
  * sub.problem.dim; // sizes of groups 0 and 3
  * ```
  */
-export function restrictToGroups(problem: CompositeProblem, keep: Int32Array): RestrictedProblem {
+export function restrictToGroups(
+  problem: CompositeProblem,
+  keep: Int32Array,
+  options: RestrictOptions = {},
+): RestrictedProblem {
   const groups = problem.regularizer.groups;
   if (groups === undefined) {
     throw new InvalidOptionError(
@@ -43,6 +80,10 @@ export function restrictToGroups(problem: CompositeProblem, keep: Int32Array): R
       problem.regularizer.name,
       "has no group structure to restrict",
     );
+  }
+  const maxCompact = options.maxCompactEntries ?? DEFAULT_MAX_COMPACT;
+  if (!(typeof maxCompact === "number" && maxCompact >= 0)) {
+    throw new InvalidOptionError("options.maxCompactEntries", maxCompact, "must be a number >= 0");
   }
   const { ptr, weights } = groups;
   const count = keep.length;
@@ -61,19 +102,50 @@ export function restrictToGroups(problem: CompositeProblem, keep: Int32Array): R
     subWeights[k] = weights[g] as number;
   }
   const dim = subPtr[count] as number;
+  // runs of contiguous kept columns: [runStart[t], runStart[t] + runLength[t]) ↔ compact runOffset[t]
+  const runStart: number[] = [];
+  const runLength: number[] = [];
+  const runOffset: number[] = [];
+  for (let k = 0; k < count; k++) {
+    const g = keep[k] as number;
+    const a = ptr[g] as number;
+    const len = (ptr[g + 1] as number) - a;
+    if (len === 0) continue;
+    const t = runStart.length - 1;
+    if (t >= 0 && (runStart[t] as number) + (runLength[t] as number) === a) {
+      runLength[t] = (runLength[t] as number) + len;
+    } else {
+      runStart.push(a);
+      runLength.push(len);
+      runOffset.push(subPtr[k] as number);
+    }
+  }
+  const runs = runStart.length;
   const gather = (full: Float64Array, compact: Float64Array): void => {
-    for (let k = 0; k < count; k++) {
-      const g = keep[k] as number;
-      compact.set(full.subarray(ptr[g] as number, ptr[g + 1] as number), subPtr[k] as number);
+    for (let t = 0; t < runs; t++) {
+      const a = runStart[t] as number;
+      compact.set(full.subarray(a, a + (runLength[t] as number)), runOffset[t] as number);
     }
   };
   const scatter = (compact: Float64Array, full: Float64Array): void => {
-    for (let k = 0; k < count; k++) {
-      const g = keep[k] as number;
-      full.set(compact.subarray(subPtr[k] as number, subPtr[k + 1] as number), ptr[g] as number);
+    for (let t = 0; t < runs; t++) {
+      const o = runOffset[t] as number;
+      full.set(compact.subarray(o, o + (runLength[t] as number)), runStart[t] as number);
     }
   };
-  const operator = restrictOperator(problem.operator, keep, ptr, subPtr, gather, scatter);
+  const runList = { runStart, runLength, runOffset };
+  if (dim === problem.dim) {
+    return { problem, groups: keep, strategy: "full", gather, scatter };
+  }
+  const { operator, strategy } = restrictOperator(
+    problem.operator,
+    dim,
+    runList,
+    options.dense,
+    maxCompact,
+    gather,
+    scatter,
+  );
   const sub: CompositeProblem = {
     dim,
     operator,
@@ -85,84 +157,137 @@ export function restrictToGroups(problem: CompositeProblem, keep: Int32Array): R
     }),
     lambda: problem.lambda,
   };
-  return { problem: sub, groups: keep, gather, scatter };
+  return { problem: sub, groups: keep, strategy, gather, scatter };
+}
+
+interface Runs {
+  readonly runStart: number[];
+  readonly runLength: number[];
+  readonly runOffset: number[];
 }
 
 function restrictOperator(
   full: LinearOperator,
-  keep: Int32Array,
-  ptr: Int32Array,
-  subPtr: Int32Array,
+  dim: number,
+  { runStart, runLength, runOffset }: Runs,
+  given: Matrix | undefined,
+  maxCompact: number,
   gather: (full: Float64Array, compact: Float64Array) => void,
   scatter: (compact: Float64Array, full: Float64Array) => void,
-): LinearOperator {
+): { operator: LinearOperator; strategy: RestrictedProblem["strategy"] } {
   const rows = full.rows;
-  const count = keep.length;
-  const dim = subPtr[count] as number;
-  const dense = full.toDense?.();
-  if (dense !== undefined) {
+  const runs = runStart.length;
+  const compactFits = rows * dim <= maxCompact;
+  let dense = given;
+  if (dense === undefined && full.applyColumns === undefined) dense = full.toDense?.();
+  if (dense !== undefined && (dense.rows !== rows || dense.cols !== full.cols)) dense = undefined;
+  if (compactFits && dense !== undefined) {
     const compact = new Matrix(rows, dim);
     const src = dense.data;
     const dst = compact.data;
     const cols = dense.cols;
     for (let r = 0; r < rows; r++) {
-      for (let k = 0; k < count; k++) {
-        const g = keep[k] as number;
-        const a = ptr[g] as number;
-        dst.set(
-          src.subarray(r * cols + a, r * cols + (ptr[g + 1] as number)),
-          r * dim + (subPtr[k] as number),
-        );
+      for (let t = 0; t < runs; t++) {
+        const a = r * cols + (runStart[t] as number);
+        dst.set(src.subarray(a, a + (runLength[t] as number)), r * dim + (runOffset[t] as number));
       }
     }
-    return denseOperator(compact);
+    return { operator: denseOperator(compact), strategy: "compact" };
   }
-  if (full.applyColumns !== undefined && full.adjointColumns !== undefined) {
-    const applyColumns = full.applyColumns.bind(full);
-    const adjointColumns = full.adjointColumns.bind(full);
-    const tmp = new Float64Array(rows);
+  if (compactFits && full.applyColumns !== undefined) {
+    // column by column: one applyColumns on a unit vector, O(rows) each
+    const compact = new Matrix(rows, dim);
+    const dst = compact.data;
+    const one = new Float64Array([1]);
+    const col = new Float64Array(rows);
+    for (let t = 0; t < runs; t++) {
+      const a = runStart[t] as number;
+      const o = runOffset[t] as number;
+      for (let j = 0; j < (runLength[t] as number); j++) {
+        full.applyColumns(a + j, a + j + 1, one, col);
+        for (let r = 0; r < rows; r++) dst[r * dim + o + j] = col[r] as number;
+      }
+    }
+    return { operator: denseOperator(compact), strategy: "compact" };
+  }
+  const tmp = new Float64Array(rows);
+  if (dense !== undefined && 2 * dim <= full.cols) {
+    const src = dense.data;
+    const cols = dense.cols;
     return {
-      rows,
-      cols: dim,
-      apply(x, out) {
-        out.fill(0);
-        for (let k = 0; k < count; k++) {
-          const g = keep[k] as number;
-          applyColumns(
-            ptr[g] as number,
-            ptr[g + 1] as number,
-            x.subarray(subPtr[k] as number, subPtr[k + 1] as number),
-            tmp,
-          );
-          for (let r = 0; r < rows; r++) out[r] = (out[r] as number) + (tmp[r] as number);
-        }
-      },
-      adjoint(r, out) {
-        for (let k = 0; k < count; k++) {
-          const g = keep[k] as number;
-          adjointColumns(
-            ptr[g] as number,
-            ptr[g + 1] as number,
-            r,
-            out.subarray(subPtr[k] as number, subPtr[k + 1] as number),
-          );
-        }
+      strategy: "runs",
+      operator: {
+        rows,
+        cols: dim,
+        apply(x, out) {
+          out.fill(0);
+          for (let t = 0; t < runs; t++) {
+            const o = runOffset[t] as number;
+            const len = runLength[t] as number;
+            denseApply(src, cols, runStart[t] as number, rows, len, x.subarray(o, o + len), tmp);
+            for (let r = 0; r < rows; r++) out[r] = (out[r] as number) + (tmp[r] as number);
+          }
+        },
+        adjoint(res, out) {
+          for (let t = 0; t < runs; t++) {
+            const o = runOffset[t] as number;
+            const len = runLength[t] as number;
+            denseAdjoint(src, cols, runStart[t] as number, rows, len, res, out.subarray(o, o + len));
+          }
+        },
       },
     };
   }
+  if (
+    full.applyColumns !== undefined &&
+    full.adjointColumns !== undefined &&
+    2 * dim <= full.cols
+  ) {
+    const applyColumns = full.applyColumns.bind(full);
+    const adjointColumns = full.adjointColumns.bind(full);
+    return {
+      strategy: "runs",
+      operator: {
+        rows,
+        cols: dim,
+        apply(x, out) {
+          out.fill(0);
+          for (let t = 0; t < runs; t++) {
+            const a = runStart[t] as number;
+            const o = runOffset[t] as number;
+            const len = runLength[t] as number;
+            applyColumns(a, a + len, x.subarray(o, o + len), tmp);
+            for (let r = 0; r < rows; r++) out[r] = (out[r] as number) + (tmp[r] as number);
+          }
+        },
+        adjoint(res, out) {
+          for (let t = 0; t < runs; t++) {
+            const a = runStart[t] as number;
+            const o = runOffset[t] as number;
+            const len = runLength[t] as number;
+            adjointColumns(a, a + len, res, out.subarray(o, o + len));
+          }
+        },
+      },
+    };
+  }
+  // most columns kept (or no column access): the full operator on a zero-padded vector
   const padded = new Float64Array(full.cols);
   const back = new Float64Array(full.cols);
   return {
-    rows,
-    cols: dim,
-    apply(x, out) {
-      padded.fill(0);
-      scatter(x, padded);
-      full.apply(padded, out);
-    },
-    adjoint(r, out) {
-      full.adjoint(r, back);
-      gather(back, out);
+    strategy: "padded",
+    operator: {
+      rows,
+      cols: dim,
+      apply(x, out) {
+        padded.fill(0);
+        scatter(x, padded);
+        full.apply(padded, out);
+      },
+      adjoint(r, out) {
+        full.adjoint(r, back);
+        gather(back, out);
+      },
     },
   };
 }
