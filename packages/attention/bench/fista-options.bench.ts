@@ -7,6 +7,7 @@
  *
  *     node --conditions=@convexformer/source --import tsx packages/attention/bench/fista-options.bench.ts [--quick] [--large]
  *         [--cases dense-small,dense-medium,dense-sparse,scalar,vector,gated,scnn,scnn-large]
+ *         [--variants plain,screening,working-set,both,defaults]
  *
  * `--quick` shrinks every instance (smoke run); `--large` adds the scnn target at N = 10,000,
  * p = 100, P = 500. One JSON document on stdout; progress on stderr.
@@ -37,17 +38,24 @@ const casesArg = (() => {
   const i = process.argv.indexOf("--cases");
   return i >= 0 ? process.argv[i + 1]?.split(",") : undefined;
 })();
+const variantsArg = (() => {
+  const i = process.argv.indexOf("--variants");
+  return i >= 0 ? process.argv[i + 1]?.split(",") : undefined;
+})();
 const log = (...a: unknown[]): void => {
   console.error("[bench:fista-options]", ...a);
 };
 
-const VARIANTS: readonly { label: string; options: FistaOptions }[] = [
+const ALL_VARIANTS: readonly { label: string; options: FistaOptions }[] = [
   { label: "plain", options: { screening: false, workingSet: false } },
   { label: "screening", options: { screening: true, workingSet: false } },
   { label: "working-set", options: { screening: false, workingSet: true } },
   { label: "both", options: { screening: true, workingSet: true } },
   { label: "defaults", options: {} },
 ];
+const VARIANTS = ALL_VARIANTS.filter(
+  (v) => variantsArg === undefined || variantsArg.includes(v.label),
+);
 
 function batch(r: Rng, N: number, n: number, d: number): TokenBatch {
   return new TokenBatch(N, n, d, r.fillNormal(new Float64Array(N * n * d)));
@@ -182,7 +190,7 @@ function solveAll(name: string, make: () => CompositeProblem) {
       `active ${active}/${groups?.count ?? 0}`,
     );
   }
-  const plain = runs[0];
+  const plain = runs.find((r) => r.variant === "plain");
   return {
     instance: name,
     ...describeProblem(problem),

@@ -5,7 +5,13 @@
  *
  * Run: node --import tsx packages/baselines/bench/decoder.bench.ts
  * Env: BENCH_STEPS (timed steps per round, default 10), BENCH_ROUNDS (default 2),
- *      BENCH_PYTHON (default /usr/bin/python3).
+ *      BENCH_PYTHON (default /usr/bin/python3), BENCH_TORCH_THREADS (torch's intra-op
+ *      threads; default torch's own choice, 1 on the 2-core bench machines).
+ *
+ * Threads: tfjs runs single-threaded (the wasm backend's multi-threaded binary is disabled in
+ * Node by tfjs itself, and in 4.22 its matrix product does not use the thread pool), so the
+ * like-for-like comparison is torch at 1 thread, its default here. Torch at 2 threads on the
+ * shared 2-core machine was 3x slower than at 1 (OpenMP threads competing with other load).
  */
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
@@ -131,7 +137,7 @@ console.log(
     {
       benchmark: "decoder training step (AdamW, cross-entropy, float32)",
       method: `per round: median of ${STEPS} steps after ${WARMUP} warm-up steps; tfjs and torch alternate for ${ROUNDS} rounds; the best round is reported`,
-      tfjs: { version: "4.22.0", backend },
+      tfjs: { version: "4.22.0", backend, threads: 1 },
       torch: torchInfo ?? null,
       torchUnavailable: torchFailure ?? null,
       machine: {

@@ -162,7 +162,9 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
   const AxPrevFull = Float64Array.from(Ax);
   let resetMomentum = true;
 
+  const T0 = performance.now();
   for (;;) {
+    if (process.env.H7DBG) console.error("t", (performance.now()-T0).toFixed(0), "start");
     // 1. screening with the current full certificate (bounds built on first use)
     if (useScreening) {
       if (!boundsTried) {
@@ -273,6 +275,7 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
         }
       }
     }
+    if (process.env.H7DBG) console.error("reset", resetMomentum, state.t, state.beta);
     if (resetMomentum) {
       xPrevFull.set(x);
       AxPrevFull.set(Ax);
@@ -326,7 +329,7 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
       { x: xPrevW, Ax: AxPrevFull },
     );
     if (!whole) restricted.scatter(xPrevW, xPrevFull);
-    if (process.env.H7DBG) console.error("round", kept, "/", unscreened, "support", support, "viol", violators, "tolIn", tolInner.toExponential(2), "k", k, "gapBefore", cert.relativeGap.toExponential(2), sub.strategy);
+    if (process.env.H7DBG) console.error("t", (performance.now()-T0).toFixed(0), "round", kept, "/", unscreened, "support", support, "viol", violators, "tolIn", tolInner.toExponential(2), "k", k, "gapBefore", cert.relativeGap.toExponential(2), sub.strategy);
     if (status !== undefined) return monitor.finish(x, status);
     // 5. the full certificate decides
     if (!fresh) {

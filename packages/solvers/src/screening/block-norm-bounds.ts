@@ -88,8 +88,8 @@ function blockSquaredBound(
  * ‖(A_gᵀA_g)^{16}‖_F^{1/16}` (within a factor `size^{1/32}` of the truth), the Frobenius norm
  * for groups of more than 256 columns, and the exact column norm for groups of size one.
  * Costs `O(rows · size²)` per group (the Gram matrices); FISTA instead starts from the cheap
- * Frobenius bounds of {@link LazyBlockNorms} and tightens only the groups a tighter bound
- * would screen. Columns come from `toDense()` or, failing that, `applyColumns` on unit
+ * Frobenius bounds of `LazyBlockNorms` (internal) and tightens only the groups a tighter
+ * bound would screen. Columns come from `toDense()` or, failing that, `applyColumns` on unit
  * vectors (`O(rows)` per column); returns `undefined` when the operator has neither. Cached
  * per operator and group layout.
  *
@@ -135,12 +135,13 @@ export function blockNormBounds(
  * The Frobenius norm alone is loose by about `sqrt(size)` on Gaussian blocks (`√(N·s)` vs
  * `√N + √s`), which delays screening until the gap is `size` times smaller; the lower bound
  * is within `1 + sqrt(size/N)` of the truth there, so refining exactly the groups with
- * `lower[g] < needed` spends Gram work only where it pays.
+ * `lower[g] < needed` spends Gram work only where it pays. @internal
  *
  * @example
  * ```ts
  * import { Matrix } from "@convexformer/tensors";
- * import { denseOperator, groupL2, LazyBlockNorms } from "@convexformer/solvers";
+ * import { denseOperator, groupL2 } from "@convexformer/solvers";
+ * import { LazyBlockNorms } from "./block-norm-bounds.js"; // internal module
  * const A = denseOperator(Matrix.fromRows([[3, 0, 1], [4, 0, 1]]));
  * const norms = LazyBlockNorms.of(A, groupL2({ sizes: [1, 2] }).groups!)!;
  * norms.upper; // ≈ [5, √2]: exact for the single column, Frobenius for the pair

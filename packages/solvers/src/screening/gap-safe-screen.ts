@@ -1,5 +1,4 @@
 import type { GroupStructure } from "../regularizer.js";
-import type { LazyBlockNorms } from "./block-norm-bounds.js";
 
 /** Inputs of {@link gapSafeScreen}: a certificate's by-products at the current point. */
 export interface GapSafeScreenInput {
@@ -22,7 +21,8 @@ export interface GapSafeScreenInput {
   /**
    * Optional tightening: when a group fails the test with `blockNorms[g]` but would pass with
    * a block norm below `needed`, the test is retried with `refine(g, needed)`, which must
-   * return a rigorous upper bound of `‖A_g‖₂` (e.g. {@link LazyBlockNorms.refine}).
+   * return a rigorous upper bound of `‖A_g‖₂` (FISTA passes its lazily tightened bounds: the
+   * Gram bound of `blockNormBounds`, computed only for such groups).
    */
   readonly refine?: (group: number, needed: number) => number;
 }

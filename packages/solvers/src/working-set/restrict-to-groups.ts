@@ -24,21 +24,6 @@ export interface RestrictedProblem {
   scatter(compact: Float64Array, full: Float64Array): void;
 }
 
-/** Options of {@link restrictToGroups}. */
-export interface RestrictOptions {
-  /**
-   * The operator as a dense matrix, to copy the kept columns from (a solver that restricts
-   * many times passes one `toDense()` result). Default: none (columns come from
-   * `applyColumns`, or from `toDense()` when the operator has no `applyColumns`).
-   */
-  readonly dense?: Matrix;
-  /**
-   * Largest compact copy of the kept columns, in entries (`rows × kept columns`); larger
-   * restrictions run on the operator's column blocks instead. Default `2^23` (64 MiB).
-   */
-  readonly maxCompactEntries?: number;
-}
-
 const DEFAULT_MAX_COMPACT = 2 ** 23;
 
 /**
@@ -57,7 +42,11 @@ const DEFAULT_MAX_COMPACT = 2 ** 23;
  *
  * @param problem - a problem whose regularizer has `groups` (group ℓ2 or ℓ1)
  * @param keep - increasing group indices to keep
- * @param options - see {@link RestrictOptions}
+ * @param options - `dense`: the operator as a dense matrix, to copy the kept columns from (a
+ * solver that restricts many times passes one `toDense()` result; default none: columns come
+ * from `applyColumns`, or from `toDense()` when the operator has no `applyColumns`);
+ * `maxCompactEntries`: the largest compact copy, in entries (`rows × kept columns`; default
+ * `2^23`, 64 MiB)
  * @throws InvalidOptionError when the regularizer has no group structure or `keep` is not
  * increasing and in range
  * @example
@@ -71,7 +60,7 @@ const DEFAULT_MAX_COMPACT = 2 ** 23;
 export function restrictToGroups(
   problem: CompositeProblem,
   keep: Int32Array,
-  options: RestrictOptions = {},
+  options: { readonly dense?: Matrix; readonly maxCompactEntries?: number } = {},
 ): RestrictedProblem {
   const groups = problem.regularizer.groups;
   if (groups === undefined) {
