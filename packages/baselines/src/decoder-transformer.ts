@@ -19,7 +19,7 @@ import type { NamedWeight } from "./named-weight.js";
 import { type Batch, TensorDataset } from "./tensor-dataset.js";
 import { seededNormal, seededUniform, tensorToFloat64 } from "./tfjs-init.js";
 import { fastMatMul } from "./tfjs-matmul.js";
-import type { Evaluation, Trainable } from "./trainable.js";
+import type { Evaluation, LossAndGradients, Trainable } from "./trainable.js";
 
 /**
  * The attention of a decoder block: `"softmax"` (standard causal multi-head attention with
@@ -595,7 +595,7 @@ export class DecoderTransformer implements Trainable {
    * data.dispose(); m.dispose();
    * ```
    */
-  lossAndGradients(batch: Batch, _datasetSize: number): { value: tf.Scalar; grads: tf.Tensor[] } {
+  lossAndGradients(batch: Batch, _datasetSize: number): LossAndGradients {
     const b = batch.inputs.shape[0] as number;
     const n = this.sequenceLength;
     const d = this.width;

@@ -69,4 +69,4 @@ export {
   type TrainResult,
   train,
 } from "./train.js";
-export type { Evaluation, Trainable } from "./trainable.js";
+export type { Evaluation, LossAndGradients, Trainable } from "./trainable.js";

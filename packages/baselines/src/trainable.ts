@@ -37,12 +37,26 @@ export interface Trainable {
    * @param batch - the mini-batch
    * @param datasetSize - `N`, the size of the set the batch was drawn from
    */
-  lossAndGradients?(
-    batch: Batch,
-    datasetSize: number,
-  ): { readonly value: tf.Scalar; readonly grads: readonly tf.Tensor[] };
+  lossAndGradients?(batch: Batch, datasetSize: number): LossAndGradients;
   /** Called after every optimizer step (the `"projection"` simplex parameterization projects here). */
   afterStep(): void;
   /** Scores on a whole data set. */
   evaluate(data: TensorDataset): Evaluation;
+}
+
+/**
+ * What {@link Trainable.lossAndGradients} returns: the mini-batch loss and its gradients.
+ *
+ * @example
+ * ```ts
+ * import type { LossAndGradients } from "@convexformer/baselines";
+ * declare const result: LossAndGradients;
+ * result.grads.length; // one gradient per trainable variable
+ * ```
+ */
+export interface LossAndGradients {
+  /** The mini-batch loss, as {@link Trainable.batchLoss} computes it. */
+  readonly value: tf.Scalar;
+  /** The gradient of `value` for each trainable variable, in `trainableVariables` order. */
+  readonly grads: readonly tf.Tensor[];
 }

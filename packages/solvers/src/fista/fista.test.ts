@@ -56,6 +56,56 @@ describe("fista", () => {
     }
   });
 
+  it("reaches the same optimum with every option on an implicit operator (columns only, no dense form)", () => {
+    for (const loss of ["squared", "logistic"] as const) {
+      const { problem, matrix } = randomGroupLasso({
+        loss,
+        samples: 40,
+        features: 120,
+        groupSize: 4,
+        lambdaRatio: 0.4,
+        seed: 12,
+      });
+      const dense = denseOperator(matrix);
+      const implicit = createProblem({
+        operator: {
+          rows: dense.rows,
+          cols: dense.cols,
+          apply: dense.apply,
+          adjoint: dense.adjoint,
+          applyColumns: dense.applyColumns!,
+          adjointColumns: dense.adjointColumns!,
+        },
+        loss: problem.loss,
+        regularizer: problem.regularizer,
+        lambda: problem.lambda,
+      });
+      const plain = fista.solve(problem, { tolerance: 1e-9, screening: false, workingSet: false });
+      expect(plain.status).toBe("converged");
+      for (const o of [
+        { screening: true, workingSet: false },
+        { screening: false, workingSet: true },
+        { screening: true, workingSet: true },
+        { screening: true, workingSet: true, workingSetSize: 1 },
+      ]) {
+        const r = fista.solve(implicit, { tolerance: 1e-9, ...o });
+        expect(r.status).toBe("converged");
+        expect(certify(problem, r.x).relativeGap).toBeLessThanOrEqual(1e-9);
+        expect(Math.abs(plain.objective - r.objective)).toBeLessThanOrEqual(
+          2e-9 * Math.max(1, plain.objective),
+        );
+        // the working set and screening never give up exact zeros of the optimum's support
+        let sameSupport = true;
+        for (let g = 0; g < 30; g++) {
+          const a = plain.x.subarray(4 * g, 4 * g + 4).some((v) => Math.abs(v) > 1e-4);
+          const b = r.x.subarray(4 * g, 4 * g + 4).some((v) => v !== 0);
+          if (a && !b) sameSupport = false;
+        }
+        expect(sameSupport).toBe(true);
+      }
+    }
+  });
+
   it("solves an ℓ1 (lasso) problem to a certified optimum with an exactly sparse solution", () => {
     const rng = createRng(3);
     const A = new Matrix(30, 50);
