@@ -21,7 +21,7 @@ function escapeXml(text: string): string {
  * svg.startsWith("<svg"); // true
  * ```
  */
-export function svgBarChart(title: string, bars: readonly Bar[], yLabel = ""): string {
+export function svgBarChart(title: string, bars: readonly Bar[], yLabel = "", xLabel = ""): string {
   const width = 80 + 48 * Math.max(1, bars.length);
   const height = 260;
   const top = 40;
@@ -40,6 +40,11 @@ export function svgBarChart(title: string, bars: readonly Bar[], yLabel = ""): s
   if (yLabel !== "") {
     parts.push(
       `<text x="16" y="${(top + bottom) / 2}" transform="rotate(-90 16 ${(top + bottom) / 2})" text-anchor="middle">${escapeXml(yLabel)}</text>`,
+    );
+  }
+  if (xLabel !== "") {
+    parts.push(
+      `<text x="${(left + width - 20) / 2}" y="${bottom + 36}" text-anchor="middle">${escapeXml(xLabel)}</text>`,
     );
   }
   bars.forEach((bar, i) => {

@@ -137,7 +137,7 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<number> 
     const bars = importance.map((value, k) => ({ label: `${k}`, value }));
     await writeFileAtomic(
       join(options.out, "token-importance.svg"),
-      svgBarChart("convex attention: token importance ‖z_k‖", bars, "‖z_k‖"),
+      svgBarChart("convex attention: token importance ‖z_k‖", bars, "‖z_k‖", "token k"),
     );
     await writeFileAtomic(join(options.out, "result.json"), `${JSON.stringify(result, null, 2)}\n`);
 
