@@ -206,8 +206,7 @@ function solveAll(name: string, make: () => CompositeProblem) {
 const s = quick ? 0.25 : 1;
 const CASES: Record<string, () => CompositeProblem> = {
   "dense-small": () => denseInstance(200, 200, 40, 0.1, 2024),
-  "dense-medium": () =>
-    denseInstance(Math.round(2000 * s), Math.round(5000 * s), 100, 0.1, 2024),
+  "dense-medium": () => denseInstance(Math.round(2000 * s), Math.round(5000 * s), 100, 0.1, 2024),
   "dense-sparse": () => denseInstance(Math.round(500 * s), Math.round(8000 * s), 400, 0.5, 2025),
   scalar: () => attentionPrograms(quick ? 300 : 2000).scalar as CompositeProblem,
   vector: () => attentionPrograms(quick ? 300 : 2000).vector as CompositeProblem,

@@ -18,7 +18,10 @@ type ColumnBlocks = (
  * column through `applyColumns` on unit vectors (`O(rows)` per column); `undefined` when the
  * operator has neither.
  */
-function columnBlocks(operator: LinearOperator, dense: Matrix | undefined): ColumnBlocks | undefined {
+function columnBlocks(
+  operator: LinearOperator,
+  dense: Matrix | undefined,
+): ColumnBlocks | undefined {
   const { rows, cols } = operator;
   if (dense !== undefined && dense.rows === rows && dense.cols === cols) {
     return (a) => ({ data: dense.data, stride: cols, offset: a });
@@ -118,7 +121,8 @@ export function blockNormBounds(
     const b = ptr[g + 1] as number;
     if (b === a) continue;
     const { data, stride, offset } = blocks(a, b);
-    bounds[g] = Math.sqrt(blockSquaredBound(operator.rows, b - a, data, stride, offset)) * (1 + 1e-10);
+    bounds[g] =
+      Math.sqrt(blockSquaredBound(operator.rows, b - a, data, stride, offset)) * (1 + 1e-10);
   }
   cache.set(operator, { ptr: Int32Array.from(ptr), bounds });
   return bounds;
@@ -246,7 +250,8 @@ export class LazyBlockNorms {
     const a = this.ptr[g] as number;
     const b = this.ptr[g + 1] as number;
     const { data, stride, offset } = this.blocks(a, b);
-    const tight = Math.sqrt(blockSquaredBound(this.rows, b - a, data, stride, offset)) * (1 + 1e-10);
+    const tight =
+      Math.sqrt(blockSquaredBound(this.rows, b - a, data, stride, offset)) * (1 + 1e-10);
     if (tight < current) this.upper[g] = tight;
     return this.upper[g] as number;
   }

@@ -96,7 +96,10 @@ describe("LazyBlockNorms", () => {
     // a target between the bounds: the Gram bound, tight and still above the truth
     for (const g of [1, 2, 3]) {
       const e = exact[g] as number;
-      const tight = norms.refine(g, 0.5 * ((norms.lower[g] as number) + (norms.upper[g] as number)));
+      const tight = norms.refine(
+        g,
+        0.5 * ((norms.lower[g] as number) + (norms.upper[g] as number)),
+      );
       expect(tight).toBeGreaterThanOrEqual(e * (1 - 1e-12));
       expect(tight).toBeLessThanOrEqual(e * 1.15);
       expect(norms.upper[g]).toBe(tight);
@@ -179,8 +182,7 @@ describe("gapSafeScreen", () => {
         }
         if (noise === 0) {
           // the refined test is as strong as the one with the tight bounds
-          for (let g = 0; g < groups.count; g++)
-            if (screened[g] === 1) expect(refined[g]).toBe(1);
+          for (let g = 0; g < groups.count; g++) if (screened[g] === 1) expect(refined[g]).toBe(1);
         }
       }
       let zeroGroups = 0;
@@ -263,12 +265,23 @@ describe("restrictToGroups", () => {
     const opaque = { rows: 9, cols: 16, apply: dense.apply, adjoint: dense.adjoint };
     const keep = new Int32Array([1, 2, 5]); // runs [2, 6) and [10, 12)
     const cases = [
-      { operator: dense, keep: new Int32Array([0, 1, 2, 3, 4, 5, 6, 7]), options: {}, strategy: "full" },
+      {
+        operator: dense,
+        keep: new Int32Array([0, 1, 2, 3, 4, 5, 6, 7]),
+        options: {},
+        strategy: "full",
+      },
       { operator: dense, keep, options: {}, strategy: "compact" },
       { operator: opaque, keep, options: { dense: A }, strategy: "compact" },
       { operator: columnsOnly, keep, options: {}, strategy: "compact" },
       { operator: dense, keep, options: { dense: A, maxCompactEntries: 0 }, strategy: "runs" },
-      { operator: columnsOnly, keep, options: { maxCompactEntries: 0 }, strategy: "runs" },
+      {
+        operator: columnsOnly,
+        keep: new Int32Array([1, 5]), // a quarter of the columns
+        options: { maxCompactEntries: 0 },
+        strategy: "runs",
+      },
+      { operator: columnsOnly, keep, options: { maxCompactEntries: 0 }, strategy: "padded" },
       { operator: opaque, keep, options: {}, strategy: "padded" },
       {
         operator: columnsOnly,

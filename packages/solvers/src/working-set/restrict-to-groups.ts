@@ -35,10 +35,11 @@ const DEFAULT_MAX_COMPACT = 2 ** 23;
  * exposes its columns: keeping every group returns the problem's own operator; otherwise
  * the kept columns are copied once into a compact dense matrix (from `options.dense`, or
  * column by column through `applyColumns` on unit vectors, `O(rows)` each) when that copy
- * is at most `maxCompactEntries`; failing that, when at most half the columns are kept, contiguous kept
- * groups are merged into runs, one `applyColumns` / `adjointColumns` call (or one block
- * kernel on the dense matrix) per run; an operator with neither falls back to the full
- * operator on a zero-padded vector.
+ * is at most `maxCompactEntries`; failing that, contiguous kept groups are merged into runs,
+ * one block kernel on the dense matrix per run (when at most half the columns are kept) or
+ * one `applyColumns` / `adjointColumns` call per run (at most a quarter: column access of
+ * implicit operators is often several times less efficient per column than their full
+ * products); otherwise, the full operator on a zero-padded vector.
  *
  * @param problem - a problem whose regularizer has `groups` (group ℓ2 or ℓ1)
  * @param keep - increasing group indices to keep
@@ -221,16 +222,27 @@ function restrictOperator(
           for (let t = 0; t < runs; t++) {
             const o = runOffset[t] as number;
             const len = runLength[t] as number;
-            denseAdjoint(src, cols, runStart[t] as number, rows, len, res, out.subarray(o, o + len));
+            denseAdjoint(
+              src,
+              cols,
+              runStart[t] as number,
+              rows,
+              len,
+              res,
+              out.subarray(o, o + len),
+            );
           }
         },
       },
     };
   }
+  // column access of implicit operators is often several times less efficient per column
+  // than their full products (one strided product per block instead of one blocked product
+  // for all): runs only for at most a quarter of the columns
   if (
     full.applyColumns !== undefined &&
     full.adjointColumns !== undefined &&
-    2 * dim <= full.cols
+    4 * dim <= full.cols
   ) {
     const applyColumns = full.applyColumns.bind(full);
     const adjointColumns = full.adjointColumns.bind(full);
