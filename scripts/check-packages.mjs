@@ -100,7 +100,11 @@ for (const pkg of packages.filter((p) => p.bin)) {
   for (const bin of Object.keys(pkg.bin)) {
     run(join(consumer, "node_modules", ".bin", bin), ["--version"], consumer);
     // the demo's embedded dataset must ship in the tarball
-    run(join(consumer, "node_modules", ".bin", bin), ["demo", "--out", join(work, "demo")], consumer);
+    run(
+      join(consumer, "node_modules", ".bin", bin),
+      ["demo", "--out", join(work, "demo")],
+      consumer,
+    );
   }
 }
 
