@@ -1,6 +1,3 @@
-import type { Certificate } from "../certificate.js";
-import type { CompositeProblem } from "../composite-problem.js";
-
 /**
  * Group-wise quantities the working-set and screening logic of the interior point and ADMM
  * share: the scores `‖A_gᵀ∇F(Ax)‖ / w_g` (a group may be nonzero at the optimum only if its
@@ -69,53 +66,4 @@ export function groupColumnNorms(
     out[g] = Math.sqrt(s);
   }
   return out;
-}
-
-/**
- * Gap-safe screening (Ndiaye et al.): the dual optimum lies within `r = sqrt(2 L gap)` of
- * the certificate's dual point `u = s·(−∇F(Ax))` (the dual is `1/L`-strongly concave, `L` the
- * loss's smoothness), so a group with `s·score_g·w_g + r‖A_g‖ < λ w_g` is zero at every
- * optimum. Marks such groups in `screened` and returns how many were newly marked.
- *
- * @param problem - the problem (for `λ` and `L`)
- * @param certificate - a certificate of the current iterate
- * @param scores - {@link groupScores} at the iterate
- * @param weights - group weights
- * @param columnNorms - {@link groupColumnNorms}
- * @param screened - per-group flags, updated
- * @returns the number of groups newly screened out
- *
- * @example
- * ```ts
- * import { gapSafeScreen } from "./group-support.js"; // internal module
- * declare const problem: import("../composite-problem.js").CompositeProblem;
- * declare const cert: import("../certificate.js").Certificate;
- * declare const scores: Float64Array, weights: Float64Array, norms: Float64Array;
- * gapSafeScreen(problem, cert, scores, weights, norms, new Uint8Array(weights.length));
- * ```
- */
-export function gapSafeScreen(
-  problem: CompositeProblem,
-  certificate: Certificate,
-  scores: Float64Array,
-  weights: Float64Array,
-  columnNorms: Float64Array,
-  screened: Uint8Array,
-): number {
-  const gap = Math.max(0, certificate.objective - certificate.dualObjective);
-  if (!Number.isFinite(gap)) return 0;
-  const radius = Math.sqrt(2 * problem.loss.smoothness * gap);
-  const lambda = problem.lambda;
-  let count = 0;
-  for (let g = 0; g < weights.length; g++) {
-    if (screened[g] === 1) continue;
-    const w = weights[g] as number;
-    const bound =
-      certificate.dualScale * (scores[g] as number) * w + radius * (columnNorms[g] as number);
-    if (bound < lambda * w * (1 - 1e-12)) {
-      screened[g] = 1;
-      count++;
-    }
-  }
-  return count;
 }

@@ -3,11 +3,12 @@ import type { Certificate } from "../certificate.js";
 import type { CompositeProblem } from "../composite-problem.js";
 import { choleskyInPlace, choleskySolve } from "../linalg/cholesky.js";
 import { gram } from "../linalg/gram.js";
+import { gapSafeScreen } from "../screening/gap-safe-screen.js";
 import { SolveMonitor } from "../solve-monitor.js";
 import type { SolveOptions, SolveResult, Solver, SolveStatus } from "../solver.js";
 import { type BarrierStop, barrierSolve } from "./barrier-solve.js";
 import { type DenseGroupProblem, restrictGroups } from "./dense-group-problem.js";
-import { gapSafeScreen, groupColumnNorms, groupScores } from "./group-support.js";
+import { groupColumnNorms, groupScores } from "./group-support.js";
 import { applyFactorTranspose, hessianFactor } from "./hessian-factor.js";
 
 /** Options of the interior-point solver, on top of the shared {@link SolveOptions}. */
@@ -118,8 +119,21 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
   const screened = new Uint8Array(G);
   const inSet = new Uint8Array(G);
   let scores = groupScores(monitor.work.gradient, ptr, weights);
-  if (columnNorms !== undefined)
-    gapSafeScreen(problem, cert, scores, weights, columnNorms, screened);
+  // the shared gap-safe sphere test, with the Frobenius norms of the column blocks as ‖A_g‖₂ bounds
+  const screen = (c: typeof cert): number =>
+    columnNorms === undefined
+      ? 0
+      : gapSafeScreen({
+          gradient: monitor.work.gradient,
+          dualScale: c.dualScale,
+          gap: c.objective - c.dualObjective,
+          smoothness: problem.loss.smoothness,
+          lambda,
+          groups,
+          blockNorms: columnNorms,
+          screened,
+        });
+  screen(cert);
   // initial working set: the warm start's support and the highest scores
   const initialSize = useWorkingSet ? Math.min(G, Math.max(10, Math.ceil(G / 20))) : G;
   for (let g = 0; g < G; g++) {
@@ -180,10 +194,8 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
       break;
     }
     scores = groupScores(monitor.work.gradient, ptr, weights);
-    if (columnNorms !== undefined) {
-      if (gapSafeScreen(problem, cert, scores, weights, columnNorms, screened) > 0) {
-        for (let g = 0; g < G; g++) if (screened[g] === 1) zeroGroup(x, ptr, g);
-      }
+    if (screen(cert) > 0) {
+      for (let g = 0; g < G; g++) if (screened[g] === 1) zeroGroup(x, ptr, g);
     }
     // grow the working set with the groups that violate ‖A_gᵀ∇F‖ ≤ λ w_g
     const grow = Math.max(10, selected.length);
