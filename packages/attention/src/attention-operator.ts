@@ -229,14 +229,52 @@ export function attentionOperator(
     }
     checkLengths(x, end - start, out, rows, ["x", "out"]);
     out.fill(0);
+    const [fullStart, fullEnd] = fullBlocks(start, end);
+    if (fullEnd > fullStart) {
+      // whole blocks in one blocked product T = X_flat · Z_blocksᵀ (N × nb), then mask and sum
+      const nb = fullEnd - fullStart;
+      const T = getScratch();
+      const off = fullStart * nd - start;
+      gemm("no-transpose", "transpose", N, nb, nd, 1, Xd, nd, 1, 0, x, nd, 1, off, 0, T, nb, 1, 0);
+      for (let i = 0; i < N; i++) {
+        for (let t = 0; t < nb; t++) {
+          const b = fullStart + t;
+          const j = Math.floor(b / c);
+          const l = b - j * c;
+          if (mask !== undefined && mask[i * P + j] === 0) continue;
+          out[i * c + l] = (out[i * c + l] as number) + (T[i * nb + t] as number);
+        }
+      }
+      applyPartial(start, Math.min(end, fullStart * nd), start, x, out);
+      applyPartial(Math.max(start, fullEnd * nd), end, start, x, out);
+    } else {
+      applyPartial(start, end, start, x, out);
+    }
+  };
+
+  /** Blocks lying wholly inside `[start, end)`: `[first, end)` block indices. */
+  const fullBlocks = (start: number, end: number): [number, number] => [
+    Math.ceil(start / nd),
+    Math.floor(end / nd),
+  ];
+
+  /** `out += A[:, lo:hi] x[lo − base : hi − base]`, block by block with gemv (partial blocks). */
+  const applyPartial = (
+    lo0: number,
+    hi0: number,
+    base: number,
+    x: Float64Array,
+    out: Float64Array,
+  ): void => {
+    if (hi0 <= lo0) return;
     const v = getColumnScratch();
-    for (let b = Math.floor(start / nd); b * nd < end; b++) {
-      const lo = Math.max(start, b * nd);
-      const hi = Math.min(end, (b + 1) * nd);
+    for (let b = Math.floor(lo0 / nd); b * nd < hi0; b++) {
+      const lo = Math.max(lo0, b * nd);
+      const hi = Math.min(hi0, (b + 1) * nd);
       if (hi <= lo) continue;
       const j = Math.floor(b / c);
       const l = b - j * c;
-      gemv("no-transpose", N, hi - lo, 1, Xd, nd, 1, lo - b * nd, x, 1, lo - start, 0, v, 1, 0);
+      gemv("no-transpose", N, hi - lo, 1, Xd, nd, 1, lo - b * nd, x, 1, lo - base, 0, v, 1, 0);
       for (let i = 0; i < N; i++) {
         if (mask !== undefined && mask[i * P + j] === 0) continue;
         out[i * c + l] = (out[i * c + l] as number) + (v[i] as number);
@@ -260,16 +298,68 @@ export function attentionOperator(
       );
     }
     checkLengths(r, rows, out, end - start, ["r", "out"]);
+    const [fullStart, fullEnd] = fullBlocks(start, end);
+    if (fullEnd > fullStart) {
+      // whole blocks in one blocked product: out_blocks (nb × nd) = (D ⊙ R)_blocksᵀ · X_flat
+      const nb = fullEnd - fullStart;
+      const M = getScratch();
+      for (let i = 0; i < N; i++) {
+        for (let t = 0; t < nb; t++) {
+          const b = fullStart + t;
+          const j = Math.floor(b / c);
+          const l = b - j * c;
+          M[i * nb + t] =
+            mask !== undefined && mask[i * P + j] === 0 ? 0 : (r[i * c + l] as number);
+        }
+      }
+      const off = fullStart * nd - start;
+      gemm(
+        "transpose",
+        "no-transpose",
+        nb,
+        nd,
+        N,
+        1,
+        M,
+        nb,
+        1,
+        0,
+        Xd,
+        nd,
+        1,
+        0,
+        0,
+        out,
+        nd,
+        1,
+        off,
+      );
+      adjointPartial(start, Math.min(end, fullStart * nd), start, r, out);
+      adjointPartial(Math.max(start, fullEnd * nd), end, start, r, out);
+    } else {
+      adjointPartial(start, end, start, r, out);
+    }
+  };
+
+  /** `out[lo − base : hi − base] = A[:, lo:hi]ᵀ r`, block by block with gemv (partial blocks). */
+  const adjointPartial = (
+    lo0: number,
+    hi0: number,
+    base: number,
+    r: Float64Array,
+    out: Float64Array,
+  ): void => {
+    if (hi0 <= lo0) return;
     const v = getColumnScratch();
-    for (let b = Math.floor(start / nd); b * nd < end; b++) {
-      const lo = Math.max(start, b * nd);
-      const hi = Math.min(end, (b + 1) * nd);
+    for (let b = Math.floor(lo0 / nd); b * nd < hi0; b++) {
+      const lo = Math.max(lo0, b * nd);
+      const hi = Math.min(hi0, (b + 1) * nd);
       if (hi <= lo) continue;
       const j = Math.floor(b / c);
       const l = b - j * c;
       for (let i = 0; i < N; i++)
         v[i] = mask !== undefined && mask[i * P + j] === 0 ? 0 : (r[i * c + l] as number);
-      gemv("transpose", N, hi - lo, 1, Xd, nd, 1, lo - b * nd, v, 1, 0, 0, out, 1, lo - start);
+      gemv("transpose", N, hi - lo, 1, Xd, nd, 1, lo - b * nd, v, 1, 0, 0, out, 1, lo - base);
     }
   };
 

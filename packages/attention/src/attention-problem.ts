@@ -6,7 +6,7 @@ import {
 } from "@convexformer/solvers";
 import { InvalidOptionError, ShapeMismatchError, type TokenBatch } from "@convexformer/tensors";
 import { type AttentionOperator, attentionOperator } from "./attention-operator.js";
-import { checkBeta } from "./checks.js";
+import { checkBeta, checkTokenBatch } from "./checks.js";
 import { equalRowSumRegularizer } from "./equal-row-sum-regularizer.js";
 import { type GateVectors, gatePatterns } from "./gates.js";
 import { type ConvexAttentionLayout, layoutGroups } from "./layout.js";
@@ -221,6 +221,7 @@ function build(
   lambda: number,
   gates: GateVectors | undefined,
 ): AttentionProblem {
+  checkTokenBatch("X", X);
   checkBeta("lambda", lambda, true);
   if (loss.samples !== X.samples || loss.size !== X.samples * loss.outputs) {
     throw new ShapeMismatchError(
@@ -243,6 +244,7 @@ function buildSequence(
   loss: SmoothLoss,
   lambda: number,
 ): SequenceProblem {
+  checkTokenBatch("X", X);
   checkBeta("lambda", lambda, true);
   const c = loss.outputs;
   if (loss.size !== X.samples * X.tokens * c) {

@@ -4,7 +4,7 @@ import {
   assertInteger,
   InvalidOptionError,
   ShapeMismatchError,
-  type TokenBatch,
+  TokenBatch,
 } from "@convexformer/tensors";
 
 /** Internal validation helpers shared by the models and programs. */
@@ -86,4 +86,17 @@ export function checkBeta(name: string, beta: number, strict: boolean): void {
 /** Checks the size fields of a weights object. */
 export function checkSizes(fields: Record<string, number>): void {
   for (const [k, v] of Object.entries(fields)) assertInteger(k, v, 1);
+}
+
+/** Throws unless `X` is a non-empty {@link TokenBatch} (samples, tokens, features all ≥ 1) of finite values. */
+export function checkTokenBatch(name: string, X: TokenBatch): void {
+  if (!(X instanceof TokenBatch))
+    throw new InvalidOptionError(name, typeof X, "must be a TokenBatch");
+  if (X.samples < 1 || X.tokens < 1 || X.features < 1) {
+    throw new ShapeMismatchError(
+      name,
+      `is empty (${X.samples} samples × ${X.tokens} tokens × ${X.features} features); all must be >= 1`,
+    );
+  }
+  assertFinite(name, X.data);
 }

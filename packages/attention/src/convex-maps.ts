@@ -1,6 +1,6 @@
-import { InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
+import { assertKnownOptions, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
 import { checkAttentionWeights } from "./attention-network.js";
-import { checkArray } from "./checks.js";
+import { checkArray, checkBeta } from "./checks.js";
 import { type GateVectors, gateCount } from "./gates.js";
 import { type ConvexAttentionLayout, checkLayout, layoutDimension } from "./layout.js";
 import type { AttentionWeights } from "./weights.js";
@@ -88,6 +88,7 @@ export function toConvex(weights: AttentionWeights): ConvexAttentionPoint {
  */
 export function headsNeeded(x: Float64Array, layout: ConvexAttentionLayout, tolerance = 0): number {
   checkPoint(x, layout);
+  checkBeta("tolerance", tolerance, false);
   const d = layout.features;
   let count = 0;
   for (let g = 0; g * d < x.length; g++) if (rowNorm(x, g * d, d) > tolerance) count++;
@@ -121,6 +122,7 @@ export function recoverNetwork(
   gates?: GateVectors,
   options: { readonly heads?: number; readonly tolerance?: number } = {},
 ): AttentionWeights {
+  assertKnownOptions("options", options, ["heads", "tolerance"]);
   checkPoint(x, layout);
   const { gates: P, outputs: c, tokens: n, features: d } = layout;
   if (gates !== undefined && gateCount(gates, n, d) !== P) {
@@ -137,6 +139,7 @@ export function recoverNetwork(
     );
   }
   const tolerance = options.tolerance ?? 0;
+  checkBeta("tolerance", tolerance, false);
   const rows: number[] = [];
   for (let g = 0; g < P * c * n; g++) if (rowNorm(x, g * d, d) > tolerance) rows.push(g);
   const maxHeads = P * c * n;

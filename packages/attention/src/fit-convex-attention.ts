@@ -31,7 +31,7 @@ import {
   sequenceAttentionProblem,
   vectorAttentionProblem,
 } from "./attention-problem.js";
-import { checkBeta } from "./checks.js";
+import { checkBeta, checkTokenBatch } from "./checks.js";
 import { headsNeeded, recoverNetwork } from "./convex-maps.js";
 import { type GateVectors, gateCount, type SampledGates, sampleGates } from "./gates.js";
 import { type PruneResult, pruneSupport } from "./prune-support.js";
@@ -202,7 +202,10 @@ export function fitConvexAttention(data: TokenBatch, options: FitOptions): FitRe
       `must be one of ${MODELS.join(", ")}`,
     );
   }
-  assertFinite("data", data.data);
+  checkTokenBatch("data", data);
+  if (options.prune !== undefined && typeof options.prune !== "boolean") {
+    throw new InvalidOptionError("options.prune", options.prune, "must be a boolean");
+  }
   const kind = options.model;
   const sequence = kind === "sequence" || kind === "sequence-relaxed";
   const loss = buildLoss(data, options, sequence);

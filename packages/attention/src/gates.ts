@@ -9,6 +9,7 @@ import {
   ShapeMismatchError,
   type TokenBatch,
 } from "@convexformer/tensors";
+import { checkTokenBatch } from "./checks.js";
 
 /**
  * Fixed gate vectors of the gated models (13)/(14): gate `j` is active on sample `X_i` when
@@ -88,7 +89,13 @@ export function sampleGates(
 ): SampledGates {
   assertKnownOptions("options", options, ["seed", "rng", "keepDuplicates"]);
   assertInteger("count", count, 1);
-  assertFinite("X", X.data);
+  checkTokenBatch("X", X);
+  if (
+    options.rng !== undefined &&
+    typeof (options.rng as Partial<Rng> | null)?.fillNormal !== "function"
+  ) {
+    throw new InvalidOptionError("options.rng", typeof options.rng, "must be an Rng (createRng)");
+  }
   const rng = options.rng ?? createRng(options.seed ?? 0);
   const n = X.tokens;
   const d = X.features;

@@ -107,6 +107,20 @@ describe("attentionOperator", () => {
       const gpart = new Float64Array(end - start);
       A.adjointColumns?.(start, end, r, gpart);
       expect(maxRelDiff(gpart, g.slice(start, end))).toBeLessThan(1e-13);
+      // block-aligned ranges (whole blocks only: one blocked product, no partial edges)
+      for (const [s0, e0] of [
+        [0, A.cols],
+        [nd, Math.min(A.cols, 3 * nd)],
+      ] as const) {
+        const whole = new Float64Array(A.rows);
+        A.applyColumns?.(s0, e0, x.slice(s0, e0), whole);
+        const pad = new Float64Array(A.cols);
+        pad.set(x.slice(s0, e0), s0);
+        expect(maxRelDiff(whole, denseApply(dense as Matrix, pad))).toBeLessThan(1e-13);
+        const gwhole = new Float64Array(e0 - s0);
+        A.adjointColumns?.(s0, e0, r, gwhole);
+        expect(maxRelDiff(gwhole, g.slice(s0, e0))).toBeLessThan(1e-13);
+      }
     });
   }
 

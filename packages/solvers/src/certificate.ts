@@ -1,4 +1,4 @@
-import { ShapeMismatchError } from "@convexformer/tensors";
+import { assertFinite, ShapeMismatchError } from "@convexformer/tensors";
 import type { CompositeProblem } from "./composite-problem.js";
 
 /**
@@ -136,6 +136,8 @@ export function certify(
   if (x.length !== problem.dim) {
     throw new ShapeMismatchError("x", `expected length ${problem.dim}, got ${x.length}`);
   }
+  assertFinite("x", x);
+  if (predictions !== undefined) assertFinite("predictions", predictions);
   const work = certificateWork(problem);
   if (predictions !== undefined) {
     if (predictions.length !== problem.operator.rows) {

@@ -1,4 +1,5 @@
 import type { CompositeProblem } from "./composite-problem.js";
+import { validateProblem } from "./validate-problem.js";
 
 /**
  * `λ_max = R°(Aᵀ(−∇F(0)))`: the smallest `λ` for which `x = 0` is optimal (spec §6; for
@@ -20,6 +21,7 @@ import type { CompositeProblem } from "./composite-problem.js";
  * ```
  */
 export function lambdaMax(problem: CompositeProblem): number {
+  validateProblem(problem);
   const { operator, loss, regularizer } = problem;
   const g = new Float64Array(operator.rows);
   loss.gradient(new Float64Array(operator.rows), g);

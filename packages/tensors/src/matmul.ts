@@ -1,4 +1,4 @@
-import { ShapeMismatchError } from "./errors.js";
+import { InvalidOptionError, ShapeMismatchError } from "./errors.js";
 import { gemm } from "./kernels/gemm.js";
 import { Matrix } from "./matrix.js";
 import { assertKnownOptions } from "./validate.js";
@@ -33,6 +33,20 @@ const MATMUL_OPTIONS = ["transA", "transB", "alpha", "beta", "out"] as const;
 export function matmul(a: Matrix, b: Matrix, options: MatmulOptions = {}): Matrix {
   assertKnownOptions("options", options, MATMUL_OPTIONS);
   const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
+  if (!(a instanceof Matrix)) throw new InvalidOptionError("a", typeof a, "must be a Matrix");
+  if (!(b instanceof Matrix)) throw new InvalidOptionError("b", typeof b, "must be a Matrix");
+  if (typeof transA !== "boolean") {
+    throw new InvalidOptionError("options.transA", transA, "must be a boolean");
+  }
+  if (typeof transB !== "boolean") {
+    throw new InvalidOptionError("options.transB", transB, "must be a boolean");
+  }
+  if (typeof alpha !== "number" || !Number.isFinite(alpha)) {
+    throw new InvalidOptionError("options.alpha", alpha, "must be a finite number");
+  }
+  if (typeof beta !== "number" || !Number.isFinite(beta)) {
+    throw new InvalidOptionError("options.beta", beta, "must be a finite number");
+  }
   const M = transA ? a.cols : a.rows;
   const K = transA ? a.rows : a.cols;
   const Kb = transB ? b.cols : b.rows;

@@ -71,6 +71,7 @@ export class Matrix {
    * ```
    */
   static identity(n: number): Matrix {
+    assertInteger("n", n, 0);
     const m = new Matrix(n, n);
     for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
     return m;

@@ -104,6 +104,7 @@ export function crossEntropyLoss(
       }
     }
   }
+  if (samples === 0) throw new ShapeMismatchError("labels", "is empty; a loss needs samples >= 1");
   const { scaling, factor } = resolveScaling(options.scaling, samples);
   const size = samples * c;
   const p = new Float64Array(c);

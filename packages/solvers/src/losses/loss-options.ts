@@ -24,6 +24,7 @@ export function resolveScaling(
 /** @internal Number of samples of a label vector of `length` entries with `outputs` per sample. */
 export function samplesOf(argument: string, length: number, outputs: number): number {
   assertInteger("options.outputs", outputs, 1);
+  if (length === 0) throw new ShapeMismatchError(argument, "is empty; a loss needs samples >= 1");
   if (length % outputs !== 0) {
     throw new ShapeMismatchError(
       argument,

@@ -1,4 +1,9 @@
-import { type Matrix, ShapeMismatchError } from "@convexformer/tensors";
+import {
+  assertFinite,
+  InvalidOptionError,
+  Matrix,
+  ShapeMismatchError,
+} from "@convexformer/tensors";
 import type { LinearOperator } from "../linear-operator.js";
 import { denseAdjoint, denseApply } from "./dense-kernels.js";
 
@@ -22,7 +27,14 @@ import { denseAdjoint, denseApply } from "./dense-kernels.js";
  * ```
  */
 export function denseOperator(matrix: Matrix): LinearOperator {
+  if (!(matrix instanceof Matrix)) {
+    throw new InvalidOptionError("matrix", typeof matrix, "must be a Matrix");
+  }
   const { rows, cols, data } = matrix;
+  if (rows === 0 || cols === 0) {
+    throw new ShapeMismatchError("matrix", `is empty (${rows}x${cols}); needs rows, cols >= 1`);
+  }
+  assertFinite("matrix", data);
   const checkRange = (start: number, end: number): void => {
     if (
       !(

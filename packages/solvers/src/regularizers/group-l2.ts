@@ -32,6 +32,8 @@ export function resolveGroups(options: GroupL2Options): GroupStructure {
   }
   let ptr: Int32Array;
   if (sizes !== undefined) {
+    if (sizes.length === 0)
+      throw new ShapeMismatchError("options.sizes", "needs at least one group");
     ptr = new Int32Array(sizes.length + 1);
     for (let g = 0; g < sizes.length; g++) {
       const s = sizes[g] as number;

@@ -21,7 +21,7 @@ export interface L1Options {
  * ```
  */
 export function l1(dim: number, options: L1Options = {}): Regularizer {
-  assertInteger("dim", dim, 0);
+  assertInteger("dim", dim, 1);
   assertKnownOptions("options", options, ["weights"]);
   const ptr = new Int32Array(dim + 1);
   for (let i = 0; i <= dim; i++) ptr[i] = i;
