@@ -17,6 +17,13 @@ import type { ConvexAttentionLayout } from "./layout.js";
 const DENSE_LIMIT = 2 ** 22;
 
 /**
+ * Column products over at least this many whole blocks go through one blocked gemm; fewer
+ * blocks use one gemv each (gemm packs all of `X_flat` per call and pads narrow products to its
+ * 4-wide tile, which loses to gemv for one or two blocks).
+ */
+const MIN_GEMM_BLOCKS = 8;
+
+/**
  * The linear operator `A` of the convex attention programs (9), (12) and (14):
  * `ŷ_il = Σ_j D_ij ⟨Z_{j,l}, X_i⟩` (no gates: `D = 1`, one gate), mapping the variable laid out
  * as in {@link ConvexAttentionLayout} to the `N × c` predictions (row-major, the loss layout).
@@ -230,7 +237,7 @@ export function attentionOperator(
     checkLengths(x, end - start, out, rows, ["x", "out"]);
     out.fill(0);
     const [fullStart, fullEnd] = fullBlocks(start, end);
-    if (fullEnd > fullStart) {
+    if (fullEnd - fullStart >= MIN_GEMM_BLOCKS) {
       // whole blocks in one blocked product T = X_flat · Z_blocksᵀ (N × nb), then mask and sum
       const nb = fullEnd - fullStart;
       const T = getScratch();
@@ -299,7 +306,7 @@ export function attentionOperator(
     }
     checkLengths(r, rows, out, end - start, ["r", "out"]);
     const [fullStart, fullEnd] = fullBlocks(start, end);
-    if (fullEnd > fullStart) {
+    if (fullEnd - fullStart >= MIN_GEMM_BLOCKS) {
       // whole blocks in one blocked product: out_blocks (nb × nd) = (D ⊙ R)_blocksᵀ · X_flat
       const nb = fullEnd - fullStart;
       const M = getScratch();

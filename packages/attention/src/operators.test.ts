@@ -110,7 +110,7 @@ describe("attentionOperator", () => {
       // block-aligned ranges (whole blocks only: one blocked product, no partial edges)
       for (const [s0, e0] of [
         [0, A.cols],
-        [nd, Math.min(A.cols, 3 * nd)],
+        [nd, Math.min(A.cols, 9 * nd)],
       ] as const) {
         const whole = new Float64Array(A.rows);
         A.applyColumns?.(s0, e0, x.slice(s0, e0), whole);
