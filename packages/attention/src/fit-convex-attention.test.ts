@@ -261,7 +261,7 @@ describe("fitConvexAttention", () => {
     expectError(
       () => fitConvexAttention(data, { model: "scalar", targets: y, solver: "newton" }),
       "invalid-option",
-      /name/,
+      /^options\.solver$/,
     );
     expectError(
       () => fitConvexAttention(data, { model: "attention" as never, targets: y }),

@@ -5,6 +5,7 @@ import {
   getSolver,
   type IterationRecord,
   lambdaMax,
+  listSolvers,
   logisticLoss,
   type PathResult,
   type SmoothLoss,
@@ -262,7 +263,15 @@ export function fitConvexAttention(data: TokenBatch, options: FitOptions): FitRe
       );
     }
   }
-  const solver = getSolver(options.solver ?? "fista");
+  const solverName = options.solver ?? "fista";
+  if (!listSolvers().includes(solverName)) {
+    throw new InvalidOptionError(
+      "options.solver",
+      solverName,
+      `no solver of that name; registered: ${listSolvers().join(", ")}`,
+    );
+  }
+  const solver = getSolver(solverName);
   const probe = build(1);
   const top = lambdaMax(probe);
   const lambdas = chooseLambdas(options, top);
