@@ -219,21 +219,22 @@ export function attentionOperator(
     gemm("transpose", "no-transpose", Pc, nd, N, 1, M, Pc, 1, 0, Xd, nd, 1, 0, 0, out, nd, 1, 0);
   };
 
-  const applyColumns = (start: number, end: number, x: Float64Array, out: Float64Array): void => {
-    if (
-      !(
-        Number.isSafeInteger(start) &&
-        Number.isSafeInteger(end) &&
-        start >= 0 &&
-        start <= end &&
-        end <= cols
-      )
-    ) {
+  const checkColumnRange = (start: number, end: number): void => {
+    const ok =
+      Number.isSafeInteger(start) &&
+      Number.isSafeInteger(end) &&
+      0 <= start &&
+      start <= end &&
+      end <= cols;
+    if (!ok)
       throw new ShapeMismatchError(
         "start, end",
         `column range [${start}, ${end}) out of [0, ${cols})`,
       );
-    }
+  };
+
+  const applyColumns = (start: number, end: number, x: Float64Array, out: Float64Array): void => {
+    checkColumnRange(start, end);
     checkLengths(x, end - start, out, rows, ["x", "out"]);
     out.fill(0);
     const [fullStart, fullEnd] = fullBlocks(start, end);
@@ -290,20 +291,7 @@ export function attentionOperator(
   };
 
   const adjointColumns = (start: number, end: number, r: Float64Array, out: Float64Array): void => {
-    if (
-      !(
-        Number.isSafeInteger(start) &&
-        Number.isSafeInteger(end) &&
-        start >= 0 &&
-        start <= end &&
-        end <= cols
-      )
-    ) {
-      throw new ShapeMismatchError(
-        "start, end",
-        `column range [${start}, ${end}) out of [0, ${cols})`,
-      );
-    }
+    checkColumnRange(start, end);
     checkLengths(r, rows, out, end - start, ["r", "out"]);
     const [fullStart, fullEnd] = fullBlocks(start, end);
     if (fullEnd - fullStart >= MIN_GEMM_BLOCKS) {
