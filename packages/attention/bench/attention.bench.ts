@@ -11,7 +11,7 @@ import {
   type SolveResult,
   squaredLoss,
 } from "@convexformer/solvers";
-import { createRng, gemv, type Rng, TokenBatch } from "@convexformer/tensors";
+import { createRng, gemv, type TokenBatch } from "@convexformer/tensors";
 import {
   type AttentionProblem,
   attentionOperator,
@@ -20,14 +20,11 @@ import {
   scalarAttentionProblem,
   vectorAttentionProblem,
 } from "../src/index.js";
+import { gaussianBatch, scnnData } from "./scnn-instance.js";
 
 const quick = process.argv.includes("--quick");
 const log = (...a: unknown[]) => console.error("[bench]", ...a);
 const rng = createRng(2026);
-
-function batch(r: Rng, N: number, n: number, d: number): TokenBatch {
-  return new TokenBatch(N, n, d, r.fillNormal(new Float64Array(N * n * d)));
-}
 
 /** The materialized design `[(i,l), (j,l',k,q)] = D_ij [l = l'] X_i[k,q]`, built independently. */
 function denseDesign(
@@ -70,7 +67,7 @@ function operatorTimings() {
   ];
   const out = [];
   for (const { name, N, n, d, c, P } of quick ? cases.slice(0, 1) : cases) {
-    const X = batch(rng, N, n, d);
+    const X = gaussianBatch(rng, N, n, d);
     const mask = P > 0 ? sampleGates(X, P, { seed: 1, keepDuplicates: true }).mask : undefined;
     const A = attentionOperator(X, c, mask);
     const x = rng.fillNormal(new Float64Array(A.cols));
@@ -121,7 +118,7 @@ function gatedMemory() {
   const sample = () => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   };
-  const X = batch(rng, N, n, d);
+  const X = gaussianBatch(rng, N, n, d);
   const gates = sampleGates(X, P, { seed: 3 });
   sample();
   const labels = Int32Array.from({ length: N }, () => rng.integer(0, c));
@@ -216,7 +213,7 @@ function mediumSolves() {
   const N = quick ? 300 : 2000;
   const n = 8;
   const d = 16;
-  const X = batch(rng, N, n, d);
+  const X = gaussianBatch(rng, N, n, d);
   // targets from a planted sparse convex model plus noise
   const y = new Float64Array(N);
   for (let i = 0; i < N; i++) y[i] = X.get(i, 1, 0) - 0.5 * X.get(i, 5, 3) + 0.1 * rng.normal();
@@ -252,26 +249,7 @@ function scnnTarget() {
       ];
   const out = [];
   for (const { N, p, P, scnnSeconds } of sizes) {
-    const r = createRng(N + p);
-    const X = batch(r, N, 1, p);
-    const W = r.fillNormal(new Float64Array(p * 5));
-    const a = r.fillNormal(new Float64Array(5));
-    const y = new Float64Array(N);
-    for (let i = 0; i < N; i++) {
-      let s = 0;
-      for (let j = 0; j < 5; j++) {
-        let h = 0;
-        for (let q = 0; q < p; q++) h += X.get(i, 0, q) * (W[q * 5 + j] as number);
-        s += Math.max(0, h) * (a[j] as number);
-      }
-      y[i] = s;
-    }
-    let mean = 0;
-    for (const v of y) mean += v / N;
-    let sd = 0;
-    for (const v of y) sd += (v - mean) ** 2 / N;
-    sd = Math.sqrt(sd);
-    for (let i = 0; i < N; i++) y[i] = ((y[i] as number) - mean) / sd + 0.1 * r.normal();
+    const { X, y } = scnnData(N, p);
     const t0 = performance.now();
     const gates = sampleGates(X, P, { seed: 7 });
     const base = gatedAttentionProblem(X, gates, squaredLoss(y), 1);

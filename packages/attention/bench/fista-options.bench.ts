@@ -24,13 +24,14 @@ import {
   squaredLoss,
   withLambda,
 } from "@convexformer/solvers";
-import { createRng, Matrix, type Rng, TokenBatch } from "@convexformer/tensors";
+import { createRng, Matrix } from "@convexformer/tensors";
 import {
   gatedAttentionProblem,
   sampleGates,
   scalarAttentionProblem,
   vectorAttentionProblem,
 } from "../src/index.js";
+import { gaussianBatch, scnnData } from "./scnn-instance.js";
 
 const quick = process.argv.includes("--quick");
 const large = process.argv.includes("--large");
@@ -56,10 +57,6 @@ const ALL_VARIANTS: readonly { label: string; options: FistaOptions }[] = [
 const VARIANTS = ALL_VARIANTS.filter(
   (v) => variantsArg === undefined || variantsArg.includes(v.label),
 );
-
-function batch(r: Rng, N: number, n: number, d: number): TokenBatch {
-  return new TokenBatch(N, n, d, r.fillNormal(new Float64Array(N * n * d)));
-}
 
 /** Dense Gaussian design, equal groups, 10% of the groups planted, squared loss, λ = ratio·λ_max. */
 function denseInstance(
@@ -93,7 +90,7 @@ function attentionPrograms(N: number): Record<string, CompositeProblem> {
   const rng = createRng(2026);
   const n = 8;
   const d = 16;
-  const X = batch(rng, N, n, d);
+  const X = gaussianBatch(rng, N, n, d);
   const y = new Float64Array(N);
   for (let i = 0; i < N; i++) y[i] = X.get(i, 1, 0) - 0.5 * X.get(i, 5, 3) + 0.1 * rng.normal();
   const labels = Int32Array.from({ length: N }, (_, i) =>
@@ -111,26 +108,7 @@ function attentionPrograms(N: number): Record<string, CompositeProblem> {
 
 /** The scnn target: one-token gated program, planted width-5 ReLU teacher, λ = 0.1 λ_max. */
 function scnnProgram(N: number, p: number, P: number): CompositeProblem {
-  const r = createRng(N + p);
-  const X = batch(r, N, 1, p);
-  const W = r.fillNormal(new Float64Array(p * 5));
-  const a = r.fillNormal(new Float64Array(5));
-  const y = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    let s = 0;
-    for (let j = 0; j < 5; j++) {
-      let h = 0;
-      for (let q = 0; q < p; q++) h += X.get(i, 0, q) * (W[q * 5 + j] as number);
-      s += Math.max(0, h) * (a[j] as number);
-    }
-    y[i] = s;
-  }
-  let mean = 0;
-  for (const v of y) mean += v / N;
-  let sd = 0;
-  for (const v of y) sd += (v - mean) ** 2 / N;
-  sd = Math.sqrt(sd);
-  for (let i = 0; i < N; i++) y[i] = ((y[i] as number) - mean) / sd + 0.1 * r.normal();
+  const { X, y } = scnnData(N, p);
   const base = gatedAttentionProblem(X, sampleGates(X, P, { seed: 7 }), squaredLoss(y), 1);
   return withLambda(base, 0.1 * lambdaMax(base));
 }
