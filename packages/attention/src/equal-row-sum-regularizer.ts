@@ -1,5 +1,10 @@
 import type { Regularizer } from "@convexformer/solvers";
-import { assertInteger, assertPositive, ShapeMismatchError } from "@convexformer/tensors";
+import {
+  assertInteger,
+  assertPositive,
+  InvalidOptionError,
+  ShapeMismatchError,
+} from "@convexformer/tensors";
 import { rowThresholdProx } from "./row-threshold.js";
 
 /**
@@ -70,7 +75,7 @@ export function equalRowSumRegularizer(blocks: number, n: number, tolerance = 1e
     prox(x: Float64Array, t: number, out: Float64Array): void {
       check(x, "x");
       check(out, "out");
-      if (!(t >= 0)) throw new ShapeMismatchError("t", `prox step must be >= 0, got ${t}`);
+      if (!(t >= 0)) throw new InvalidOptionError("t", t, "the prox step must be a number >= 0");
       if (t === 0) {
         // projection onto the cone itself: τ → 0⁺ of the same walk
         for (let b = 0; b < blocks; b++)

@@ -1,5 +1,5 @@
 import type { Regularizer } from "@convexformer/solvers";
-import { assertInteger, ShapeMismatchError } from "@convexformer/tensors";
+import { assertInteger, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
 import { rowThresholdProx } from "./row-threshold.js";
 
 /**
@@ -51,7 +51,7 @@ export function maxRowSumRelaxation(blocks: number, n: number): Regularizer {
     prox(x: Float64Array, t: number, out: Float64Array): void {
       check(x, "x");
       check(out, "out");
-      if (!(t >= 0)) throw new ShapeMismatchError("t", `prox step must be >= 0, got ${t}`);
+      if (!(t >= 0)) throw new InvalidOptionError("t", t, "the prox step must be a number >= 0");
       if (t === 0) {
         if (out !== x) out.set(x);
         return;

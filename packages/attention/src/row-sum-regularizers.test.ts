@@ -1,4 +1,4 @@
-import { createRng } from "@convexformer/tensors";
+import { createRng, InvalidOptionError } from "@convexformer/tensors";
 import { describe, expect, it } from "vitest";
 import { equalRowSumRegularizer } from "./equal-row-sum-regularizer.js";
 import { maxRowSumRelaxation } from "./max-row-sum-relaxation.js";
@@ -175,6 +175,23 @@ describe("maxRowSumRelaxation (relaxation)", () => {
         }
       const diff = new Float64Array(9).map((_, e) => (cp[e] as number) - (cp[9 + e] as number));
       expect(maxRowSumRelaxation(1, 3).value(diff)).toBeLessThanOrEqual(exact.value(cp) + 1e-12);
+    }
+  });
+});
+
+describe("row-sum gauges reject a negative prox step", () => {
+  it.each([
+    ["exact (33)", equalRowSumRegularizer(1, 2)],
+    ["relaxation", maxRowSumRelaxation(1, 2)],
+  ])("%s: prox with t < 0 or NaN is an invalid-option error naming t", (_name, R) => {
+    for (const t of [-1, Number.NaN]) {
+      try {
+        R.prox(new Float64Array(4), t, new Float64Array(4));
+        throw new Error("expected a throw");
+      } catch (e) {
+        expect(e).toBeInstanceOf(InvalidOptionError);
+        expect((e as InvalidOptionError).argument).toBe("t");
+      }
     }
   });
 });
