@@ -1,7 +1,6 @@
-import { InvalidOptionError, ShapeMismatchError } from "./errors.js";
+import { type ProductPlan, planMatmul } from "./backends/operands.js";
 import { gemm } from "./kernels/gemm.js";
-import { Matrix } from "./matrix.js";
-import { assertKnownOptions } from "./validate.js";
+import type { Matrix } from "./matrix.js";
 
 /** Options of {@link matmul}. */
 export interface MatmulOptions {
@@ -17,8 +16,6 @@ export interface MatmulOptions {
   readonly out?: Matrix;
 }
 
-const MATMUL_OPTIONS = ["transA", "transB", "alpha", "beta", "out"] as const;
-
 /**
  * Matrix product on {@link Matrix} values: `out = α·op(a)·op(b) + β·out`, through the blocked
  * float64 {@link gemm}.
@@ -31,43 +28,18 @@ const MATMUL_OPTIONS = ["transA", "transB", "alpha", "beta", "out"] as const;
  * ```
  */
 export function matmul(a: Matrix, b: Matrix, options: MatmulOptions = {}): Matrix {
-  assertKnownOptions("options", options, MATMUL_OPTIONS);
-  const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
-  if (!(a instanceof Matrix)) throw new InvalidOptionError("a", typeof a, "must be a Matrix");
-  if (!(b instanceof Matrix)) throw new InvalidOptionError("b", typeof b, "must be a Matrix");
-  if (typeof transA !== "boolean") {
-    throw new InvalidOptionError("options.transA", transA, "must be a boolean");
-  }
-  if (typeof transB !== "boolean") {
-    throw new InvalidOptionError("options.transB", transB, "must be a boolean");
-  }
-  if (typeof alpha !== "number" || !Number.isFinite(alpha)) {
-    throw new InvalidOptionError("options.alpha", alpha, "must be a finite number");
-  }
-  if (typeof beta !== "number" || !Number.isFinite(beta)) {
-    throw new InvalidOptionError("options.beta", beta, "must be a finite number");
-  }
-  const M = transA ? a.cols : a.rows;
-  const K = transA ? a.rows : a.cols;
-  const Kb = transB ? b.cols : b.rows;
-  const N = transB ? b.rows : b.cols;
-  if (K !== Kb) {
-    throw new ShapeMismatchError(
-      "b",
-      `inner dimensions differ: op(a) is ${M}x${K}, op(b) is ${Kb}x${N}`,
-    );
-  }
-  const out = options.out ?? new Matrix(M, N);
-  if (out.rows !== M || out.cols !== N) {
-    throw new ShapeMismatchError("out", `expected ${M}x${N}, got ${out.rows}x${out.cols}`);
-  }
+  return runPlannedMatmul(a, b, planMatmul(a, b, options, "out"));
+}
+
+/** Runs a checked {@link ProductPlan} through the blocked float64 gemm. @internal */
+export function runPlannedMatmul(a: Matrix, b: Matrix, p: ProductPlan): Matrix {
   gemm(
-    transA ? "transpose" : "no-transpose",
-    transB ? "transpose" : "no-transpose",
-    M,
-    N,
-    K,
-    alpha,
+    p.transA ? "transpose" : "no-transpose",
+    p.transB ? "transpose" : "no-transpose",
+    p.M,
+    p.N,
+    p.K,
+    p.alpha,
     a.data,
     a.cols,
     1,
@@ -76,11 +48,11 @@ export function matmul(a: Matrix, b: Matrix, options: MatmulOptions = {}): Matri
     b.cols,
     1,
     0,
-    options.out === undefined ? 0 : beta,
-    out.data,
-    N,
+    p.beta,
+    p.out.data,
+    p.N,
     1,
     0,
   );
-  return out;
+  return p.out;
 }

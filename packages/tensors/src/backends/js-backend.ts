@@ -1,6 +1,6 @@
 import { gemm } from "../kernels/gemm.js";
 import { maskedGemm, maskedGemmAdjoint } from "../kernels/masked-gemm.js";
-import type { MatmulOptions } from "../matmul.js";
+import { type MatmulOptions, runPlannedMatmul } from "../matmul.js";
 import type { Matrix } from "../matrix.js";
 import type {
   Computed,
@@ -36,29 +36,7 @@ export const jsBackend: KernelBackend = {
   precision: "float64",
 
   matmul(a: Matrix, b: Matrix, options?: MatmulOptions): Computed<Matrix> {
-    const p = planMatmul(a, b, options);
-    gemm(
-      p.transA ? T : N_,
-      p.transB ? T : N_,
-      p.M,
-      p.N,
-      p.K,
-      p.alpha,
-      a.data,
-      a.cols,
-      1,
-      0,
-      b.data,
-      b.cols,
-      1,
-      0,
-      p.beta,
-      p.out.data,
-      p.N,
-      1,
-      0,
-    );
-    return computed(p.out);
+    return computed(runPlannedMatmul(a, b, planMatmul(a, b, options)));
   },
 
   maskedMatmul(

@@ -32,6 +32,10 @@ function checkScalar(argument: string, v: number): void {
   }
 }
 
+function checkFlag(argument: string, v: unknown): void {
+  if (typeof v !== "boolean") throw new InvalidOptionError(argument, v, "must be a boolean");
+}
+
 function outFor(argument: string, out: Matrix | undefined, rows: number, cols: number): Matrix {
   if (out === undefined) return new Matrix(rows, cols);
   checkMatrix(argument, out);
@@ -42,11 +46,18 @@ function outFor(argument: string, out: Matrix | undefined, rows: number, cols: n
 }
 
 /** Validates `α·op(a)·op(b) + β·out` and allocates `out` when needed. @internal */
-export function planMatmul(a: Matrix, b: Matrix, options: MatmulOptions = {}): ProductPlan {
+export function planMatmul(
+  a: Matrix,
+  b: Matrix,
+  options: MatmulOptions = {},
+  outArgument = "options.out",
+): ProductPlan {
   checkMatrix("a", a);
   checkMatrix("b", b);
   assertKnownOptions("options", options, MATMUL_OPTIONS);
   const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
+  checkFlag("options.transA", transA);
+  checkFlag("options.transB", transB);
   checkScalar("options.alpha", alpha);
   checkScalar("options.beta", beta);
   const M = transA ? a.cols : a.rows;
@@ -59,7 +70,7 @@ export function planMatmul(a: Matrix, b: Matrix, options: MatmulOptions = {}): P
       `inner dimensions differ: op(a) is ${M}x${K}, op(b) is ${Kb}x${N}`,
     );
   }
-  const out = outFor("options.out", options.out, M, N);
+  const out = outFor(outArgument, options.out, M, N);
   return { transA, transB, M, N, K, alpha, beta: options.out === undefined ? 0 : beta, out };
 }
 
