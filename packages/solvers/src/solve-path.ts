@@ -2,7 +2,7 @@ import { assertInteger, assertKnownOptions, InvalidOptionError } from "@convexfo
 import type { CompositeProblem } from "./composite-problem.js";
 import { withLambda } from "./create-problem.js";
 import { lambdaMax } from "./lambda-max.js";
-import { getSolver, listSolvers } from "./registry.js";
+import { getSolver } from "./registry.js";
 import type { SolveOptions, SolveResult, Solver } from "./solver.js";
 
 /** Options of {@link solvePath}. */
@@ -50,16 +50,9 @@ export function solvePath(
 ): PathResult {
   assertKnownOptions("options", options, KNOWN);
   const t0 = performance.now();
-  if (typeof options.solver === "string" && !listSolvers().includes(options.solver)) {
-    throw new InvalidOptionError(
-      "options.solver",
-      options.solver,
-      `must be a registered solver (${listSolvers().join(", ")})`,
-    );
-  }
   const solver =
     typeof options.solver === "string"
-      ? getSolver(options.solver)
+      ? getSolver(options.solver, { argument: "options.solver" })
       : (options.solver ?? getSolver("fista"));
   if (
     typeof solver !== "object" ||

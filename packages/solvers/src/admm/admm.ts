@@ -63,7 +63,7 @@ const EXTRA_KEYS = [
  * // result.x ≈ [7/8, −7/8]
  * ```
  */
-export const admm: Solver = {
+export const admm: Solver<AdmmOptions> = {
   name: "admm",
   solve(problem: CompositeProblem, options?: AdmmOptions): SolveResult {
     return solveAdmm(problem, options);

@@ -71,11 +71,18 @@ const FISTA_KEYS = [
   "workingSetSize",
 ] as const;
 
-/** A {@link Solver} whose `solve` also takes {@link FistaOptions}. */
-export interface FistaSolver extends Solver {
-  /** Solves `problem` with FISTA; see {@link FistaOptions}. */
-  solve(problem: CompositeProblem, options?: FistaOptions): SolveResult;
-}
+/**
+ * The type of {@link fista}: a {@link Solver} whose `solve` also takes {@link FistaOptions}
+ * (kept as a name for `Solver<FistaOptions>`).
+ *
+ * @example
+ * ```ts
+ * import { type FistaSolver, fista } from "@convexformer/solvers";
+ * const solver: FistaSolver = fista;
+ * solver.name; // "fista"
+ * ```
+ */
+export type FistaSolver = Solver<FistaOptions>;
 
 /**
  * FISTA (accelerated proximal gradient) for `F(Ax) + λ R(x)`: backtracking line search with

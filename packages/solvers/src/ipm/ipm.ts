@@ -55,7 +55,7 @@ const GROUP_NORMS = new Set(["group-l2", "l1"]);
  * // result.x ≈ [7/8, −7/8], result.objective ≈ 15/64
  * ```
  */
-export const ipm: Solver = {
+export const ipm: Solver<IpmOptions> = {
   name: "ipm",
   solve(problem: CompositeProblem, options?: IpmOptions): SolveResult {
     return solveIpm(problem, options);
