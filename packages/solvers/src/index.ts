@@ -49,5 +49,14 @@ export type {
   SolveTimings,
 } from "./solver.js";
 export type { SolverName, SolverOptionsMap } from "./solver-options-map.js";
+export {
+  BacktrackingLineSearch,
+  type BacktrackingLineSearchOptions,
+  type BacktrackingStep,
+} from "./step-size/backtracking-line-search.js";
+export {
+  type EstimateLipschitzOptions,
+  estimateLipschitz,
+} from "./step-size/estimate-lipschitz.js";
 export { SOLVE_OPTION_KEYS, validateProblem, validateSolveOptions } from "./validate-problem.js";
 export { type RestrictedProblem, restrictToGroups } from "./working-set/restrict-to-groups.js";
