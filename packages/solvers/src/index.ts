@@ -6,7 +6,12 @@
  * @packageDocumentation
  */
 export { type AdmmOptions, admm } from "./admm/admm.js";
-export { type Certificate, type CertificateWork, certify } from "./certificate.js";
+export {
+  type Certificate,
+  type CertificateBuffers,
+  type CertificateWork,
+  certify,
+} from "./certificate.js";
 export type { CompositeProblem } from "./composite-problem.js";
 export { createProblem, type ProblemParts, withLambda } from "./create-problem.js";
 export { type FistaOptions, type FistaRestart, type FistaSolver, fista } from "./fista/fista.js";

@@ -21,7 +21,7 @@ function proximalGradient(
   let status: SolveStatus | undefined = monitor.start(x, monitor.certify(x));
   while (status === undefined) {
     const c0 = monitor.certify(x); // refresh the gradient at x
-    const grad = monitor.work.gradient;
+    const grad = monitor.certificateBuffers.gradient;
     for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) - (grad[i] as number) / L;
     problem.regularizer.prox(x, problem.lambda / L, x);
     void c0;

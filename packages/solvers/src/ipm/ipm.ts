@@ -26,7 +26,7 @@ export interface IpmOptions extends SolveOptions {
   readonly system?: "auto" | "primal" | "dual";
 }
 
-const EXTRA_KEYS = ["workingSet", "screening", "cleanup", "system"] as const;
+const IPM_OPTION_KEYS = ["workingSet", "screening", "cleanup", "system"] as const;
 const GROUP_NORMS = new Set(["group-l2", "l1"]);
 
 /**
@@ -66,12 +66,12 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
   const monitor = new SolveMonitor(problem, options, {
     solver: "ipm",
     defaultMaxIterations: 500,
-    extraOptionKeys: EXTRA_KEYS,
+    extraOptionKeys: IPM_OPTION_KEYS,
   });
   const opts = options ?? {};
-  checkBoolean("options.workingSet", opts.workingSet);
-  checkBoolean("options.screening", opts.screening);
-  checkBoolean("options.cleanup", opts.cleanup);
+  validateBoolean("options.workingSet", opts.workingSet);
+  validateBoolean("options.screening", opts.screening);
+  validateBoolean("options.cleanup", opts.cleanup);
   if (
     opts.system !== undefined &&
     opts.system !== "auto" &&
@@ -118,13 +118,13 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
 
   const screened = new Uint8Array(G);
   const inSet = new Uint8Array(G);
-  let scores = groupScores(monitor.work.gradient, ptr, weights);
+  let scores = groupScores(monitor.certificateBuffers.gradient, ptr, weights);
   // the shared gap-safe sphere test, with the Frobenius norms of the column blocks as ‖A_g‖₂ bounds
   const screen = (c: typeof cert): number =>
     columnNorms === undefined
       ? 0
       : gapSafeScreen({
-          gradient: monitor.work.gradient,
+          gradient: monitor.certificateBuffers.gradient,
           dualScale: c.dualScale,
           gap: c.objective - c.dualObjective,
           smoothness: problem.loss.smoothness,
@@ -193,7 +193,7 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
       status = s;
       break;
     }
-    scores = groupScores(monitor.work.gradient, ptr, weights);
+    scores = groupScores(monitor.certificateBuffers.gradient, ptr, weights);
     if (screen(cert) > 0) {
       for (let g = 0; g < G; g++) if (screened[g] === 1) zeroGroup(x, ptr, g);
     }
@@ -229,7 +229,7 @@ function finishWithCleanup(
   const groups = problem.regularizer.groups;
   if (groups === undefined) return monitor.finish(x, status);
   const original = monitor.certify(x);
-  const scores = groupScores(monitor.work.gradient, groups.ptr, groups.weights);
+  const scores = groupScores(monitor.certificateBuffers.gradient, groups.ptr, groups.weights);
   const { ptr, weights, count: G } = groups;
   let maxNorm = 0;
   for (let g = 0; g < G; g++) maxNorm = Math.max(maxNorm, groupNorm(x, ptr, g));
@@ -361,7 +361,7 @@ function polishSupport(
   return out;
 }
 
-function checkBoolean(name: string, v: unknown): void {
+function validateBoolean(name: string, v: unknown): void {
   if (v !== undefined && typeof v !== "boolean")
     throw new InvalidOptionError(name, v, "must be a boolean");
 }
