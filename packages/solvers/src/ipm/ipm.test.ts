@@ -4,7 +4,11 @@ import { ipm } from "./ipm.js";
 
 describe("ipm", () => {
   it("passes the conformance kit", () => {
-    const report = runSolverConformance(ipm);
+    const report = runSolverConformance(ipm, {
+      // the interior point factors the dense design: it refuses an operator without toDense
+      // (tested below: "throws typed errors for an operator without toDense")
+      skip: ["matrix-free"],
+    });
     expect(report.failures).toEqual([]);
     expect(report.passed).toBe(true);
   });
