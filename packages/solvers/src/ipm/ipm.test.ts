@@ -133,3 +133,97 @@ describe("ipm details", () => {
     expect(() => ipm.solve(problem, { system: "qr" })).toThrow(/options\.system/);
   });
 });
+
+describe("ipm set-up: size, signal and time limit", () => {
+  it("refuses a problem too large for its dense system before allocating, naming the bytes and fista", () => {
+    const rows = 200_000;
+    const cols = 50_000;
+    let densified = 0;
+    // an implicit operator: cheap products (zero), a dense form that must never be asked for
+    const problem = createProblem({
+      operator: {
+        rows,
+        cols,
+        apply: (_x, out) => out.fill(0),
+        adjoint: (_r, out) => out.fill(0),
+        toDense: () => {
+          densified++;
+          return new Matrix(1, 1);
+        },
+      },
+      loss: squaredLoss(new Float64Array(rows).fill(1)),
+      regularizer: groupL2({ sizes: new Array<number>(cols / 10).fill(10) }),
+      lambda: 1,
+    });
+    let error: unknown;
+    try {
+      ipm.solve(problem);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    const message = (error as Error).message;
+    // 8 · (2·rows·cols + min(2·cols², rows² + 2·rows·cols)) = 8 · (2e10 + 5e9) = 2e11 bytes
+    expect(message).toMatch(
+      /^problem = "a 200000 × 50000 design": too large for the interior point/,
+    );
+    expect(message).toContain("200 GB (200000000000 bytes)");
+    expect(message).toContain("options.memoryLimitBytes = 2.15 GB (2147483648 bytes)");
+    expect(message).toContain('use the "fista" solver');
+    expect(densified).toBe(0);
+    // a limit it fits in is accepted, one it does not is refused, and a bad limit is an error
+    const small = randomProblem(20, 30, 3, "squared", 3);
+    expect(ipm.solve(small, { memoryLimitBytes: 1e6 }).status).toBe("converged");
+    expect(() => ipm.solve(small, { memoryLimitBytes: 1e3 })).toThrow(
+      /needs up to 22\.4 kB \(22400 bytes\), over options\.memoryLimitBytes = 1\.00 kB/,
+    );
+    expect(() => ipm.solve(small, { memoryLimitBytes: -1 })).toThrow(/options\.memoryLimitBytes/);
+  });
+
+  it("honours a signal aborted during set-up: no Newton step, the start returned", () => {
+    const base = randomProblem(60, 120, 4, "squared", 8);
+    const controller = new AbortController();
+    const dense = base.operator.toDense?.();
+    if (dense === undefined) throw new Error("dense operator expected");
+    // the signal fires while the solver builds its dense design (as a worker's abort would)
+    const problem = createProblem({
+      operator: {
+        rows: base.operator.rows,
+        cols: base.operator.cols,
+        apply: (x, out) => base.operator.apply(x, out),
+        adjoint: (r, out) => base.operator.adjoint(r, out),
+        toDense: () => {
+          controller.abort();
+          return dense;
+        },
+      },
+      loss: base.loss,
+      regularizer: base.regularizer,
+      lambda: base.lambda,
+    });
+    const r = ipm.solve(problem, { signal: controller.signal, tolerance: 1e-10 });
+    expect(r.status).toBe("aborted");
+    expect(r.iterations).toBe(0);
+    expect(Array.from(r.x).every((v) => v === 0)).toBe(true);
+  });
+
+  it("stops within the time limit when the set-up alone (Gram and Cholesky) exceeds it", () => {
+    const problem = randomProblem(400, 1200, 4, "squared", 9);
+    const options = {
+      tolerance: 1e-10,
+      workingSet: false,
+      screening: false,
+      system: "primal",
+    } as const;
+    // the reference: the first Newton step alone (1200 × 1200 Gram and factorization)
+    const t0 = performance.now();
+    ipm.solve(problem, { ...options, maxIterations: 1 });
+    const firstStepMs = performance.now() - t0;
+    const limit = Math.max(20, firstStepMs / 5);
+    const r = ipm.solve(problem, { ...options, timeLimitMs: limit });
+    expect(r.status).toBe("time-limit");
+    expect(r.iterations).toBe(0);
+    // the bound: within 10 % or 50 ms of the limit, set-up included
+    expect(r.timings.totalMs).toBeLessThanOrEqual(Math.max(1.1 * limit, limit + 50));
+  });
+});

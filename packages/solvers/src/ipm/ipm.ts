@@ -1,13 +1,15 @@
-import { InvalidOptionError } from "@convexformer/tensors";
+import { InvalidOptionError, type Matrix } from "@convexformer/tensors";
 import type { Certificate } from "../certificate.js";
 import type { CompositeProblem } from "../composite-problem.js";
 import { choleskyInPlace, choleskySolve } from "../linalg/cholesky.js";
 import { gram } from "../linalg/gram.js";
+import type { GroupStructure } from "../regularizer.js";
 import { gapSafeScreen } from "../screening/gap-safe-screen.js";
 import { SolveMonitor } from "../solve-monitor.js";
 import type { SolveOptions, SolveResult, Solver, SolveStatus } from "../solver.js";
 import { type BarrierStop, barrierSolve } from "./barrier-solve.js";
 import { type DenseGroupProblem, restrictGroups } from "./dense-group-problem.js";
+import { ipmMemoryBytes } from "./dense-memory.js";
 import { groupColumnNorms, groupScores } from "./group-support.js";
 import { applyFactorTranspose, hessianFactor } from "./hessian-factor.js";
 
@@ -24,9 +26,30 @@ export interface IpmOptions extends SolveOptions {
   readonly cleanup?: boolean;
   /** Newton system: `"primal"` (`p × p`), `"dual"` (sample space, Woodbury), or `"auto"` (cheaper). */
   readonly system?: "auto" | "primal" | "dual";
+  /**
+   * The most memory the dense design and its Newton system may take, in bytes. A larger
+   * problem is refused before anything is allocated, with an `InvalidOptionError` that states
+   * the bytes it would need and names the solver to use instead (`fista`, whose memory grows
+   * linearly with the problem). Default `2 ** 31` (2 GiB).
+   */
+  readonly memoryLimitBytes?: number;
 }
 
-const IPM_OPTION_KEYS = ["workingSet", "screening", "cleanup", "system"] as const;
+/** Default of {@link IpmOptions.memoryLimitBytes}. */
+const DEFAULT_MEMORY_LIMIT_BYTES = 2 ** 31;
+
+/** Thrown by the set-up and Newton-step poll to stop the solve with a status. */
+class Interrupted {
+  constructor(readonly status: SolveStatus) {}
+}
+
+const IPM_OPTION_KEYS = [
+  "workingSet",
+  "screening",
+  "cleanup",
+  "system",
+  "memoryLimitBytes",
+] as const;
 const GROUP_NORMS = new Set(["group-l2", "l1"]);
 
 /**
@@ -39,7 +62,11 @@ const GROUP_NORMS = new Set(["group-l2", "l1"]);
  * accuracy reference of the package: relative gaps of `1e-8` and below.
  *
  * Needs the dense design (`problem.operator.toDense()`) and a weighted group ℓ2 regularizer
- * (`groupL2` or `l1`); otherwise it throws {@link InvalidOptionError}.
+ * (`groupL2` or `l1`); otherwise it throws {@link InvalidOptionError}. A problem whose dense
+ * design and Newton system would exceed `memoryLimitBytes` is refused before anything is
+ * allocated (the error says how many bytes and to use `fista`). `signal` and `timeLimitMs`
+ * are honoured during set-up too: the Gram products and factorizations poll them between
+ * blocks, and the time limit counts from the call.
  *
  * @example
  * ```ts
@@ -84,7 +111,7 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
       'must be "auto", "primal" or "dual"',
     );
   }
-  const { regularizer, operator, loss, lambda } = problem;
+  const { regularizer, operator, loss } = problem;
   const groups = regularizer.groups;
   if (groups === undefined || !GROUP_NORMS.has(regularizer.name)) {
     throw new InvalidOptionError(
@@ -104,16 +131,72 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
   const useScreening = opts.screening ?? true;
   const useCleanup = opts.cleanup ?? true;
   const system = opts.system ?? "auto";
-  const dense = operator.toDense();
+  const memoryLimit = opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES;
+  if (!(typeof memoryLimit === "number" && memoryLimit > 0)) {
+    throw new InvalidOptionError("options.memoryLimitBytes", memoryLimit, "must be a number > 0");
+  }
+  // refuse a problem too large for the dense system before allocating any of it
+  const { rows, cols } = operator;
+  const needed = ipmMemoryBytes(rows, cols, loss.name === "squared", system);
+  if (needed > memoryLimit) {
+    throw new InvalidOptionError(
+      "problem",
+      `a ${rows} × ${cols} design`,
+      `too large for the interior point's dense design and Newton system: it needs up to ${formatBytes(needed)}, over options.memoryLimitBytes = ${formatBytes(memoryLimit)}; use the "fista" solver (matrix-free, memory linear in the problem size), or raise memoryLimitBytes`,
+    );
+  }
+  const x = monitor.initialPoint();
+  const cert = monitor.certify(x);
+  const first = monitor.start(x, cert);
+  if (first !== undefined) return monitor.finish(x, first);
+  // set-up and Newton steps poll the signal and the time limit between blocks of work
+  const poll = (): void => {
+    const stop = monitor.interrupted();
+    if (stop !== undefined) throw new Interrupted(stop);
+  };
+  try {
+    const denseDesign = operator.toDense.bind(operator);
+    return solveFromStart(monitor, problem, groups, denseDesign, x, cert, poll, {
+      useWorkingSet,
+      useScreening,
+      useCleanup,
+      system,
+    });
+  } catch (e) {
+    if (e instanceof Interrupted) return monitor.finish(x, e.status);
+    throw e;
+  }
+}
+
+/** What {@link solveFromStart} was asked for. */
+interface IpmSettings {
+  readonly useWorkingSet: boolean;
+  readonly useScreening: boolean;
+  readonly useCleanup: boolean;
+  readonly system: "auto" | "primal" | "dual";
+}
+
+/** The solve after the start: dense design, screening, the working-set loop, the clean-up. */
+function solveFromStart(
+  monitor: SolveMonitor,
+  problem: CompositeProblem,
+  groups: GroupStructure,
+  denseDesign: () => Matrix,
+  x: Float64Array,
+  startCertificate: Certificate,
+  poll: () => void,
+  settings: IpmSettings,
+): SolveResult {
+  const { useWorkingSet, useScreening, useCleanup, system } = settings;
+  const { loss, lambda } = problem;
+  const { ptr, weights, count: G } = groups;
+  let cert = startCertificate;
+  const dense = denseDesign();
+  poll();
   const { rows, cols } = dense;
   const a = dense.data;
-  const { ptr, weights, count: G } = groups;
-
-  const x = monitor.initialPoint();
-  let cert = monitor.certify(x);
-  const first = monitor.start(x, cert);
-  if (first !== undefined) return finishWithCleanup(monitor, problem, x, first, false, a);
   const columnNorms = useScreening ? groupColumnNorms(a, rows, cols, ptr) : undefined;
+  poll();
   monitor.endSetup();
 
   const screened = new Uint8Array(G);
@@ -170,6 +253,7 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
       maxSteps: Number.MAX_SAFE_INTEGER,
       x0,
       system,
+      poll,
       interrupt: (): BarrierStop | undefined => pendingStop ?? monitor.interrupted(),
       onStep: (xs) => {
         scatterGroups(xs, ptr, selected, full);
@@ -225,7 +309,10 @@ function finishWithCleanup(
   cleanup: boolean,
   a: Float64Array,
 ): SolveResult {
-  if (!cleanup || status === "aborted" || status === "diverged") return monitor.finish(x, status);
+  // (a stop on time or by the signal returns at once: the clean-up is extra work)
+  if (!cleanup || status === "aborted" || status === "diverged" || status === "time-limit") {
+    return monitor.finish(x, status);
+  }
   const groups = problem.regularizer.groups;
   if (groups === undefined) return monitor.finish(x, status);
   const original = monitor.certify(x);
@@ -428,4 +515,17 @@ function scatterGroups(
   for (const g of selected) {
     for (let j = ptr[g] as number; j < (ptr[g + 1] as number); j++) x[j] = xs[o++] as number;
   }
+}
+
+/** `1.2 GB (1234567890 bytes)`. */
+function formatBytes(bytes: number): string {
+  const units = ["bytes", "kB", "MB", "GB", "TB", "PB"];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  const rounded = u === 0 ? String(v) : `${v.toPrecision(3)} ${units[u]}`;
+  return u === 0 ? `${rounded} bytes` : `${rounded} (${Math.round(bytes)} bytes)`;
 }

@@ -15,6 +15,8 @@ const NB = 96;
  *
  * @param a - the `n × n` matrix, row-major, overwritten by `L`
  * @param n - the order
+ * @param poll - called before each block of the trailing update (a caller stops a long
+ *   factorization by throwing from it)
  * @returns whether the factorization succeeded
  *
  * @example
@@ -24,7 +26,7 @@ const NB = 96;
  * choleskyInPlace(a, 2); // true; a = [2, 0, 1, √2]
  * ```
  */
-export function choleskyInPlace(a: Float64Array, n: number): boolean {
+export function choleskyInPlace(a: Float64Array, n: number, poll?: () => void): boolean {
   if (!Number.isSafeInteger(n) || n < 0)
     throw new InvalidOptionError("n", n, "must be an integer >= 0");
   if (a.length < n * n)
@@ -49,6 +51,7 @@ export function choleskyInPlace(a: Float64Array, n: number): boolean {
     //    blocks on or below the diagonal are computed)
     const k2 = k + nb;
     for (let i0 = k2; i0 < n; i0 += NB) {
+      poll?.();
       const mb = Math.min(NB, n - i0);
       const cols = i0 + mb - k2; // columns k2 .. i0+mb
       gemm(

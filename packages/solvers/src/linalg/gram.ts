@@ -1,6 +1,8 @@
 import { gemm, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
 
 const BLOCK = 128;
+/** Row block when a poll is given. */
+const POLLED_BLOCK = 32;
 
 /**
  * Gram matrix of a row-major `rows × cols` matrix `a`: `out = α·AᵀA + β·out` (`cols × cols`,
@@ -15,6 +17,8 @@ const BLOCK = 128;
  * @param alpha - scale of the product
  * @param beta - scale of the previous `out` (0 overwrites)
  * @param out - the result, row-major, allocated when omitted
+ * @param poll - called before each block of rows of the result (a caller stops a long
+ *   product by throwing from it)
  * @returns `out`
  *
  * @example
@@ -33,6 +37,7 @@ export function gram(
   alpha = 1,
   beta = 0,
   out?: Float64Array,
+  poll?: () => void,
 ): Float64Array {
   if (side !== "columns" && side !== "rows") {
     throw new InvalidOptionError("side", side, 'must be "columns" or "rows"');
@@ -45,8 +50,11 @@ export function gram(
   const c = out ?? new Float64Array(m * m);
   if (c.length < m * m)
     throw new ShapeMismatchError("out", `expected at least ${m * m} entries, got ${c.length}`);
-  for (let i0 = 0; i0 < m; i0 += BLOCK) {
-    const mb = Math.min(BLOCK, m - i0);
+  // with a poll, smaller blocks: a stop comes sooner (a block is then ≤ 32·m·k multiply-adds)
+  const block = poll === undefined ? BLOCK : POLLED_BLOCK;
+  for (let i0 = 0; i0 < m; i0 += block) {
+    poll?.();
+    const mb = Math.min(block, m - i0);
     const nCols = i0 + mb;
     if (side === "columns") {
       // out[i0:i0+mb, 0:nCols] = α A[:, i0:i0+mb]ᵀ A[:, 0:nCols] + β out
