@@ -1,4 +1,4 @@
-import type { MatmulOptions } from "../matmul.js";
+import type { MatmulOptions } from "../matmul-options.js";
 import type { Matrix } from "../matrix.js";
 
 /** The name of a kernel backend: `"js"` (float64, default) or `"tfjs-wasm"` (float32). */
