@@ -25,7 +25,7 @@ export interface PathResult {
   readonly totalMs: number;
 }
 
-const OPTION_KEYS = ["solver", "solveOptions", "onSolved"] as const;
+const OPTION_NAMES = ["solver", "solveOptions", "onSolved"] as const;
 
 /**
  * Solves the problem for each `λ` in turn, warm-starting every solve at the previous solution
@@ -48,7 +48,7 @@ export function solvePath(
   lambdas: readonly number[] | Float64Array,
   options: SolvePathOptions = {},
 ): PathResult {
-  assertKnownOptions("options", options, OPTION_KEYS);
+  assertKnownOptions("options", options, OPTION_NAMES);
   const t0 = performance.now();
   const solver =
     typeof options.solver === "string"

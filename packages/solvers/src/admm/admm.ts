@@ -22,7 +22,7 @@ export interface AdmmOptions extends SolveOptions {
   readonly xUpdate?: "auto" | "cholesky" | "newton-cg";
 }
 
-const ADMM_OPTION_KEYS = [
+const ADMM_OPTION_NAMES = [
   "rho",
   "relaxation",
   "adaptiveRho",
@@ -74,7 +74,7 @@ function solveAdmm(problem: CompositeProblem, options: AdmmOptions | undefined):
   const monitor = new SolveMonitor(problem, options, {
     solver: "admm",
     defaultMaxIterations: 10_000,
-    extraOptionKeys: ADMM_OPTION_KEYS,
+    extraOptionKeys: ADMM_OPTION_NAMES,
   });
   const opts = options ?? {};
   const relaxation = opts.relaxation ?? 1.6;

@@ -63,7 +63,7 @@ const DEFAULT_SCREENING = false;
 /** Default of {@link FistaOptions.workingSet}. */
 const DEFAULT_WORKING_SET = true;
 
-const FISTA_OPTION_KEYS = [
+const FISTA_OPTION_NAMES = [
   "restart",
   "stepGrowth",
   "certificateEvery",
@@ -115,7 +115,7 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
   const monitor = new SolveMonitor(problem, options, {
     solver: "fista",
     defaultMaxIterations: 100_000,
-    extraOptionKeys: FISTA_OPTION_KEYS,
+    extraOptionKeys: FISTA_OPTION_NAMES,
   });
   const restart = options.restart ?? "gradient";
   if (restart !== "gradient" && restart !== "function" && restart !== "none") {

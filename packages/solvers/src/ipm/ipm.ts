@@ -43,7 +43,7 @@ class Interrupted {
   constructor(readonly status: SolveStatus) {}
 }
 
-const IPM_OPTION_KEYS = [
+const IPM_OPTION_NAMES = [
   "workingSet",
   "screening",
   "cleanup",
@@ -93,7 +93,7 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
   const monitor = new SolveMonitor(problem, options, {
     solver: "ipm",
     defaultMaxIterations: 500,
-    extraOptionKeys: IPM_OPTION_KEYS,
+    extraOptionKeys: IPM_OPTION_NAMES,
   });
   const opts = options ?? {};
   validateBoolean("options.workingSet", opts.workingSet);

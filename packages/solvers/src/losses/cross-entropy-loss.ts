@@ -16,7 +16,7 @@ export interface CrossEntropyLossOptions extends LossOptions {
   readonly classes?: number;
 }
 
-const OPTION_KEYS = ["scaling", "classes"] as const;
+const OPTION_NAMES = ["scaling", "classes"] as const;
 
 /**
  * Softmax cross-entropy, a joint loss over each sample's `c` outputs:
@@ -40,7 +40,7 @@ export function crossEntropyLoss(
   labels: Int32Array | Float64Array | Matrix,
   options: CrossEntropyLossOptions = {},
 ): SmoothLoss {
-  assertKnownOptions("options", options, OPTION_KEYS);
+  assertKnownOptions("options", options, OPTION_NAMES);
   let c: number;
   if (labels instanceof Matrix) {
     c = labels.cols;

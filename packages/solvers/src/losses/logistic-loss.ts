@@ -9,7 +9,7 @@ export interface LogisticLossOptions extends LossOptions {
   readonly outputs?: number;
 }
 
-const OPTION_KEYS = ["scaling", "outputs"] as const;
+const OPTION_NAMES = ["scaling", "outputs"] as const;
 
 /**
  * The logistic loss `F(ŷ) = Σ_i log(1 + exp(−y_i ŷ_i))` for labels `y_i ∈ {−1, +1}` (divided by
@@ -30,7 +30,7 @@ export function logisticLoss(
   labels: ArrayLike<number>,
   options: LogisticLossOptions = {},
 ): SmoothLoss {
-  assertKnownOptions("options", options, OPTION_KEYS);
+  assertKnownOptions("options", options, OPTION_NAMES);
   const outputs = options.outputs ?? 1;
   const samples = samplesOf("labels", labels.length, outputs);
   const y = Float64Array.from(labels);

@@ -8,7 +8,7 @@ export interface SquaredLossOptions extends LossOptions {
   readonly outputs?: number;
 }
 
-const OPTION_KEYS = ["scaling", "outputs"] as const;
+const OPTION_NAMES = ["scaling", "outputs"] as const;
 
 /**
  * The squared loss `F(ŷ) = ½‖ŷ − y‖²` (divided by `N` under `scaling: "mean"`), with
@@ -28,7 +28,7 @@ export function squaredLoss(
   targets: Float64Array | Matrix,
   options: SquaredLossOptions = {},
 ): SmoothLoss {
-  assertKnownOptions("options", options, OPTION_KEYS);
+  assertKnownOptions("options", options, OPTION_NAMES);
   const flat = targets instanceof Matrix ? targets.data : targets;
   const outputs = targets instanceof Matrix ? targets.cols : (options.outputs ?? 1);
   if (

@@ -17,11 +17,11 @@ export interface GroupL2Options {
   readonly weights?: Float64Array | readonly number[];
 }
 
-const OPTION_KEYS = ["ptr", "sizes", "weights"] as const;
+const OPTION_NAMES = ["ptr", "sizes", "weights"] as const;
 
 /** @internal Builds and validates a {@link GroupStructure}. */
 export function validateGroups(options: GroupL2Options): GroupStructure {
-  assertKnownOptions("options", options, OPTION_KEYS);
+  assertKnownOptions("options", options, OPTION_NAMES);
   const { ptr: ptrIn, sizes } = options;
   if ((ptrIn === undefined) === (sizes === undefined)) {
     throw new InvalidOptionError(

@@ -23,7 +23,7 @@ export interface BacktrackingStep {
   readonly test: "value" | "gradient";
 }
 
-const OPTION_KEYS = ["lipschitz", "increase", "decrease"] as const;
+const OPTION_NAMES = ["lipschitz", "increase", "decrease"] as const;
 /** Above this many units of rounding, the value test decides; below, the gradient test. */
 const NOISE_UNITS = 1024;
 /** Trials before giving up on a step (`L` has grown by `increase^60` by then). */
@@ -83,7 +83,7 @@ export class BacktrackingLineSearch {
    *   `increase ≤ 1` or `decrease < 1`
    */
   constructor(problem: CompositeProblem, options: BacktrackingLineSearchOptions) {
-    assertKnownOptions("options", options, OPTION_KEYS);
+    assertKnownOptions("options", options, OPTION_NAMES);
     const { lipschitz, increase = 2, decrease = 1 } = options;
     if (!(typeof lipschitz === "number" && Number.isFinite(lipschitz) && lipschitz > 0)) {
       throw new InvalidOptionError("options.lipschitz", lipschitz, "must be a finite number > 0");

@@ -7,7 +7,7 @@ export interface EstimateLipschitzOptions {
   readonly iterations?: number;
 }
 
-const OPTION_KEYS = ["iterations"] as const;
+const OPTION_NAMES = ["iterations"] as const;
 
 /**
  * An estimate of the Lipschitz constant of `∇(F∘A)`, `smoothness(F) · ‖A‖₂²`, by power
@@ -39,7 +39,7 @@ export function estimateLipschitz(
   problem: CompositeProblem,
   options: EstimateLipschitzOptions = {},
 ): number {
-  assertKnownOptions("options", options, OPTION_KEYS);
+  assertKnownOptions("options", options, OPTION_NAMES);
   const iterations = options.iterations ?? 8;
   assertInteger("options.iterations", iterations, 1);
   const { operator, loss } = problem;

@@ -153,7 +153,7 @@ export function runSolverConformance<Options extends SolveOptions = SolveOptions
   solver: Solver<Options>,
   options: ConformanceOptions<Options> = {},
 ): ConformanceReport {
-  assertKnownOptions("options", options, OPTION_KEYS);
+  assertKnownOptions("options", options, OPTION_NAMES);
   const seed = options.seed ?? 1;
   const extra = options.solveOptions ?? {};
   const skip = validateCheckNames("options.skip", options.skip ?? []);
@@ -695,7 +695,7 @@ function changes(before: Snapshot, after: Snapshot): string[] {
   return out;
 }
 
-const OPTION_KEYS = ["seed", "throwOnFailure", "solveOptions", "skip", "only"] as const;
+const OPTION_NAMES = ["seed", "throwOnFailure", "solveOptions", "skip", "only"] as const;
 
 /** The set of check names given in `argument`, each one of {@link CONFORMANCE_CHECKS}. */
 function validateCheckNames(argument: string, names: readonly string[]): Set<string> {
