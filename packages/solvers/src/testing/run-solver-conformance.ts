@@ -1,14 +1,20 @@
-import {
-  assertKnownOptions,
-  InvalidOptionError,
-  type Matrix,
-  NonFiniteInputError,
-} from "@convexformer/tensors";
+import { assertKnownOptions, InvalidOptionError, NonFiniteInputError } from "@convexformer/tensors";
 import { certify } from "../certificate.js";
 import type { CompositeProblem } from "../composite-problem.js";
 import { withLambda } from "../create-problem.js";
 import { lambdaMax } from "../lambda-max.js";
-import type { SolveOptions, SolveResult, Solver, SolveStatus } from "../solver.js";
+import type { SolveOptions, SolveResult, Solver } from "../solver.js";
+import { changes, snapshot } from "./caller-arrays-snapshot.js";
+import {
+  expectConverged,
+  expectObjectivesAgree,
+  expectStatus,
+  expectThrows,
+  expectZero,
+  type Fail,
+  gapText,
+  outcome,
+} from "./conformance-expectations.js";
 import {
   type ConformanceProblem,
   randomGroupLasso,
@@ -119,8 +125,6 @@ export const CONFORMANCE_CHECKS: readonly string[] = Object.freeze([
   "warm-start",
   "on-iteration",
 ]);
-
-type Fail = (message: string) => void;
 
 /**
  * Runs the conformance checks every solver must pass (architecture: "a new solver is a
@@ -588,113 +592,6 @@ export function runSolverConformance<Options extends SolveOptions = SolveOptions
   return report;
 }
 
-function expectStatus(
-  fail: Fail,
-  what: string,
-  problem: CompositeProblem,
-  r: SolveResult,
-  expected: SolveStatus,
-): void {
-  if (r.status === expected) return;
-  // "converged" is allowed only if x really is optimal: re-certified independently
-  if (r.status === "converged" && certify(problem, r.x).relativeGap <= 1e-9) return;
-  fail(`${what}: ${outcome(r)}, expected ${expected}`);
-}
-
-/** `status … after … iterations (relative gap …)`, for failure messages. */
-function outcome(r: SolveResult): string {
-  return `status ${r.status} after ${r.iterations} iterations (relative gap ${gapText(r.relativeGap)})`;
-}
-
-function gapText(gap: number): string {
-  return Number.isFinite(gap) ? gap.toExponential(2) : String(gap);
-}
-
-function expectConverged(fail: Fail, what: string, r: SolveResult, tolerance: number): void {
-  if (r.status !== "converged") {
-    fail(`${what}: ${outcome(r)}, expected converged at tolerance ${tolerance}`);
-  }
-}
-
-function expectZero(fail: Fail, what: string, r: SolveResult): void {
-  const nonzero = r.x.findIndex((v) => v !== 0);
-  if (nonzero >= 0) fail(`${what}: x[${nonzero}] = ${r.x[nonzero]}, expected exactly 0`);
-}
-
-/** `factor · a.objective` and `b.objective` agree within both certified gaps (at `tolerance`). */
-function expectObjectivesAgree(
-  fail: Fail,
-  what: string,
-  a: SolveResult,
-  b: SolveResult,
-  factor: number,
-  tolerance: number,
-): void {
-  const slack =
-    factor * tolerance * Math.max(1, Math.abs(a.objective)) +
-    tolerance * Math.max(1, Math.abs(b.objective)) +
-    1e-12 * Math.max(1, Math.abs(b.objective));
-  const diff = factor * a.objective - b.objective;
-  if (!(Math.abs(diff) <= slack)) {
-    fail(
-      `${what}: objective ${a.objective}${factor === 1 ? "" : ` × ${factor}`} and ${b.objective} differ by ${diff} (more than the certified gaps allow, ${slack.toExponential(2)}; ${outcome(a)} vs ${outcome(b)})`,
-    );
-  }
-}
-
-interface Snapshot {
-  readonly warm: Float64Array;
-  readonly data: Float64Array;
-  readonly ptr: Int32Array | undefined;
-  readonly weights: Float64Array | undefined;
-  readonly lambda: number;
-  readonly dim: number;
-  readonly loss: readonly number[];
-}
-
-/** Copies of what a solve must leave alone: the warm start, the data, the groups, `λ`, and the loss (probed). */
-function snapshot(problem: CompositeProblem, matrix: Matrix, warm: Float64Array): Snapshot {
-  const groups = problem.regularizer.groups;
-  const probe = new Float64Array(problem.loss.size).map((_, i) => 0.25 * ((i % 7) - 3));
-  const gradient = new Float64Array(problem.loss.size);
-  const value = problem.loss.gradient(probe, gradient);
-  return {
-    warm: Float64Array.from(warm),
-    data: Float64Array.from(matrix.data),
-    ptr: groups === undefined ? undefined : Int32Array.from(groups.ptr),
-    weights: groups === undefined ? undefined : Float64Array.from(groups.weights),
-    lambda: problem.lambda,
-    dim: problem.dim,
-    loss: [value, ...gradient],
-  };
-}
-
-function changes(before: Snapshot, after: Snapshot): string[] {
-  const out: string[] = [];
-  const compare = (
-    what: string,
-    a: ArrayLike<number> | undefined,
-    b: ArrayLike<number> | undefined,
-  ): void => {
-    if (a === undefined || b === undefined) return;
-    for (let i = 0; i < a.length; i++) {
-      if (!Object.is(a[i], b[i])) {
-        out.push(`${what}[${i}] changed from ${a[i]} to ${b[i]}`);
-        return;
-      }
-    }
-  };
-  compare("warmStart", before.warm, after.warm);
-  compare("the design matrix's data", before.data, after.data);
-  compare("regularizer.groups.ptr", before.ptr, after.ptr);
-  compare("regularizer.groups.weights", before.weights, after.weights);
-  compare("the loss (value and gradient at a probe point)", before.loss, after.loss);
-  if (before.lambda !== after.lambda)
-    out.push(`problem.lambda changed from ${before.lambda} to ${after.lambda}`);
-  if (before.dim !== after.dim) out.push(`problem.dim changed from ${before.dim} to ${after.dim}`);
-  return out;
-}
-
 const OPTION_NAMES = ["seed", "throwOnFailure", "solveOptions", "skip", "only"] as const;
 
 /** The set of check names given in `argument`, each one of {@link CONFORMANCE_CHECKS}. */
@@ -709,20 +606,4 @@ function validateCheckNames(argument: string, names: readonly string[]): Set<str
     }
   });
   return new Set(names);
-}
-
-function expectThrows(
-  fail: Fail,
-  what: string,
-  type: new (...args: never[]) => Error,
-  run: () => unknown,
-): void {
-  try {
-    run();
-  } catch (e) {
-    if (!(e instanceof type))
-      fail(`${what}: threw ${e instanceof Error ? e.name : String(e)}, expected ${type.name}`);
-    return;
-  }
-  fail(`${what}: did not throw, expected ${type.name}`);
 }
