@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { defineConfig, type DefaultTheme } from "vitepress";
+import { type DefaultTheme, defineConfig } from "vitepress";
 
 // The site renders the repository's `docs/` folder; `scripts/generate.mjs` writes the generated
 // parts into it first (`docs/api/` from TypeDoc, `docs/cli.md` from the commander definitions).

@@ -44,7 +44,11 @@ for (const page of pages(docs)) {
     i = end;
     const file = join(work, `${name.replaceAll("/", "_").replace(/\.md$/, "")}-${start + 1}.mts`);
     writeFileSync(file, `${code}\n`);
-    const result = spawnSync(process.execPath, ["--import", "tsx", file], { cwd: site, encoding: "utf8", timeout: 120_000 });
+    const result = spawnSync(process.execPath, ["--import", "tsx", file], {
+      cwd: site,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     if (result.status === 0) {
       passed++;
     } else {

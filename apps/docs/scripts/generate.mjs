@@ -88,7 +88,8 @@ async function generateCli() {
   ];
   const options = (cmd) =>
     cmd.options.map((o) => {
-      const def = o.defaultValue === undefined ? "" : ` (default: \`${JSON.stringify(o.defaultValue)}\`)`;
+      const def =
+        o.defaultValue === undefined ? "" : ` (default: \`${JSON.stringify(o.defaultValue)}\`)`;
       return `| \`${o.flags.replaceAll("|", "\\|")}\` | ${text(o.description)}${def} |`;
     });
   for (const cmd of program.commands) {
@@ -99,14 +100,24 @@ async function generateCli() {
     lines.push(text(cmd.description()), "");
     if (cmd.registeredArguments.length > 0) {
       lines.push("| argument | description |", "|---|---|");
-      for (const a of cmd.registeredArguments) lines.push(`| \`${a.name()}\` | ${text(a.description)} |`);
+      for (const a of cmd.registeredArguments)
+        lines.push(`| \`${a.name()}\` | ${text(a.description)} |`);
       lines.push("");
     }
     if (cmd.options.length > 0) {
       lines.push("| option | description |", "|---|---|", ...options(cmd), "");
     }
     const help = cmd.helpInformation();
-    lines.push("<details><summary>--help</summary>", "", "```text", help.trimEnd(), "```", "", "</details>", "");
+    lines.push(
+      "<details><summary>--help</summary>",
+      "",
+      "```text",
+      help.trimEnd(),
+      "```",
+      "",
+      "</details>",
+      "",
+    );
   }
   writeFileSync(join(docs, "cli.md"), `${lines.join("\n")}\n`);
 }
@@ -116,7 +127,8 @@ function copyData() {
   const publicDir = join(docs, "public");
   rmSync(publicDir, { recursive: true, force: true });
   for (const folder of ["benchmarks", "results", "figures"]) {
-    if (existsSync(join(docs, folder))) cpSync(join(docs, folder), join(publicDir, folder), { recursive: true });
+    if (existsSync(join(docs, folder)))
+      cpSync(join(docs, folder), join(publicDir, folder), { recursive: true });
   }
 }
 

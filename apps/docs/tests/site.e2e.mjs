@@ -64,17 +64,26 @@ for (const page of pages) {
     if (href === "" || /^[a-z]+:/i.test(href) || href.startsWith("//")) continue;
     const target = href.startsWith("/") ? href : join(dirname(page), href);
     const file = join(dist, decodeURIComponent(target));
-    const ok = existsSync(file) && !file.endsWith("/") ? true : existsSync(join(file, "index.html")) || existsSync(`${file}.html`);
+    const ok =
+      existsSync(file) && !file.endsWith("/")
+        ? true
+        : existsSync(join(file, "index.html")) || existsSync(`${file}.html`);
     if (!ok) broken.push(`${page} → ${href}`);
   }
 }
-check(`no broken internal links across ${pages.length} pages`, broken.length === 0, broken.slice(0, 10).join("; "));
+check(
+  `no broken internal links across ${pages.length} pages`,
+  broken.length === 0,
+  broken.slice(0, 10).join("; "),
+);
 
 const serve = sirv(dist, { dev: false, etag: true });
-const server = createServer((req, res) => serve(req, res, () => {
-  res.statusCode = 404;
-  res.end("not found");
-}));
+const server = createServer((req, res) =>
+  serve(req, res, () => {
+    res.statusCode = 404;
+    res.end("not found");
+  }),
+);
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${server.address().port}`;
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -85,10 +94,18 @@ try {
   const page = await context.newPage();
   let errors = [];
   page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
+    // Resource errors are reported with their URL by the response handler below.
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource"))
+      errors.push(m.text());
   });
   page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()}`));
+  // Prefetches of linked pages are cancelled when the test navigates on (net::ERR_ABORTED).
+  page.on("requestfailed", (r) => {
+    if (r.failure()?.errorText !== "net::ERR_ABORTED") errors.push(`request failed: ${r.url()}`);
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
+  });
 
   // 2. Every page renders (has its content) without console errors.
   const bad = [];
@@ -96,16 +113,23 @@ try {
     errors = [];
     const response = await page.goto(`${base}${p}`, { waitUntil: "load" });
     const hasContent = (await page.locator(".VPContent").count()) > 0;
-    if (!response || response.status() !== 200 || !hasContent || errors.length > 0) {
+    if (response?.status() !== 200 || !hasContent || errors.length > 0) {
       bad.push(`${p} (${response?.status()}, content=${hasContent}, ${errors.join(" | ")})`);
     }
   }
-  check(`all ${pages.length} pages render without console errors`, bad.length === 0, bad.slice(0, 5).join("; "));
+  check(
+    `all ${pages.length} pages render without console errors`,
+    bad.length === 0,
+    bad.slice(0, 5).join("; "),
+  );
 
   // 3. Landing page, math, API pages.
   errors = [];
   await page.goto(`${base}/index.html`);
-  check("landing page has the hero", (await page.locator(".VPHero .name").textContent())?.includes("Convexformer") === true);
+  check(
+    "landing page has the hero",
+    (await page.locator(".VPHero .name").textContent())?.includes("Convexformer") === true,
+  );
   await page.screenshot({ path: join(shots, "landing.png"), fullPage: true });
   await page.goto(`${base}/concepts.html`);
   const math = await page.locator("mjx-container").count();
@@ -113,10 +137,17 @@ try {
   for (const pkg of PACKAGES) {
     const response = await page.goto(`${base}/api/@convexformer/${pkg}/index.html`);
     const title = await page.locator(".vp-doc h1").first().textContent();
-    check(`API landing page of @convexformer/${pkg}`, response?.status() === 200 && title?.includes(pkg) === true, title ?? "");
+    check(
+      `API landing page of @convexformer/${pkg}`,
+      response?.status() === 200 && title?.includes(pkg) === true,
+      title ?? "",
+    );
   }
   await page.goto(`${base}/api/@convexformer/attention/functions/fitConvexAttention.html`);
-  check("API page of fitConvexAttention has its example", (await page.locator(".vp-doc pre").count()) > 0);
+  check(
+    "API page of fitConvexAttention has its example",
+    (await page.locator(".vp-doc pre").count()) > 0,
+  );
   await page.screenshot({ path: join(shots, "api-fitConvexAttention.png"), fullPage: false });
 
   // 4. Search finds a symbol.
@@ -132,9 +163,15 @@ try {
   errors = [];
   await page.goto(`${base}/demo.html`);
   const status = page.getByTestId("status");
-  await page.waitForFunction(() => document.querySelector("[data-testid=gap]") !== null, null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelector("[data-testid=gap]") !== null, null, {
+    timeout: 60_000,
+  });
   const gap = Number(await page.getByTestId("gap").textContent());
-  check("demo reaches a certified solution (gap ≤ 1e-6)", (await status.textContent())?.includes("Certified") === true && gap <= 1e-6, `gap ${gap}`);
+  check(
+    "demo reaches a certified solution (gap ≤ 1e-6)",
+    (await status.textContent())?.includes("Certified") === true && gap <= 1e-6,
+    `gap ${gap}`,
+  );
   const bars = await page.locator("[data-testid=token-map] rect").count();
   check("demo draws the token map (one bar per token)", bars === 12, `${bars} bars`);
   const supportAt = async () => Number(await page.getByTestId("support").textContent());
@@ -142,16 +179,38 @@ try {
   await page.screenshot({ path: join(shots, "demo.png"), fullPage: true });
   // λ = λ_max: the zero solution, empty support.
   await page.getByTestId("lambda-slider").fill("100");
-  await page.waitForFunction(() => document.querySelector("[data-testid=lambda-ratio]")?.textContent === "1.00" && document.querySelector("[data-testid=support]") !== null && !document.querySelector("[data-testid=status]")?.textContent?.includes("Solving"), null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () =>
+      document.querySelector("[data-testid=lambda-ratio]")?.textContent === "1.00" &&
+      document.querySelector("[data-testid=support]") !== null &&
+      !document.querySelector("[data-testid=status]")?.textContent?.includes("Solving"),
+    null,
+    { timeout: 60_000 },
+  );
   await page.waitForTimeout(300);
   const supportMax = await supportAt();
-  check("slider to λ_max empties the support", supportMax === 0, `support ${support0} → ${supportMax}`);
+  check(
+    "slider to λ_max empties the support",
+    supportMax === 0,
+    `support ${support0} → ${supportMax}`,
+  );
   // Small λ: a larger support than at the default.
   await page.getByTestId("lambda-slider").fill("5");
-  await page.waitForFunction(() => document.querySelector("[data-testid=lambda-ratio]")?.textContent !== "1.00" && document.querySelector("[data-testid=support]") !== null && !document.querySelector("[data-testid=status]")?.textContent?.includes("Solving"), null, { timeout: 120_000 });
+  await page.waitForFunction(
+    () =>
+      document.querySelector("[data-testid=lambda-ratio]")?.textContent !== "1.00" &&
+      document.querySelector("[data-testid=support]") !== null &&
+      !document.querySelector("[data-testid=status]")?.textContent?.includes("Solving"),
+    null,
+    { timeout: 120_000 },
+  );
   await page.waitForTimeout(300);
   const supportSmall = await supportAt();
-  check("slider to a small λ grows the support", supportSmall > support0, `support ${support0} → ${supportSmall}`);
+  check(
+    "slider to a small λ grows the support",
+    supportSmall > support0,
+    `support ${support0} → ${supportSmall}`,
+  );
   check("the demo page has no console errors", errors.length === 0, errors.join(" | "));
   await page.screenshot({ path: join(shots, "demo-small-lambda.png"), fullPage: true });
 } finally {

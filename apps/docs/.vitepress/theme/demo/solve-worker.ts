@@ -1,7 +1,12 @@
 // The demo's solver, in a Web Worker so the page stays responsive. Solves program (9) for the
 // in-page student–teacher data with FISTA in short chunks (warm-started), so a "stop" message is
 // handled between chunks; every reported point carries its float64 certificate.
-import { type AttentionProblem, headsNeeded, scalarAttentionProblem, tokenImportance } from "@convexformer/attention";
+import {
+  type AttentionProblem,
+  headsNeeded,
+  scalarAttentionProblem,
+  tokenImportance,
+} from "@convexformer/attention";
 import { certify, fista, lambdaMax, squaredLoss, withLambda } from "@convexformer/solvers";
 import type { DemoMessage, DemoProgress, DemoRequest } from "./protocol.js";
 import { generateDemoData } from "./student-teacher.js";
@@ -43,10 +48,22 @@ async function solve(request: Extract<DemoRequest, { type: "solve" }>): Promise<
       status = "aborted";
       break;
     }
+    const offset = iterations;
+    const chunkStart = performance.now() - started;
     const result = fista.solve(problem, { tolerance, maxIterations: CHUNK, warmStart: x });
     iterations += result.iterations;
     x = Float64Array.from(result.x);
     certificate = certify(problem, x);
+    // The solver's own certified records (those with a finite gap), on the global iteration axis.
+    for (const record of result.history) {
+      if (!Number.isFinite(record.relativeGap) || record.iteration === result.iterations) continue;
+      history.push({
+        iteration: offset + record.iteration,
+        objective: record.objective,
+        relativeGap: record.relativeGap,
+        elapsedMs: chunkStart + record.elapsedMs,
+      });
+    }
     const point = {
       iteration: iterations,
       objective: certificate.objective,
@@ -84,6 +101,10 @@ self.onmessage = (event: MessageEvent<DemoRequest>) => {
   }
   stopped = new Set();
   solve(request).catch((error: unknown) => {
-    post({ type: "error", id: request.id, message: error instanceof Error ? error.message : String(error) });
+    post({
+      type: "error",
+      id: request.id,
+      message: error instanceof Error ? error.message : String(error),
+    });
   });
 };

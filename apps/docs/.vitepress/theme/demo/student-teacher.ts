@@ -1,4 +1,4 @@
-import { TokenBatch, createRng } from "@convexformer/tensors";
+import { createRng, TokenBatch } from "@convexformer/tensors";
 
 /** The in-page student–teacher problem: sizes, the planted teacher and the noise. */
 export interface DemoConfig {
