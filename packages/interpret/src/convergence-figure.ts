@@ -28,8 +28,8 @@ export interface ConvergenceRun {
  * against iterations and against wall time, four panels with log axes (objective on a log axis
  * when all objectives are positive), one line per solver. The records are
  * `{ solver, iteration, timeMs, objective, relativeGap }`; `relativeGap` is left out of a record
- * while it is not yet finite or is exactly 0, and `timeMs` while it is 0 (a log axis cannot
- * show them).
+ * while it is not yet finite or is exactly 0, and `timeMs` while it is 0; the record of
+ * iteration 0 (the starting point) appears in the time panels only (a log axis cannot show 0).
  *
  * @throws `InvalidOptionError` for no runs, an empty history or repeated labels
  *
@@ -74,28 +74,28 @@ export async function convergenceFigure(
       data.push(d);
     }
   });
-  const color = { field: "solver", type: "nominal", title: "solver", sort: names };
+  const color = { field: "solver", type: "nominal", title: "solver", sort: names, legend: { labelLimit: 240 } };
   const panel = (
     x: "iteration" | "timeMs",
     y: "objective" | "relativeGap",
   ): Record<string, unknown> => ({
     width: 260,
     height: 180,
-    transform: [{ filter: `isValid(datum.${x}) && isValid(datum.${y})` }],
+    transform: [{ filter: `isValid(datum.${x}) && isValid(datum.${y}) && datum.${x} > 0` }],
     mark: { type: "line", point: { size: 12 }, strokeWidth: 1.5 },
     encoding: {
       x: {
         field: x,
         type: "quantitative",
         title: x === "iteration" ? "iteration" : "wall time (ms)",
-        scale: { type: "log" },
+        scale: { type: "log", nice: false },
         axis: { format: "~g", labelOverlap: "greedy" },
       },
       y: {
         field: y,
         type: "quantitative",
         title: y === "objective" ? "objective P(x)" : "relative gap (P − D)/max(1, |P|)",
-        scale: y === "relativeGap" || positive ? { type: "log", zero: false } : { zero: false },
+        scale: y === "relativeGap" || positive ? { type: "log" } : { zero: false },
         axis: { format: y === "relativeGap" ? ".0e" : "~g", labelOverlap: "greedy" },
       },
       color,

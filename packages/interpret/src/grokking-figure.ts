@@ -111,7 +111,7 @@ export async function grokkingFigure(
             scale: { domain: [0, 1] },
             axis: { format: "%" },
           },
-          color: { field: "kind", type: "nominal", title: "attention", sort: kinds },
+          color: { field: "kind", type: "nominal", title: "attention", sort: kinds, legend: { labelLimit: 280 } },
           strokeDash: {
             field: "split",
             type: "nominal",
@@ -129,7 +129,7 @@ export async function grokkingFigure(
             encoding: { y: { field: "accuracy", type: "quantitative" } },
           },
           {
-            mark: { type: "text", align: "left", dx: 4, dy: -6, color: "#555", fontSize: 11 },
+            mark: { type: "text", align: "left", baseline: "top", dx: 4, dy: 4, color: "#555", fontSize: 11 },
             encoding: {
               y: { field: "accuracy", type: "quantitative" },
               x: { value: 0 },

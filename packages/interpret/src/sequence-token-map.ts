@@ -31,6 +31,11 @@ export interface SequenceTokenMap {
   readonly rowMass: Matrix;
   /** `(d·c) × n`: row `q·c + l` holds the column masses `Σ_k |B_{ql}[k, m]|` over `m`. */
   readonly columnMass: Matrix;
+  /**
+   * `n × n`: `Σ_{q,l} |B_{ql}|`, the convex model's token-mixing map (row `k`: output token,
+   * column `m`: source token), comparable with the attention maps of (3) and (4).
+   */
+  readonly mixing: Matrix;
   /** `n`: total column mass per source token (summed over `q` and `l`). */
   readonly perToken: Float64Array;
   /** Nonzero blocks `(q, l, ±)` (`(q, l)` for the relaxation). */
@@ -65,6 +70,7 @@ export function sequenceTokenMap(solution: SequenceProgramSolution): SequenceTok
   const rowMass = new Float64Array(d * c * n);
   const columnMass = new Float64Array(d * c * n);
   const perToken = new Float64Array(n);
+  const mixing = new Float64Array(nn);
   let blocks = 0;
   for (let q = 0; q < d; q++) {
     for (let l = 0; l < c; l++) {
@@ -87,6 +93,7 @@ export function sequenceTokenMap(solution: SequenceProgramSolution): SequenceTok
           rowMass[ql * n + k] = (rowMass[ql * n + k] as number) + a;
           columnMass[ql * n + m] = (columnMass[ql * n + m] as number) + a;
           perToken[m] = (perToken[m] as number) + a;
+          mixing[e] = (mixing[e] as number) + a;
         }
       }
     }
@@ -99,6 +106,7 @@ export function sequenceTokenMap(solution: SequenceProgramSolution): SequenceTok
     outputs: c,
     rowMass: new Matrix(d * c, n, rowMass),
     columnMass: new Matrix(d * c, n, columnMass),
+    mixing: new Matrix(n, n, mixing),
     perToken,
     blocks,
     headsNeeded: solution.program === "sequence" ? blocks : undefined,

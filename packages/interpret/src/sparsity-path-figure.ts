@@ -56,7 +56,7 @@ export async function sparsityPathFigure(
         type: "nominal",
         title: "support",
         scale: { domain: ["rows", "tokens"], range: ["#4c78a8", "#f58518"] },
-        legend: { labelExpr: "datum.label === 'rows' ? 'nonzero rows (heads)' : 'tokens used'" },
+        legend: { labelExpr: "datum.label === 'rows' ? 'nonzero rows (heads)' : 'tokens used'", labelLimit: 240 },
       },
     },
   };
@@ -81,6 +81,7 @@ export async function sparsityPathFigure(
           axis: { tickMinStep: 1, format: "d" },
         },
         y: { field: "error", type: "quantitative", title: options.errorTitle ?? "error" },
+        order: { field: "lambda", sort: "descending" },
         color: {
           field: "split",
           type: "nominal",
