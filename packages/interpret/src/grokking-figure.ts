@@ -101,7 +101,7 @@ export async function grokkingFigure(
             field: "step",
             type: "quantitative",
             title: "step",
-            scale: { type: "log" },
+            scale: { type: "log", nice: false },
             axis: { format: "~s" },
           },
           y: {

@@ -46,8 +46,8 @@ export async function sparsityPathFigure(
       x: {
         field: "lambda",
         type: "quantitative",
-        title: "λ (log scale)",
-        scale: { type: "log", reverse: true },
+        title: "λ (log scale, decreasing →)",
+        scale: { type: "log", reverse: true, nice: false },
         axis: { format: ".1e", labelOverlap: "greedy" },
       },
       y: { field: "count", type: "quantitative", title: "support size" },
