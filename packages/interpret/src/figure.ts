@@ -91,13 +91,38 @@ export const FIGURE_CONFIG = {
  * ```
  */
 export async function renderSpec(spec: VegaLiteSpec): Promise<string> {
-  const vega = compile(spec as unknown as TopLevelSpec).spec;
+  // vega tags the records it reads (Symbol ids): give it a copy, never the caller's objects
+  const json = JSON.stringify(spec);
+  const vega = compile(JSON.parse(json) as TopLevelSpec).spec;
   const view = new View(parse(vega), { renderer: "none" });
+  let svg: string;
   try {
-    return await view.toSVG();
+    svg = await view.toSVG();
   } finally {
     view.finalize();
   }
+  return stableIds(svg, json);
+}
+
+/**
+ * vega numbers gradient and clip ids with a process-wide counter, so the same spec renders
+ * differently the second time. Renumber them per document and prefix a hash of the spec:
+ * the SVG is then a pure function of the spec, and two figures inlined in one page keep
+ * distinct ids.
+ */
+function stableIds(svg: string, json: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < json.length; i++) h = Math.imul(h ^ json.charCodeAt(i), 0x01000193) >>> 0;
+  const prefix = h.toString(36);
+  const ids = new Map<string, string>();
+  return svg.replace(/\b(gradient|clip|pattern)_(\d+)\b/g, (id, kind: string) => {
+    let next = ids.get(id);
+    if (next === undefined) {
+      next = `${kind}_${prefix}_${ids.size}`;
+      ids.set(id, next);
+    }
+    return next;
+  });
 }
 
 /**
