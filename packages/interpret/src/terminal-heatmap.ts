@@ -98,8 +98,8 @@ export function terminalHeatmap(map: Matrix, options: TerminalHeatmapOptions = {
     if (b * cell + label.length <= ruler.length)
       for (let c = 0; c < label.length; c++) ruler[b * cell + c] = label[c] as string;
   }
-  const note = bin > 1 ? `  (${bin} tokens per cell, max shown)` : "";
-  lines.push(`${"token".padStart(labelWidth)}  ${ruler.join("")}${note}`.slice(0, width).trimEnd());
+  lines.push(`${"token".padStart(labelWidth)}  ${ruler.join("")}`.slice(0, width).trimEnd());
+  if (bin > 1) lines.push(`(${bin} tokens per cell, max shown)`.slice(0, width));
   const q = (f: number): string => (max * f).toPrecision(2);
   lines.push(
     `legend: "${SHADES[0]}" 0  ${SHADES[1]} ≤${q(0.25)}  ${SHADES[2]} ≤${q(0.5)}  ${SHADES[3]} ≤${q(0.75)}  ${SHADES[4]} ≤${q(1)}`.slice(

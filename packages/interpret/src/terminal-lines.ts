@@ -98,8 +98,11 @@ export function terminalLines(
     return out;
   });
   if (hi === lo) hi = lo + 1;
+  const tiny = 1e-9 * Math.max(Math.abs(lo), Math.abs(hi));
   const format = (x: number): string =>
-    (log ? `1e${x.toFixed(1)}` : x.toPrecision(3)).padStart(AXIS - 2).slice(-(AXIS - 2));
+    (log ? (10 ** x).toExponential(1) : Math.abs(x) <= tiny ? "0" : x.toPrecision(3))
+      .padStart(AXIS - 2)
+      .slice(-(AXIS - 2));
   const colors =
     options.colors === true ? series.map((_, i) => PALETTE[i % PALETTE.length]) : undefined;
   const chart = plot(lines, {
