@@ -20,8 +20,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   fitConvexAttention,
-  gatedAttentionProblem,
   type GateVectors,
+  gatedAttentionProblem,
   type SimplexAttentionWeights,
   type StandardAttentionWeights,
   simplexAttentionObjective,
@@ -95,24 +95,52 @@ const fit = fitConvexAttention(train, {
   tolerance: 1e-9,
 });
 const map = tokenMapOf(fit);
-log(`program (12): status ${fit.solve.status}, relative gap ${fit.certificate.relativeGap.toExponential(2)}, heads needed ${fit.headsNeeded}`);
+log(
+  `program (12): status ${fit.solve.status}, relative gap ${fit.certificate.relativeGap.toExponential(2)}, heads needed ${fit.headsNeeded}`,
+);
 figures.push(["token-map", await tokenMapFigure(map)]);
 if (map.kind === "token") {
-  log(terminalHeatmap(map.perOutput, { title: "token map ‖z‖ of program (12)", rowLabels: ["output 1", "output 2", "output 3"] }));
-  log(`support: ${map.support.rows} rows on ${map.support.tokens} tokens, bound N·c + 1 = ${map.support.bound}`);
+  log(
+    terminalHeatmap(map.perOutput, {
+      title: "token map ‖z‖ of program (12)",
+      rowLabels: ["output 1", "output 2", "output 3"],
+    }),
+  );
+  log(
+    `support: ${map.support.rows} rows on ${map.support.tokens} tokens, bound N·c + 1 = ${map.support.bound}`,
+  );
 }
-log(`heads: ${JSON.stringify(headTableOf(fit).map((h) => ("token" in h ? [h.token, h.output, Number(h.norm.toFixed(3))] : [])))}`);
+log(
+  `heads: ${JSON.stringify(headTableOf(fit).map((h) => ("token" in h ? [h.token, h.output, Number(h.norm.toFixed(3))] : [])))}`,
+);
 
 // ---- 2. convergence of the registered solvers on the same problem ------------------------
-const runs = ["fista", "admm", "ipm"].map((name) => getSolver(name).solve(fit.problem, { tolerance: 1e-10, maxIterations: 5000 }));
-for (const r of runs) log(`${r.solver}: ${r.status} after ${r.iterations} iterations, ${r.timings.totalMs.toFixed(1)} ms`);
+const runs = ["fista", "admm", "ipm"].map((name) =>
+  getSolver(name).solve(fit.problem, { tolerance: 1e-10, maxIterations: 5000 }),
+);
+for (const r of runs)
+  log(
+    `${r.solver}: ${r.status} after ${r.iterations} iterations, ${r.timings.totalMs.toFixed(1)} ms`,
+  );
 figures.push(["convergence", await convergenceFigure(runs)]);
-log(terminalLines(runs.map((r) => ({ name: r.solver, values: r.history.map((h) => h.relativeGap) })), { title: "relative gap per iteration", logY: true, height: 8 }));
+log(
+  terminalLines(
+    runs.map((r) => ({ name: r.solver, values: r.history.map((h) => h.relativeGap) })),
+    { title: "relative gap per iteration", logY: true, height: 8 },
+  ),
+);
 
 // ---- 3. sparsity along a λ path, with train/test error -----------------------------------
 const top = fit.lambdaMax;
 const lambdas = Array.from({ length: 14 }, (_, k) => top * 10 ** (-2.6 * (k / 13)));
-const pathFit = fitConvexAttention(train, { model: "vector", targets: yTrain, outputs: 3, lambdaPath: lambdas, tolerance: 1e-8, prune: false });
+const pathFit = fitConvexAttention(train, {
+  model: "vector",
+  targets: yTrain,
+  outputs: 3,
+  lambdaPath: lambdas,
+  tolerance: 1e-8,
+  prune: false,
+});
 const mse = (X: TokenBatch, y: Float64Array) => (x: Float64Array) => {
   const p = vectorAttentionProblem(X, squaredLoss(y, { outputs: 3 }), 1);
   const pred = new Float64Array(y.length);
@@ -121,9 +149,23 @@ const mse = (X: TokenBatch, y: Float64Array) => (x: Float64Array) => {
   for (let e = 0; e < y.length; e++) s += ((pred[e] as number) - (y[e] as number)) ** 2;
   return s / y.length;
 };
-const path = pathSummaryOf(pathFit, { trainError: mse(train, yTrain), testError: mse(test, yTest) });
-figures.push(["sparsity-path", await sparsityPathFigure(path, { errorTitle: "mean squared error" })]);
-log(terminalLines([{ name: "tokens used", values: path.map((p) => p.tokens) }, { name: "test MSE ×10", values: path.map((p) => 10 * (p.testError ?? 0)) }], { title: "λ path (λ decreasing →)", height: 6 }));
+const path = pathSummaryOf(pathFit, {
+  trainError: mse(train, yTrain),
+  testError: mse(test, yTest),
+});
+figures.push([
+  "sparsity-path",
+  await sparsityPathFigure(path, { errorTitle: "mean squared error" }),
+]);
+log(
+  terminalLines(
+    [
+      { name: "tokens used", values: path.map((p) => p.tokens) },
+      { name: "test MSE ×10", values: path.map((p) => 10 * (p.testError ?? 0)) },
+    ],
+    { title: "λ path (λ decreasing →)", height: 6 },
+  ),
+);
 
 // ---- 4. three models on one sequence task -------------------------------------------------
 const sN = 40;
@@ -133,9 +175,17 @@ const seq = new TokenBatch(sN, sn, sd, createRng(3).fillNormal(new Float64Array(
 const seqY = new Float64Array(sN * sn);
 for (let i = 0; i < sN; i++) for (let k = 0; k < sn; k++) seqY[i * sn + k] = seq.get(i, 2, 0);
 const beta = 1e-2;
-const seqFit = fitConvexAttention(seq, { model: "sequence", targets: seqY, lambda: beta, tolerance: 1e-8, maxIterations: 20000 });
+const seqFit = fitConvexAttention(seq, {
+  model: "sequence",
+  targets: seqY,
+  lambda: beta,
+  tolerance: 1e-8,
+  maxIterations: 20000,
+});
 const seqMap = tokenMapOf(seqFit);
-log(`program (33): status ${seqFit.solve.status}, relative gap ${seqFit.certificate.relativeGap.toExponential(2)}`);
+log(
+  `program (33): status ${seqFit.solve.status}, relative gap ${seqFit.certificate.relativeGap.toExponential(2)}`,
+);
 const loss = squaredLoss(seqY);
 /** Adam on central-difference gradients of a float64 objective (tiny models only). */
 const adam = (theta: Float64Array, f: (t: Float64Array) => number, steps: number, lr: number) => {
@@ -174,18 +224,47 @@ const simplexOf = (t: Float64Array): SimplexAttentionWeights => {
     for (let m = 0; m < sn; m++) z += Math.exp((t[k * sn + m] as number) - max);
     for (let m = 0; m < sn; m++) W1[k * sn + m] = Math.exp((t[k * sn + m] as number) - max) / z;
   }
-  return { heads: 1, tokens: sn, features: sd, hidden: 1, outputs: 1, W1, WV: t.slice(sn * sn, sn * sn + sd), WO: t.slice(sn * sn + sd, sn * sn + sd + 1) };
+  return {
+    heads: 1,
+    tokens: sn,
+    features: sd,
+    hidden: 1,
+    outputs: 1,
+    W1,
+    WV: t.slice(sn * sn, sn * sn + sd),
+    WO: t.slice(sn * sn + sd, sn * sn + sd + 1),
+  };
 };
-const simplexTheta = Float64Array.from({ length: sn * sn + sd + 1 }, (_, p) => (p < sn * sn ? 0 : 0.5 * (init.normal() as number)));
-const simplexValue = adam(simplexTheta, (t) => simplexAttentionObjective(simplexOf(t), seq, loss, beta), 600, 0.05);
+const simplexTheta = Float64Array.from({ length: sn * sn + sd + 1 }, (_, p) =>
+  p < sn * sn ? 0 : 0.5 * (init.normal() as number),
+);
+const simplexValue = adam(
+  simplexTheta,
+  (t) => simplexAttentionObjective(simplexOf(t), seq, loss, beta),
+  600,
+  0.05,
+);
 // standard attention (3): one head, hidden 2
 const standardOf = (t: Float64Array): StandardAttentionWeights => ({
-  heads: 1, features: sd, hidden: 2, outputs: 1,
-  WQ: t.slice(0, 4), WK: t.slice(4, 8), WV: t.slice(8, 12), WO: t.slice(12, 14),
+  heads: 1,
+  features: sd,
+  hidden: 2,
+  outputs: 1,
+  WQ: t.slice(0, 4),
+  WK: t.slice(4, 8),
+  WV: t.slice(8, 12),
+  WO: t.slice(12, 14),
 });
 const standardTheta = Float64Array.from({ length: 14 }, () => 0.5 * (init.normal() as number));
-const standardValue = adam(standardTheta, (t) => standardAttentionObjective(standardOf(t), seq, loss, beta), 600, 0.05);
-log(`objectives at β = ${beta}: convex (33) ${seqFit.certificate.objective.toFixed(4)}, simplex (4) ${simplexValue.toFixed(4)}, softmax (3) ${standardValue.toFixed(4)}`);
+const standardValue = adam(
+  standardTheta,
+  (t) => standardAttentionObjective(standardOf(t), seq, loss, beta),
+  600,
+  0.05,
+);
+log(
+  `objectives at β = ${beta}: convex (33) ${seqFit.certificate.objective.toFixed(4)}, simplex (4) ${simplexValue.toFixed(4)}, softmax (3) ${standardValue.toFixed(4)}`,
+);
 const convexMixing = seqMap.kind === "sequence" ? seqMap.mixing : Matrix.zeros(sn, sn);
 const simplexMixing = simplexMaps(simplexOf(simplexTheta)).mean;
 const softmaxMixing = softmaxAttentionMaps(standardOf(standardTheta), seq).meanOverHeads;
@@ -198,19 +277,30 @@ const normalized = (m: Matrix) => {
   }
   return out;
 };
-for (const [name, m] of [["convex (33)", convexMixing], ["simplex (4)", simplexMixing], ["softmax (3), mean over inputs", softmaxMixing]] as const) {
+for (const [name, m] of [
+  ["convex (33)", convexMixing],
+  ["simplex (4)", simplexMixing],
+  ["softmax (3), mean over inputs", softmaxMixing],
+] as const) {
   const s = mapSparsity(normalized(m)).mean;
-  log(`${name}: entropy/log n ${s.entropy.toFixed(3)}, top-1 mass ${s.topKMass.toFixed(3)}, effective tokens ${s.effectiveTokens.toFixed(2)}, Gini ${s.gini.toFixed(3)}`);
+  log(
+    `${name}: entropy/log n ${s.entropy.toFixed(3)}, top-1 mass ${s.topKMass.toFixed(3)}, effective tokens ${s.effectiveTokens.toFixed(2)}, Gini ${s.gini.toFixed(3)}`,
+  );
 }
 figures.push([
   "model-comparison",
-  await modelComparisonFigure([
-    { model: "convex (33): Σ|C⁺ − C⁻|", map: convexMixing, rowTitle: "output token" },
-    { model: "simplex attention (4): W₁", map: simplexMixing },
-    { model: "softmax attention (3): mean A", map: softmaxMixing },
-  ], { title: "Token mixing learned for Y[k] = X[3, 1] (rows normalized)" }),
+  await modelComparisonFigure(
+    [
+      { model: "convex (33): Σ|C⁺ − C⁻|", map: convexMixing, rowTitle: "output token" },
+      { model: "simplex attention (4): W₁", map: simplexMixing },
+      { model: "softmax attention (3): mean A", map: softmaxMixing },
+    ],
+    { title: "Token mixing learned for Y[k] = X[3, 1] (rows normalized)" },
+  ),
 ]);
-log(terminalHeatmap(normalized(softmaxMixing), { title: "softmax attention (3), mean over inputs" }));
+log(
+  terminalHeatmap(normalized(softmaxMixing), { title: "softmax attention (3), mean over inputs" }),
+);
 
 // ---- 5. accuracy curves: x + y mod 11 with the convex programs ---------------------------
 const p = 11;
@@ -224,7 +314,13 @@ const batch = (idx: ArrayLike<number>) => {
   for (let i = 0; i < idx.length; i++) {
     const [a, b] = pairs[idx[i] as number] as [number, number];
     // sequence [a, +, b, =], one-hot over the p + 2 symbols
-    for (const [k, sym] of [[0, a], [1, p], [2, b], [3, p + 1]] as const) X.data[(i * 4 + k) * (p + 2) + sym] = 1;
+    for (const [k, sym] of [
+      [0, a],
+      [1, p],
+      [2, b],
+      [3, p + 1],
+    ] as const)
+      X.data[(i * 4 + k) * (p + 2) + sym] = 1;
     y[i] = (a + b) % p;
   }
   return { X, y };
@@ -235,7 +331,8 @@ const accuracy = (logits: Float64Array, y: Int32Array) => {
   let hits = 0;
   for (let i = 0; i < y.length; i++) {
     let best = 0;
-    for (let l = 1; l < p; l++) if ((logits[i * p + l] as number) > (logits[i * p + best] as number)) best = l;
+    for (let l = 1; l < p; l++)
+      if ((logits[i * p + l] as number) > (logits[i * p + best] as number)) best = l;
     if (best === y[i]) hits++;
   }
   return hits / y.length;
@@ -246,25 +343,47 @@ for (const model of ["gated", "vector"] as const) {
   const points = [];
   for (const k of checkpoints) {
     const f = fitConvexAttention(trainSet.X, {
-      model, loss: "cross-entropy", targets: trainSet.y, outputs: p, lambda: 1e-3,
-      maxIterations: k, tolerance: 1e-12, prune: false, ...(model === "gated" ? { gates: 64, gateSeed: 1 } : {}),
+      model,
+      loss: "cross-entropy",
+      targets: trainSet.y,
+      outputs: p,
+      lambda: 1e-3,
+      maxIterations: k,
+      tolerance: 1e-12,
+      prune: false,
+      ...(model === "gated" ? { gates: 64, gateSeed: 1 } : {}),
     });
     const evaluate = (X: TokenBatch, y: Int32Array) => {
       const l = crossEntropyLoss(y, { classes: p });
-      const problem = model === "gated"
-        ? gatedAttentionProblem(X, f.gates as GateVectors, l, 1e-3)
-        : vectorAttentionProblem(X, l, 1e-3);
+      const problem =
+        model === "gated"
+          ? gatedAttentionProblem(X, f.gates as GateVectors, l, 1e-3)
+          : vectorAttentionProblem(X, l, 1e-3);
       const logits = new Float64Array(y.length * p);
       problem.operator.apply(f.solution, logits);
       return accuracy(logits, y);
     };
-    points.push({ step: k, trainAccuracy: evaluate(trainSet.X, trainSet.y), validationAccuracy: evaluate(valSet.X, valSet.y) });
+    points.push({
+      step: k,
+      trainAccuracy: evaluate(trainSet.X, trainSet.y),
+      validationAccuracy: evaluate(valSet.X, valSet.y),
+    });
   }
   const last = points[points.length - 1];
-  log(`x + y mod ${p}, ${model}: train ${last?.trainAccuracy.toFixed(3)}, validation ${last?.validationAccuracy.toFixed(3)} after ${checkpoints[checkpoints.length - 1]} FISTA iterations`);
-  curves.push({ kind: model === "gated" ? "convex (14), 64 gates" : "convex (12), no gates", points });
+  log(
+    `x + y mod ${p}, ${model}: train ${last?.trainAccuracy.toFixed(3)}, validation ${last?.validationAccuracy.toFixed(3)} after ${checkpoints[checkpoints.length - 1]} FISTA iterations`,
+  );
+  curves.push({
+    kind: model === "gated" ? "convex (14), 64 gates" : "convex (12), no gates",
+    points,
+  });
 }
-figures.push(["grokking", await grokkingFigure(curves, { title: `x + y mod ${p}: accuracy after k FISTA iterations (step = iteration)` })]);
+figures.push([
+  "grokking",
+  await grokkingFigure(curves, {
+    title: `x + y mod ${p}: accuracy after k FISTA iterations (step = iteration)`,
+  }),
+]);
 
 // ---- write, then screenshot --------------------------------------------------------------
 for (const [name, figure] of figures) {
@@ -273,16 +392,29 @@ for (const [name, figure] of figures) {
 }
 await writeFile(join(out, "terminal.txt"), `${terminal.join("\n")}\n`);
 if (!args.includes("--no-png")) {
-  const pngDir = resolve(option("--png") ?? (await mkdtemp(join(tmpdir(), "convexformer-figures-"))));
+  const pngDir = resolve(
+    option("--png") ?? (await mkdtemp(join(tmpdir(), "convexformer-figures-"))),
+  );
   const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
   });
   try {
     const page = await browser.newPage({ deviceScaleFactor: 1.5 });
     for (const [name, figure] of figures) {
-      await page.setContent(`<!doctype html><html><body style="margin:0;background:white">${figure.svg}</body></html>`);
+      await page.setContent(
+        `<!doctype html><html><body style="margin:0;background:white">${figure.svg}</body></html>`,
+      );
       const svg = await page.$("svg");
       await svg?.screenshot({ path: join(pngDir, `${name}.png`) });
       console.log(`png ${join(pngDir, `${name}.png`)}`);

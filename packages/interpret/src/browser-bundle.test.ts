@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Metafile } from "esbuild";
 import { describe, expect, it } from "vitest";
@@ -65,8 +65,10 @@ describe("browser bundle", () => {
     const statics: string[] = [];
     for (const [file, input] of Object.entries(metafile.inputs)) {
       for (const imp of input.imports) {
-        if (imp.path.startsWith("node:") && imp.kind !== "dynamic-import") statics.push(`${file} → ${imp.path}`);
-        if (imp.path.startsWith("node:") && file.includes("interpret/src")) statics.push(`${file} → ${imp.path}`);
+        if (imp.path.startsWith("node:") && imp.kind !== "dynamic-import")
+          statics.push(`${file} → ${imp.path}`);
+        if (imp.path.startsWith("node:") && file.includes("interpret/src"))
+          statics.push(`${file} → ${imp.path}`);
       }
     }
     expect(statics).toEqual([]);
@@ -76,7 +78,10 @@ describe("browser bundle", () => {
     for (const [file, input] of Object.entries(metafile.inputs)) {
       if (file.includes("node_modules")) continue;
       for (const imp of input.imports) {
-        if (imp.path.includes("@tensorflow") && (imp.kind !== "dynamic-import" || file.includes("interpret/src"))) {
+        if (
+          imp.path.includes("@tensorflow") &&
+          (imp.kind !== "dynamic-import" || file.includes("interpret/src"))
+        ) {
           tfjsEdges.push(`${file} → ${imp.path} (${imp.kind})`);
         }
       }
@@ -85,30 +90,45 @@ describe("browser bundle", () => {
     expect(Object.keys(metafile.inputs).some((f) => f.endsWith("write-figure.ts"))).toBe(false);
   }, 120_000);
 
-  it.skipIf(!haveChromium)("runs in headless chromium: fit, token map, SVG figure in the DOM", async () => {
-    const { code } = await bundle();
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-    });
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(String(e)));
-      await page.setContent("<!doctype html><html><body></body></html>");
-      await page.addScriptTag({ type: "module", content: code });
-      await page.waitForFunction(() => "result" in globalThis || document.title === "error", undefined, { timeout: 60_000 });
-      const result = (await page.evaluate(() => (globalThis as unknown as { result: unknown }).result)) as Record<string, number | string>;
-      expect(errors).toEqual([]);
-      expect(result.objective).toBeCloseTo(15 / 64, 9);
-      expect(result.heads).toBe(2);
-      expect(result.rects).toBe(2);
-      expect(result.svgStart).toBe("<svg");
-      expect(result.soft).toBeCloseTo(Math.E / (Math.E + 1 / Math.E), 12);
-      expect(result.terminal).toBe(3);
-    } finally {
-      await browser.close();
-    }
-  }, 120_000);
+  it.skipIf(!haveChromium)(
+    "runs in headless chromium: fit, token map, SVG figure in the DOM",
+    async () => {
+      const { code } = await bundle();
+      const { chromium } = await import("playwright-core");
+      const browser = await chromium.launch({
+        executablePath: chromiumPath,
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--no-first-run",
+          "--disable-quic",
+        ],
+      });
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on("pageerror", (e) => errors.push(String(e)));
+        await page.setContent("<!doctype html><html><body></body></html>");
+        await page.addScriptTag({ type: "module", content: code });
+        await page.waitForFunction(() => "result" in globalThis, undefined, { timeout: 60_000 });
+        const result = (await page.evaluate(
+          () => (globalThis as unknown as { result: unknown }).result,
+        )) as Record<string, number | string>;
+        expect(errors).toEqual([]);
+        expect(result.objective).toBeCloseTo(15 / 64, 9);
+        expect(result.heads).toBe(2);
+        expect(result.rects).toBe(2);
+        expect(result.svgStart).toBe("<svg");
+        expect(result.soft).toBeCloseTo(Math.E / (Math.E + 1 / Math.E), 12);
+        expect(result.terminal).toBe(3);
+      } finally {
+        await browser.close();
+      }
+    },
+    120_000,
+  );
 });

@@ -74,7 +74,13 @@ export async function convergenceFigure(
       data.push(d);
     }
   });
-  const color = { field: "solver", type: "nominal", title: "solver", sort: names, legend: { labelLimit: 240 } };
+  const color = {
+    field: "solver",
+    type: "nominal",
+    title: "solver",
+    sort: names,
+    legend: { labelLimit: 240 },
+  };
   const panel = (
     x: "iteration" | "timeMs",
     y: "objective" | "relativeGap",

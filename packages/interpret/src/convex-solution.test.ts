@@ -30,18 +30,34 @@ describe("convexSolutionOf: the adapter from fitConvexAttention's result", () =>
   });
 
   it.each(["sequence", "sequence-relaxed"] as const)("%s program: sequence layout", (model) => {
-    const fit = fitConvexAttention(X, { model, targets: rng.fillNormal(new Float64Array(15)), lambdaRatio: 0.5, maxIterations: 200 });
+    const fit = fitConvexAttention(X, {
+      model,
+      targets: rng.fillNormal(new Float64Array(15)),
+      lambdaRatio: 0.5,
+      maxIterations: 200,
+    });
     const s = convexSolutionOf(fit);
     expect(s.kind === "sequence" && s.program).toBe(model);
     expect(s.kind === "sequence" && s.layout.signs).toBe(model === "sequence" ? 2 : 1);
   });
 
   it("checkSolution names the bad field", () => {
-    const good = { kind: "token", program: "scalar", samples: 1, gates: undefined, x: new Float64Array(2), layout: { gates: 1, outputs: 1, tokens: 2, features: 1 } } as const;
+    const good = {
+      kind: "token",
+      program: "scalar",
+      samples: 1,
+      gates: undefined,
+      x: new Float64Array(2),
+      layout: { gates: 1, outputs: 1, tokens: 2, features: 1 },
+    } as const;
     expect(checkSolution(good)).toBe(good);
     expect(() => checkSolution({ ...good, samples: 0 })).toThrow(/solution\.samples = 0/);
-    expect(() => checkSolution({ ...good, layout: { ...good.layout, tokens: 1.5 } })).toThrow(/solution\.layout\.tokens = 1\.5/);
+    expect(() => checkSolution({ ...good, layout: { ...good.layout, tokens: 1.5 } })).toThrow(
+      /solution\.layout\.tokens = 1\.5/,
+    );
     expect(() => checkSolution({ ...good, kind: "other" } as never)).toThrow(/solution\.kind/);
-    expect(() => checkSolution({ ...good, x: [0, 0] } as never)).toThrow(expect.objectContaining({ code: "shape-mismatch" }));
+    expect(() => checkSolution({ ...good, x: [0, 0] } as never)).toThrow(
+      expect.objectContaining({ code: "shape-mismatch" }),
+    );
   });
 });

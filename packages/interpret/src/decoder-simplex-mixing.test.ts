@@ -21,24 +21,36 @@ describe("decoder simplex mixing", () => {
   it("softmax of the logits, with and without the causal mask", () => {
     // head 0 row 1: logits (log 3, 0) → (3/4, 1/4); row 0 → (1) causal
     const data = new Float64Array([5, 100, 0, Math.log(3)]);
-    const [causal] = decoderSimplexMixing({ "blocks.0.attn.logits": { shape: [1, 2, 2], data: new Float64Array([0, 9, Math.log(3), 0]) } });
-    expect(causal?.heads[0]?.toRows()).toEqual([[1, 0], [expect.closeTo(0.75, 15), expect.closeTo(0.25, 15)]]);
-    const [full] = decoderSimplexMixing({ "blocks.0.attn.logits": { shape: [1, 2, 2], data } }, { causal: false });
+    const [causal] = decoderSimplexMixing({
+      "blocks.0.attn.logits": { shape: [1, 2, 2], data: new Float64Array([0, 9, Math.log(3), 0]) },
+    });
+    expect(causal?.heads[0]?.toRows()).toEqual([
+      [1, 0],
+      [expect.closeTo(0.75, 15), expect.closeTo(0.25, 15)],
+    ]);
+    const [full] = decoderSimplexMixing(
+      { "blocks.0.attn.logits": { shape: [1, 2, 2], data } },
+      { causal: false },
+    );
     const e = Math.exp(-95);
     expect(full?.heads[0]?.get(0, 0)).toBeCloseTo(e / (1 + e), 15);
     expect(full?.heads[0]?.get(1, 1)).toBeCloseTo(0.75, 15);
   });
 
   it("errors: a softmax decoder, a bad shape, a short array", () => {
-    expect(() => decoderSimplexMixing({ "blocks.0.attn.WQ": { shape: [2, 2], data: new Float64Array(4) } })).toThrow(
-      /not a decoder with simplex attention/,
-    );
-    expect(() => decoderSimplexMixing({ "blocks.0.attn.logits": { shape: [1, 2, 3], data: new Float64Array(6) } })).toThrow(
-      /expected \[h, n, n\], got \[1, 2, 3\]/,
-    );
-    expect(() => decoderSimplexMixing({ "blocks.0.attn.logits": { shape: [1, 2, 2], data: new Float64Array(3) } })).toThrow(
-      expect.objectContaining({ code: "shape-mismatch" }),
-    );
+    expect(() =>
+      decoderSimplexMixing({ "blocks.0.attn.WQ": { shape: [2, 2], data: new Float64Array(4) } }),
+    ).toThrow(/not a decoder with simplex attention/);
+    expect(() =>
+      decoderSimplexMixing({
+        "blocks.0.attn.logits": { shape: [1, 2, 3], data: new Float64Array(6) },
+      }),
+    ).toThrow(/expected \[h, n, n\], got \[1, 2, 3\]/);
+    expect(() =>
+      decoderSimplexMixing({
+        "blocks.0.attn.logits": { shape: [1, 2, 2], data: new Float64Array(3) },
+      }),
+    ).toThrow(expect.objectContaining({ code: "shape-mismatch" }));
     expect(() => decoderSimplexMixing({}, { causal: true, extra: 1 } as never)).toThrow(/extra/);
   });
 });

@@ -111,7 +111,13 @@ export async function grokkingFigure(
             scale: { domain: [0, 1] },
             axis: { format: "%" },
           },
-          color: { field: "kind", type: "nominal", title: "attention", sort: kinds, legend: { labelLimit: 280 } },
+          color: {
+            field: "kind",
+            type: "nominal",
+            title: "attention",
+            sort: kinds,
+            legend: { labelLimit: 280 },
+          },
           strokeDash: {
             field: "split",
             type: "nominal",
@@ -129,7 +135,15 @@ export async function grokkingFigure(
             encoding: { y: { field: "accuracy", type: "quantitative" } },
           },
           {
-            mark: { type: "text", align: "left", baseline: "top", dx: 4, dy: 4, color: "#555", fontSize: 11 },
+            mark: {
+              type: "text",
+              align: "left",
+              baseline: "top",
+              dx: 4,
+              dy: 4,
+              color: "#555",
+              fontSize: 11,
+            },
             encoding: {
               y: { field: "accuracy", type: "quantitative" },
               x: { value: 0 },

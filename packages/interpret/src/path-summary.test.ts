@@ -1,4 +1,8 @@
-import { fitConvexAttention, scalarAttentionProblem, sequenceAttentionProblem } from "@convexformer/attention";
+import {
+  fitConvexAttention,
+  scalarAttentionProblem,
+  sequenceAttentionProblem,
+} from "@convexformer/attention";
 import { solvePath, squaredLoss } from "@convexformer/solvers";
 import { createRng, TokenBatch } from "@convexformer/tensors";
 import { describe, expect, it } from "vitest";
@@ -13,8 +17,12 @@ describe("λ-path summaries", () => {
     const path = solvePath((l) => scalarAttentionProblem(X, loss, l), [1, 1 / 8], {
       solveOptions: { tolerance: 1e-13 },
     });
-    const train = (x: Float64Array) => Math.abs((x[0] as number) - 1) + Math.abs((x[1] as number) + 1);
-    const s = pathSummary(path, { layout: { gates: 1, outputs: 1, tokens: 2, features: 1 }, trainError: train });
+    const train = (x: Float64Array) =>
+      Math.abs((x[0] as number) - 1) + Math.abs((x[1] as number) + 1);
+    const s = pathSummary(path, {
+      layout: { gates: 1, outputs: 1, tokens: 2, features: 1 },
+      trainError: train,
+    });
     expect(s.map((p) => [p.index, p.lambda, p.rows, p.tokens, p.status])).toEqual([
       [0, 1, 0, 0, "converged"],
       [1, 1 / 8, 2, 2, "converged"],
@@ -24,7 +32,12 @@ describe("λ-path summaries", () => {
     expect(s[1]?.relativeGap).toBeLessThan(1e-12);
     expect(s[1]?.trainError).toBeCloseTo(1 / 4, 10); // |7/8 − 1| + |−7/8 + 1|
     expect(s[0]?.testError).toBe(undefined);
-    const fit = fitConvexAttention(X, { model: "scalar", targets: y, lambdaPath: [1, 1 / 8], tolerance: 1e-13 });
+    const fit = fitConvexAttention(X, {
+      model: "scalar",
+      targets: y,
+      lambdaPath: [1, 1 / 8],
+      tolerance: 1e-13,
+    });
     expect(pathSummaryOf(fit).map((p) => p.rows)).toEqual([0, 2]);
   });
 
@@ -40,7 +53,13 @@ describe("λ-path summaries", () => {
     const layout = { tokens: 3, features: 2, outputs: 1, signs: 2 } as const;
     const s = pathSummary(path, { layout });
     path.results.forEach((r, i) => {
-      const m = sequenceTokenMap({ kind: "sequence", program: "sequence", samples: 6, x: r.x, layout });
+      const m = sequenceTokenMap({
+        kind: "sequence",
+        program: "sequence",
+        samples: 6,
+        x: r.x,
+        layout,
+      });
       expect(s[i]?.rows).toBe(m.blocks);
       expect(s[i]?.tokens).toBe(Array.from(m.perToken).filter((v) => v > 0).length);
     });
@@ -49,14 +68,24 @@ describe("λ-path summaries", () => {
 
   it("errors: a wrong layout, a fit without a path, unknown options", () => {
     const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
-    const fit = fitConvexAttention(X, { model: "scalar", targets: new Float64Array([1, -1]), lambda: 1 / 8 });
+    const fit = fitConvexAttention(X, {
+      model: "scalar",
+      targets: new Float64Array([1, -1]),
+      lambda: 1 / 8,
+    });
     expect(() => pathSummaryOf(fit)).toThrow(/fit\.path = undefined/);
-    const path = solvePath((l) => scalarAttentionProblem(X, squaredLoss(new Float64Array([1, -1])), l), [1]);
-    expect(() => pathSummary(path, { layout: { gates: 1, outputs: 2, tokens: 2, features: 1 } })).toThrow(
-      /path\.results\[0\]\.x: expected length 4/,
+    const path = solvePath(
+      (l) => scalarAttentionProblem(X, squaredLoss(new Float64Array([1, -1])), l),
+      [1],
     );
-    expect(() => pathSummary(path, { layout: { gates: 1, outputs: 1, tokens: 2, features: 1 }, x: 1 } as never)).toThrow(
-      expect.objectContaining({ code: "invalid-option" }),
-    );
+    expect(() =>
+      pathSummary(path, { layout: { gates: 1, outputs: 2, tokens: 2, features: 1 } }),
+    ).toThrow(/path\.results\[0\]\.x: expected length 4/);
+    expect(() =>
+      pathSummary(path, {
+        layout: { gates: 1, outputs: 1, tokens: 2, features: 1 },
+        x: 1,
+      } as never),
+    ).toThrow(expect.objectContaining({ code: "invalid-option" }));
   });
 });

@@ -22,7 +22,10 @@ describe("sequence token maps (33)", () => {
     const m = sequenceTokenMap(s);
     expect(Array.from(m.rowMass.data)).toEqual([2, 0]);
     expect(Array.from(m.columnMass.data)).toEqual([1, 1]);
-    expect(m.mixing.toRows()).toEqual([[1, 1], [0, 0]]);
+    expect(m.mixing.toRows()).toEqual([
+      [1, 1],
+      [0, 0],
+    ]);
     expect(m.blocks).toBe(2);
     expect(m.headsNeeded).toBe(2);
     const heads = sequenceHeadTable(s);
@@ -43,7 +46,13 @@ describe("sequence token maps (33)", () => {
     const X = new TokenBatch(8, 3, 2, rng.fillNormal(new Float64Array(48)));
     const y = new Float64Array(24);
     for (let i = 0; i < 8; i++) for (let k = 0; k < 3; k++) y[i * 3 + k] = X.get(i, 1, 0);
-    const fit = fitConvexAttention(X, { model: "sequence", targets: y, lambda: 0.05, tolerance: 1e-8, maxIterations: 20000 });
+    const fit = fitConvexAttention(X, {
+      model: "sequence",
+      targets: y,
+      lambda: 0.05,
+      tolerance: 1e-8,
+      maxIterations: 20000,
+    });
     const m = tokenMapOf(fit);
     if (m.kind !== "sequence") throw new Error("expected a sequence map");
     // every output token reads source token 2 (index 1) most
@@ -51,16 +60,30 @@ describe("sequence token maps (33)", () => {
     expect(col.indexOf(Math.max(...col))).toBe(1);
     expect(m.headsNeeded).toBe(fit.headsNeeded);
     expect(headTableOf(fit)).toHaveLength(fit.network?.heads ?? -1);
-    const relaxed = fitConvexAttention(X, { model: "sequence-relaxed", targets: y, lambda: 0.05, tolerance: 1e-6, maxIterations: 20000 });
+    const relaxed = fitConvexAttention(X, {
+      model: "sequence-relaxed",
+      targets: y,
+      lambda: 0.05,
+      tolerance: 1e-6,
+      maxIterations: 20000,
+    });
     const r = tokenMapOf(relaxed);
     expect(r.kind === "sequence" && r.headsNeeded).toBe(undefined);
-    expect(() => headTableOf(relaxed)).toThrow(expect.objectContaining({ argument: "solution.program" }));
+    expect(() => headTableOf(relaxed)).toThrow(
+      expect.objectContaining({ argument: "solution.program" }),
+    );
     const s = convexSolutionOf(relaxed);
     expect(s.kind === "sequence" && s.layout.signs).toBe(1);
   });
 
   it("rejects a wrong length and a bad sign count", () => {
-    const s = { kind: "sequence", program: "sequence", samples: 1, x: new Float64Array(7), layout } as const;
+    const s = {
+      kind: "sequence",
+      program: "sequence",
+      samples: 1,
+      x: new Float64Array(7),
+      layout,
+    } as const;
     expect(() => sequenceTokenMap(s)).toThrow(/solution\.x: expected a Float64Array of length 8/);
     expect(() =>
       sequenceTokenMap({ ...s, layout: { ...layout, signs: 3 as unknown as 2 } }),

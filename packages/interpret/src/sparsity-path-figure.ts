@@ -56,7 +56,10 @@ export async function sparsityPathFigure(
         type: "nominal",
         title: "support",
         scale: { domain: ["rows", "tokens"], range: ["#4c78a8", "#f58518"] },
-        legend: { labelExpr: "datum.label === 'rows' ? 'nonzero rows (heads)' : 'tokens used'", labelLimit: 240 },
+        legend: {
+          labelExpr: "datum.label === 'rows' ? 'nonzero rows (heads)' : 'tokens used'",
+          labelLimit: 240,
+        },
       },
     },
   };

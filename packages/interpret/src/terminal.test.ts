@@ -5,11 +5,17 @@ import { terminalLines } from "./terminal-lines.js";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
-const widths = (s: string) => plain(s).split("\n").map((l) => [...l].length);
+const widths = (s: string) =>
+  plain(s)
+    .split("\n")
+    .map((l) => [...l].length);
 
 describe("terminal heatmaps", () => {
   it("shades quarters of the maximum, blank for exact zeros, with a ruler and a legend", () => {
-    const text = terminalHeatmap(Matrix.fromRows([[0, 1, 2, 3, 4]]), { rowLabels: ["out 1"], title: "map" });
+    const text = terminalHeatmap(Matrix.fromRows([[0, 1, 2, 3, 4]]), {
+      rowLabels: ["out 1"],
+      title: "map",
+    });
     const lines = text.split("\n");
     expect(lines[0]).toBe("map");
     expect(lines[1]).toBe("out 1 │  ░░▒▒▓▓██│");
@@ -18,11 +24,19 @@ describe("terminal heatmaps", () => {
   });
 
   it("fits 80 columns: single-width cells, then merged columns", () => {
-    const wide = new Matrix(3, 60, Float64Array.from({ length: 180 }, (_, i) => i % 7));
+    const wide = new Matrix(
+      3,
+      60,
+      Float64Array.from({ length: 180 }, (_, i) => i % 7),
+    );
     const a = terminalHeatmap(wide, { rowLabels: ["gate 1 · output 1", "b", "c"] });
     expect(Math.max(...widths(a))).toBeLessThanOrEqual(80);
     expect(a.split("\n")[0]).toContain("│");
-    const huge = new Matrix(2, 500, Float64Array.from({ length: 1000 }, (_, i) => (i === 999 ? 5 : 1)));
+    const huge = new Matrix(
+      2,
+      500,
+      Float64Array.from({ length: 1000 }, (_, i) => (i === 999 ? 5 : 1)),
+    );
     const b = terminalHeatmap(huge);
     expect(Math.max(...widths(b))).toBeLessThanOrEqual(80);
     expect(b).toContain("tokens per cell, max shown");
@@ -33,8 +47,12 @@ describe("terminal heatmaps", () => {
 
   it("rejects negative entries, a bad width and wrong label counts", () => {
     expect(() => terminalHeatmap(Matrix.fromRows([[1, -2]]))).toThrow(/map\[0, 1\] = -2/);
-    expect(() => terminalHeatmap(Matrix.fromRows([[1]]), { width: 10 })).toThrow(/options\.width = 10/);
-    expect(() => terminalHeatmap(Matrix.fromRows([[1]]), { rowLabels: ["a", "b"] })).toThrow(/options\.rowLabels/);
+    expect(() => terminalHeatmap(Matrix.fromRows([[1]]), { width: 10 })).toThrow(
+      /options\.width = 10/,
+    );
+    expect(() => terminalHeatmap(Matrix.fromRows([[1]]), { rowLabels: ["a", "b"] })).toThrow(
+      /options\.rowLabels/,
+    );
   });
 });
 
@@ -59,11 +77,19 @@ describe("terminal line charts", () => {
   });
 
   it("colours series on request and bridges values a log axis cannot show", () => {
-    const text = terminalLines([{ name: "gap", values: [Infinity, 1, 0, 1e-3] }], { logY: true, colors: true, height: 3 });
+    const text = terminalLines([{ name: "gap", values: [Infinity, 1, 0, 1e-3] }], {
+      logY: true,
+      colors: true,
+      height: 3,
+    });
     expect(text).toContain("\x1b[34m");
     expect(Math.max(...widths(text))).toBeLessThanOrEqual(80);
-    expect(() => terminalLines([{ name: "bad", values: [0, -1] }], { logY: true })).toThrow(/series\[0\]\.values/);
+    expect(() => terminalLines([{ name: "bad", values: [0, -1] }], { logY: true })).toThrow(
+      /series\[0\]\.values/,
+    );
     expect(() => terminalLines([])).toThrow(/series/);
-    expect(() => terminalLines([{ name: "a", values: [1] }], { height: 1 })).toThrow(/options\.height = 1/);
+    expect(() => terminalLines([{ name: "a", values: [1] }], { height: 1 })).toThrow(
+      /options\.height = 1/,
+    );
   });
 });

@@ -36,7 +36,8 @@ describe("token maps, head tables and support on the exact instances (spec §7)"
       [1, 1, 1, 1],
       [2, 2, 1, 1],
     ]);
-    for (const h of heads) expect(h.head > 0 && "norm" in h && Math.abs(h.norm - 7 / 8) < 1e-10).toBe(true);
+    for (const h of heads)
+      expect(h.head > 0 && "norm" in h && Math.abs(h.norm - 7 / 8) < 1e-10).toBe(true);
     // heads needed agrees with fitConvexAttention's own count
     expect(m.support.headsNeeded).toBe(fit.headsNeeded);
   });
@@ -64,7 +65,11 @@ describe("token maps, head tables and support on the exact instances (spec §7)"
 
   it("instance 4: β ≥ β_max gives the zero map, no heads", () => {
     const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
-    const fit = fitConvexAttention(X, { model: "scalar", targets: new Float64Array([1, -1]), lambda: 2 });
+    const fit = fitConvexAttention(X, {
+      model: "scalar",
+      targets: new Float64Array([1, -1]),
+      lambda: 2,
+    });
     const m = tokenMapOf(fit);
     if (m.kind !== "token") throw new Error("expected a token map");
     expect(Array.from(m.perToken)).toEqual([0, 0]);
@@ -81,14 +86,33 @@ describe("token maps, head tables and support on the exact instances (spec §7)"
     x.set([0, 1], ((0 * 2 + 1) * 3 + 0) * 2);
     x.set([6, 8], ((1 * 2 + 1) * 3 + 2) * 2);
     const gates = { u1: new Float64Array([1, 1, 1, 2, 2, 2]), u2: new Float64Array(4).fill(1) };
-    const s: TokenProgramSolution = { kind: "token", program: "gated", x, layout, samples: 1, gates };
+    const s: TokenProgramSolution = {
+      kind: "token",
+      program: "gated",
+      x,
+      layout,
+      samples: 1,
+      gates,
+    };
     const m = tokenMap(s);
     expect(Array.from(m.perToken)).toEqual([1, 0, 15]);
-    expect(m.perOutput.toRows()).toEqual([[0, 0, 5], [1, 0, 10]]);
-    expect(m.perGate.toRows()).toEqual([[1, 0, 5], [0, 0, 10]]);
+    expect(m.perOutput.toRows()).toEqual([
+      [0, 0, 5],
+      [1, 0, 10],
+    ]);
+    expect(m.perGate.toRows()).toEqual([
+      [1, 0, 5],
+      [0, 0, 10],
+    ]);
     expect(m.norms).toEqual(tokenImportance(x, layout).norms);
     // bound N·c + 1 = 3: three rows are within it
-    expect(m.support).toMatchObject({ rows: 3, tokens: 2, bound: 3, withinBound: true, maxHeads: 12 });
+    expect(m.support).toMatchObject({
+      rows: 3,
+      tokens: 2,
+      bound: 3,
+      withinBound: true,
+      maxHeads: 12,
+    });
     const rows = headTable(s);
     expect(rows.map((r) => [r.gate, r.output, r.token, r.norm])).toEqual([
       [1, 1, 3, 5],
@@ -101,7 +125,9 @@ describe("token maps, head tables and support on the exact instances (spec §7)"
     rows.forEach((r, h) => {
       expect(w.w1[h * 3 + r.token - 1]).toBe(1);
       expect((w.alpha[h * 2 + r.output - 1] as number) ** 2).toBeCloseTo(r.norm, 12);
-      expect(Array.from(w.gates?.u1.subarray(h * 3, h * 3 + 3) ?? [])).toEqual(new Array(3).fill(r.gate));
+      expect(Array.from(w.gates?.u1.subarray(h * 3, h * 3 + 3) ?? [])).toEqual(
+        new Array(3).fill(r.gate),
+      );
     });
     expect(headTable(s, { tolerance: 5 }).map((r) => r.norm)).toEqual([10]);
   });
@@ -110,7 +136,13 @@ describe("token maps, head tables and support on the exact instances (spec §7)"
     const rng = createRng(4);
     const X = new TokenBatch(6, 5, 3, rng.fillNormal(new Float64Array(90)));
     const y = rng.fillNormal(new Float64Array(12));
-    const fit = fitConvexAttention(X, { model: "vector", targets: y, outputs: 2, lambdaRatio: 0.01, tolerance: 1e-10 });
+    const fit = fitConvexAttention(X, {
+      model: "vector",
+      targets: y,
+      outputs: 2,
+      lambdaRatio: 0.01,
+      tolerance: 1e-10,
+    });
     const m = tokenMapOf(fit);
     if (m.kind !== "token") throw new Error("expected a token map");
     expect(m.support.bound).toBe(13);
@@ -120,7 +152,14 @@ describe("token maps, head tables and support on the exact instances (spec §7)"
   });
 
   it("rejects bad input with typed errors naming the argument", () => {
-    const bad = { kind: "token", program: "scalar", samples: 1, gates: undefined, x: new Float64Array(3), layout: scalar } as const;
+    const bad = {
+      kind: "token",
+      program: "scalar",
+      samples: 1,
+      gates: undefined,
+      x: new Float64Array(3),
+      layout: scalar,
+    } as const;
     expect(() => tokenMap(bad)).toThrow(/solution\.x: expected a Float64Array of length 2/);
     expect(() => tokenMap({ ...bad, x: new Float64Array([Number.NaN, 0]) })).toThrow(
       expect.objectContaining({ code: "non-finite-input" }),

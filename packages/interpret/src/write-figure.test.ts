@@ -10,7 +10,12 @@ import { writeFigure } from "./write-figure.js";
 describe("writeFigure (node entry)", () => {
   it("writes the SVG and the JSON it re-renders from, leaving no temporary files", async () => {
     const dir = join(await mkdtemp(join(tmpdir(), "interpret-")), "nested");
-    const f = await heatmapFigure({ values: Matrix.fromRows([[0, 1], [2, 3]]) });
+    const f = await heatmapFigure({
+      values: Matrix.fromRows([
+        [0, 1],
+        [2, 3],
+      ]),
+    });
     const w = await writeFigure(f, dir, "token-map");
     expect((await readdir(dir)).sort()).toEqual(["token-map.json", "token-map.svg"]);
     expect((await readFile(w.svg, "utf8")).trim()).toBe(f.svg);
@@ -25,7 +30,9 @@ describe("writeFigure (node entry)", () => {
   it("rejects names that are not plain file stems", async () => {
     const f = await heatmapFigure({ values: Matrix.fromRows([[1]]) });
     for (const bad of ["../x", "a/b", ".hidden", ""]) {
-      await expect(writeFigure(f, tmpdir(), bad)).rejects.toThrow(expect.objectContaining({ code: "invalid-option", argument: "name" }));
+      await expect(writeFigure(f, tmpdir(), bad)).rejects.toThrow(
+        expect.objectContaining({ code: "invalid-option", argument: "name" }),
+      );
     }
   });
 });
