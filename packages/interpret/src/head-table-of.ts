@@ -17,7 +17,8 @@ import { type SequenceHeadRow, sequenceHeadTable } from "./sequence-head-table.j
  * // spec §7 instance 2: one head, on token 2
  * const X = new TokenBatch(1, 2, 1, new Float64Array([0, 1]));
  * const fit = fitConvexAttention(X, { model: "scalar", targets: new Float64Array([1]), lambda: 1 / 8, tolerance: 1e-12 });
- * headTableOf(fit)[0]?.token; // 2
+ * const [head] = headTableOf(fit);
+ * if (head !== undefined && "token" in head) head.token; // 2
  * ```
  */
 export function headTableOf(
