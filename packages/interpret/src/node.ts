@@ -1,5 +1,5 @@
 /**
- * `@convexformer/interpret/node`: writing figures to disk (Node only).
+ * `@convexformer/interpret/node`: files (Node only): writing figures, reading saved result folders.
  *
  * @packageDocumentation
  */
