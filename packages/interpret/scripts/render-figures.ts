@@ -39,6 +39,7 @@ import {
   pathSummaryOf,
   simplexMaps,
   softmaxAttentionMaps,
+  softmaxAttentionSparsity,
   sparsityPathFigure,
   terminalHeatmap,
   terminalLines,
@@ -277,12 +278,15 @@ const normalized = (m: Matrix) => {
   }
   return out;
 };
-for (const [name, m] of [
-  ["convex (33)", convexMixing],
-  ["simplex (4)", simplexMixing],
-  ["softmax (3), mean over inputs", softmaxMixing],
+const softmaxPerInput = softmaxAttentionSparsity(
+  softmaxAttentionMaps(standardOf(standardTheta), seq),
+).mean;
+for (const [name, s] of [
+  ["convex (33)", mapSparsity(normalized(convexMixing)).mean],
+  ["simplex (4)", mapSparsity(simplexMixing).mean],
+  ["softmax (3), per input", softmaxPerInput],
+  ["softmax (3), map averaged over inputs", mapSparsity(softmaxMixing).mean],
 ] as const) {
-  const s = mapSparsity(normalized(m)).mean;
   log(
     `${name}: entropy/log n ${s.entropy.toFixed(3)}, top-1 mass ${s.topKMass.toFixed(3)}, effective tokens ${s.effectiveTokens.toFixed(2)}, Gini ${s.gini.toFixed(3)}`,
   );

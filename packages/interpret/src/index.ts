@@ -47,6 +47,7 @@ export { type SequenceHeadRow, sequenceHeadTable } from "./sequence-head-table.j
 export { type SequenceTokenMap, sequenceTokenMap } from "./sequence-token-map.js";
 export { headTokenWeights, type SimplexMaps, simplexMaps } from "./simplex-maps.js";
 export { type SoftmaxAttentionMaps, softmaxAttentionMaps } from "./softmax-attention-maps.js";
+export { softmaxAttentionSparsity } from "./softmax-attention-sparsity.js";
 export {
   type MapSparsity,
   mapSparsity,

@@ -1,8 +1,10 @@
 import { simplexAttentionForward, standardAttentionForward } from "@convexformer/attention";
-import { createRng, TokenBatch } from "@convexformer/tensors";
+import { createRng, type Matrix, TokenBatch } from "@convexformer/tensors";
 import { describe, expect, it } from "vitest";
 import { headTokenWeights, simplexMaps } from "./simplex-maps.js";
 import { softmaxAttentionMaps } from "./softmax-attention-maps.js";
+import { softmaxAttentionSparsity } from "./softmax-attention-sparsity.js";
+import { mapSparsity } from "./sparsity.js";
 
 describe("softmax attention maps of (3)", () => {
   it("a hand-computed case: X = [1; −1], W_Q = W_K = 1", () => {
@@ -177,5 +179,39 @@ describe("simplex maps of (4), (8), (30)", () => {
         alpha: new Float64Array(2),
       }),
     ).toThrow(/weights\.w1: expected a Float64Array of length 6/);
+  });
+});
+
+describe("softmax attention sparsity, per input", () => {
+  it("sharp maps that attend to different tokens: sparse per input, uniform on average", () => {
+    // tokens x_k = (a_k, 1), query 50·1, key a_m: every row attends to the token with the
+    // larger a; input 1 has a = (1, −1) (token 1), input 2 a = (−1, 1) (token 2), so each
+    // input's map is one-hot while the mean over the two inputs is uniform
+    const w = {
+      heads: 1,
+      features: 2,
+      hidden: 1,
+      outputs: 1,
+      WQ: new Float64Array([0, 50]),
+      WK: new Float64Array([1, 0]),
+      WV: new Float64Array(2),
+      WO: new Float64Array([1]),
+    };
+    const maps = softmaxAttentionMaps(
+      w,
+      new TokenBatch(2, 2, 2, new Float64Array([1, 1, -1, 1, -1, 1, 1, 1])),
+    );
+    const s = softmaxAttentionSparsity(maps);
+    expect(s.perHead[0]?.rows).toHaveLength(4);
+    expect(s.mean.entropy).toBeLessThan(1e-40);
+    expect(s.mean.effectiveTokens).toBeCloseTo(1, 12);
+    expect(mapSparsity(maps.mean[0] as Matrix).mean.entropy).toBeCloseTo(1, 12);
+    const causal = softmaxAttentionSparsity(maps, { causal: true });
+    expect(causal.perHead[0]?.rows.map((r) => r.effectiveTokens)).toEqual([
+      1,
+      expect.closeTo(1, 12),
+      1,
+      expect.closeTo(1, 12),
+    ]);
   });
 });
