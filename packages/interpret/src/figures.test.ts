@@ -114,7 +114,7 @@ describe("figures", () => {
       heatmapFigure({ values: Matrix.fromRows([[1, 2]]), rowLabels: ["a", "b"] }),
     ).rejects.toThrow(/input\.rowLabels: expected 1 labels, got 2/);
     await expect(heatmapFigure({ values: Matrix.fromRows([[1, Number.NaN]]) })).rejects.toThrow(
-      /input\.values\[0, 1\]/,
+      expect.objectContaining({ code: "non-finite-input", argument: "input.values" }),
     );
   });
 

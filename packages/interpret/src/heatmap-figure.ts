@@ -1,4 +1,9 @@
-import { InvalidOptionError, type Matrix, ShapeMismatchError } from "@convexformer/tensors";
+import {
+  InvalidOptionError,
+  type Matrix,
+  NonFiniteInputError,
+  ShapeMismatchError,
+} from "@convexformer/tensors";
 import { type Figure, type FigureDatum, makeFigure } from "./figure.js";
 
 /**
@@ -34,7 +39,7 @@ export interface HeatmapInput {
  * records `{ row, column, value }` it plots.
  *
  * @throws `ShapeMismatchError` when the label lists do not match the matrix;
- *   `InvalidOptionError` for a non-finite entry
+ *   `NonFiniteInputError` for a non-finite entry (its row-major index)
  *
  * @example
  * ```ts
@@ -53,7 +58,7 @@ export async function heatmapFigure(input: HeatmapInput): Promise<Figure> {
     for (let k = 0; k < values.cols; k++) {
       const v = values.data[i * values.cols + k] as number;
       if (!Number.isFinite(v))
-        throw new InvalidOptionError(`input.values[${i}, ${k}]`, v, "must be finite");
+        throw new NonFiniteInputError("input.values", i * values.cols + k, v);
       data.push({ row: rowLabels[i] as string, column: columnLabels[k] as string, value: v });
     }
   }
