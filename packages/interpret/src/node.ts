@@ -3,4 +3,5 @@
  *
  * @packageDocumentation
  */
+export { readSolutionFolder } from "./read-solution-folder.js";
 export { type WrittenFigure, writeFigure } from "./write-figure.js";
