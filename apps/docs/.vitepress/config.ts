@@ -18,6 +18,7 @@ const guides: DefaultTheme.SidebarItem[] = [
   { text: "solvers", link: "/guide/solvers" },
   { text: "attention", link: "/guide/attention" },
   { text: "baselines", link: "/guide/baselines" },
+  { text: "interpret", link: "/guide/interpret" },
 ];
 
 export default defineConfig({

@@ -15,7 +15,7 @@ import sirv from "sirv";
 const site = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(site, "dist");
 const shots = join(site, "test-output", "screenshots");
-const PACKAGES = ["tensors", "solvers", "attention", "baselines"];
+const PACKAGES = ["tensors", "solvers", "attention", "baselines", "interpret"];
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARGS = [
   "--headless",
@@ -172,8 +172,14 @@ try {
     (await status.textContent())?.includes("Certified") === true && gap <= 1e-6,
     `gap ${gap}`,
   );
-  const bars = await page.locator("[data-testid=token-map] rect").count();
-  check("demo draws the token map (one bar per token)", bars === 12, `${bars} bars`);
+  const cells = await page.locator("[data-testid=token-map] .mark-rect path").count();
+  check(
+    "demo draws the token map with interpret (one cell per token)",
+    cells === 12,
+    `${cells} cells`,
+  );
+  const panels = await page.locator("[data-testid=convergence] svg").count();
+  check("demo draws the convergence figure with interpret", panels === 1);
   const supportAt = async () => Number(await page.getByTestId("support").textContent());
   const support0 = await supportAt();
   await page.screenshot({ path: join(shots, "demo.png"), fullPage: true });

@@ -36,6 +36,10 @@ export type DemoMessage =
       readonly elapsedMs: number;
       /** `‖z_k‖₂` per token. */
       readonly perToken: number[];
+      /** The token map, an SVG drawn by `@convexformer/interpret`. */
+      readonly tokenMapSvg: string;
+      /** Objective and relative gap vs iterations and time, an SVG drawn by `@convexformer/interpret`. */
+      readonly convergenceSvg: string;
       readonly headsNeeded: number;
       readonly history: DemoProgress[];
     }

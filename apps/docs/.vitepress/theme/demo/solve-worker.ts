@@ -7,7 +7,9 @@ import {
   scalarAttentionProblem,
   tokenImportance,
 } from "@convexformer/attention";
+import { convergenceFigure, heatmapFigure } from "@convexformer/interpret";
 import { certify, fista, lambdaMax, squaredLoss, withLambda } from "@convexformer/solvers";
+import { Matrix } from "@convexformer/tensors";
 import type { DemoMessage, DemoProgress, DemoRequest } from "./protocol.js";
 import { generateDemoData } from "./student-teacher.js";
 
@@ -76,6 +78,28 @@ async function solve(request: Extract<DemoRequest, { type: "solve" }>): Promise<
   }
   previous = { key, x };
   const layout = base.layout;
+  const perToken = tokenImportance(x, layout).perToken;
+  // the figures, drawn by @convexformer/interpret (vega-lite, SVG) here in the worker
+  const tokenFigure = await heatmapFigure({
+    values: new Matrix(1, perToken.length, Float64Array.from(perToken)),
+    rowLabels: ["‖z_k‖"],
+    rowTitle: "",
+    colorTitle: "‖z_k‖₂",
+    title: `Token map of program (9) at λ = ${lambdaRatio.toPrecision(3)} λ_max`,
+  });
+  const records = history.map((p) => ({
+    iteration: p.iteration,
+    objective: p.objective,
+    dualObjective: Number.NEGATIVE_INFINITY,
+    relativeGap: p.relativeGap,
+    elapsedMs: p.elapsedMs,
+  }));
+  const convergence =
+    records.length === 0
+      ? undefined
+      : await convergenceFigure([{ solver: "fista", history: records }], {
+          title: "FISTA on program (9): objective and certified relative gap",
+        });
   post({
     type: "done",
     id,
@@ -87,7 +111,9 @@ async function solve(request: Extract<DemoRequest, { type: "solve" }>): Promise<
     kktResidual: certificate.kktResidual,
     iterations,
     elapsedMs: performance.now() - started,
-    perToken: Array.from(tokenImportance(x, layout).perToken),
+    perToken: Array.from(perToken),
+    tokenMapSvg: tokenFigure.svg,
+    convergenceSvg: convergence?.svg ?? "",
     headsNeeded: headsNeeded(x, layout),
     history,
   });
