@@ -78,14 +78,14 @@ function isNode(): boolean {
 
 function getEngine(): WasmEngine | undefined {
   if (engine === undefined) {
+    // undefined until compiled: synchronously here (Node), or by readyEngine's asynchronous
+    // compile where the host refuses synchronous compiles (a browser's main thread)
     const modules = compileKernelModulesSync();
-    engine = null;
-    if (modules !== undefined) {
-      try {
-        engine = new WasmEngine(modules, isNode() && modules.shared !== undefined);
-      } catch {
-        engine = null;
-      }
+    if (modules === undefined) return undefined;
+    try {
+      engine = new WasmEngine(modules, isNode() && modules.shared !== undefined);
+    } catch {
+      engine = null;
     }
   }
   return engine ?? undefined;
@@ -182,7 +182,7 @@ export async function configureKernels(options: KernelOptions = {}): Promise<Ker
  * `undefined` where WebAssembly SIMD cannot run. @internal
  */
 export async function readyEngine(restartThreads = false): Promise<WasmEngine | undefined> {
-  if (engine === undefined) await compileKernelModules().catch(() => undefined);
+  if (getEngine() === undefined) await compileKernelModules().catch(() => undefined);
   const e = getEngine();
   if (e === undefined) return undefined;
   if (starting !== undefined) await starting;

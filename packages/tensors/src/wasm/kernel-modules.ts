@@ -37,7 +37,10 @@ function sharedMemorySupported(): boolean {
   }
 }
 
+/** `null`: a synchronous compile failed (the asynchronous one may still succeed). */
 let syncModules: KernelModules | null | undefined;
+/** The host has no WebAssembly SIMD128: never retry. */
+let unsupported = false;
 
 /**
  * Compiles the modules synchronously (Node; small modules in browsers). `undefined` when the
@@ -49,7 +52,10 @@ export function compileKernelModulesSync(): KernelModules | undefined {
   if (syncModules !== undefined) return syncModules ?? undefined;
   syncModules = null;
   const api = wasmApi();
-  if (api === undefined || !wasmSimdSupported()) return undefined;
+  if (api === undefined || !wasmSimdSupported()) {
+    unsupported = true;
+    return undefined;
+  }
   try {
     const plain = new api.Module(decode(KERNELS_WASM_BASE64));
     const shared = sharedMemorySupported()
@@ -72,7 +78,7 @@ export async function compileKernelModules(): Promise<KernelModules | undefined>
   const ready = syncModules ?? undefined;
   if (ready !== undefined) return ready;
   const api = wasmApi();
-  if (api === undefined || !wasmSimdSupported()) return undefined;
+  if (unsupported || api === undefined || !wasmSimdSupported()) return undefined;
   const plain = await api.compile(decode(KERNELS_WASM_BASE64));
   const shared = sharedMemorySupported()
     ? await api.compile(decode(KERNELS_SHARED_WASM_BASE64))
