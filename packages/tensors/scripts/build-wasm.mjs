@@ -114,7 +114,9 @@ try {
 if (check) {
   const current = readFileSync(target, "utf8");
   if (current !== text) {
-    console.error(`build-wasm --check: ${target} is stale; run node ${fileURLToPath(import.meta.url)}`);
+    console.error(
+      `build-wasm --check: ${target} is stale; run node ${fileURLToPath(import.meta.url)}`,
+    );
     process.exit(1);
   }
   console.log("build-wasm --check: committed kernel bytes are up to date");
