@@ -84,7 +84,7 @@ interface NumpyRun {
 
 /** numpy/OpenBLAS float64 matmul, with the OpenBLAS overrides of this machine unset. */
 function runNumpy(ns: number[]): NumpyRun | { readonly error: string } {
-  const env = { ...process.env, BENCH_BUDGET_MS: String(BUDGET_MS) };
+  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_BUDGET_MS: String(BUDGET_MS) };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   const run = spawnSync(PYTHON, [join(here, "gemm_numpy.py"), ...ns.map(String)], {
