@@ -83,10 +83,12 @@ interface NumpyRun {
 }
 
 /** numpy/OpenBLAS float64 matmul, with the OpenBLAS overrides of this machine unset. */
-function runNumpy(ns: number[]): NumpyRun | { readonly error: string } {
+function runNumpy(ns: number[], threads?: number): NumpyRun | { readonly error: string } {
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_BUDGET_MS: String(BUDGET_MS) };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
+  if (threads === undefined) delete env.OPENBLAS_NUM_THREADS;
+  else env.OPENBLAS_NUM_THREADS = String(threads);
   const run = spawnSync(PYTHON, [join(here, "gemm_numpy.py"), ...ns.map(String)], {
     encoding: "utf8",
     env,
@@ -157,6 +159,8 @@ async function main(): Promise<void> {
   const { tf } = handle;
   const loadBefore = loadavg()[0] as number;
   const numpy = runNumpy(sizes);
+  // OpenBLAS on one thread: how much a second core gives on this machine right now
+  const numpy1 = runNumpy(sizes, 1);
   const results = [];
   for (const n of sizes) {
     const a = randomMatrix(n, 2 * n);
@@ -237,6 +241,7 @@ async function main(): Promise<void> {
     }
 
     const blas = "results" in numpy ? numpy.results.find((r) => r.n === n) : undefined;
+    const blas1 = "results" in numpy1 ? numpy1.results.find((r) => r.n === n) : undefined;
     const overBlas = (g: number): number | null =>
       blas === undefined ? null : round(g / blas.gflops);
     results.push({
@@ -248,6 +253,9 @@ async function main(): Promise<void> {
       tfjsWasmBackend,
       mlMatrix,
       numpyOpenBlas: blas ?? null,
+      numpyOpenBlas1Thread: blas1 ?? null,
+      openBlasAllOver1Thread:
+        blas === undefined || blas1 === undefined ? null : round(blas.gflops / blas1.gflops),
       ratioToOpenBlas: {
         js: overBlas(js.gflops),
         wasm1Thread: overBlas(wasm1.gflops),
@@ -267,7 +275,7 @@ async function main(): Promise<void> {
   const report = {
     benchmark: "gemm",
     description:
-      "C = A·B for random n×n matrices; GFLOP/s = 2n³ / median time. js: float64 blocked JS gemm; wasm1Thread / wasm2Threads: float64 WebAssembly SIMD128 gemm (copies in and out of wasm memory included) on 1 / 2 threads; tfjsWasm: float32 tf.matMul on resident tensors; tfjsWasmBackend: getBackend('tfjs-wasm').matmul incl. float64↔float32 conversion; mlMatrix: ml-matrix mmul (float64); numpyOpenBlas: numpy float64 a @ b on OpenBLAS (all cores), spawned in the same run; crossover: small products, JS vs 1-thread wasm.",
+      "C = A·B for random n×n matrices; GFLOP/s = 2n³ / median time. js: float64 blocked JS gemm; wasm1Thread / wasm2Threads: float64 WebAssembly SIMD128 gemm (copies in and out of wasm memory included) on 1 / 2 threads; tfjsWasm: float32 tf.matMul on resident tensors; tfjsWasmBackend: getBackend('tfjs-wasm').matmul incl. float64↔float32 conversion; mlMatrix: ml-matrix mmul (float64); numpyOpenBlas / numpyOpenBlas1Thread: numpy float64 a @ b on OpenBLAS (all cores / OPENBLAS_NUM_THREADS=1), spawned in the same run; crossover: small products, JS vs 1-thread wasm.",
     quick,
     environment: {
       node: process.version,

@@ -41,12 +41,14 @@ export class ThreadPool {
 
   /**
    * Starts `count` workers on the shared `memory`; `slotBase` is the byte offset of
-   * `count` control slots of {@link SLOT_BYTES} each. Resolves once every worker is ready.
+   * `count` control slots of {@link SLOT_BYTES} each, `counter` that of the Int32 chunk
+   * counter of `dgemmDynamic`. Resolves once every worker is ready.
    */
   static async start(
     module: WasmModule,
     memory: WasmMemory,
     slotBase: number,
+    counter: number,
     count: number,
   ): Promise<ThreadPool> {
     const specifier = "node:worker_threads";
@@ -59,7 +61,7 @@ export class ThreadPool {
       new Int32Array(memory.buffer, slot, SLOT_BYTES / 4).fill(0);
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { module, memory, slot, functions: [...KERNEL_FUNCTIONS] },
+        workerData: { module, memory, slot, counter, functions: [...KERNEL_FUNCTIONS] },
       });
       worker.unref();
       workers.push(worker);

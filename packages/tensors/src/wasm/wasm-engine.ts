@@ -1,5 +1,5 @@
 import type { KernelModules } from "./kernel-modules.js";
-import { ThreadPool } from "./thread-pool.js";
+import { type KernelFunction, ThreadPool } from "./thread-pool.js";
 import { WASM_PAGE, type WasmMemory, wasmApi } from "./wasm-api.js";
 import { SLOT_BYTES } from "./worker-source.js";
 
@@ -48,9 +48,16 @@ interface KernelExports {
   dmask_inplace(n: number, R: number, D: number): void;
 }
 
-/** Control slots of worker threads live in page 3 (256 slots); the arena starts at page 4. */
-const SLOT_BASE = 3 * WASM_PAGE;
-const MAX_WORKERS = WASM_PAGE / SLOT_BYTES;
+/**
+ * Page 3 holds the chunk counter of dynamic gemm splits and the control slots of the worker
+ * threads (255); the arena starts at page 4.
+ */
+const COUNTER = 3 * WASM_PAGE;
+const SLOT_BASE = COUNTER + SLOT_BYTES;
+const MAX_WORKERS = WASM_PAGE / SLOT_BYTES - 1;
+/** Output chunks per thread in a dynamic split (rows or columns, multiples of the 4×4 tile). */
+const CHUNKS_PER_THREAD = 4;
+const MIN_CHUNK = 32;
 const ARENA_BASE = 4 * WASM_PAGE;
 /** 2 GiB: the kernels address memory with signed i32 element offsets. */
 const MAX_BYTES = 2 ** 31;
@@ -159,7 +166,13 @@ export class WasmEngine {
     if (!this.shared || this.modules.shared === undefined) {
       throw new Error("worker threads need the shared-memory kernel module");
     }
-    this.pool = await ThreadPool.start(this.modules.shared, this.memory, SLOT_BASE, workers);
+    this.pool = await ThreadPool.start(
+      this.modules.shared,
+      this.memory,
+      SLOT_BASE,
+      COUNTER,
+      workers,
+    );
   }
 
   /** Stops the worker threads. */
@@ -276,7 +289,8 @@ export class WasmEngine {
 
   /**
    * `C = α·op(A)·op(B) + β·C` on staged operands (C compact `M × N` at `pc`), split by rows
-   * (or columns, when `N > M`) of C over the threads. Bitwise the same for any thread count.
+   * (or columns, when `N > M`) of C over the threads in chunks claimed dynamically. Bitwise the
+   * same for any thread count and any split (each entry is accumulated in the same order).
    */
   private runGemm(
     M: number,
@@ -296,60 +310,120 @@ export class WasmEngine {
       ex.dgemm(M, N, K, alpha, a.ptr, a.s1, a.s2, b.ptr, b.s1, b.s2, beta, pc, N, 1, work);
       return;
     }
+    // output chunks claimed from a shared counter: a thread the OS deschedules (this machine
+    // is shared) leaves its chunks to the others instead of holding the product up
     const byRows = M >= N;
     const extent = byRows ? M : N;
-    const chunk = Math.ceil(extent / threads / 4) * 4;
+    const chunk = Math.max(MIN_CHUNK, Math.ceil(extent / (threads * CHUNKS_PER_THREAD) / 4) * 4);
+    const workers = Math.min(threads, Math.ceil(extent / chunk)) - 1;
+    Atomics.store(new Int32Array(this.memory.buffer, COUNTER, 1), 0, 0);
+    const size = this.workDoubles * 8;
+    const args = (t: number): number[] => [
+      COUNTER,
+      chunk,
+      extent,
+      byRows ? 1 : 0,
+      M,
+      N,
+      K,
+      alpha,
+      a.ptr,
+      a.s1,
+      a.s2,
+      b.ptr,
+      b.s1,
+      b.s2,
+      beta,
+      pc,
+      N,
+      1,
+      work + t * size,
+    ];
     const jobs: number[][] = [];
-    for (let t = 0; t < threads; t++) {
-      const lo = t * chunk;
-      const hi = Math.min(extent, lo + chunk);
-      if (hi <= lo) break;
-      const w = work + t * this.workDoubles * 8;
-      jobs.push(
-        byRows
-          ? [
-              hi - lo,
-              N,
-              K,
-              alpha,
-              a.ptr + lo * a.s1 * 8,
-              a.s1,
-              a.s2,
-              b.ptr,
-              b.s1,
-              b.s2,
-              beta,
-            ].concat([pc + lo * N * 8, N, 1, w])
-          : [
-              M,
-              hi - lo,
-              K,
-              alpha,
-              a.ptr,
-              a.s1,
-              a.s2,
-              b.ptr + lo * b.s2 * 8,
-              b.s1,
-              b.s2,
-              beta,
-            ].concat([pc + lo * 8, N, 1, w]),
-      );
+    for (let t = 0; t <= workers; t++) jobs.push(args(t));
+    this.runJobs("dgemmDynamic", jobs);
+  }
+
+  /** The calling thread's side of `dgemmDynamic` (the workers run the same loop). */
+  private dgemmDynamic(
+    counter: number,
+    chunk: number,
+    extent: number,
+    byRows: number,
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    A: number,
+    a1: number,
+    a2: number,
+    B: number,
+    b1: number,
+    b2: number,
+    beta: number,
+    C: number,
+    c1: number,
+    c2: number,
+    work: number,
+  ): void {
+    const claims = new Int32Array(this.memory.buffer, counter, 1);
+    const ex = this.exports;
+    for (;;) {
+      const lo = Atomics.add(claims, 0, 1) * chunk;
+      if (lo >= extent) break;
+      const n = Math.min(chunk, extent - lo);
+      if (byRows === 1) {
+        ex.dgemm(
+          n,
+          N,
+          K,
+          alpha,
+          A + lo * a1 * 8,
+          a1,
+          a2,
+          B,
+          b1,
+          b2,
+          beta,
+          C + lo * c1 * 8,
+          c1,
+          c2,
+          work,
+        );
+      } else {
+        ex.dgemm(
+          M,
+          n,
+          K,
+          alpha,
+          A,
+          a1,
+          a2,
+          B + lo * b2 * 8,
+          b1,
+          b2,
+          beta,
+          C + lo * c2 * 8,
+          c1,
+          c2,
+          work,
+        );
+      }
     }
-    this.runJobs("dgemm", jobs);
   }
 
   /** Runs `jobs[1…]` on the workers and `jobs[0]` here, then waits for all. */
-  private runJobs(fn: "dgemm" | "dgemv", jobs: number[][]): void {
+  private runJobs(fn: KernelFunction, jobs: number[][]): void {
     const pool = this.pool as ThreadPool;
     const posted = jobs.length - 1;
     pool.nextRound();
     for (let w = 0; w < posted; w++) pool.post(w, fn, jobs[w + 1] as number[]);
     const own = jobs[0] as number[];
     try {
-      if (fn === "dgemm") {
-        (this.exports.dgemm as (...args: number[]) => void)(...own);
+      if (fn === "dgemmDynamic") {
+        (this.dgemmDynamic as (...args: number[]) => void).apply(this, own);
       } else {
-        (this.exports.dgemv as (...args: number[]) => void)(...own);
+        (this.exports[fn] as (...args: number[]) => void)(...own);
       }
     } finally {
       pool.join(posted);
