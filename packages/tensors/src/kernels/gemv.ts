@@ -17,7 +17,9 @@ export function gemvWorthIt(M: number, N: number): boolean {
 /**
  * Matrix–vector product `y = α·op(A)·x + β·y`, with the stored `A` of shape `M × N`
  * (`op(A)` is `M × N`, or `N × M` when `trans = "transpose"`). Strided convention of stdlib-js.
- * With `β = 0`, `y` is overwritten.
+ * With `β = 0`, `y` is overwritten. From 65,536 entries of `A` on (engine `"auto"`, see
+ * {@link configureKernels}) it runs on the WebAssembly SIMD128 kernel, split over the worker
+ * threads; the plain JS loop otherwise.
  *
  * @example
  * ```ts

@@ -9,7 +9,9 @@ import type { Transpose } from "./transpose.js";
  * active on sample i]`. Strided convention of stdlib-js; the mask has its own strides.
  *
  * The product is computed with the blocked {@link gemm} into a scratch buffer, then masked, so
- * it runs at gemm speed.
+ * it runs at gemm speed. Above gemm's crossover size (engine `"auto"`, see
+ * {@link configureKernels}) product and mask both run in WebAssembly SIMD128, on the worker
+ * threads; the plain JS kernels otherwise.
  *
  * @example
  * ```ts
@@ -194,7 +196,8 @@ export function jsMaskedGemm(
 /**
  * The adjoint of {@link maskedGemm} with respect to its right factor:
  * `G = α·op(A)ᵀ·(D ⊙ R) + β·G`, with `op(A)` of shape `M × K`, `R` and `D` `M × N`, `G` `K × N`.
- * If `F(B) = D ⊙ (op(A)·B)`, then `⟨F(B), R⟩ = ⟨B, op(A)ᵀ(D ⊙ R)⟩`.
+ * If `F(B) = D ⊙ (op(A)·B)`, then `⟨F(B), R⟩ = ⟨B, op(A)ᵀ(D ⊙ R)⟩`. Runs in WebAssembly
+ * SIMD128 above gemm's crossover size, like {@link maskedGemm}.
  *
  * @example
  * ```ts
