@@ -95,7 +95,9 @@ async function wantedThreads(): Promise<number> {
   if (threadSetting !== "auto") return threadSetting;
   if (!isNode()) return 1;
   const specifier = "node:os";
-  const os = (await import(specifier)) as typeof import("node:os");
+  const os = (await import(
+    /* @vite-ignore */ /* webpackIgnore: true */ specifier
+  )) as typeof import("node:os");
   return Math.max(1, Math.min(MAX_AUTO_THREADS, os.availableParallelism()));
 }
 

@@ -1,3 +1,4 @@
+import { ConvexformerError } from "../errors.js";
 import type { WasmMemory, WasmModule } from "./wasm-api.js";
 import { KERNEL_FUNCTIONS, SLOT_BYTES, WORKER_SOURCE } from "./worker-source.js";
 
@@ -6,6 +7,14 @@ type NodeWorker = InstanceType<WorkerThreads["Worker"]>;
 
 /** A kernel export a worker can run. @internal */
 export type KernelFunction = (typeof KERNEL_FUNCTIONS)[number];
+
+function lost(w: number, what: string): ConvexformerError {
+  return new ConvexformerError(
+    "backend-unavailable",
+    `wasm-simd: kernel worker ${w} ${what}`,
+    "threads",
+  );
+}
 
 /** How long a caller waits for a worker's job before declaring the worker lost (ms). */
 const JOB_TIMEOUT_MS = 120_000;
@@ -52,7 +61,9 @@ export class ThreadPool {
     count: number,
   ): Promise<ThreadPool> {
     const specifier = "node:worker_threads";
-    const { Worker } = (await import(specifier)) as WorkerThreads;
+    const { Worker } = (await import(
+      /* @vite-ignore */ /* webpackIgnore: true */ specifier
+    )) as WorkerThreads;
     const workers: NodeWorker[] = [];
     const slots: number[] = [];
     const ready: Promise<void>[] = [];
@@ -94,7 +105,7 @@ export class ThreadPool {
   /** Posts `fn(...args)` to worker `w` (no wait). */
   post(w: number, fn: KernelFunction, args: readonly number[]): void {
     const slot = this.slots[w];
-    if (slot === undefined || this.closed) throw new Error(`kernel worker ${w} is not running`);
+    if (slot === undefined || this.closed) throw lost(w, "is not running");
     const header = new Int32Array(this.memory.buffer, slot, 4);
     const values = new Float64Array(this.memory.buffer, slot + 16, args.length);
     values.set(args);
@@ -117,9 +128,9 @@ export class ThreadPool {
       for (;;) {
         const done = Atomics.load(header, 1);
         if (done === seq) break;
-        if (done === -seq) throw new Error(`kernel worker ${w} failed on job ${seq}`);
+        if (done === -seq) throw lost(w, `failed on job ${seq}`);
         if (Date.now() - start > JOB_TIMEOUT_MS) {
-          throw new Error(`kernel worker ${w} did not finish job ${seq}`);
+          throw lost(w, `did not finish job ${seq} in ${JOB_TIMEOUT_MS / 1000} s`);
         }
         Atomics.wait(header, 1, done, 1000);
       }
