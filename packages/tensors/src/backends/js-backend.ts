@@ -3,7 +3,7 @@ import { jsMaskedGemm, jsMaskedGemmAdjoint } from "../kernels/masked-gemm.js";
 import { type MatmulOptions, runPlannedMatmul } from "../matmul.js";
 import type { Matrix } from "../matrix.js";
 import type {
-  Computed,
+  BackendResult,
   KernelBackend,
   MaskedMatmulAdjointOptions,
   MaskedMatmulOptions,
@@ -13,7 +13,7 @@ import { checkMask, planAdjoint, planMatmul } from "./operands.js";
 const T = "transpose" as const;
 const N_ = "no-transpose" as const;
 
-function computed(value: Matrix): Computed<Matrix> {
+function float64Result(value: Matrix): BackendResult<Matrix> {
   return { value, precision: "float64", backend: "js" };
 }
 
@@ -36,8 +36,8 @@ export const jsBackend: KernelBackend = {
   name: "js",
   precision: "float64",
 
-  matmul(a: Matrix, b: Matrix, options?: MatmulOptions): Computed<Matrix> {
-    return computed(runPlannedMatmul(a, b, planMatmul(a, b, options), jsGemm));
+  matmul(a: Matrix, b: Matrix, options?: MatmulOptions): BackendResult<Matrix> {
+    return float64Result(runPlannedMatmul(a, b, planMatmul(a, b, options), jsGemm));
   },
 
   maskedMatmul(
@@ -45,7 +45,7 @@ export const jsBackend: KernelBackend = {
     b: Matrix,
     mask: Uint8Array,
     options?: MaskedMatmulOptions,
-  ): Computed<Matrix> {
+  ): BackendResult<Matrix> {
     const p = planMatmul(a, b, options);
     checkMask(mask, p.M, p.N);
     jsMaskedGemm(
@@ -73,7 +73,7 @@ export const jsBackend: KernelBackend = {
       1,
       0,
     );
-    return computed(p.out);
+    return float64Result(p.out);
   },
 
   maskedMatmulAdjoint(
@@ -81,7 +81,7 @@ export const jsBackend: KernelBackend = {
     r: Matrix,
     mask: Uint8Array,
     options?: MaskedMatmulAdjointOptions,
-  ): Computed<Matrix> {
+  ): BackendResult<Matrix> {
     const p = planAdjoint(a, r, mask, options);
     jsMaskedGemmAdjoint(
       p.transA ? T : N_,
@@ -107,6 +107,6 @@ export const jsBackend: KernelBackend = {
       1,
       0,
     );
-    return computed(p.out);
+    return float64Result(p.out);
   },
 };

@@ -1,13 +1,14 @@
 import { ConvexformerError } from "../errors.js";
 import { jsGemm } from "../kernels/gemm.js";
 import { jsMaskedGemm, jsMaskedGemmAdjoint } from "../kernels/masked-gemm.js";
-import { type MatmulOptions, runPlannedMatmul } from "../matmul.js";
+import { runPlannedMatmul } from "../matmul.js";
+import type { MatmulOptions } from "../matmul-options.js";
 import type { Matrix } from "../matrix.js";
 import { readyEngine } from "../wasm/kernel-config.js";
 import type { WasmEngine } from "../wasm/wasm-engine.js";
 import type {
   BackendName,
-  Computed,
+  BackendResult,
   KernelBackend,
   MaskedMatmulAdjointOptions,
   MaskedMatmulOptions,
@@ -17,7 +18,7 @@ import { checkMask, planAdjoint, planMatmul } from "./operands.js";
 const T = "transpose" as const;
 const N_ = "no-transpose" as const;
 
-function computed(value: Matrix, backend: BackendName): Computed<Matrix> {
+function computed(value: Matrix, backend: BackendName): BackendResult<Matrix> {
   return { value, precision: "float64", backend };
 }
 
@@ -37,7 +38,7 @@ function wasmSimdBackend(engine: WasmEngine): KernelBackend {
     name: "wasm-simd",
     precision: "float64",
 
-    matmul(a: Matrix, b: Matrix, options?: MatmulOptions): Computed<Matrix> {
+    matmul(a: Matrix, b: Matrix, options?: MatmulOptions): BackendResult<Matrix> {
       const p = planMatmul(a, b, options);
       const [a1, a2] = opStrides(a, p.transA);
       const [b1, b2] = opStrides(b, p.transB);
@@ -73,7 +74,7 @@ function wasmSimdBackend(engine: WasmEngine): KernelBackend {
       b: Matrix,
       mask: Uint8Array,
       options?: MaskedMatmulOptions,
-    ): Computed<Matrix> {
+    ): BackendResult<Matrix> {
       const p = planMatmul(a, b, options);
       checkMask(mask, p.M, p.N);
       const [a1, a2] = opStrides(a, p.transA);
@@ -142,7 +143,7 @@ function wasmSimdBackend(engine: WasmEngine): KernelBackend {
       r: Matrix,
       mask: Uint8Array,
       options?: MaskedMatmulAdjointOptions,
-    ): Computed<Matrix> {
+    ): BackendResult<Matrix> {
       const p = planAdjoint(a, r, mask, options);
       const [a1, a2] = opStrides(a, p.transA);
       const { M, N, K, alpha, beta } = p;
