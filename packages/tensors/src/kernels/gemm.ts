@@ -13,8 +13,9 @@ const NC = 2048;
 const SMALL = 32 * 32 * 32;
 /**
  * From this many multiply-adds on, `gemm` runs on the WebAssembly SIMD kernels (engine
- * `"auto"`), provided each copied operand entry feeds enough multiply-adds (below): measured
- * crossover between n = 8 (JS faster) and n = 16 (wasm 3–8× faster) on square products.
+ * `"auto"`), provided each copied operand entry feeds enough multiply-adds (below): on square
+ * products JS is as fast or faster up to n = 4–8 and wasm 2–30× faster from n = 12–16 on
+ * (`pnpm bench:tensors`, crossover section).
  */
 const WASM_MIN_MULADDS = 16 * 16 * 16;
 /** Multiply-adds per entry copied into wasm memory (`M·K + K·N + M·N`) that pay for the copy. */
