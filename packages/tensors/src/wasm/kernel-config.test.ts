@@ -1,10 +1,37 @@
 import { spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { InvalidOptionError } from "../errors.js";
 import { gemm, wasmWorthIt } from "../kernels/gemm.js";
 import { configureKernels, kernelInfo } from "./kernel-config.js";
+
+describe("the default engine", () => {
+  it("starts its worker threads in the background on the first large product (Node)", async () => {
+    // nothing configured yet in this file: engine "auto", threads "auto"
+    expect(kernelInfo().configured).toBe("auto");
+    const n = 128;
+    const A = new Float64Array(n * n).fill(0.5);
+    const C = new Float64Array(n * n);
+    gemm("no-transpose", "no-transpose", n, n, n, 1, A, n, 1, 0, A, n, 1, 0, 0, C, n, 1, 0);
+    expect(C[0]).toBe(32); // 128 · 0.25, exact
+    const want = Math.min(8, availableParallelism());
+    const deadline = Date.now() + 20_000;
+    while (kernelInfo().threads !== want && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(kernelInfo()).toEqual({
+      engine: "wasm-simd",
+      configured: "auto",
+      wasmSimd: true,
+      threads: want,
+    });
+    C.fill(0);
+    gemm("no-transpose", "no-transpose", n, n, n, 1, A, n, 1, 0, A, n, 1, 0, 0, C, n, 1, 0);
+    expect(C.every((v) => v === 32)).toBe(true);
+  }, 30_000);
+});
 
 describe("configureKernels", () => {
   afterAll(async () => {
