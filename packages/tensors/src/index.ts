@@ -18,6 +18,7 @@ export type {
   Precision,
 } from "./backends/kernel-backend.js";
 export { createTfjsWasmBackend } from "./backends/tfjs-wasm-backend.js";
+export { createWasmSimdBackend } from "./backends/wasm-simd-backend.js";
 export {
   ConvexformerError,
   CorruptFileError,
@@ -73,3 +74,10 @@ export {
   assertPositive,
   type NumericArray,
 } from "./validate.js";
+export {
+  configureKernels,
+  type KernelEngine,
+  type KernelInfo,
+  type KernelOptions,
+  kernelInfo,
+} from "./wasm/kernel-config.js";

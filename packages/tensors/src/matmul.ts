@@ -7,7 +7,8 @@ export type { MatmulOptions } from "./matmul-options.js";
 
 /**
  * Matrix product on {@link Matrix} values: `out = α·op(a)·op(b) + β·out`, through the blocked
- * float64 {@link gemm}.
+ * float64 {@link gemm} (WebAssembly SIMD above the crossover size where the host has it, see
+ * {@link configureKernels}; the JS kernel otherwise).
  *
  * @example
  * ```ts
@@ -20,9 +21,14 @@ export function matmul(a: Matrix, b: Matrix, options: MatmulOptions = {}): Matri
   return runPlannedMatmul(a, b, planMatmul(a, b, options, "out"));
 }
 
-/** Runs a checked {@link ProductPlan} through the blocked float64 gemm. @internal */
-export function runPlannedMatmul(a: Matrix, b: Matrix, p: ProductPlan): Matrix {
-  gemm(
+/** Runs a checked {@link ProductPlan} through the blocked float64 gemm (or `kernel`). @internal */
+export function runPlannedMatmul(
+  a: Matrix,
+  b: Matrix,
+  p: ProductPlan,
+  kernel: typeof gemm = gemm,
+): Matrix {
+  kernel(
     p.transA ? "transpose" : "no-transpose",
     p.transB ? "transpose" : "no-transpose",
     p.M,

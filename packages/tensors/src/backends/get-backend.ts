@@ -3,17 +3,21 @@ import { initTfjs } from "../tfjs-loader.js";
 import { jsBackend } from "./js-backend.js";
 import type { BackendName, KernelBackend } from "./kernel-backend.js";
 import { createTfjsWasmBackend } from "./tfjs-wasm-backend.js";
+import { createWasmSimdBackend } from "./wasm-simd-backend.js";
 
 let tfjsWasm: Promise<KernelBackend> | undefined;
 
 /**
- * A kernel backend by name. `"js"` (the default) is the float64 {@link jsBackend} and needs
- * nothing; `"tfjs-wasm"` loads `@tensorflow/tfjs` and `@tensorflow/tfjs-backend-wasm` on first
- * use (through `initTfjs`) and is memoized.
+ * A kernel backend by name. `"js"` (the default) is the float64 {@link jsBackend} (plain JS)
+ * and needs nothing; `"wasm-simd"` is the float64 WebAssembly SIMD128 backend of this package
+ * ({@link createWasmSimdBackend}: compiled on first use, worker threads in Node);
+ * `"tfjs-wasm"` loads `@tensorflow/tfjs` and `@tensorflow/tfjs-backend-wasm` on first use
+ * (through `initTfjs`) and is memoized.
  *
- * @param name - `"js"` (default) or `"tfjs-wasm"`
+ * @param name - `"js"` (default), `"wasm-simd"` or `"tfjs-wasm"`
  * @throws {@link ConvexformerError} `backend-unavailable` (as a rejected promise) when tfjs or
- *   its wasm backend cannot be loaded, or when tfjs runs its `cpu` backend
+ *   its wasm backend cannot be loaded, when tfjs runs its `cpu` backend, or when the host has
+ *   no WebAssembly SIMD128 (`"wasm-simd"`)
  * @throws {@link InvalidOptionError} for an unknown name
  *
  * @example
@@ -27,8 +31,11 @@ let tfjsWasm: Promise<KernelBackend> | undefined;
  */
 export function getBackend(name: BackendName = "js"): Promise<KernelBackend> {
   if (name === "js") return Promise.resolve(jsBackend);
+  if (name === "wasm-simd") return createWasmSimdBackend();
   if (name !== "tfjs-wasm") {
-    return Promise.reject(new InvalidOptionError("name", name, 'must be "js" or "tfjs-wasm"'));
+    return Promise.reject(
+      new InvalidOptionError("name", name, 'must be "js", "wasm-simd" or "tfjs-wasm"'),
+    );
   }
   if (tfjsWasm === undefined) {
     const attempt = initTfjs().then(createTfjsWasmBackend);

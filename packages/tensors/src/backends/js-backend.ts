@@ -1,5 +1,5 @@
-import { gemm } from "../kernels/gemm.js";
-import { maskedGemm, maskedGemmAdjoint } from "../kernels/masked-gemm.js";
+import { jsGemm } from "../kernels/gemm.js";
+import { jsMaskedGemm, jsMaskedGemmAdjoint } from "../kernels/masked-gemm.js";
 import { type MatmulOptions, runPlannedMatmul } from "../matmul.js";
 import type { Matrix } from "../matrix.js";
 import type {
@@ -18,9 +18,10 @@ function float64Result(value: Matrix): BackendResult<Matrix> {
 }
 
 /**
- * The default backend: the blocked float64 kernels of this package ({@link gemm},
- * {@link maskedGemm}, {@link maskedGemmAdjoint}), synchronous, no dependencies. Results are
- * tagged `precision: "float64"`.
+ * The default backend: the plain JS blocked float64 kernels of this package (those behind
+ * {@link gemm}, {@link maskedGemm}, {@link maskedGemmAdjoint}, never WebAssembly: the fallback
+ * and the reference the `wasm-simd` backend is tested against), synchronous, no dependencies.
+ * Results are tagged `precision: "float64"`.
  *
  * @example
  * ```ts
@@ -36,7 +37,7 @@ export const jsBackend: KernelBackend = {
   precision: "float64",
 
   matmul(a: Matrix, b: Matrix, options?: MatmulOptions): BackendResult<Matrix> {
-    return float64Result(runPlannedMatmul(a, b, planMatmul(a, b, options)));
+    return float64Result(runPlannedMatmul(a, b, planMatmul(a, b, options), jsGemm));
   },
 
   maskedMatmul(
@@ -47,7 +48,7 @@ export const jsBackend: KernelBackend = {
   ): BackendResult<Matrix> {
     const p = planMatmul(a, b, options);
     checkMask(mask, p.M, p.N);
-    maskedGemm(
+    jsMaskedGemm(
       p.transA ? T : N_,
       p.transB ? T : N_,
       p.M,
@@ -82,7 +83,7 @@ export const jsBackend: KernelBackend = {
     options?: MaskedMatmulAdjointOptions,
   ): BackendResult<Matrix> {
     const p = planAdjoint(a, r, mask, options);
-    maskedGemmAdjoint(
+    jsMaskedGemmAdjoint(
       p.transA ? T : N_,
       p.M,
       p.N,

@@ -1,8 +1,11 @@
 import type { MatmulOptions } from "../matmul-options.js";
 import type { Matrix } from "../matrix.js";
 
-/** The name of a kernel backend: `"js"` (float64, default) or `"tfjs-wasm"` (float32). */
-export type BackendName = "js" | "tfjs-wasm";
+/**
+ * The name of a kernel backend: `"js"` (float64, plain JS, default), `"wasm-simd"` (float64,
+ * WebAssembly SIMD128, worker threads in Node) or `"tfjs-wasm"` (float32).
+ */
+export type BackendName = "js" | "wasm-simd" | "tfjs-wasm";
 
 /** The floating-point precision a result was computed in. */
 export type Precision = "float64" | "float32";

@@ -1,3 +1,4 @@
+import { dispatchEngine } from "../wasm/kernel-config.js";
 import { checkDimension, checkStrided2d, checkTranspose } from "./check-strided.js";
 import type { Transpose } from "./transpose.js";
 
@@ -10,6 +11,21 @@ const MC = 64;
 const NC = 2048;
 /** Below this many multiply-adds the packing overhead is not worth it. */
 const SMALL = 32 * 32 * 32;
+/**
+ * From this many multiply-adds on, `gemm` runs on the WebAssembly SIMD kernels (engine
+ * `"auto"`), provided each copied operand entry feeds enough multiply-adds (below): on square
+ * products JS is as fast or faster up to n = 4–8 and wasm 2–30× faster from n = 12–16 on
+ * (`pnpm bench:tensors`, crossover section).
+ */
+const WASM_MIN_MULADDS = 16 * 16 * 16;
+/** Multiply-adds per entry copied into wasm memory (`M·K + K·N + M·N`) that pay for the copy. */
+const WASM_MIN_INTENSITY = 4;
+
+/** Whether an `M × N × K` product is above the JS/WebAssembly crossover. @internal */
+export function wasmWorthIt(M: number, N: number, K: number): boolean {
+  const muladds = M * N * K;
+  return muladds >= WASM_MIN_MULADDS && muladds >= WASM_MIN_INTENSITY * (M * K + K * N + M * N);
+}
 
 let packA = new Float64Array(0);
 let packB = new Float64Array(0);
@@ -25,7 +41,9 @@ const tile = new Float64Array(MR * NR);
  * With `β = 0`, `C` is overwritten (its old values, even `NaN`, are ignored), as in BLAS.
  *
  * Float64, cache-blocked (packed `KC × NC` panels of `B`, `MC × KC` blocks of `A`) with a 4×4
- * register-blocked micro-kernel; see `pnpm bench:tensors` for its speed.
+ * register-blocked micro-kernel. Large products run on the WebAssembly SIMD128 kernels (f64x2,
+ * split over worker threads in Node) when the host has them and the engine is `"auto"` (see
+ * {@link configureKernels}); the plain JS kernel is the fallback. See `pnpm bench:tensors`.
  *
  * @example
  * ```ts
@@ -59,6 +77,157 @@ export function gemm(
   strideC2: number,
   offsetC: number,
 ): void {
+  const [a1, a2, b1, b2] = checkGemm(
+    transA,
+    transB,
+    M,
+    N,
+    K,
+    A,
+    strideA1,
+    strideA2,
+    offsetA,
+    B,
+    strideB1,
+    strideB2,
+    offsetB,
+    C,
+    strideC1,
+    strideC2,
+    offsetC,
+  );
+  const engine = dispatchEngine(wasmWorthIt(M, N, K));
+  if (
+    engine?.gemm(
+      M,
+      N,
+      K,
+      alpha,
+      A,
+      a1,
+      a2,
+      offsetA,
+      B,
+      b1,
+      b2,
+      offsetB,
+      beta,
+      C,
+      strideC1,
+      strideC2,
+      offsetC,
+    ) === true
+  ) {
+    return;
+  }
+  runJsGemm(
+    M,
+    N,
+    K,
+    alpha,
+    A,
+    a1,
+    a2,
+    offsetA,
+    B,
+    b1,
+    b2,
+    offsetB,
+    beta,
+    C,
+    strideC1,
+    strideC2,
+    offsetC,
+  );
+}
+
+/**
+ * {@link gemm} on the plain JS kernel only (never WebAssembly): the fallback and the reference
+ * the WebAssembly kernels are tested against. Same arguments and checks as {@link gemm}.
+ *
+ * @internal
+ */
+export function jsGemm(
+  transA: Transpose,
+  transB: Transpose,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Float64Array,
+  strideA1: number,
+  strideA2: number,
+  offsetA: number,
+  B: Float64Array,
+  strideB1: number,
+  strideB2: number,
+  offsetB: number,
+  beta: number,
+  C: Float64Array,
+  strideC1: number,
+  strideC2: number,
+  offsetC: number,
+): void {
+  const [a1, a2, b1, b2] = checkGemm(
+    transA,
+    transB,
+    M,
+    N,
+    K,
+    A,
+    strideA1,
+    strideA2,
+    offsetA,
+    B,
+    strideB1,
+    strideB2,
+    offsetB,
+    C,
+    strideC1,
+    strideC2,
+    offsetC,
+  );
+  runJsGemm(
+    M,
+    N,
+    K,
+    alpha,
+    A,
+    a1,
+    a2,
+    offsetA,
+    B,
+    b1,
+    b2,
+    offsetB,
+    beta,
+    C,
+    strideC1,
+    strideC2,
+    offsetC,
+  );
+}
+
+/** Validates gemm's arguments; the (row, column) strides of `op(A)` and `op(B)`. */
+function checkGemm(
+  transA: Transpose,
+  transB: Transpose,
+  M: number,
+  N: number,
+  K: number,
+  A: Float64Array,
+  strideA1: number,
+  strideA2: number,
+  offsetA: number,
+  B: Float64Array,
+  strideB1: number,
+  strideB2: number,
+  offsetB: number,
+  C: Float64Array,
+  strideC1: number,
+  strideC2: number,
+  offsetC: number,
+): [number, number, number, number] {
   checkTranspose("transA", transA);
   checkTranspose("transB", transB);
   checkDimension("M", M);
@@ -69,12 +238,33 @@ export function gemm(
   checkStrided2d("A", A, ta ? K : M, ta ? M : K, strideA1, strideA2, offsetA);
   checkStrided2d("B", B, tb ? N : K, tb ? K : N, strideB1, strideB2, offsetB);
   checkStrided2d("C", C, M, N, strideC1, strideC2, offsetC);
-  // strides of op(A) and op(B) as logical (row, column) strides
-  const a1 = ta ? strideA2 : strideA1;
-  const a2 = ta ? strideA1 : strideA2;
-  const b1 = tb ? strideB2 : strideB1;
-  const b2 = tb ? strideB1 : strideB2;
+  return [
+    ta ? strideA2 : strideA1,
+    ta ? strideA1 : strideA2,
+    tb ? strideB2 : strideB1,
+    tb ? strideB1 : strideB2,
+  ];
+}
 
+function runJsGemm(
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Float64Array,
+  a1: number,
+  a2: number,
+  offsetA: number,
+  B: Float64Array,
+  b1: number,
+  b2: number,
+  offsetB: number,
+  beta: number,
+  C: Float64Array,
+  strideC1: number,
+  strideC2: number,
+  offsetC: number,
+): void {
   scaleC(M, N, beta, C, strideC1, strideC2, offsetC);
   if (alpha === 0 || M === 0 || N === 0 || K === 0) return;
   if (M * N * K <= SMALL) {

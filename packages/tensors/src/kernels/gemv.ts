@@ -1,10 +1,25 @@
+import { dispatchEngine } from "../wasm/kernel-config.js";
 import { checkDimension, checkStrided1d, checkStrided2d, checkTranspose } from "./check-strided.js";
 import type { Transpose } from "./transpose.js";
 
 /**
+ * Entries of `A` from which `gemv` runs on WebAssembly (engine `"auto"`). A gemv reads each
+ * entry once, so the copy into wasm memory costs as much as the product itself; only the
+ * second thread pays for it (see `pnpm bench:tensors`).
+ */
+const WASM_MIN_GEMV = 1 << 16;
+
+/** Whether an `M × N` matrix–vector product is above the JS/WebAssembly crossover. @internal */
+export function gemvWorthIt(M: number, N: number): boolean {
+  return M * N >= WASM_MIN_GEMV;
+}
+
+/**
  * Matrix–vector product `y = α·op(A)·x + β·y`, with the stored `A` of shape `M × N`
  * (`op(A)` is `M × N`, or `N × M` when `trans = "transpose"`). Strided convention of stdlib-js.
- * With `β = 0`, `y` is overwritten.
+ * With `β = 0`, `y` is overwritten. From 65,536 entries of `A` on (engine `"auto"`, see
+ * {@link configureKernels}) it runs on the WebAssembly SIMD128 kernel, split over the worker
+ * threads; the plain JS loop otherwise.
  *
  * @example
  * ```ts
@@ -43,6 +58,119 @@ export function gemv(
   checkStrided1d("x", x, xLen, strideX, offsetX);
   checkStrided1d("y", y, yLen, strideY, offsetY);
 
+  const engine = dispatchEngine(gemvWorthIt(M, N));
+  if (
+    engine?.gemv(
+      t,
+      M,
+      N,
+      alpha,
+      A,
+      strideA1,
+      strideA2,
+      offsetA,
+      x,
+      strideX,
+      offsetX,
+      beta,
+      y,
+      strideY,
+      offsetY,
+    ) === true
+  ) {
+    return;
+  }
+  runJsGemv(
+    t,
+    M,
+    N,
+    yLen,
+    alpha,
+    A,
+    strideA1,
+    strideA2,
+    offsetA,
+    x,
+    strideX,
+    offsetX,
+    beta,
+    y,
+    strideY,
+    offsetY,
+  );
+}
+
+/**
+ * {@link gemv} on the plain JS kernel only (never WebAssembly): the fallback and the test
+ * reference. Same arguments and checks as {@link gemv}.
+ *
+ * @internal
+ */
+export function jsGemv(
+  trans: Transpose,
+  M: number,
+  N: number,
+  alpha: number,
+  A: Float64Array,
+  strideA1: number,
+  strideA2: number,
+  offsetA: number,
+  x: Float64Array,
+  strideX: number,
+  offsetX: number,
+  beta: number,
+  y: Float64Array,
+  strideY: number,
+  offsetY: number,
+): void {
+  checkTranspose("trans", trans);
+  checkDimension("M", M);
+  checkDimension("N", N);
+  checkStrided2d("A", A, M, N, strideA1, strideA2, offsetA);
+  const t = trans === "transpose";
+  const xLen = t ? M : N;
+  const yLen = t ? N : M;
+  checkStrided1d("x", x, xLen, strideX, offsetX);
+  checkStrided1d("y", y, yLen, strideY, offsetY);
+
+  runJsGemv(
+    t,
+    M,
+    N,
+    yLen,
+    alpha,
+    A,
+    strideA1,
+    strideA2,
+    offsetA,
+    x,
+    strideX,
+    offsetX,
+    beta,
+    y,
+    strideY,
+    offsetY,
+  );
+}
+
+function runJsGemv(
+  t: boolean,
+  M: number,
+  N: number,
+  yLen: number,
+  alpha: number,
+  A: Float64Array,
+  strideA1: number,
+  strideA2: number,
+  offsetA: number,
+  x: Float64Array,
+  strideX: number,
+  offsetX: number,
+  beta: number,
+  y: Float64Array,
+  strideY: number,
+  offsetY: number,
+): void {
   if (beta !== 1) {
     for (let i = 0, iy = offsetY; i < yLen; i++, iy += strideY) {
       y[iy] = beta === 0 ? 0 : beta * (y[iy] as number);

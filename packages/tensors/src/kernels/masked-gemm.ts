@@ -1,5 +1,6 @@
+import { dispatchEngine } from "../wasm/kernel-config.js";
 import { checkDimension, checkStrided2d } from "./check-strided.js";
-import { gemm } from "./gemm.js";
+import { jsGemm, wasmWorthIt } from "./gemm.js";
 import type { Transpose } from "./transpose.js";
 
 /**
@@ -8,7 +9,9 @@ import type { Transpose } from "./transpose.js";
  * active on sample i]`. Strided convention of stdlib-js; the mask has its own strides.
  *
  * The product is computed with the blocked {@link gemm} into a scratch buffer, then masked, so
- * it runs at gemm speed.
+ * it runs at gemm speed. Above gemm's crossover size (engine `"auto"`, see
+ * {@link configureKernels}) product and mask both run in WebAssembly SIMD128, on the worker
+ * threads; the plain JS kernels otherwise.
  *
  * @example
  * ```ts
@@ -50,8 +53,115 @@ export function maskedGemm(
   checkDimension("N", N);
   checkStrided2d("mask", mask, M, N, strideD1, strideD2, offsetD);
   checkStrided2d("C", C, M, N, strideC1, strideC2, offsetC);
+  const ta = transA === "transpose";
+  const tb = transB === "transpose";
+  if (
+    (transA === "transpose" || transA === "no-transpose") &&
+    (transB === "transpose" || transB === "no-transpose") &&
+    Number.isSafeInteger(K) &&
+    K >= 0
+  ) {
+    checkStrided2d("A", A, ta ? K : M, ta ? M : K, strideA1, strideA2, offsetA);
+    checkStrided2d("B", B, tb ? N : K, tb ? K : N, strideB1, strideB2, offsetB);
+    const engine = dispatchEngine(wasmWorthIt(M, N, K));
+    if (
+      engine?.maskedGemm(
+        M,
+        N,
+        K,
+        alpha,
+        A,
+        ta ? strideA2 : strideA1,
+        ta ? strideA1 : strideA2,
+        offsetA,
+        B,
+        tb ? strideB2 : strideB1,
+        tb ? strideB1 : strideB2,
+        offsetB,
+        mask,
+        strideD1,
+        strideD2,
+        offsetD,
+        beta,
+        C,
+        strideC1,
+        strideC2,
+        offsetC,
+      ) === true
+    ) {
+      return;
+    }
+  }
   const product = new Float64Array(M * N);
-  gemm(
+  jsGemm(
+    transA,
+    transB,
+    M,
+    N,
+    K,
+    alpha,
+    A,
+    strideA1,
+    strideA2,
+    offsetA,
+    B,
+    strideB1,
+    strideB2,
+    offsetB,
+    0,
+    product,
+    N,
+    1,
+    0,
+  );
+  for (let i = 0; i < M; i++) {
+    let id = offsetD + i * strideD1;
+    let ic = offsetC + i * strideC1;
+    let ip = i * N;
+    for (let j = 0; j < N; j++, id += strideD2, ic += strideC2, ip++) {
+      const masked = mask[id] !== 0 ? (product[ip] as number) : 0;
+      C[ic] = beta === 0 ? masked : beta * (C[ic] as number) + masked;
+    }
+  }
+}
+
+/**
+ * {@link maskedGemm} on the plain JS kernels only (never WebAssembly): the fallback and the
+ * test reference. Same arguments and checks as {@link maskedGemm}.
+ *
+ * @internal
+ */
+export function jsMaskedGemm(
+  transA: Transpose,
+  transB: Transpose,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Float64Array,
+  strideA1: number,
+  strideA2: number,
+  offsetA: number,
+  B: Float64Array,
+  strideB1: number,
+  strideB2: number,
+  offsetB: number,
+  mask: Uint8Array,
+  strideD1: number,
+  strideD2: number,
+  offsetD: number,
+  beta: number,
+  C: Float64Array,
+  strideC1: number,
+  strideC2: number,
+  offsetC: number,
+): void {
+  checkDimension("M", M);
+  checkDimension("N", N);
+  checkStrided2d("mask", mask, M, N, strideD1, strideD2, offsetD);
+  checkStrided2d("C", C, M, N, strideC1, strideC2, offsetC);
+  const product = new Float64Array(M * N);
+  jsGemm(
     transA,
     transB,
     M,
@@ -86,7 +196,8 @@ export function maskedGemm(
 /**
  * The adjoint of {@link maskedGemm} with respect to its right factor:
  * `G = α·op(A)ᵀ·(D ⊙ R) + β·G`, with `op(A)` of shape `M × K`, `R` and `D` `M × N`, `G` `K × N`.
- * If `F(B) = D ⊙ (op(A)·B)`, then `⟨F(B), R⟩ = ⟨B, op(A)ᵀ(D ⊙ R)⟩`.
+ * If `F(B) = D ⊙ (op(A)·B)`, then `⟨F(B), R⟩ = ⟨B, op(A)ᵀ(D ⊙ R)⟩`. Runs in WebAssembly
+ * SIMD128 above gemm's crossover size, like {@link maskedGemm}.
  *
  * @example
  * ```ts
@@ -127,6 +238,39 @@ export function maskedGemmAdjoint(
   checkDimension("N", N);
   checkStrided2d("R", R, M, N, strideR1, strideR2, offsetR);
   checkStrided2d("mask", mask, M, N, strideD1, strideD2, offsetD);
+  if ((transA === "transpose" || transA === "no-transpose") && Number.isSafeInteger(K) && K >= 0) {
+    const ta = transA === "transpose";
+    checkStrided2d("A", A, ta ? K : M, ta ? M : K, strideA1, strideA2, offsetA);
+    checkStrided2d("G", G, K, N, strideG1, strideG2, offsetG);
+    const engine = dispatchEngine(wasmWorthIt(K, N, M));
+    if (
+      engine?.maskedGemmAdjoint(
+        M,
+        N,
+        K,
+        alpha,
+        A,
+        ta ? strideA2 : strideA1,
+        ta ? strideA1 : strideA2,
+        offsetA,
+        R,
+        strideR1,
+        strideR2,
+        offsetR,
+        mask,
+        strideD1,
+        strideD2,
+        offsetD,
+        beta,
+        G,
+        strideG1,
+        strideG2,
+        offsetG,
+      ) === true
+    ) {
+      return;
+    }
+  }
   const masked = new Float64Array(M * N);
   for (let i = 0; i < M; i++) {
     let id = offsetD + i * strideD1;
@@ -138,7 +282,75 @@ export function maskedGemmAdjoint(
   }
   // op(A)ᵀ: flip the transpose flag of A
   const flipped: Transpose = transA === "transpose" ? "no-transpose" : "transpose";
-  gemm(
+  jsGemm(
+    flipped,
+    "no-transpose",
+    K,
+    N,
+    M,
+    alpha,
+    A,
+    strideA1,
+    strideA2,
+    offsetA,
+    masked,
+    N,
+    1,
+    0,
+    beta,
+    G,
+    strideG1,
+    strideG2,
+    offsetG,
+  );
+}
+
+/**
+ * {@link maskedGemmAdjoint} on the plain JS kernels only (never WebAssembly): the fallback and
+ * the test reference. Same arguments and checks as {@link maskedGemmAdjoint}.
+ *
+ * @internal
+ */
+export function jsMaskedGemmAdjoint(
+  transA: Transpose,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Float64Array,
+  strideA1: number,
+  strideA2: number,
+  offsetA: number,
+  R: Float64Array,
+  strideR1: number,
+  strideR2: number,
+  offsetR: number,
+  mask: Uint8Array,
+  strideD1: number,
+  strideD2: number,
+  offsetD: number,
+  beta: number,
+  G: Float64Array,
+  strideG1: number,
+  strideG2: number,
+  offsetG: number,
+): void {
+  checkDimension("M", M);
+  checkDimension("N", N);
+  checkStrided2d("R", R, M, N, strideR1, strideR2, offsetR);
+  checkStrided2d("mask", mask, M, N, strideD1, strideD2, offsetD);
+  const masked = new Float64Array(M * N);
+  for (let i = 0; i < M; i++) {
+    let id = offsetD + i * strideD1;
+    let ir = offsetR + i * strideR1;
+    let im = i * N;
+    for (let j = 0; j < N; j++, id += strideD2, ir += strideR2, im++) {
+      if (mask[id] !== 0) masked[im] = R[ir] as number;
+    }
+  }
+  // op(A)ᵀ: flip the transpose flag of A
+  const flipped: Transpose = transA === "transpose" ? "no-transpose" : "transpose";
+  jsGemm(
     flipped,
     "no-transpose",
     K,

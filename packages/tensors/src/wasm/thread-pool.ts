@@ -1,0 +1,150 @@
+import { ConvexformerError } from "../errors.js";
+import type { WasmMemory, WasmModule } from "./wasm-api.js";
+import { KERNEL_FUNCTIONS, SLOT_BYTES, WORKER_SOURCE } from "./worker-source.js";
+
+type WorkerThreads = typeof import("node:worker_threads");
+type NodeWorker = InstanceType<WorkerThreads["Worker"]>;
+
+/** A kernel export a worker can run. @internal */
+export type KernelFunction = (typeof KERNEL_FUNCTIONS)[number];
+
+function lost(w: number, what: string): ConvexformerError {
+  return new ConvexformerError(
+    "backend-unavailable",
+    `wasm-simd: kernel worker ${w} ${what}`,
+    "threads",
+  );
+}
+
+/** How long a caller waits for a worker's job before declaring the worker lost (ms). */
+const JOB_TIMEOUT_MS = 120_000;
+
+/**
+ * Kernel worker threads (Node only) sharing one wasm memory with the caller: the caller posts
+ * one job per worker, runs its own share on the calling thread, then blocks in `Atomics.wait`
+ * until every worker is done, so products stay synchronous. Workers are `unref`'d: they never
+ * keep a process alive.
+ *
+ * `node:worker_threads` is imported dynamically through a computed specifier, so browser
+ * bundles never see it.
+ *
+ * @internal
+ */
+export class ThreadPool {
+  private readonly workers: NodeWorker[];
+  private readonly memory: WasmMemory;
+  private readonly slots: number[];
+  private seq = 0;
+  private closed = false;
+
+  private constructor(workers: NodeWorker[], memory: WasmMemory, slots: number[]) {
+    this.workers = workers;
+    this.memory = memory;
+    this.slots = slots;
+  }
+
+  /** The number of worker threads (the caller's thread not counted). */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * Starts `count` workers on the shared `memory`; `slotBase` is the byte offset of
+   * `count` control slots of {@link SLOT_BYTES} each, `counter` that of the Int32 chunk
+   * counter of `dgemmDynamic`. Resolves once every worker is ready.
+   */
+  static async start(
+    module: WasmModule,
+    memory: WasmMemory,
+    slotBase: number,
+    counter: number,
+    count: number,
+  ): Promise<ThreadPool> {
+    const specifier = "node:worker_threads";
+    const { Worker } = (await import(
+      /* @vite-ignore */ /* webpackIgnore: true */ specifier
+    )) as WorkerThreads;
+    const workers: NodeWorker[] = [];
+    const slots: number[] = [];
+    const ready: Promise<void>[] = [];
+    for (let w = 0; w < count; w++) {
+      const slot = slotBase + w * SLOT_BYTES;
+      new Int32Array(memory.buffer, slot, SLOT_BYTES / 4).fill(0);
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { module, memory, slot, counter, functions: [...KERNEL_FUNCTIONS] },
+      });
+      worker.unref();
+      workers.push(worker);
+      slots.push(slot);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          const header = new Int32Array(memory.buffer, slot, 4);
+          const onError = (error: Error): void => reject(error);
+          worker.once("error", onError);
+          // the worker flips header[3] once instantiated; poll without blocking the loop
+          const poll = (): void => {
+            if (Atomics.load(header, 3) === 1) {
+              worker.off("error", onError);
+              resolve();
+            } else setTimeout(poll, 1);
+          };
+          poll();
+        }),
+      );
+    }
+    try {
+      await Promise.all(ready);
+    } catch (error) {
+      for (const worker of workers) void worker.terminate();
+      throw error;
+    }
+    return new ThreadPool(workers, memory, slots);
+  }
+
+  /** Posts `fn(...args)` to worker `w` (no wait). */
+  post(w: number, fn: KernelFunction, args: readonly number[]): void {
+    const slot = this.slots[w];
+    if (slot === undefined || this.closed) throw lost(w, "is not running");
+    const header = new Int32Array(this.memory.buffer, slot, 4);
+    const values = new Float64Array(this.memory.buffer, slot + 16, args.length);
+    values.set(args);
+    Atomics.store(header, 2, KERNEL_FUNCTIONS.indexOf(fn));
+    Atomics.store(header, 0, this.seq);
+    Atomics.notify(header, 0);
+  }
+
+  /** Advances the job number; call once before posting a round of jobs. */
+  nextRound(): void {
+    this.seq++;
+  }
+
+  /** Blocks until workers `0 … count−1` finished the current round. */
+  join(count: number): void {
+    const seq = this.seq;
+    for (let w = 0; w < count; w++) {
+      const header = new Int32Array(this.memory.buffer, this.slots[w] as number, 4);
+      const start = Date.now();
+      for (;;) {
+        const done = Atomics.load(header, 1);
+        if (done === seq) break;
+        if (done === -seq) throw lost(w, `failed on job ${seq}`);
+        if (Date.now() - start > JOB_TIMEOUT_MS) {
+          throw lost(w, `did not finish job ${seq} in ${JOB_TIMEOUT_MS / 1000} s`);
+        }
+        Atomics.wait(header, 1, done, 1000);
+      }
+    }
+  }
+
+  /** Stops the workers. */
+  close(): Promise<void> {
+    this.closed = true;
+    for (const slot of this.slots) {
+      const header = new Int32Array(this.memory.buffer, slot, 4);
+      Atomics.store(header, 0, -1);
+      Atomics.notify(header, 0);
+    }
+    return Promise.all(this.workers.map((w) => w.terminate())).then(() => undefined);
+  }
+}
