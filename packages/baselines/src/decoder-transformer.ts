@@ -546,15 +546,15 @@ export class DecoderTransformer implements Trainable {
         `expected ${labels.length} x ${n} = ${labels.length * n} ids, got ${tokens.length}`,
       );
     }
-    this.checkIds("tokens", tokens);
-    this.checkIds("labels", labels);
+    this.validateTokenIds("tokens", tokens);
+    this.validateTokenIds("labels", labels);
     return new TensorDataset(
       tf.tensor2d(tokens, [labels.length, n], "int32"),
       tf.tensor1d(labels, "int32"),
     );
   }
 
-  private checkIds(argument: string, ids: Int32Array): void {
+  private validateTokenIds(argument: string, ids: Int32Array): void {
     for (let i = 0; i < ids.length; i++) {
       const t = ids[i] as number;
       if (t < 0 || t >= this.vocabSize)
@@ -684,7 +684,7 @@ export class DecoderTransformer implements Trainable {
     if (!(tokens instanceof Int32Array) || tokens.length % n !== 0) {
       throw new ShapeMismatchError("tokens", `expected an Int32Array of N x ${n} ids`);
     }
-    this.checkIds("tokens", tokens);
+    this.validateTokenIds("tokens", tokens);
     const t = tf.tensor2d(tokens, [tokens.length / n, n], "int32");
     const y = tf.tidy(() => this.forward(t, PLAIN_OPS).logits);
     t.dispose();
