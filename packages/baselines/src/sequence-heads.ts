@@ -13,6 +13,7 @@ import {
   validateSimplexParameterization,
 } from "./internal/model-options.js";
 import {
+  float64SimplexRows,
   initialSimplex,
   simplexParameterFrom,
   simplexValue,
@@ -96,7 +97,7 @@ export class SequenceHeads extends AttentionModel {
 
   /**
    * The current weights in the attention package's `SequenceWeights` layout (the one its
-   * float64 `sequenceAttentionForward` evaluates and `recoverSequenceNetwork` produces).
+   * float64 `sequenceAttentionForward` evaluates and `recoverSequenceNetwork` produces; rows of `W1` renormalized in float64 to sum to 1).
    *
    * @example
    * ```ts
@@ -109,7 +110,7 @@ export class SequenceHeads extends AttentionModel {
     const { tokens, features, outputs } = this.config;
     // clone: under the projection parameterization the value is the variable itself
     const w1t = tf.tidy(() => tf.clone(this.w1()));
-    const W1 = tensorToFloat64(w1t);
+    const W1 = float64SimplexRows(tensorToFloat64(w1t), this.config.tokens);
     w1t.dispose();
     return {
       heads: this.heads,

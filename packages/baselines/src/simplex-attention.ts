@@ -20,6 +20,7 @@ import {
 } from "./internal/model-options.js";
 import { applyReadout } from "./internal/readout.js";
 import {
+  float64SimplexRows,
   initialSimplex,
   simplexParameterFrom,
   simplexValue,
@@ -117,7 +118,7 @@ export class SimplexAttention extends AttentionModel {
   /**
    * The current weights in the attention package's `SimplexAttentionWeights` layout (the one
    * its float64 `simplexAttentionForward` evaluates): `W1` `h × n × n` (the simplex weights
-   * themselves, `softmax(logits)` under the softmax parameterization), `WV` `h × d × dk`,
+   * themselves, `softmax(logits)` under the softmax parameterization, rows renormalized in float64 to sum to 1), `WV` `h × d × dk`,
    * `WO` `h × dk × c`, `hidden = dk`. The readout (scalar/vector outputs) is the model's, not
    * a weight: the layer's output is every token's row.
    *
@@ -131,7 +132,7 @@ export class SimplexAttention extends AttentionModel {
   exportWeights(): SimplexAttentionWeights {
     // clone: under the projection parameterization the value is the variable itself
     const w1t = tf.tidy(() => tf.clone(this.w1()));
-    const W1 = tensorToFloat64(w1t);
+    const W1 = float64SimplexRows(tensorToFloat64(w1t), this.config.tokens);
     w1t.dispose();
     return {
       heads: this.heads,

@@ -18,6 +18,7 @@ import {
   validateSimplexParameterization,
 } from "./internal/model-options.js";
 import {
+  float64SimplexRows,
   initialSimplex,
   simplexParameterFrom,
   simplexValue,
@@ -162,7 +163,7 @@ export class SimplexHeads extends AttentionModel {
 
   /**
    * The current weights as plain float64 arrays (attention package's `AttentionWeights` layout; `w1` is the
-   * simplex weights themselves, `softmax(logits)` under the softmax parameterization).
+   * simplex weights themselves, `softmax(logits)` under the softmax parameterization; rows renormalized in float64 to sum to 1).
    *
    * @example
    * ```ts
@@ -179,7 +180,7 @@ export class SimplexHeads extends AttentionModel {
         simplexValue(this.param(this.simplex === "softmax" ? "w1Logits" : "w1"), this.simplex),
       ),
     );
-    const w1 = tensorToFloat64(w1t);
+    const w1 = float64SimplexRows(tensorToFloat64(w1t), this.config.tokens);
     w1t.dispose();
     const base = {
       heads: this.heads,

@@ -56,3 +56,22 @@ export function simplexParameterFrom(
   if (simplex === "projection") return Float64Array.from(w);
   return w.map((v) => (v > 0 ? Math.log(v) : ZERO_LOGIT));
 }
+
+/**
+ * Float32 simplex rows read back as float64, renormalized so each row sums to 1 in float64
+ * (the attention package's evaluators check rows to 1e-9; float32 rounding leaves ~1e-7).
+ * Exact zeros and one-hot rows are unchanged.
+ */
+export function float64SimplexRows(values: Float64Array, rowLength: number): Float64Array {
+  for (let start = 0; start < values.length; start += rowLength) {
+    let s = 0;
+    for (let k = 0; k < rowLength; k++) {
+      const v = Math.max(0, values[start + k] as number);
+      values[start + k] = v;
+      s += v;
+    }
+    if (s > 0)
+      for (let k = 0; k < rowLength; k++) values[start + k] = (values[start + k] as number) / s;
+  }
+  return values;
+}
