@@ -34,11 +34,8 @@ export {
   type ProjectedVariable,
   type SimplexParameterization,
 } from "./attention-model.js";
-export {
-  type AttentionKind,
-  DecoderTransformer,
-  type DecoderTransformerOptions,
-} from "./decoder-transformer.js";
+export type { AttentionKind, DecoderTransformerOptions } from "./decoder/decoder-options.js";
+export { DecoderTransformer } from "./decoder-transformer.js";
 export { type CorrectCount, correctCount, lossSum, type Reduction } from "./losses.js";
 export type { NamedWeight } from "./named-weight.js";
 export { Optimizer, type OptimizerName, type OptimizerOptions } from "./optimizer.js";
