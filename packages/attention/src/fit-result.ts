@@ -19,7 +19,7 @@ import type { TokenImportance } from "./token-importance.js";
  * import { TokenBatch } from "@convexformer/tensors";
  * const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
  * const details: FitDetails = fitConvexAttention(X, { model: "scalar", targets: new Float64Array([1, -1]), lambda: 1 / 8 });
- * details.certificate.relativeGap < 1e-6; // true
+ * details.certificate.relativeGap <= 1e-6; // true
  * ```
  */
 export interface FitDetails {
@@ -50,7 +50,7 @@ export interface FitDetails {
  * const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
  * const fit = fitConvexAttention(X, { model: "scalar", targets: new Float64Array([1, -1]), lambda: 1 / 8 });
  * const y = attentionForward(fit.network, X); // compiles: fit.network is AttentionWeights
- * y[0]; // ≈ 3/4
+ * y[0]; // ≈ 7/8 (the convex optimum z = (7/8, −7/8))
  * fit.tokenImportance.perToken.length; // 2
  * ```
  */

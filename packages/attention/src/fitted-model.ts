@@ -157,10 +157,9 @@ export type FittedModelData<M extends keyof FittedModelByKind = keyof FittedMode
  * m.predict(new TokenBatch(1, 2, 1, new Float64Array([1, 3]))); // Float64Array [4]
  * ```
  */
-export function fittedModel<M extends keyof FittedModelByKind>(
-  data: FittedModelData<M>,
-): FittedModel<M> {
-  const input = data as FittedModelData;
+export function fittedModel<D extends FittedModelData>(data: D): FittedModel<D["model"]> {
+  type M = D["model"];
+  const input: FittedModelData = data;
   switch (input.model) {
     case "scalar":
     case "vector":
