@@ -6,10 +6,25 @@ import { assertInteger, InvalidOptionError } from "@convexformer/tensors";
  * matrix is a learned, input-independent row-stochastic matrix: a causally masked softmax
  * over free logits, initialized at zero; the relaxation (4) inside the network; bias-free
  * V/O).
+ *
+ * @example
+ * ```ts
+ * import type { AttentionKind } from "@convexformer/baselines";
+ * const kind: AttentionKind = "simplex";
+ * ```
  */
 export type AttentionKind = "softmax" | "simplex";
 
-/** Options of {@link DecoderTransformer}. */
+/**
+ * Options of {@link DecoderTransformer}.
+ *
+ * @example
+ * ```ts
+ * import type { DecoderTransformerOptions } from "@convexformer/baselines";
+ * // the grokking model of E2 for p = 97: tokens x, op, y, = over 97 + 2 ids
+ * const options: DecoderTransformerOptions = { vocabSize: 99, sequenceLength: 4, width: 128, heads: 4, layers: 2 };
+ * ```
+ */
 export interface DecoderTransformerOptions {
   /** Vocabulary size (`p + 2` for the modular-arithmetic task of E2). */
   readonly vocabSize: number;
