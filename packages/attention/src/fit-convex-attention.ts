@@ -44,6 +44,11 @@ import { type TokenImportance, tokenImportance } from "./token-importance.js";
  * (spec §6), and recovers the network (spec §4) with the number of heads it needs and the
  * token-importance profile.
  *
+ * The result's type follows `options.model` ({@link FitResult}: `FitResult<"scalar">` has
+ * `AttentionWeights`, `FitResult<"sequence">` has `SequenceWeights`); every result is a
+ * {@link FittedModel}: `fit.predict(X)` predicts on new token batches and
+ * {@link serializeFittedModel} saves it (reload with {@link parseFittedModel}).
+ *
  * @throws `ShapeMismatchError` when targets and data disagree; `NonFiniteInputError`
  *   for non-finite data or targets; `InvalidOptionError` for `λ ≤ 0`, labels out of range
  *   for cross-entropy, more heads than the program has, unknown options or solvers
@@ -57,6 +62,7 @@ import { type TokenImportance, tokenImportance } from "./token-importance.js";
  * const fit = fitConvexAttention(X, { model: "scalar", targets: new Float64Array([1, -1]), lambda: 1 / 8 });
  * fit.certificate.objective; // ≈ 15/64
  * fit.headsNeeded;           // 2
+ * fit.predict(X);            // ≈ Float64Array [0.875, -0.875]
  * ```
  */
 export function fitConvexAttention<M extends AttentionProgramKind>(
