@@ -292,6 +292,62 @@ describe("what the attention package's maps recover loads into the tfjs models",
   });
 });
 
+describe("float64 weights in the attention layouts load into the tfjs models (3) and (4)", () => {
+  it("StandardAttention.loadWeights: the tfjs model then predicts what standardAttentionForward does", () => {
+    const h = 2;
+    const m = 3;
+    const c = 2;
+    const w: StandardAttentionWeights = {
+      heads: h,
+      features: d,
+      hidden: m,
+      outputs: c,
+      WQ: rng.fillNormal(new Float64Array(h * d * m)).map((v) => 0.4 * v),
+      WK: rng.fillNormal(new Float64Array(h * d * m)).map((v) => 0.4 * v),
+      WV: rng.fillNormal(new Float64Array(h * d * m)),
+      WO: rng.fillNormal(new Float64Array(h * m * c)),
+      scoreScale: 0.5,
+    };
+    const model = new StandardAttention({
+      tokens: n,
+      features: d,
+      outputs: c,
+      heads: h,
+      headDim: m,
+      output: "sequence",
+      scoreScale: 0.5,
+    });
+    model.loadWeights(w);
+    expectClose(model.predict(X), standardAttentionForward(w, X), "predictions");
+    const back = model.exportWeights();
+    expectClose(back.WQ, w.WQ, "WQ round trip");
+    expectClose(back.WV, w.WV, "WV round trip");
+    model.dispose();
+  });
+
+  it("SimplexAttention.loadWeights: spec §7 instance 3 reaches the optimum 3/4 of (4)", () => {
+    const s = Math.SQRT1_2;
+    const w: SimplexAttentionWeights = {
+      heads: 1,
+      tokens: 2,
+      features: 1,
+      hidden: 1,
+      outputs: 1,
+      W1: new Float64Array([1, 0, 1, 0]),
+      WV: new Float64Array([s]),
+      WO: new Float64Array([s]),
+    };
+    const X3 = new TokenBatch(1, 2, 1, new Float64Array([1, -1]));
+    const Y3 = new Float64Array([1, 1]);
+    const model = new SimplexAttention({ tokens: 2, features: 1, output: "sequence", beta: 1 });
+    model.loadWeights(w);
+    const reference = simplexAttentionObjective(w, X3, lossFromTargets(Y3, { rows: 2 }), 1);
+    expect(reference).toBeCloseTo(0.75, 12);
+    expect(rel(model.objective(X3, Y3), reference)).toBeLessThan(1e-5);
+    model.dispose();
+  });
+});
+
 describe("weights of one model are not another's", () => {
   it("a type error at compile time, a shape error naming the field at run time", () => {
     const standard = new StandardAttention({
