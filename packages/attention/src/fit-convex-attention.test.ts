@@ -271,6 +271,7 @@ describe("fitConvexAttention", () => {
       /model/,
     );
     expectError(
+      // @ts-expect-error: gates apply to the gated program only (and the run-time check says so)
       () => fitConvexAttention(data, { model: "scalar", targets: y, gates: 4 }),
       "invalid-option",
       /gates/,

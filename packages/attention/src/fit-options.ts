@@ -35,10 +35,13 @@ export interface FitOptions<M extends AttentionProgramKind = AttentionProgramKin
   readonly lambdaRatio?: number;
   /** A decreasing list of `λ`s solved with warm starts (`solvePath`); the result is the last one's. */
   readonly lambdaPath?: readonly number[];
-  /** Gated program: number of gates to sample (default 32) or the gate vectors themselves. */
-  readonly gates?: number | GateVectors;
-  /** Seed of the sampled gates (default 0). */
-  readonly gateSeed?: number;
+  /**
+   * Gated program only (a type error for another literal `model`): number of gates to sample
+   * (default 32) or the gate vectors themselves.
+   */
+  readonly gates?: M extends "gated" ? number | GateVectors : never;
+  /** Seed of the sampled gates (default 0); gated program only. */
+  readonly gateSeed?: M extends "gated" ? number : never;
   /** Solver registry name (default `"fista"`). */
   readonly solver?: string;
   /** Extra, solver-specific options (e.g. FISTA's `screening`, `workingSet`). */
