@@ -1,7 +1,8 @@
 import type { SmoothLoss } from "@convexformer/solvers";
 import { ShapeMismatchError, type TokenBatch } from "@convexformer/tensors";
 import type { AttentionWeights } from "./attention-weights.js";
-import { gateCount, gatePatterns } from "./gates.js";
+import { gatePatterns } from "./gate-patterns.js";
+import { validateGateVectors } from "./gate-vectors.js";
 import {
   validateArray,
   validateBatchShape,
@@ -114,7 +115,7 @@ export function validateAttentionWeights(weights: AttentionWeights): void {
   validateArray("weights.w2", weights.w2, h * d);
   validateArray("weights.alpha", weights.alpha, h * c);
   if (weights.gates !== undefined) {
-    const P = gateCount(weights.gates, n, d);
+    const P = validateGateVectors(weights.gates, n, d);
     if (P !== h)
       throw new ShapeMismatchError("weights.gates", `expected one gate per head (${h}), got ${P}`);
   }

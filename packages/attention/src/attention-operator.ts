@@ -8,7 +8,7 @@ import {
   ShapeMismatchError,
   type TokenBatch,
 } from "@convexformer/tensors";
-import type { ConvexAttentionLayout } from "./layout.js";
+import type { ConvexAttentionLayout } from "./convex-attention-layout.js";
 
 /**
  * `toDense()` is offered only up to this many entries (2^22, 32 MiB): solvers call it when

@@ -6,9 +6,10 @@ import {
 } from "@convexformer/solvers";
 import { InvalidOptionError, ShapeMismatchError, type TokenBatch } from "@convexformer/tensors";
 import { type AttentionOperator, attentionOperator } from "./attention-operator.js";
+import { type ConvexAttentionLayout, layoutGroups } from "./convex-attention-layout.js";
 import { equalRowSumRegularizer } from "./equal-row-sum-regularizer.js";
-import { type GateVectors, gatePatterns } from "./gates.js";
-import { type ConvexAttentionLayout, layoutGroups } from "./layout.js";
+import { gatePatterns } from "./gate-patterns.js";
+import type { GateVectors } from "./gate-vectors.js";
 import { maxRowSumRelaxation } from "./max-row-sum-relaxation.js";
 import { validateNonnegative, validateTokenBatch } from "./model-input-validation.js";
 import {

@@ -1,4 +1,4 @@
-import type { GateVectors } from "./gates.js";
+import type { GateVectors } from "./gate-vectors.js";
 
 /**
  * Plain weights of the multi-head models (8) (scalar, `outputs = 1`), (11) (vector, one FC

@@ -1,8 +1,12 @@
 import { assertKnownOptions, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
 import { validateAttentionWeights } from "./attention-network.js";
 import type { AttentionWeights } from "./attention-weights.js";
-import { type GateVectors, gateCount } from "./gates.js";
-import { type ConvexAttentionLayout, layoutDimension, validateLayout } from "./layout.js";
+import {
+  type ConvexAttentionLayout,
+  layoutDimension,
+  validateLayout,
+} from "./convex-attention-layout.js";
+import { type GateVectors, validateGateVectors } from "./gate-vectors.js";
 import { validateArray, validateNonnegative } from "./model-input-validation.js";
 
 /**
@@ -125,7 +129,7 @@ export function recoverNetwork(
   assertKnownOptions("options", options, ["heads", "tolerance"]);
   validatePoint(x, layout);
   const { gates: P, outputs: c, tokens: n, features: d } = layout;
-  if (gates !== undefined && gateCount(gates, n, d) !== P) {
+  if (gates !== undefined && validateGateVectors(gates, n, d) !== P) {
     throw new ShapeMismatchError(
       "gates",
       `expected ${P} gates for this layout, got ${gates.u1.length / n}`,

@@ -30,10 +30,11 @@ import { chooseLambdas } from "./fit-lambdas.js";
 import { FIT_OPTION_NAMES, type FitOptions } from "./fit-options.js";
 import type { FitResult } from "./fit-result.js";
 import { type FittedModel, fittedModel } from "./fitted-model.js";
-import { type GateVectors, gateCount, type SampledGates, sampleGates } from "./gates.js";
+import { type GateVectors, validateGateVectors } from "./gate-vectors.js";
 import { lossFromTargets } from "./loss-from-targets.js";
 import { validateTokenBatch } from "./model-input-validation.js";
 import { type PruneResult, pruneSupport } from "./prune-support.js";
+import { type SampledGates, sampleGates } from "./sample-gates.js";
 import { recoverSequenceNetwork } from "./sequence-maps.js";
 import { type TokenImportance, tokenImportance } from "./token-importance.js";
 
@@ -103,7 +104,7 @@ export function fitConvexAttention<M extends AttentionProgramKind>(
       assertInteger("options.gates", g, 1);
       gates = sampleGates(data, g, { seed: options.gateSeed ?? 0 });
     } else {
-      gateCount(g, data.tokens, data.features);
+      validateGateVectors(g, data.tokens, data.features);
       gates = g;
     }
   } else if (options.gates !== undefined || options.gateSeed !== undefined) {

@@ -1,6 +1,6 @@
 import type { IterationRecord, SolveResult } from "@convexformer/solvers";
 import type { AttentionProgramKind } from "./attention-program-kind.js";
-import type { GateVectors } from "./gates.js";
+import type { GateVectors } from "./gate-vectors.js";
 import type { LossName } from "./loss-names.js";
 
 /**

@@ -5,8 +5,9 @@ import type {
   FittedRelaxedSequenceModel,
   FittedSequenceModel,
 } from "./fitted-model.js";
-import type { GateVectors, SampledGates } from "./gates.js";
+import type { GateVectors } from "./gate-vectors.js";
 import type { PruneResult } from "./prune-support.js";
+import type { SampledGates } from "./sample-gates.js";
 import type { TokenImportance } from "./token-importance.js";
 
 /**

@@ -7,7 +7,7 @@ import {
 } from "@convexformer/tensors";
 import { attentionOperator } from "./attention-operator.js";
 import type { AttentionProblem } from "./attention-problem.js";
-import { gatePatterns } from "./gates.js";
+import { gatePatterns } from "./gate-patterns.js";
 import { validateArray } from "./model-input-validation.js";
 
 /**

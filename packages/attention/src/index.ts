@@ -35,6 +35,11 @@ export {
 } from "./attention-problem.js";
 export { ATTENTION_PROGRAM_KINDS, type AttentionProgramKind } from "./attention-program-kind.js";
 export type { AttentionWeights } from "./attention-weights.js";
+export {
+  type ConvexAttentionLayout,
+  layoutDimension,
+  layoutGroups,
+} from "./convex-attention-layout.js";
 export { type ConvexAttentionPoint, headsNeeded, recoverNetwork, toConvex } from "./convex-maps.js";
 export { equalRowSumRegularizer } from "./equal-row-sum-regularizer.js";
 export { fitConvexAttention } from "./fit-convex-attention.js";
@@ -62,18 +67,13 @@ export {
   type FreshGateOptions,
   type FreshGateReport,
 } from "./fresh-gate-check.js";
-export {
-  type GateVectors,
-  gatePatterns,
-  type SampledGates,
-  type SampleGatesOptions,
-  sampleGates,
-} from "./gates.js";
-export { type ConvexAttentionLayout, layoutDimension, layoutGroups } from "./layout.js";
+export { gatePatterns } from "./gate-patterns.js";
+export type { GateVectors } from "./gate-vectors.js";
 export { type LossFromTargetsOptions, lossFromTargets } from "./loss-from-targets.js";
 export { LOSS_NAMES, type LossName, validateLossName } from "./loss-names.js";
 export { maxRowSumRelaxation } from "./max-row-sum-relaxation.js";
 export { type PruneResult, pruneSupport } from "./prune-support.js";
+export { type SampledGates, type SampleGatesOptions, sampleGates } from "./sample-gates.js";
 export { sequenceAttentionForward, sequenceAttentionObjective } from "./sequence-attention.js";
 export { recoverSequenceNetwork, sequenceToConvex } from "./sequence-maps.js";
 export {

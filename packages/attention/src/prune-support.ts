@@ -1,6 +1,10 @@
 import { ShapeMismatchError, type TokenBatch } from "@convexformer/tensors";
+import {
+  type ConvexAttentionLayout,
+  layoutDimension,
+  validateLayout,
+} from "./convex-attention-layout.js";
 import { rowNorm } from "./convex-maps.js";
-import { type ConvexAttentionLayout, layoutDimension, validateLayout } from "./layout.js";
 import { validateArray, validateBatchShape } from "./model-input-validation.js";
 
 /**

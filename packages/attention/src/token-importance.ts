@@ -1,5 +1,9 @@
+import {
+  type ConvexAttentionLayout,
+  layoutDimension,
+  validateLayout,
+} from "./convex-attention-layout.js";
 import { rowNorm } from "./convex-maps.js";
-import { type ConvexAttentionLayout, layoutDimension, validateLayout } from "./layout.js";
 import { validateArray } from "./model-input-validation.js";
 
 /**
