@@ -4,7 +4,6 @@ import { certify } from "./certificate.js";
 import { withLambda } from "./create-problem.js";
 import { fista } from "./fista/fista.js";
 import { lambdaMax } from "./lambda-max.js";
-import { getSolver, listSolvers, registerSolver } from "./registry.js";
 import { lambdaGrid, solvePath } from "./solve-path.js";
 import { randomGroupLasso } from "./testing/index.js";
 
@@ -52,19 +51,5 @@ describe("solvePath and lambdaGrid", () => {
     });
     expect(built.results[1]?.objective).toBeCloseTo(path.results[1]?.objective ?? 0, 5);
     expect(() => solvePath(problem, [1, -1])).toThrow(InvalidOptionError);
-  });
-});
-
-describe("registry", () => {
-  it("has fista, rejects unknown names and duplicate registrations", () => {
-    expect(getSolver("fista")).toBe(fista);
-    expect(listSolvers()).toContain("fista");
-    expect(() => getSolver("nope")).toThrow(InvalidOptionError);
-    expect(() => registerSolver(fista)).toThrow(InvalidOptionError);
-    const custom = { name: "fista-plain", solve: fista.solve };
-    registerSolver(custom);
-    expect(getSolver("fista-plain")).toBe(custom);
-    registerSolver(custom, { replace: true });
-    expect(() => registerSolver({ name: "", solve: fista.solve })).toThrow(InvalidOptionError);
   });
 });
