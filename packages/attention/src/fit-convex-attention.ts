@@ -2,7 +2,6 @@ import {
   certify,
   getSolver,
   lambdaMax,
-  listSolvers,
   type PathResult,
   type SolveOptions,
   type SolveResult,
@@ -29,6 +28,7 @@ import { headsNeeded, recoverNetwork } from "./convex-maps.js";
 import { chooseLambdas } from "./fit-lambdas.js";
 import { FIT_OPTION_NAMES, type FitOptions } from "./fit-options.js";
 import type { FitResult } from "./fit-result.js";
+import { FIT_MANAGED_SOLVE_OPTIONS } from "./fit-solver-options.js";
 import { type FittedModel, fittedModel } from "./fitted-model.js";
 import { type GateVectors, validateGateVectors } from "./gate-vectors.js";
 import { lossFromTargets } from "./loss-from-targets.js";
@@ -66,9 +66,9 @@ import { type TokenImportance, tokenImportance } from "./token-importance.js";
  * fit.predict(X);            // ≈ Float64Array [0.875, -0.875]
  * ```
  */
-export function fitConvexAttention<M extends AttentionProgramKind>(
+export function fitConvexAttention<M extends AttentionProgramKind, S extends string = "fista">(
   data: TokenBatch,
-  options: FitOptions<M>,
+  options: FitOptions<M, S>,
 ): FitResult<M> {
   assertKnownOptions("options", options, FIT_OPTION_NAMES);
   if (!ATTENTION_PROGRAM_KINDS.includes(options.model)) {
@@ -144,20 +144,25 @@ export function fitConvexAttention<M extends AttentionProgramKind>(
       );
     }
   }
-  const solverName = options.solver ?? "fista";
-  if (!listSolvers().includes(solverName)) {
-    throw new InvalidOptionError(
-      "options.solver",
-      solverName,
-      `no solver of that name; registered: ${listSolvers().join(", ")}`,
-    );
+  const solver = getSolver(options.solver ?? "fista", { argument: "options.solver" });
+  const extra: Readonly<Record<string, unknown>> = options.solverOptions ?? {};
+  if (typeof extra !== "object" || extra === null) {
+    throw new InvalidOptionError("options.solverOptions", extra, "must be an object");
   }
-  const solver = getSolver(solverName);
+  for (const key of FIT_MANAGED_SOLVE_OPTIONS) {
+    if (key in extra) {
+      throw new InvalidOptionError(
+        `options.solverOptions.${key}`,
+        extra[key],
+        `set it as options.${key}: fitConvexAttention sets ${key} itself`,
+      );
+    }
+  }
   const probe = build(1);
   const top = lambdaMax(probe);
   const lambdas = chooseLambdas(options, top);
   const solveOptions: SolveOptions & Record<string, unknown> = {
-    ...(options.solverOptions ?? {}),
+    ...extra,
     tolerance: options.tolerance ?? 1e-6,
     ...(options.maxIterations !== undefined ? { maxIterations: options.maxIterations } : {}),
     ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),

@@ -7,7 +7,10 @@ import { validateNonnegative } from "./model-input-validation.js";
  * `options.lambdaPath`, or `lambdaRatio · λ_max` (default ratio 0.1); at most one may be given
  * (internal).
  */
-export function chooseLambdas(options: FitOptions, top: number): number[] {
+export function chooseLambdas(
+  options: Pick<FitOptions, "lambda" | "lambdaRatio" | "lambdaPath">,
+  top: number,
+): number[] {
   const given = [options.lambda, options.lambdaRatio, options.lambdaPath].filter(
     (v) => v !== undefined,
   ).length;

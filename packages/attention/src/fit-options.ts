@@ -1,18 +1,27 @@
-import type { IterationRecord, SolveResult } from "@convexformer/solvers";
+import type { IterationRecord, SolveResult, SolverName } from "@convexformer/solvers";
 import type { AttentionProgramKind } from "./attention-program-kind.js";
+import type { FitSolverOptions } from "./fit-solver-options.js";
 import type { GateVectors } from "./gate-vectors.js";
 import type { LossName } from "./loss-names.js";
 
 /**
- * Options of {@link fitConvexAttention}; `M` is the program asked for. Unknown keys are errors.
+ * Options of {@link fitConvexAttention}; `M` is the program asked for, `S` the solver (a name
+ * of `@convexformer/solvers`' `SolverOptionsMap`, whose options `solverOptions` then takes, or
+ * `string` for a name known only at run time). Unknown keys are errors.
  *
  * @example
  * ```ts
  * import type { FitOptions } from "@convexformer/attention";
  * const options: FitOptions = { model: "vector", loss: "cross-entropy", targets: new Int32Array([0, 2, 1]), outputs: 3, lambdaRatio: 0.1 };
+ * const typed: FitOptions<"scalar", "fista"> = {
+ *   model: "scalar", targets: new Float64Array([1, -1]), solver: "fista", solverOptions: { workingSet: false },
+ * };
  * ```
  */
-export interface FitOptions<M extends AttentionProgramKind = AttentionProgramKind> {
+export interface FitOptions<
+  M extends AttentionProgramKind = AttentionProgramKind,
+  S extends string = SolverName,
+> {
   /**
    * Which convex program: `"scalar"` (9), `"vector"` (12), `"gated"` (14), `"sequence"` (33)
    * or `"sequence-relaxed"`; the result's type follows it ({@link FitResult}).
@@ -42,10 +51,13 @@ export interface FitOptions<M extends AttentionProgramKind = AttentionProgramKin
   readonly gates?: M extends "gated" ? number | GateVectors : never;
   /** Seed of the sampled gates (default 0); gated program only. */
   readonly gateSeed?: M extends "gated" ? number : never;
-  /** Solver registry name (default `"fista"`). */
-  readonly solver?: string;
-  /** Extra, solver-specific options (e.g. FISTA's `screening`, `workingSet`). */
-  readonly solverOptions?: Readonly<Record<string, unknown>>;
+  /** Solver registry name (default `"fista"`); an unregistered name is an `InvalidOptionError` naming `options.solver`. */
+  readonly solver?: S;
+  /**
+   * That solver's own options (e.g. FISTA's `screening`, `workingSet`; typed by `S`), without
+   * the ones set from this object ({@link FIT_MANAGED_SOLVE_OPTIONS}).
+   */
+  readonly solverOptions?: NoInfer<FitSolverOptions<S>>;
   /** Target relative duality gap (default 1e-6). */
   readonly tolerance?: number;
   /** Iteration cap per solve. */

@@ -52,6 +52,7 @@ export type {
   RelaxedSequenceFitResult,
   SequenceFitResult,
 } from "./fit-result.js";
+export { FIT_MANAGED_SOLVE_OPTIONS, type FitSolverOptions } from "./fit-solver-options.js";
 export {
   type FittedHeadsModel,
   type FittedModel,
