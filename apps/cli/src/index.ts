@@ -13,9 +13,7 @@ export {
   type LoadedProblem,
   loadProblemDirectory,
   PROBLEM_KINDS,
-  PROBLEM_LOSSES,
   type ProblemKind,
-  type ProblemLoss,
   type ProblemSpec,
   parseSpec,
 } from "./problem-files.js";

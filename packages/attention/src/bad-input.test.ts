@@ -17,7 +17,7 @@ import {
 } from "./attention-problem.js";
 import { headsNeeded, recoverNetwork } from "./convex-maps.js";
 import { fitConvexAttention } from "./fit-convex-attention.js";
-import { sampleGates } from "./gates.js";
+import { sampleGates } from "./sample-gates.js";
 
 function expectTyped(
   f: () => unknown,

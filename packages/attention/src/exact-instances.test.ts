@@ -16,7 +16,7 @@ import {
   vectorAttentionProblem,
 } from "./attention-problem.js";
 import { headsNeeded, recoverNetwork } from "./convex-maps.js";
-import { sampleGates } from "./gates.js";
+import { sampleGates } from "./sample-gates.js";
 import { simplexAttentionObjective } from "./simplex-attention.js";
 import { standardAttentionForward, standardAttentionObjective } from "./standard-attention.js";
 

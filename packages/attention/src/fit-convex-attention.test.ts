@@ -3,9 +3,11 @@ import { ConvexformerError, createRng, TokenBatch } from "@convexformer/tensors"
 import { describe, expect, it } from "vitest";
 import { attentionForward, attentionObjective } from "./attention-network.js";
 import type { AttentionProblem, SequenceProblem } from "./attention-problem.js";
-import { type FitOptions, fitConvexAttention } from "./fit-convex-attention.js";
+import type { AttentionWeights } from "./attention-weights.js";
+import { fitConvexAttention } from "./fit-convex-attention.js";
+import type { FitOptions } from "./fit-options.js";
 import { sequenceAttentionObjective } from "./sequence-attention.js";
-import type { AttentionWeights, SequenceWeights } from "./weights.js";
+import type { SequenceWeights } from "./sequence-weights.js";
 
 const rng = createRng(31);
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
@@ -231,7 +233,7 @@ describe("fitConvexAttention", () => {
           targets: new Int32Array([0, 1, 3, 2]),
         }),
       "invalid-option",
-      /labels/,
+      /^options\.targets\[2\]$/,
     );
     expectError(
       () => fitConvexAttention(data, { model: "scalar", targets: y, lambda: 0 }),
@@ -269,6 +271,7 @@ describe("fitConvexAttention", () => {
       /model/,
     );
     expectError(
+      // @ts-expect-error: gates apply to the gated program only (and the run-time check says so)
       () => fitConvexAttention(data, { model: "scalar", targets: y, gates: 4 }),
       "invalid-option",
       /gates/,
@@ -345,4 +348,67 @@ describe("every registered solver agrees on each program (relative 1e-6)", () =>
       }
     });
   }
+});
+
+describe("fitConvexAttention: typed solver options", () => {
+  const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
+  const targets = new Float64Array([1, -1]);
+
+  it("takes the named solver's own options and certifies with it", () => {
+    const ipm = fitConvexAttention(X, {
+      model: "scalar",
+      targets,
+      lambda: 1 / 8,
+      solver: "ipm",
+      solverOptions: { system: "dual" },
+      tolerance: 1e-10,
+    });
+    expect(ipm.solve.solver).toBe("ipm");
+    expect(Math.abs(ipm.certificate.objective - 15 / 64)).toBeLessThan(1e-8);
+    const fista = fitConvexAttention(X, {
+      model: "scalar",
+      targets,
+      lambda: 1 / 8,
+      solverOptions: { restart: "function", workingSet: false },
+    });
+    expect(fista.solve.solver).toBe("fista");
+    // a name known only at run time (a CLI flag) takes any record; the solver checks it
+    const name: string = "admm";
+    const admm = fitConvexAttention(X, { model: "scalar", targets, lambda: 1 / 8, solver: name });
+    expect(admm.solve.solver).toBe("admm");
+  });
+
+  it("refuses options of another solver (type error) and the ones it sets itself (type and run-time error)", () => {
+    const argumentOf = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConvexformerError);
+        return (e as ConvexformerError).argument ?? "";
+      }
+      throw new Error("did not throw");
+    };
+    expect(() =>
+      fitConvexAttention(X, {
+        model: "scalar",
+        targets,
+        solver: "ipm",
+        // @ts-expect-error: restart is a FISTA option, not an interior-point one
+        solverOptions: { restart: "none" },
+      }),
+    ).toThrow(ConvexformerError);
+    expect(
+      argumentOf(() =>
+        fitConvexAttention(X, {
+          model: "scalar",
+          targets,
+          // @ts-expect-error: the tolerance is options.tolerance (it would be overridden)
+          solverOptions: { tolerance: 1e-3 },
+        }),
+      ),
+    ).toBe("options.solverOptions.tolerance");
+    expect(
+      argumentOf(() => fitConvexAttention(X, { model: "scalar", targets, solver: "nope" })),
+    ).toBe("options.solver");
+  });
 });

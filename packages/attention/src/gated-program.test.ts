@@ -11,7 +11,7 @@ import { createRng, Matrix, TokenBatch } from "@convexformer/tensors";
 import { describe, expect, it } from "vitest";
 import { gatedAttentionProblem } from "./attention-problem.js";
 import { checkFreshGates } from "./fresh-gate-check.js";
-import { sampleGates } from "./gates.js";
+import { sampleGates } from "./sample-gates.js";
 
 const rng = createRng(77);
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));

@@ -2,7 +2,7 @@ import { squaredLoss } from "@convexformer/solvers";
 import { ConvexformerError, createRng, Matrix, TokenBatch } from "@convexformer/tensors";
 import { describe, expect, it } from "vitest";
 import { attentionForward, attentionObjective } from "./attention-network.js";
-import { gatePatterns } from "./gates.js";
+import { gatePatterns } from "./gate-patterns.js";
 import { sequenceAttentionForward } from "./sequence-attention.js";
 import { simplexAttentionForward } from "./simplex-attention.js";
 import { standardAttentionForward } from "./standard-attention.js";

@@ -2,7 +2,8 @@ import { checkAdjoint } from "@convexformer/solvers";
 import { createRng, type Matrix, TokenBatch } from "@convexformer/tensors";
 import { describe, expect, it } from "vitest";
 import { attentionOperator } from "./attention-operator.js";
-import { gatePatterns, sampleGates } from "./gates.js";
+import { gatePatterns } from "./gate-patterns.js";
+import { sampleGates } from "./sample-gates.js";
 import { sequenceOperator } from "./sequence-operator.js";
 
 const rng = createRng(42);

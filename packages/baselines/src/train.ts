@@ -100,7 +100,8 @@ export interface TrainResult {
   readonly reachedTarget: EvaluationRecord | undefined;
 }
 
-const KNOWN = [
+/** The keys {@link TrainOptions} may have. */
+const TRAIN_OPTION_NAMES = [
   "optimizer",
   "learningRate",
   "momentum",
@@ -162,7 +163,7 @@ export function train(model: Trainable, data: TensorDataset, options: TrainOptio
   if (typeof options !== "object" || options === null) {
     throw new InvalidOptionError("options", options, "must be an object");
   }
-  assertKnownOptions("options", options, KNOWN);
+  assertKnownOptions("options", options, TRAIN_OPTION_NAMES);
   const N = data.size;
   const batchSize = options.batchSize ?? N;
   assertInteger("batchSize", batchSize, 1);

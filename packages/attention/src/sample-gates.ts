@@ -1,33 +1,14 @@
 import {
-  assertFinite,
   assertInteger,
   assertKnownOptions,
   createRng,
-  gemm,
   InvalidOptionError,
   type Rng,
-  ShapeMismatchError,
   type TokenBatch,
 } from "@convexformer/tensors";
-import { checkTokenBatch } from "./checks.js";
-
-/**
- * Fixed gate vectors of the gated models (13)/(14): gate `j` is active on sample `X_i` when
- * `u_{1j}ᵀ X_i u_{2j} ≥ 0`. Gates are sampled, never trained.
- *
- * @example
- * ```ts
- * import type { GateVectors } from "@convexformer/attention";
- * // one gate on 2 tokens × 3 features
- * const gates: GateVectors = { u1: new Float64Array([1, -1]), u2: new Float64Array([0.5, 0, 2]) };
- * ```
- */
-export interface GateVectors {
-  /** `P × n` row-major: the token-side gate vectors `u_{1j} ∈ R^n`. */
-  readonly u1: Float64Array;
-  /** `P × d` row-major: the feature-side gate vectors `u_{2j} ∈ R^d`. */
-  readonly u2: Float64Array;
-}
+import { gatePatterns } from "./gate-patterns.js";
+import type { GateVectors } from "./gate-vectors.js";
+import { validateTokenBatch } from "./model-input-validation.js";
 
 /**
  * Gates sampled on a training set: the gate vectors, their activation patterns on that set,
@@ -89,7 +70,7 @@ export function sampleGates(
 ): SampledGates {
   assertKnownOptions("options", options, ["seed", "rng", "keepDuplicates"]);
   assertInteger("count", count, 1);
-  checkTokenBatch("X", X);
+  validateTokenBatch("X", X);
   if (
     options.rng !== undefined &&
     typeof (options.rng as Partial<Rng> | null)?.fillNormal !== "function"
@@ -132,61 +113,4 @@ export function sampleGates(
     for (let i = 0; i < N; i++) mask[i * P + t] = all[i * count + j] as number;
   });
   return { count: P, tokens: n, features: d, u1: keptU1, u2: keptU2, mask, dropped: count - P };
-}
-
-/**
- * Activation patterns `D_ij = 1[u_{1j}ᵀ X_i u_{2j} ≥ 0]` of gates on any token batch (the
- * training set, or new data when a gated network is evaluated), as an `N × P` row-major 0/1
- * mask, computed with one product `X_flat · Uᵀ`.
- *
- * @throws `ShapeMismatchError` when the gate vectors do not match `X`'s tokens/features
- *
- * @example
- * ```ts
- * import { gatePatterns } from "@convexformer/attention";
- * import { TokenBatch } from "@convexformer/tensors";
- * const X = new TokenBatch(2, 1, 1, new Float64Array([2, -3]));
- * gatePatterns({ u1: new Float64Array([1]), u2: new Float64Array([1]) }, X); // Uint8Array [1, 0]
- * ```
- */
-export function gatePatterns(gates: GateVectors, X: TokenBatch): Uint8Array {
-  const n = X.tokens;
-  const d = X.features;
-  const P = gateCount(gates, n, d);
-  const nd = n * d;
-  const U = new Float64Array(P * nd);
-  for (let j = 0; j < P; j++) {
-    for (let k = 0; k < n; k++) {
-      const a = gates.u1[j * n + k] as number;
-      const base = j * nd + k * d;
-      for (let q = 0; q < d; q++) U[base + q] = a * (gates.u2[j * d + q] as number);
-    }
-  }
-  const N = X.samples;
-  const scores = new Float64Array(N * P);
-  gemm("no-transpose", "transpose", N, P, nd, 1, X.data, nd, 1, 0, U, nd, 1, 0, 0, scores, P, 1, 0);
-  const mask = new Uint8Array(N * P);
-  for (let t = 0; t < N * P; t++) mask[t] = (scores[t] as number) >= 0 ? 1 : 0;
-  return mask;
-}
-
-/** Number of gates in `gates`, checking its sizes against `n`, `d` (internal). */
-export function gateCount(gates: GateVectors, n: number, d: number): number {
-  if (gates.u1.length % n !== 0) {
-    throw new ShapeMismatchError(
-      "gates.u1",
-      `length ${gates.u1.length} is not a multiple of tokens = ${n}`,
-    );
-  }
-  const P = gates.u1.length / n;
-  if (gates.u2.length !== P * d) {
-    throw new ShapeMismatchError(
-      "gates.u2",
-      `expected ${P} × ${d} = ${P * d} entries, got ${gates.u2.length}`,
-    );
-  }
-  if (P < 1) throw new InvalidOptionError("gates", P, "need at least one gate");
-  assertFinite("gates.u1", gates.u1);
-  assertFinite("gates.u2", gates.u2);
-  return P;
 }
