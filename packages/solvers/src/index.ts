@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+export { type BcdOptions, type BcdSolver, bcd } from "./bcd/bcd.js";
 export { type Certificate, type CertificateWork, certify } from "./certificate.js";
 export type { CompositeProblem } from "./composite-problem.js";
 export { createProblem, type ProblemParts, withLambda } from "./create-problem.js";

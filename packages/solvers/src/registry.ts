@@ -1,11 +1,12 @@
 import { InvalidOptionError } from "@convexformer/tensors";
 import { admm } from "./admm/admm.js";
+import { bcd } from "./bcd/bcd.js";
 import { fista } from "./fista/fista.js";
 import { ipm } from "./ipm/ipm.js";
 import type { Solver } from "./solver.js";
 
 /** The names of the built-in solvers (others can be registered at run time). */
-export type SolverName = "fista" | "admm" | "ipm";
+export type SolverName = "fista" | "admm" | "ipm" | "bcd";
 
 const solvers = new Map<string, Solver>();
 
@@ -13,6 +14,7 @@ const solvers = new Map<string, Solver>();
 solvers.set(fista.name, fista);
 solvers.set(admm.name, admm);
 solvers.set(ipm.name, ipm);
+solvers.set(bcd.name, bcd);
 // ---------------------------------------------------------------------------------------
 
 /**

@@ -43,6 +43,8 @@ describe("admm details", () => {
       [20, 50, "squared", "cholesky"],
       [50, 20, "squared", "cholesky"],
       [20, 50, "squared", "newton-cg"],
+      [20, 50, "squared", "nystrom-cg"],
+      [50, 20, "squared", "nystrom-cg"],
       [30, 40, "logistic", "auto"],
     ] as const) {
       const problem = randomProblem(rows, cols, loss, rows * 100 + cols);
@@ -54,6 +56,29 @@ describe("admm details", () => {
         2e-9 * Math.max(1, reference.objective),
       );
     }
+  });
+
+  it("stops with the signal's status when aborted during the Nyström sketch (set-up)", () => {
+    const problem = randomProblem(20, 50, "squared", 7);
+    const controller = new AbortController();
+    let applies = 0;
+    const operator = {
+      rows: problem.operator.rows,
+      cols: problem.operator.cols,
+      apply(v: Float64Array, out: Float64Array) {
+        applies++;
+        if (applies === 4) controller.abort();
+        problem.operator.apply(v, out);
+      },
+      adjoint: (r: Float64Array, out: Float64Array) => problem.operator.adjoint(r, out),
+    };
+    const r = admm.solve({ ...problem, operator }, {
+      signal: controller.signal,
+      xUpdate: "nystrom-cg",
+    } as never);
+    expect(r.status).toBe("aborted");
+    expect(r.iterations).toBe(0);
+    expect(applies).toBeLessThan(8); // the sketch (rank 20) stopped early
   });
 
   it("returns an exactly sparse z iterate", () => {
@@ -68,5 +93,9 @@ describe("admm details", () => {
     expect(() => admm.solve(problem, { relaxation: 2.5 } as never)).toThrow(/options\.relaxation/);
     expect(() => admm.solve(problem, { rho: -1 } as never)).toThrow(InvalidOptionError);
     expect(() => admm.solve(problem, { xUpdate: "cholesky" } as never)).toThrow(/options\.xUpdate/);
+    expect(() => admm.solve(problem, { xUpdate: "nystrom-cg" } as never)).toThrow(
+      /options\.xUpdate/,
+    );
+    expect(() => admm.solve(problem, { sketchRank: 0 } as never)).toThrow(/options\.sketchRank/);
   });
 });
