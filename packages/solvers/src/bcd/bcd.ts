@@ -156,14 +156,6 @@ function solveBcd(problem: CompositeProblem, options: BcdOptions = {}): SolveRes
 
     // 3. inner BCD epochs with Anderson extrapolation
     status = innerSolve(state, ws, tolInner, K, checkEvery, monitor);
-      console.error(
-        "round",
-        size,
-        support,
-        tolInner.toExponential(2),
-        monitor.iteration - e0,
-        cert.relativeGap.toExponential(2),
-      );
     if (status !== undefined) return monitor.finish(x, status);
 
     // 4. the full certificate decides
