@@ -8,6 +8,16 @@ describe("admm", () => {
     expect(report.failures).toEqual([]);
     expect(report.passed).toBe(true);
   });
+
+  it("passes the conformance kit with the working set and with the Nyström–CG update", () => {
+    for (const solveOptions of [
+      { workingSet: true, workingSetSize: 1 },
+      { xUpdate: "auto", sketchRank: 3 },
+    ]) {
+      const report = runSolverConformance(admm, { solveOptions });
+      expect(report.failures).toEqual([]);
+    }
+  });
 });
 
 import { createRng, InvalidOptionError, Matrix } from "@convexformer/tensors";
@@ -79,6 +89,22 @@ describe("admm details", () => {
     expect(r.status).toBe("aborted");
     expect(r.iterations).toBe(0);
     expect(applies).toBeLessThan(8); // the sketch (rank 20) stopped early
+  });
+
+  it("agrees with the interior point on its working set (squared and logistic losses)", () => {
+    for (const loss of ["squared", "logistic"] as const) {
+      const problem = randomProblem(30, 80, loss, 11);
+      const reference = ipm.solve(problem, { tolerance: 1e-11 });
+      const r = admm.solve(problem, {
+        tolerance: 1e-9,
+        workingSet: true,
+        workingSetSize: 2,
+      } as never);
+      expect(r.status, loss).toBe("converged");
+      expect(Math.abs(r.objective - reference.objective)).toBeLessThan(
+        2e-9 * Math.max(1, reference.objective),
+      );
+    }
   });
 
   it("returns an exactly sparse z iterate", () => {

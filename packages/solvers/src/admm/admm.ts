@@ -1,7 +1,9 @@
-import { assertInteger, InvalidOptionError } from "@convexformer/tensors";
+import { assertInteger, InvalidOptionError, type Matrix } from "@convexformer/tensors";
 import type { CompositeProblem } from "../composite-problem.js";
 import { SolveMonitor } from "../solve-monitor.js";
-import type { SolveOptions, SolveResult, Solver, SolveStatus } from "../solver.js";
+import type { SolveOptions, SolveResult, Solver } from "../solver.js";
+import { type AdmmSettings, admmLoop } from "./admm-loop.js";
+import { admmWorkingSet } from "./admm-working-set.js";
 import { nystromCgXUpdate } from "./nystrom-cg-x-update.js";
 import { choleskyXUpdate, newtonCgXUpdate, type XUpdate } from "./x-update.js";
 
@@ -24,17 +26,26 @@ export interface AdmmOptions extends SolveOptions {
    * with a dense design), `"nystrom-cg"` (squared loss, matrix-free: preconditioned conjugate
    * gradients with a randomized Nyström preconditioner of rank `sketchRank`, warm-started),
    * `"newton-cg"` (any loss: two Newton–CG steps), or `"auto"` (default): Cholesky when the
-   * Gram matrix is small (`min(rows, cols)² · max(rows, cols) ≤ 2^27`), else Nyström–CG for
+   * Gram matrix is small (`min(rows, cols)² · max(rows, cols) ≤ 2^31`), else Nyström–CG for
    * the squared loss, else Newton–CG. On the solver bench's medium (2,000 × 5,000) and large
    * (20,000 × 2,000) instances the Gram matrix and its factor took 18–60 s of set-up.
    */
   readonly xUpdate?: "auto" | "cholesky" | "nystrom-cg" | "newton-cg";
   /** Rank of the Nyström preconditioner of the `"nystrom-cg"` update. Default 20. */
   readonly sketchRank?: number;
+  /**
+   * Working-set outer loop for group-structured regularizers: ADMM on the support plus the
+   * worst KKT violators (a compact copy of their columns, small enough for the exact Cholesky
+   * update), the full certificate deciding. Default: on exactly when `xUpdate` is `"auto"`,
+   * the loss is squared and the full Gram matrix is too large for Cholesky.
+   */
+  readonly workingSet?: boolean;
+  /** Smallest working set `p₀` (groups). Default 10. */
+  readonly workingSetSize?: number;
 }
 
 /** Largest Gram cost `min(rows, cols)² · max(rows, cols)` for which `"auto"` picks Cholesky. */
-const CHOLESKY_AUTO_LIMIT = 2 ** 27;
+const CHOLESKY_AUTO_LIMIT = 2 ** 31;
 
 const EXTRA_KEYS = [
   "rho",
@@ -45,6 +56,8 @@ const EXTRA_KEYS = [
   "certifyEvery",
   "xUpdate",
   "sketchRank",
+  "workingSet",
+  "workingSetSize",
 ] as const;
 
 /**
@@ -107,8 +120,8 @@ function solveAdmm(problem: CompositeProblem, options: AdmmOptions | undefined):
   if (opts.adaptiveRho !== undefined && typeof opts.adaptiveRho !== "boolean") {
     throw new InvalidOptionError("options.adaptiveRho", opts.adaptiveRho, "must be a boolean");
   }
-  let absTol = opts.absoluteTolerance ?? 1e-6;
-  let relTol = opts.relativeTolerance ?? 1e-4;
+  const absTol = opts.absoluteTolerance ?? 1e-6;
+  const relTol = opts.relativeTolerance ?? 1e-4;
   if (!(absTol > 0))
     throw new InvalidOptionError("options.absoluteTolerance", absTol, "must be > 0");
   if (!(relTol > 0))
@@ -127,9 +140,13 @@ function solveAdmm(problem: CompositeProblem, options: AdmmOptions | undefined):
   }
   const sketchRank = opts.sketchRank ?? 20;
   assertInteger("options.sketchRank", sketchRank, 1);
-  const { operator, loss, regularizer, lambda, dim } = problem;
-  const exactPossible = loss.name === "squared" && operator.toDense !== undefined;
-  if (mode === "cholesky" && !exactPossible) {
+  const wsSize = opts.workingSetSize ?? 10;
+  assertInteger("options.workingSetSize", wsSize, 1);
+  if (opts.workingSet !== undefined && typeof opts.workingSet !== "boolean") {
+    throw new InvalidOptionError("options.workingSet", opts.workingSet, "must be a boolean");
+  }
+  const { operator, loss } = problem;
+  if (mode === "cholesky" && !(loss.name === "squared" && operator.toDense !== undefined)) {
     throw new InvalidOptionError(
       "options.xUpdate",
       mode,
@@ -143,103 +160,84 @@ function solveAdmm(problem: CompositeProblem, options: AdmmOptions | undefined):
       `the Nyström–CG x-update needs the squared loss, not ${loss.name}`,
     );
   }
-  const small =
-    Math.min(operator.rows, dim) ** 2 * Math.max(operator.rows, dim) <= CHOLESKY_AUTO_LIMIT;
-  const kind: "cholesky" | "nystrom-cg" | "newton-cg" =
-    mode !== "auto"
-      ? mode
-      : exactPossible && small
-        ? "cholesky"
-        : loss.name === "squared"
-          ? "nystrom-cg"
-          : "newton-cg";
+  const settings: AdmmSettings = {
+    relaxation,
+    adaptiveRho: opts.adaptiveRho ?? true,
+    absoluteTolerance: absTol,
+    relativeTolerance: relTol,
+    certifyEvery,
+  };
+  const interrupted = (): boolean => monitor.interrupted() !== undefined;
+  const makeUpdate = (p: CompositeProblem): XUpdate | undefined => {
+    const kind = updateKind(p, mode);
+    if (kind === "newton-cg") return newtonCgXUpdate(p, 2, 25);
+    if (kind === "nystrom-cg") return nystromCgXUpdate(p, sketchRank, interrupted);
+    if (interrupted()) return undefined;
+    const update = choleskyXUpdate(p, (p.operator.toDense as () => { data: Float64Array })().data);
+    return interrupted() ? undefined : update;
+  };
+  // ρ from ‖A‖² (the sketch's top eigenvalue when there is one, else power iterations)
+  const initialRho = (p: CompositeProblem, update: XUpdate): number =>
+    opts.rho ?? Math.max(1e-8, update.gramNorm ?? p.loss.smoothness * operatorNormSquared(p));
 
   const z = monitor.initialPoint();
   const cert0 = monitor.certify(z);
   const first = monitor.start(z, cert0);
   if (first !== undefined) return monitor.finish(z, first);
 
-  const interrupted = (): boolean => monitor.interrupted() !== undefined;
-  let update: XUpdate | undefined;
-  if (kind === "newton-cg") update = newtonCgXUpdate(problem, 2, 25);
-  else if (kind === "nystrom-cg") update = nystromCgXUpdate(problem, sketchRank, interrupted);
-  else if (!interrupted())
-    update = choleskyXUpdate(problem, (operator.toDense as () => { data: Float64Array })().data);
+  // a working set when the full problem's Gram matrix is large (mode "auto") or when asked
+  const useWorkingSet =
+    problem.regularizer.groups !== undefined &&
+    (opts.workingSet ??
+      (mode === "auto" && loss.name === "squared" && updateKind(problem, "auto") !== "cholesky"));
+  if (useWorkingSet) {
+    monitor.endSetup();
+    return admmWorkingSet(problem, monitor, z, cert0, {
+      settings,
+      makeUpdate,
+      initialRho,
+      minimumSize: wsSize,
+      dense: denseFormOf(operator),
+    });
+  }
+  const update = makeUpdate(problem);
   if (update === undefined || interrupted()) {
     monitor.endSetup();
     return monitor.finish(z, monitor.interrupted() ?? "aborted");
   }
-  // ρ from ‖A‖² (the sketch's top eigenvalue when there is one, else power iterations)
-  let rho =
-    opts.rho ?? Math.max(1e-8, update.gramNorm ?? loss.smoothness * operatorNormSquared(problem));
-  const adaptive = opts.adaptiveRho ?? true;
-  const x = Float64Array.from(z);
-  const u = new Float64Array(dim);
-  const v = new Float64Array(dim);
-  const zOld = new Float64Array(dim);
-  const xh = new Float64Array(dim);
-  const pred = new Float64Array(operator.rows);
-  update.solve(z, rho, x); // a Cholesky factorization happens here
+  const rho = initialRho(problem, update);
+  if (update.kind.startsWith("cholesky")) update.solve(z, rho, new Float64Array(problem.dim)); // factor now
   monitor.endSetup();
   const setupStop = monitor.interrupted();
   if (setupStop !== undefined) return monitor.finish(z, setupStop);
-  const sqrtDim = Math.sqrt(dim);
-  let status: SolveStatus | undefined;
-  let lastRhoChange = 0;
-  for (let k = 1; status === undefined; k++) {
-    for (let j = 0; j < dim; j++) v[j] = (z[j] as number) - (u[j] as number);
-    if (k > 1) update.solve(v, rho, x);
-    zOld.set(z);
-    for (let j = 0; j < dim; j++) {
-      xh[j] = relaxation * (x[j] as number) + (1 - relaxation) * (zOld[j] as number);
-      z[j] = (xh[j] as number) + (u[j] as number);
-    }
-    regularizer.prox(z, lambda / rho, z);
-    let rPri = 0;
-    let rDual = 0;
-    let nx = 0;
-    let nz = 0;
-    let nu = 0;
-    for (let j = 0; j < dim; j++) {
-      const zj = z[j] as number;
-      u[j] = (u[j] as number) + (xh[j] as number) - zj;
-      rPri += ((x[j] as number) - zj) ** 2;
-      rDual += (zj - (zOld[j] as number)) ** 2;
-      nx += (x[j] as number) ** 2;
-      nz += zj * zj;
-      nu += (u[j] as number) ** 2;
-    }
-    rPri = Math.sqrt(rPri);
-    rDual = rho * Math.sqrt(rDual);
-    const epsPri = sqrtDim * absTol + relTol * Math.sqrt(Math.max(nx, nz));
-    const epsDual = sqrtDim * absTol + relTol * rho * Math.sqrt(nu);
-    const residualsMet = rPri <= epsPri && rDual <= epsDual;
-    if (residualsMet || k % certifyEvery === 0) {
-      const cert = monitor.certify(z);
-      status = monitor.step(z, cert.objective, cert);
-      if (status === undefined && residualsMet) {
-        // residuals small but the gap does not hold yet: tighten them
-        absTol *= 0.1;
-        relTol *= 0.1;
-      }
-    } else {
-      operator.apply(z, pred);
-      status = monitor.step(z, loss.value(pred) + lambda * regularizer.value(z));
-    }
-    if (status !== undefined) break;
-    // residual balancing (each change refactors: at most every 10 iterations)
-    if (adaptive && k - lastRhoChange >= 10) {
-      let factor = 1;
-      if (rPri > 10 * rDual) factor = 2;
-      else if (rDual > 10 * rPri) factor = 0.5;
-      if (factor !== 1) {
-        rho *= factor;
-        for (let j = 0; j < dim; j++) u[j] = (u[j] as number) / factor; // scaled dual u = y/ρ
-        lastRhoChange = k;
-      }
-    }
+  const { status } = admmLoop(problem, z, new Float64Array(problem.dim), rho, update, settings, {
+    certify: (v) => monitor.certify(v),
+    step: (v, objective, c) => monitor.step(v, objective, c),
+  });
+  return monitor.finish(z, status === "done" ? "max-iterations" : status);
+}
+
+/** The `x`-update `"auto"` picks (see {@link AdmmOptions.xUpdate}), or the one asked for. */
+function updateKind(
+  problem: CompositeProblem,
+  mode: "auto" | "cholesky" | "nystrom-cg" | "newton-cg",
+): "cholesky" | "nystrom-cg" | "newton-cg" {
+  if (mode !== "auto") return mode;
+  const { operator, loss, dim } = problem;
+  if (loss.name !== "squared") return "newton-cg";
+  const small =
+    Math.min(operator.rows, dim) ** 2 * Math.max(operator.rows, dim) <= CHOLESKY_AUTO_LIMIT;
+  return small && operator.toDense !== undefined ? "cholesky" : "nystrom-cg";
+}
+
+/** `operator.toDense()` when it offers one and it succeeds (implementations may throw when too large). */
+function denseFormOf(operator: CompositeProblem["operator"]): Matrix | undefined {
+  if (operator.toDense === undefined) return undefined;
+  try {
+    return operator.toDense();
+  } catch {
+    return undefined;
   }
-  return monitor.finish(z, status);
 }
 
 /** `‖A‖₂²` by 20 power iterations on `AᵀA` (deterministic start). */
