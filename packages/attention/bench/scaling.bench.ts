@@ -9,13 +9,15 @@
  *         [--time-limit-s 120]
  *
  * Shape: n = 4 tokens of d = 8 features; gated: P = 16 gates, squared loss on a planted
- * target; vector: c = 3 classes, cross-entropy on planted labels; λ = 0.1 λ_max. Memory:
- * `process.resourceUsage().maxRSS` (the process's peak resident set, monotone over the run,
- * so read it in increasing N) and the typed-array bytes of the data and the solve
- * (`process.memoryUsage().arrayBuffers` after the solve minus before building). Threads: the
+ * target; vector: c = 3 classes, cross-entropy on planted labels; λ = 0.1 λ_max. Every point
+ * runs in its own child process, so its memory is its own: `peakRssMiB` is the child's
+ * `process.resourceUsage().maxRSS` (data, operator scratch, solver buffers and Node itself;
+ * `baselineRssMiB` is a child that builds nothing). Threads: the
  * float64 kernels run on one thread (no multi-threaded kernel backend is on main), so the
  * 1 → 2 thread speed-up is not measured here (reported as `null`).
  */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import {
   type CompositeProblem,
   crossEntropyLoss,
@@ -77,18 +79,20 @@ function slope(points: readonly { N: number; seconds: number }[]): number | null
   return sxy / sxx;
 }
 
-const t0 = performance.now();
-const results = [];
-for (const program of programs) {
-  for (const solver of solvers) {
-    const points = [];
-    for (const N of sizes) {
-      const before = process.memoryUsage().arrayBuffers;
-      const problem = build(program, N);
-      const t = performance.now();
-      const r = getSolver(solver).solve(problem, { tolerance: 1e-6, timeLimitMs });
-      const seconds = (performance.now() - t) / 1000;
-      const point = {
+const pointArg = arg("--point");
+if (pointArg !== undefined) {
+  // child: one (program, solver, N) point, one JSON line on stdout
+  const [program, solver, NText] = pointArg.split(",") as [string, string, string];
+  const N = Number(NText);
+  if (program === "none") {
+    console.log(JSON.stringify({ peakRssMiB: process.resourceUsage().maxRSS / 1024 }));
+  } else {
+    const problem = build(program, N);
+    const t = performance.now();
+    const r = getSolver(solver).solve(problem, { tolerance: 1e-6, timeLimitMs });
+    const seconds = (performance.now() - t) / 1000;
+    console.log(
+      JSON.stringify({
         N,
         rows: problem.operator.rows,
         cols: problem.dim,
@@ -97,12 +101,55 @@ for (const program of programs) {
         iterations: r.iterations,
         relativeGap: r.relativeGap,
         peakRssMiB: process.resourceUsage().maxRSS / 1024,
-        arrayBufferMiB: (process.memoryUsage().arrayBuffers - before) / 2 ** 20,
-      };
+      }),
+    );
+  }
+  process.exit(0);
+}
+
+/** Runs one point in a child process (same loader flags) and parses its JSON line. */
+function runPoint(program: string, solver: string, N: number): Record<string, unknown> {
+  const child = spawnSync(
+    process.execPath,
+    [
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      "--point",
+      `${program},${solver},${N}`,
+      "--time-limit-s",
+      String(timeLimitMs / 1000),
+    ],
+    { encoding: "utf8", maxBuffer: 1 << 20 },
+  );
+  const line = child.stdout.trim().split("\n").pop() ?? "";
+  if (child.status !== 0 || line === "") {
+    return { N, status: "failed", exitCode: child.status, stderr: child.stderr.slice(-2000) };
+  }
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+const t0 = performance.now();
+const baseline = runPoint("none", "none", 0);
+const results = [];
+for (const program of programs) {
+  for (const solver of solvers) {
+    const points: Record<string, unknown>[] = [];
+    for (const N of sizes) {
+      const point = runPoint(program, solver, N);
       points.push(point);
-      log(program, solver, `N=${N}`, r.status, `${seconds.toFixed(2)} s`, `${r.iterations} it`);
+      log(
+        program,
+        solver,
+        `N=${N}`,
+        point.status,
+        `${Number(point.seconds).toFixed(2)} s`,
+        `${point.iterations} it`,
+        `${Number(point.peakRssMiB).toFixed(0)} MiB`,
+      );
     }
-    const converged = points.filter((p) => p.status === "converged");
+    const converged = points
+      .filter((p) => p.status === "converged")
+      .map((p) => ({ N: p.N as number, seconds: p.seconds as number }));
     results.push({ program, solver, points, logLogSlope: slope(converged) });
   }
 }
@@ -114,6 +161,7 @@ console.log(
       tolerance: 1e-6,
       shape: { n, d, gates: 16, classes: 3 },
       threads: 1,
+      baselineRssMiB: baseline.peakRssMiB,
       speedupOneToTwoThreads: null,
       note: "no multi-threaded kernel backend on main: one thread measured",
       results,
