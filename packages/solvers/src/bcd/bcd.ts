@@ -50,6 +50,16 @@ export interface BcdSolver extends Solver {
  * Column blocks come from the operator's dense form when it has one, else from
  * `applyColumns` / `adjointColumns`, else from the full operator on a padded vector (slow).
  *
+ * Not the default solver (FISTA is), by measurement (`packages/attention/bench/solver-choice.bench.ts`
+ * and `pnpm bench:solvers`, 1e-6, see docs/benchmarks.md): it needs a group ℓ2 / ℓ1
+ * regularizer, so it cannot solve the sequence program (33); it is 1.3–2.3× slower than FISTA
+ * on the cross-entropy program (12) (every block step recomputes the joint softmax gradient
+ * over all rows); on the gated program (14) and the scnn instances it takes 35–45% fewer
+ * iterations, each costlier, for 1.0–1.5× FISTA's speed (within this machine's run-to-run
+ * noise); it wins on the scalar program (9) and on tall dense designs (2.3× on the solver
+ * bench's 20,000 × 2,000). Pick it by name for ℓ1 / group-lasso problems
+ * with few active groups.
+ *
  * @throws InvalidOptionError when the regularizer has no group structure, or for bad options
  * @example
  * ```ts
