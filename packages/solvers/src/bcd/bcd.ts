@@ -7,7 +7,16 @@ import type { SolveOptions, SolveResult, Solver, SolveStatus } from "../solver.j
 import { AndersonMemory } from "./anderson.js";
 import { type ColumnBlocks, cachedColumnBlocks } from "./column-blocks.js";
 
-/** Options of {@link bcd}: the shared {@link SolveOptions} plus its own. */
+/**
+ * Options of {@link bcd}: the shared {@link SolveOptions} plus its own.
+ *
+ * @example
+ * ```ts
+ * import type { BcdOptions } from "@convexformer/solvers";
+ * const options: BcdOptions = { tolerance: 1e-8, workingSetSize: 5, andersonDepth: 5 };
+ * options.workingSetSize; // 5
+ * ```
+ */
 export interface BcdOptions extends SolveOptions {
   /** Smallest working set `p₀` (groups): the first set and the floor of every later one. Default 10. */
   readonly workingSetSize?: number;
@@ -26,7 +35,16 @@ export interface BcdOptions extends SolveOptions {
 const BCD_KEYS = ["workingSetSize", "andersonDepth", "checkEvery", "maxCachedEntries"] as const;
 const DEFAULT_MAX_CACHED = 2 ** 24;
 
-/** A {@link Solver} whose `solve` also takes {@link BcdOptions}. */
+/**
+ * A {@link Solver} whose `solve` also takes {@link BcdOptions}.
+ *
+ * @example
+ * ```ts
+ * import { type BcdSolver, bcd } from "@convexformer/solvers";
+ * const solver: BcdSolver = bcd;
+ * solver.name; // "bcd"
+ * ```
+ */
 export interface BcdSolver extends Solver {
   /** Solves `problem` by working-set block-coordinate descent; see {@link BcdOptions}. */
   solve(problem: CompositeProblem, options?: BcdOptions): SolveResult;
