@@ -174,8 +174,9 @@ function solveBcd(problem: CompositeProblem, options: BcdOptions = {}): SolveRes
       }
     }
     // 2. the working set: the support plus the worst violators, max(p₀, 2·|support|) groups
-    let size = Math.min(G, Math.max(p0, 2 * support));
-    if (2 * size > G) size = G;
+    // (no "every group once over half" rule: on scnn N = 2,000 it cost 95 epochs over 100
+    // groups where 2·|support| = 86 groups took 85)
+    const size = Math.min(G, Math.max(p0, 2 * support));
     const order = Array.from({ length: G }, (_, g) => g);
     order.sort((a, b) => (score[b] as number) - (score[a] as number));
     const ws = Int32Array.from(order.slice(0, size)).sort();
