@@ -169,7 +169,9 @@ function solveAdmm(problem: CompositeProblem, options: AdmmOptions | undefined):
   };
   const interrupted = (): boolean => monitor.interrupted() !== undefined;
   const makeUpdate = (p: CompositeProblem): XUpdate | undefined => {
-    const kind = updateKind(p, mode);
+    let kind = updateKind(p, mode);
+    // a working-set restriction too large for a compact copy has no dense form
+    if (kind === "cholesky" && p.operator.toDense === undefined) kind = "nystrom-cg";
     if (kind === "newton-cg") return newtonCgXUpdate(p, 2, 25);
     if (kind === "nystrom-cg") return nystromCgXUpdate(p, sketchRank, interrupted);
     if (interrupted()) return undefined;
