@@ -16,6 +16,7 @@ export {
   UnsupportedFormatError,
 } from "@convexformer/tensors";
 export { type AdmmOptions, admm } from "./admm/admm.js";
+export { type BcdOptions, type BcdSolver, bcd } from "./bcd/bcd.js";
 export {
   type Certificate,
   type CertificateBuffers,

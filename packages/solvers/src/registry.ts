@@ -1,5 +1,6 @@
 import { InvalidOptionError } from "@convexformer/tensors";
 import { admm } from "./admm/admm.js";
+import { bcd } from "./bcd/bcd.js";
 import { fista } from "./fista/fista.js";
 import { ipm } from "./ipm/ipm.js";
 import type { SolveOptions, Solver } from "./solver.js";
@@ -26,7 +27,7 @@ function registry(): Map<string, Solver> {
 }
 
 // ---- built-in solvers: one line each (another copy of the package may have added them) ---
-for (const solver of [fista, admm, ipm] as Solver[]) {
+for (const solver of [fista, admm, ipm, bcd] as Solver[]) {
   if (!registry().has(solver.name)) registry().set(solver.name, solver);
 }
 // ---------------------------------------------------------------------------------------------

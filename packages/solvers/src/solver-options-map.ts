@@ -1,4 +1,5 @@
 import type { AdmmOptions } from "./admm/admm.js";
+import type { BcdOptions } from "./bcd/bcd.js";
 import type { FistaOptions } from "./fista/fista.js";
 import type { IpmOptions } from "./ipm/ipm.js";
 
@@ -31,6 +32,7 @@ export interface SolverOptionsMap {
   admm: AdmmOptions;
   /** `ipm`: the interior point (the accuracy reference). */
   ipm: IpmOptions;
+  bcd: BcdOptions;
 }
 
 /**

@@ -8,6 +8,16 @@ describe("admm", () => {
     expect(report.failures).toEqual([]);
     expect(report.passed).toBe(true);
   });
+
+  it("passes the conformance kit with the working set and with the Nyström–CG update", () => {
+    for (const solveOptions of [
+      { workingSet: true, workingSetSize: 1 },
+      { xUpdate: "auto", sketchRank: 3 },
+    ]) {
+      const report = runSolverConformance(admm, { solveOptions });
+      expect(report.failures).toEqual([]);
+    }
+  });
 });
 
 import { createRng, InvalidOptionError, Matrix } from "@convexformer/tensors";
@@ -43,6 +53,8 @@ describe("admm details", () => {
       [20, 50, "squared", "cholesky"],
       [50, 20, "squared", "cholesky"],
       [20, 50, "squared", "newton-cg"],
+      [20, 50, "squared", "nystrom-cg"],
+      [50, 20, "squared", "nystrom-cg"],
       [30, 40, "logistic", "auto"],
     ] as const) {
       const problem = randomProblem(rows, cols, loss, rows * 100 + cols);
@@ -50,6 +62,45 @@ describe("admm details", () => {
       const r = admm.solve(problem, { tolerance: 1e-9, xUpdate });
       expect(r.status, `${rows}×${cols} ${loss} ${xUpdate}`).toBe("converged");
       expect(r.relativeGap).toBeLessThanOrEqual(1e-9);
+      expect(Math.abs(r.objective - reference.objective)).toBeLessThan(
+        2e-9 * Math.max(1, reference.objective),
+      );
+    }
+  });
+
+  it("stops with the signal's status when aborted during the Nyström sketch (set-up)", () => {
+    const problem = randomProblem(20, 50, "squared", 7);
+    const controller = new AbortController();
+    let applies = 0;
+    const operator = {
+      rows: problem.operator.rows,
+      cols: problem.operator.cols,
+      apply(v: Float64Array, out: Float64Array) {
+        applies++;
+        if (applies === 4) controller.abort();
+        problem.operator.apply(v, out);
+      },
+      adjoint: (r: Float64Array, out: Float64Array) => problem.operator.adjoint(r, out),
+    };
+    const r = admm.solve({ ...problem, operator }, {
+      signal: controller.signal,
+      xUpdate: "nystrom-cg",
+    });
+    expect(r.status).toBe("aborted");
+    expect(r.iterations).toBe(0);
+    expect(applies).toBeLessThan(8); // the sketch (rank 20) stopped early
+  });
+
+  it("agrees with the interior point on its working set (squared and logistic losses)", () => {
+    for (const loss of ["squared", "logistic"] as const) {
+      const problem = randomProblem(30, 80, loss, 11);
+      const reference = ipm.solve(problem, { tolerance: 1e-11 });
+      const r = admm.solve(problem, {
+        tolerance: 1e-9,
+        workingSet: true,
+        workingSetSize: 2,
+      });
+      expect(r.status, loss).toBe("converged");
       expect(Math.abs(r.objective - reference.objective)).toBeLessThan(
         2e-9 * Math.max(1, reference.objective),
       );
@@ -68,5 +119,9 @@ describe("admm details", () => {
     expect(() => admm.solve(problem, { relaxation: 2.5 })).toThrow(/options\.relaxation/);
     expect(() => admm.solve(problem, { rho: -1 })).toThrow(InvalidOptionError);
     expect(() => admm.solve(problem, { xUpdate: "cholesky" })).toThrow(/options\.xUpdate/);
+    expect(() => admm.solve(problem, { xUpdate: "nystrom-cg" })).toThrow(
+      /options\.xUpdate/,
+    );
+    expect(() => admm.solve(problem, { sketchRank: 0 })).toThrow(/options\.sketchRank/);
   });
 });

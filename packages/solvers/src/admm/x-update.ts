@@ -16,6 +16,8 @@ import { gram } from "../linalg/gram.js";
 export interface XUpdate {
   /** `"cholesky-primal"`, `"cholesky-woodbury"` or `"newton-cg"`. */
   readonly kind: string;
+  /** `smoothness · ‖A‖²` when the set-up estimated it (a sketch's top eigenvalue). */
+  readonly gramNorm?: number;
   /** Writes the minimizer into `x` (its previous value is the warm start of inexact updates). */
   solve(v: Float64Array, rho: number, x: Float64Array): void;
 }

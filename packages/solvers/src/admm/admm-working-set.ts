@@ -1,0 +1,133 @@
+import type { Matrix } from "@convexformer/tensors";
+import { type Certificate, certificateWork, certifyInto } from "../certificate.js";
+import type { CompositeProblem } from "../composite-problem.js";
+import type { SolveMonitor } from "../solve-monitor.js";
+import type { SolveResult, SolveStatus } from "../solver.js";
+import { type RestrictedProblem, restrictToGroups } from "../working-set/restrict-to-groups.js";
+import { type AdmmSettings, admmLoop } from "./admm-loop.js";
+import type { XUpdate } from "./x-update.js";
+
+/** What the working-set outer loop needs from the ADMM solver. @internal */
+export interface AdmmWorkingSetConfig {
+  readonly settings: AdmmSettings;
+  /** The `x`-update of a (restricted) problem, `undefined` when the set-up was interrupted. */
+  readonly makeUpdate: (problem: CompositeProblem) => XUpdate | undefined;
+  /** `ρ` for a problem whose update gave no estimate (`smoothness · ‖A‖²` or the user's `ρ`). */
+  readonly initialRho: (problem: CompositeProblem, update: XUpdate) => number;
+  /** Smallest working set `p₀`. */
+  readonly minimumSize: number;
+  /** The operator's dense form, shared by the restrictions. */
+  readonly dense: Matrix | undefined;
+}
+
+/**
+ * ADMM on a working set of groups (celer-style outer loop): the support plus the worst KKT
+ * violators (`min(max(p₀, 2·|support|), max(p₀, |support| + violators))` groups, every group
+ * once that is more than half), each
+ * round an ADMM solve of the restricted problem (a compact copy of the kept columns, so the
+ * exact Cholesky `x`-update is affordable) warm-started from the current point (and, when the
+ * set is unchanged, from the previous round's factorization and scaled dual) and stopped at
+ * 0.3 × the outer gap, and the full certificate decides. `z` starts as the solve's initial
+ * point, certified by `cert`. @internal
+ */
+export function admmWorkingSet(
+  problem: CompositeProblem,
+  monitor: SolveMonitor,
+  z: Float64Array,
+  firstCertificate: Certificate,
+  config: AdmmWorkingSetConfig,
+): SolveResult {
+  const groups = problem.regularizer.groups;
+  if (groups === undefined) throw new RangeError("admmWorkingSet needs group structure");
+  const { count: G, ptr, weights } = groups;
+  const { lambda } = problem;
+  const tol = monitor.tolerance;
+  const score = new Float64Array(G);
+  let cert = firstCertificate;
+  let rho = Number.NaN;
+  let previous: Int32Array | undefined;
+  let tighten = 1;
+  let round: { sub: RestrictedProblem; update: XUpdate; u: Float64Array } | undefined;
+  for (;;) {
+    const grad = monitor.work.gradient;
+    let support = 0;
+    for (let g = 0; g < G; g++) {
+      let nz = 0;
+      let ng = 0;
+      for (let i = ptr[g] as number; i < (ptr[g + 1] as number); i++) {
+        nz += (z[i] as number) ** 2;
+        ng += (grad[i] as number) ** 2;
+      }
+      if (nz > 0) {
+        support++;
+        score[g] = Number.POSITIVE_INFINITY;
+      } else {
+        score[g] = Math.sqrt(ng) / (lambda * (weights[g] as number));
+      }
+    }
+    // max(p₀, 2·|support|) while violators abound, max(p₀, |support| + violators) when few
+    // are left (every extra group costs Gram columns); every group once that is over half
+    let violators = 0;
+    for (let g = 0; g < G; g++) {
+      const v = score[g] as number;
+      if (v > 1 && v !== Number.POSITIVE_INFINITY) violators++;
+    }
+    const p0 = config.minimumSize;
+    let size = Math.min(G, Math.max(p0, 2 * support), Math.max(p0, support + violators));
+    if (2 * size > G) size = G;
+    const order = Array.from({ length: G }, (_, g) => g);
+    order.sort((a, b) => (score[b] as number) - (score[a] as number));
+    const keep = Int32Array.from(order.slice(0, size)).sort();
+    const complete = size === G;
+    const same = previous !== undefined && sameGroups(previous, keep);
+    tighten = same ? tighten * 0.5 : 1;
+    previous = keep;
+    const tolInner = complete ? tol : tighten * Math.max(0.5 * tol, 0.3 * cert.relativeGap);
+
+    // an unchanged set keeps its restriction, its factorization and its scaled dual
+    if (!same || round === undefined) {
+      const sub = restrictToGroups(
+        problem,
+        keep,
+        config.dense === undefined ? {} : { dense: config.dense },
+      );
+      const update = config.makeUpdate(sub.problem);
+      const stop = monitor.interrupted();
+      if (update === undefined || stop !== undefined) return monitor.finish(z, stop ?? "aborted");
+      if (!Number.isFinite(rho)) rho = config.initialRho(sub.problem, update);
+      round = { sub, update, u: new Float64Array(sub.problem.dim) };
+    }
+    const { sub, update, u: uW } = round;
+    const dimW = sub.problem.dim;
+    const whole = sub.strategy === "full";
+    const zW = whole ? z : new Float64Array(dimW);
+    if (!whole) sub.gather(z, zW);
+    const work = certificateWork(sub.problem);
+    const { status, rho: rhoAfter } = admmLoop(sub.problem, zW, uW, rho, update, config.settings, {
+      certify: (v) => (whole ? monitor.certify(v) : certifyInto(sub.problem, v, work, false)),
+      step(v, objective, c) {
+        if (!whole) {
+          z.fill(0);
+          sub.scatter(v, z);
+        }
+        // the restricted objective is the full one (the dropped groups are zero)
+        const s = monitor.step(z, objective, whole ? c : undefined);
+        if (s !== undefined) return s;
+        if (c !== undefined && c.relativeGap <= tolInner) return "done";
+        return undefined;
+      },
+    });
+    rho = rhoAfter;
+    if (status !== "done") return monitor.finish(z, status);
+    cert = monitor.certify(z);
+    if (monitor.offer(z, cert)) return monitor.finish(z, "converged");
+    const interrupted: SolveStatus | undefined = monitor.interrupted();
+    if (interrupted !== undefined) return monitor.finish(z, interrupted);
+  }
+}
+
+function sameGroups(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
