@@ -221,7 +221,10 @@ export function fitConvexAttention(data: TokenBatch, options: FitOptions): FitRe
     const g = options.gates ?? 32;
     if (typeof g === "number") {
       assertInteger("options.gates", g, 1);
-      gates = sampleGates(data, g, { seed: options.gateSeed ?? 0 });
+      gates = sampleGates(data, g, {
+        seed: options.gateSeed ?? 0,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
     } else {
       gateCount(g, data.tokens, data.features);
       gates = g;

@@ -63,6 +63,21 @@ export interface SampleGatesOptions {
   readonly rng?: Rng;
   /** Keep duplicate and all-zero patterns (default `false`: they are removed). */
   readonly keepDuplicates?: boolean;
+  /**
+   * Stops the sampling (between blocks of gates) with a `DOMException` named `"AbortError"`
+   * once aborted: large `count`s take a while, and this lets a caller's Ctrl-C or time limit
+   * cut the set-up short.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** Gates per block of the pattern product when the whole product would be large. */
+const GATE_BLOCK = 256;
+/** Product size (`P · (N + nd)` entries) above which patterns are computed block by block. */
+const BLOCKED_ENTRIES = 2 ** 22;
+
+function throwIfAborted(signal: AbortSignal | undefined, where: string): void {
+  if (signal?.aborted === true) throw new DOMException(`${where}: aborted`, "AbortError");
 }
 
 /**
@@ -87,7 +102,11 @@ export function sampleGates(
   count: number,
   options: SampleGatesOptions = {},
 ): SampledGates {
-  assertKnownOptions("options", options, ["seed", "rng", "keepDuplicates"]);
+  assertKnownOptions("options", options, ["seed", "rng", "keepDuplicates", "signal"]);
+  const { signal } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw new InvalidOptionError("options.signal", typeof signal, "must be an AbortSignal");
+  throwIfAborted(signal, "sampleGates");
   assertInteger("count", count, 1);
   checkTokenBatch("X", X);
   if (
@@ -101,7 +120,7 @@ export function sampleGates(
   const d = X.features;
   const u1 = rng.fillNormal(new Float64Array(count * n));
   const u2 = rng.fillNormal(new Float64Array(count * d));
-  const all = gatePatterns({ u1, u2 }, X);
+  const all = gatePatterns({ u1, u2 }, X, signal === undefined ? {} : { signal });
   if (options.keepDuplicates === true) {
     return { count, tokens: n, features: d, u1, u2, mask: all, dropped: 0 };
   }
@@ -110,6 +129,7 @@ export function sampleGates(
   const keep: number[] = [];
   const column = new Uint8Array(N);
   for (let j = 0; j < count; j++) {
+    if ((j & (GATE_BLOCK - 1)) === GATE_BLOCK - 1) throwIfAborted(signal, "sampleGates");
     let active = 0;
     for (let i = 0; i < N; i++) {
       const v = all[i * count + j] as number;
@@ -139,6 +159,10 @@ export function sampleGates(
  * training set, or new data when a gated network is evaluated), as an `N × P` row-major 0/1
  * mask, computed with one product `X_flat · Uᵀ`.
  *
+ * @param gates - the gate vectors
+ * @param X - the token batch
+ * @param options - `signal`: checked between blocks of gates (large problems are computed 256
+ *   gates at a time); aborting throws a `DOMException` named `"AbortError"`
  * @throws `ShapeMismatchError` when the gate vectors do not match `X`'s tokens/features
  *
  * @example
@@ -149,24 +173,57 @@ export function sampleGates(
  * gatePatterns({ u1: new Float64Array([1]), u2: new Float64Array([1]) }, X); // Uint8Array [1, 0]
  * ```
  */
-export function gatePatterns(gates: GateVectors, X: TokenBatch): Uint8Array {
+export function gatePatterns(
+  gates: GateVectors,
+  X: TokenBatch,
+  options: { readonly signal?: AbortSignal } = {},
+): Uint8Array {
   const n = X.tokens;
   const d = X.features;
   const P = gateCount(gates, n, d);
   const nd = n * d;
-  const U = new Float64Array(P * nd);
-  for (let j = 0; j < P; j++) {
-    for (let k = 0; k < n; k++) {
-      const a = gates.u1[j * n + k] as number;
-      const base = j * nd + k * d;
-      for (let q = 0; q < d; q++) U[base + q] = a * (gates.u2[j * d + q] as number);
+  const N = X.samples;
+  const { signal } = options;
+  // one product for small problems; blocks of gates (less memory, abortable) for large ones
+  const block = P * (N + nd) > BLOCKED_ENTRIES ? GATE_BLOCK : P;
+  const U = new Float64Array(block * nd);
+  const scores = new Float64Array(N * block);
+  const mask = new Uint8Array(N * P);
+  for (let j0 = 0; j0 < P; j0 += block) {
+    throwIfAborted(signal, "gatePatterns");
+    const b = Math.min(block, P - j0);
+    for (let j = 0; j < b; j++) {
+      for (let k = 0; k < n; k++) {
+        const a = gates.u1[(j0 + j) * n + k] as number;
+        const base = j * nd + k * d;
+        for (let q = 0; q < d; q++) U[base + q] = a * (gates.u2[(j0 + j) * d + q] as number);
+      }
+    }
+    gemm(
+      "no-transpose",
+      "transpose",
+      N,
+      b,
+      nd,
+      1,
+      X.data,
+      nd,
+      1,
+      0,
+      U,
+      nd,
+      1,
+      0,
+      0,
+      scores,
+      b,
+      1,
+      0,
+    );
+    for (let i = 0; i < N; i++) {
+      for (let j = 0; j < b; j++) mask[i * P + j0 + j] = (scores[i * b + j] as number) >= 0 ? 1 : 0;
     }
   }
-  const N = X.samples;
-  const scores = new Float64Array(N * P);
-  gemm("no-transpose", "transpose", N, P, nd, 1, X.data, nd, 1, 0, U, nd, 1, 0, 0, scores, P, 1, 0);
-  const mask = new Uint8Array(N * P);
-  for (let t = 0; t < N * P; t++) mask[t] = (scores[t] as number) >= 0 ? 1 : 0;
   return mask;
 }
 
