@@ -155,6 +155,8 @@ export async function runInterruptibly<I, O>(
   let reports = Promise.resolve();
   return await new Promise<InterruptibleOutcome<O>>((resolvePromise, reject) => {
     let settled = false;
+    // the final message may wait behind pending reports (checkpoint writes) while the worker exits
+    let finalReceived = false;
     const handlers = {
       SIGINT: () => onSignal("SIGINT"),
       SIGTERM: () => onSignal("SIGTERM"),
@@ -184,6 +186,7 @@ export async function runInterruptibly<I, O>(
         if (handler !== undefined) reports = reports.then(() => handler(message.message));
         return;
       }
+      finalReceived = true;
       const finish = () => {
         if (settled) return;
         cleanup();
@@ -210,10 +213,10 @@ export async function runInterruptibly<I, O>(
       reject(error);
     });
     worker.on("exit", (code) => {
-      if (settled) return;
+      if (settled || finalReceived) return;
       // a worker that exits without posting its value (e.g. out of memory) has failed
       setTimeout(() => {
-        if (settled) return;
+        if (settled || finalReceived) return;
         cleanup();
         reject(new Error(`the job's worker exited with code ${code} before finishing`));
       }, 50);
