@@ -191,8 +191,7 @@ export function parseSpec(text: string, file: string): ProblemSpec {
   const o = raw as Record<string, unknown>;
   /** The number as written in the file (JSON.parse turns 1e400 into Infinity). */
   const given = (key: string, value: unknown): string => {
-    if (typeof value !== "number" || Number.isFinite(value))
-      return JSON.stringify(value) ?? String(value);
+    if (typeof value !== "number") return JSON.stringify(value) ?? String(value);
     const m = new RegExp(`"${key}"\\s*:\\s*(-?[0-9.][0-9.eE+-]*)`).exec(text);
     return m?.[1] ?? String(value);
   };

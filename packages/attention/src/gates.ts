@@ -72,7 +72,7 @@ export interface SampleGatesOptions {
 }
 
 /** Gates per block of the pattern product when the whole product would be large. */
-const GATE_BLOCK = 256;
+const GATE_BLOCK = 64;
 /** Product size (`P · (N + nd)` entries) above which patterns are computed block by block. */
 const BLOCKED_ENTRIES = 2 ** 22;
 
@@ -119,7 +119,9 @@ export function sampleGates(
   const n = X.tokens;
   const d = X.features;
   const u1 = rng.fillNormal(new Float64Array(count * n));
+  throwIfAborted(signal, "sampleGates");
   const u2 = rng.fillNormal(new Float64Array(count * d));
+  throwIfAborted(signal, "sampleGates");
   const all = gatePatterns({ u1, u2 }, X, signal === undefined ? {} : { signal });
   if (options.keepDuplicates === true) {
     return { count, tokens: n, features: d, u1, u2, mask: all, dropped: 0 };
@@ -161,7 +163,7 @@ export function sampleGates(
  *
  * @param gates - the gate vectors
  * @param X - the token batch
- * @param options - `signal`: checked between blocks of gates (large problems are computed 256
+ * @param options - `signal`: checked between blocks of gates (large problems are computed 64
  *   gates at a time); aborting throws a `DOMException` named `"AbortError"`
  * @throws `ShapeMismatchError` when the gate vectors do not match `X`'s tokens/features
  *

@@ -8,6 +8,7 @@ import {
   type SolveStatus,
 } from "@convexformer/solvers";
 import { deadlineSignal } from "../deadline-signal.js";
+import { formatBytes, memoryLimitBytes } from "../memory-limit.js";
 import { loadProblemDirectory, type ProblemSpec } from "../problem-files.js";
 import type { JobContext } from "../run-interruptibly.js";
 import { SetupInterruptedError } from "../setup-interrupted.js";
@@ -142,6 +143,13 @@ export async function solveJob(
       `--resume: the checkpoint was written for another problem.json (${JSON.stringify(input.resumeSpec)}); ${input.dir} holds ${JSON.stringify(loaded.spec)}`,
     );
   }
+  // the interior point forms and factors a dense dim × dim system: refuse what cannot fit
+  const dim = loaded.problem.dim;
+  const denseBytes = 8 * dim * dim;
+  if (input.solver === "ipm" && denseBytes > memoryLimitBytes())
+    throw new UsageError(
+      `--solver ipm: the problem has ${dim} variables, and the interior point's dense ${dim} × ${dim} system needs about ${formatBytes(denseBytes)} (memory limit ${formatBytes(memoryLimitBytes())}); use --solver fista, which needs only products with the operator`,
+    );
   const solver = getSolver(input.solver);
   let lastReport = 0;
   let lastCheckpoint: FistaCheckpoint | undefined;
