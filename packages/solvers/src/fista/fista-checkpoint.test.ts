@@ -82,10 +82,11 @@ describe("fista checkpoints and resume", () => {
     });
     expect(capped.status).toBe("max-iterations");
     expect(last?.monitor.iteration).toBe(30);
-    const again = fista.solve(problem, { ...options, maxIterations: 30, resumeFrom: last });
+    const resumeFrom = last as FistaCheckpoint;
+    const again = fista.solve(problem, { ...options, maxIterations: 30, resumeFrom });
     expect(again.status).toBe("max-iterations");
     expect(again.iterations).toBe(30);
-    same(whole, fista.solve(problem, { ...options, resumeFrom: last }));
+    same(whole, fista.solve(problem, { ...options, resumeFrom }));
   });
 
   it("rejects a checkpoint that does not fit the problem or the options, naming the field", () => {

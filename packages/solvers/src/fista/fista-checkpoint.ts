@@ -54,9 +54,11 @@ export interface FistaRoundState {
  *   regularizer: groupL2({ sizes: [1, 1] }),
  *   lambda: 1 / 8,
  * });
- * let saved: FistaCheckpoint | undefined;
- * fista.solve(problem, { tolerance: 1e-12, maxIterations: 3, workingSet: false, checkpoint: { write: (c) => { saved = c; } } });
- * const resumed = fista.solve(problem, { tolerance: 1e-12, workingSet: false, resumeFrom: saved });
+ * const saved: FistaCheckpoint[] = [];
+ * fista.solve(problem, { tolerance: 1e-12, maxIterations: 3, workingSet: false, checkpoint: { write: (c) => saved.push(c) } });
+ * // the last checkpoint is where the iteration cap stopped the solve
+ * const resumeFrom = saved.at(-1) as FistaCheckpoint;
+ * const resumed = fista.solve(problem, { tolerance: 1e-12, workingSet: false, resumeFrom });
  * resumed.objective; // ≈ 15/64
  * ```
  */
