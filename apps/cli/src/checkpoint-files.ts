@@ -4,7 +4,15 @@ import type { FistaCheckpoint, IterationRecord } from "@convexformer/solvers";
 import { readNpy, writeNpy } from "@convexformer/tensors";
 import { UsageError } from "./usage-error.js";
 
-/** The files a checkpoint adds to a result folder. */
+/**
+ * The files a checkpoint adds to a result folder.
+ *
+ * @example
+ * ```ts
+ * import { CHECKPOINT_FILES } from "convexformer";
+ * CHECKPOINT_FILES.includes("checkpoint.json"); // true
+ * ```
+ */
 export const CHECKPOINT_FILES = [
   "checkpoint.json",
   "checkpoint-x.npy",

@@ -35,7 +35,15 @@ import { formatBytes, memoryLimitBytes } from "./memory-limit.js";
 import { SetupInterruptedError } from "./setup-interrupted.js";
 import { UsageError } from "./usage-error.js";
 
-/** Largest class count inferred from labels without an explicit `classes`. */
+/**
+ * Largest class count inferred from labels without an explicit `classes`.
+ *
+ * @example
+ * ```ts
+ * import { MAX_INFERRED_CLASSES } from "convexformer";
+ * MAX_INFERRED_CLASSES; // 1000
+ * ```
+ */
 export const MAX_INFERRED_CLASSES = 1000;
 /** Largest `classes` and `gates.count` accepted at all (memory is checked as well). */
 const MAX_COUNT = 10_000_000;

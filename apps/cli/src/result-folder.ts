@@ -2,7 +2,15 @@ import { randomBytes } from "node:crypto";
 import { lstat, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 
-/** The manifest every result folder carries, listing the files written with it. */
+/**
+ * The manifest every result folder carries, listing the files written with it.
+ *
+ * @example
+ * ```ts
+ * import { RESULT_MANIFEST } from "convexformer";
+ * RESULT_MANIFEST; // ".convexformer-result.json"
+ * ```
+ */
 export const RESULT_MANIFEST = ".convexformer-result.json";
 
 /**

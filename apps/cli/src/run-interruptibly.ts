@@ -4,10 +4,26 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { UsageError } from "./usage-error.js";
 
-/** The signals {@link runInterruptibly} turns into a graceful stop, and their exit codes (128 + number). */
+/**
+ * The signals {@link runInterruptibly} turns into a graceful stop, and their exit codes (128 + number).
+ *
+ * @example
+ * ```ts
+ * import { INTERRUPT_EXIT_CODES } from "convexformer";
+ * INTERRUPT_EXIT_CODES.SIGINT; // 130
+ * ```
+ */
 export const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
-/** A signal {@link runInterruptibly} handles: `"SIGINT"` (Ctrl-C) or `"SIGTERM"`. */
+/**
+ * A signal {@link runInterruptibly} handles: `"SIGINT"` (Ctrl-C) or `"SIGTERM"`.
+ *
+ * @example
+ * ```ts
+ * import type { InterruptSignal } from "convexformer";
+ * const s: InterruptSignal = "SIGTERM";
+ * ```
+ */
 export type InterruptSignal = keyof typeof INTERRUPT_EXIT_CODES;
 
 /**
@@ -257,7 +273,18 @@ function startWorker(module: URL, workerData: Record<string, unknown>): Worker {
     `require(${JSON.stringify(tsxApi)}).register();`,
     `require(${JSON.stringify(host)}).hostJob((m) => require(require("node:url").fileURLToPath(m)));`,
   ].join("\n");
-  const execArgv = process.execArgv.filter((a) => !a.includes("tsx") && a !== "--import");
+  const execArgv: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    // the loader flags do not work in Node 20 workers: drop `--import tsx` / `--import=…tsx…`
+    if ((a === "--import" || a === "--loader") && (argv[i + 1] ?? "").includes("tsx")) {
+      i++;
+      continue;
+    }
+    if (a.includes("tsx")) continue;
+    execArgv.push(a);
+  }
   if (!execArgv.includes("--conditions=@convexformer/source"))
     execArgv.push("--conditions=@convexformer/source");
   return new Worker(code, { eval: true, workerData, execArgv });

@@ -9,8 +9,10 @@ import {
   readCheckpoint,
 } from "../checkpoint-files.js";
 import type { CliIo } from "../cli-io.js";
+import { readInputText } from "../input-files.js";
 import { decimalOption, integerOption } from "../numeric-options.js";
 import { checkOutputDirectory } from "../output-directory.js";
+import { parseSpec } from "../problem-files.js";
 import { gapProgress } from "../progress.js";
 import { writeResultFolder } from "../result-folder.js";
 import { ForcedExitError, runInterruptibly } from "../run-interruptibly.js";
@@ -80,6 +82,11 @@ export async function runSolve(
     const problemDir = dir ?? resumed?.meta.problemDir;
     if (problemDir === undefined)
       throw new UsageError("solve: give a <problem-dir> (or --resume <result-dir>)");
+    // problem.json errors come at once, before a worker starts (the worker reads it again and
+    // reports a missing folder or file in its own words)
+    const specFile = join(problemDir, "problem.json");
+    const specText = await readInputText(specFile).catch(() => undefined);
+    if (specText !== undefined) parseSpec(specText, specFile);
     const tol = options.tol ?? resumed?.meta.tolerance ?? 1e-6;
     if (!(tol > 0 && tol < 1)) throw new UsageError(`--tol must be in (0, 1); got ${tol}`);
     const maxIter = options.maxIter ?? resumed?.meta.maxIterations;
