@@ -121,7 +121,7 @@ export async function demoJob(
   };
   const text = [
     `convex program (9): λ = ${fit.lambda.toPrecision(4)} (${options.lambdaRatio} λ_max), solver ${result.solver}: ${result.status} in ${result.iterations} iterations, ${seconds.toFixed(2)} s`,
-    `objective ${convexObjective.toPrecision(10)}   dual ${result.dualObjective.toPrecision(10)}   relative gap ${result.relativeGap.toExponential(2)} (certified global optimum)`,
+    `objective ${convexObjective.toPrecision(10)}   dual ${result.dualObjective.toPrecision(10)}   relative gap ${result.relativeGap.toExponential(2)} ${result.status === "converged" ? "(certified global optimum)" : `(not certified: status ${result.status})`}`,
     `recovered network: ${result.headsNeeded} heads, each attending to one token; its objective ${networkObjective.toPrecision(10)} (relative difference ${result.recoveryRelativeDifference.toExponential(1)})`,
     `held-out test: MSE ${result.test.mse.toPrecision(4)}, R² ${result.test.r2.toFixed(4)}`,
     "token importance ‖z_k‖ (the convex model's attention map):",
