@@ -7,7 +7,7 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
-    projects: ["packages/*", "apps/*"],
+    projects: ["packages/*/vitest.config.ts", "apps/*/vitest.config.ts"],
     reporters: process.env.CI
       ? ["default", ["json", { outputFile: "test-results.json" }]]
       : ["default"],

@@ -78,6 +78,8 @@ import * as tensors from "@convexformer/tensors";
 import * as solvers from "@convexformer/solvers";
 import * as attention from "@convexformer/attention";
 import * as baselines from "@convexformer/baselines";
+import * as interpret from "@convexformer/interpret";
+import { writeFigure } from "@convexformer/interpret/node";
 const a = tensors.Matrix.fromRows([[1, 2], [3, 4]]);
 if (tensors.matmul(a, a).get(1, 1) !== 22) throw new Error("tensors: wrong product");
 // spec §7 instance 1 through the published packages: optimum 15/64, certified
@@ -88,11 +90,17 @@ for (const name of ["fista", "admm", "ipm"]) {
   const r = solvers.getSolver(name).solve(fit.problem, { tolerance: 1e-9 });
   if (r.status !== "converged" || Math.abs(r.objective - 15 / 64) > 1e-8) throw new Error(name + ": " + r.status + " " + r.objective);
 }
+// interpret: the token map, head table and an SVG figure (vega) of the same fit
+const map = interpret.tokenMapOf(fit);
+if (map.kind !== "token" || map.support.headsNeeded !== 2 || interpret.headTableOf(fit).length !== 2) throw new Error("interpret: wrong token map");
+const figure = await interpret.tokenMapFigure(map);
+const written = await writeFigure(figure, process.cwd(), "token-map");
+if (!figure.svg.startsWith("<svg") || !written.json.endsWith("token-map.json")) throw new Error("interpret: no figure");
 // tfjs wasm must load from an installed node_modules layout
 const { tf, backend } = await baselines.setupTfjs();
 const s = tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).sum().dataSync()[0]);
 if (s !== 12) throw new Error("tfjs: wrong sum " + s);
-console.log("consumer smoke test ok: tensors, solvers (fista, admm, ipm), attention, baselines (tfjs " + backend + ")");
+console.log("consumer smoke test ok: tensors, solvers (fista, admm, ipm), attention, interpret (svg), baselines (tfjs " + backend + ")");
 `;
 writeFileSync(join(consumer, "smoke.mjs"), smoke);
 run("node", ["smoke.mjs"], consumer);

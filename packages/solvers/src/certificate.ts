@@ -27,8 +27,28 @@ export interface Certificate {
   readonly dualScale: number;
 }
 
-/** Buffers holding the by-products of a certificate computation (see `SolveMonitor.work`). */
-export interface CertificateWork {
+/**
+ * Buffers holding the by-products of a certificate computation (see
+ * `SolveMonitor.certificateBuffers`): the predictions, both gradients and the dual point of
+ * the last certified `x`, which a solver reuses instead of recomputing them.
+ *
+ * @example
+ * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { createProblem, denseOperator, groupL2, SolveMonitor, squaredLoss } from "@convexformer/solvers";
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * const monitor = new SolveMonitor(problem, {}, { solver: "demo", defaultMaxIterations: 1 });
+ * monitor.certify(new Float64Array([0.5, 0]));
+ * const buffers = monitor.certificateBuffers;
+ * Array.from(buffers.gradient); // [-0.5, 1]: Aᵀ∇F(Ax) = x − y
+ * ```
+ */
+export interface CertificateBuffers {
   /** `A x` (length `rows`). */
   readonly predictions: Float64Array;
   /** `∇F(Ax)` (length `rows`). */
@@ -39,8 +59,21 @@ export interface CertificateWork {
   readonly dual: Float64Array;
 }
 
-/** Allocates a {@link CertificateWork} for `problem`. @internal */
-export function certificateWork(problem: CompositeProblem): CertificateWork {
+/**
+ * The former name of {@link CertificateBuffers}.
+ *
+ * @deprecated Use {@link CertificateBuffers}; this alias goes in the next minor release.
+ * @example
+ * ```ts
+ * import type { CertificateBuffers, CertificateWork } from "@convexformer/solvers";
+ * const same = (b: CertificateBuffers): CertificateWork => b;
+ * typeof same; // "function"
+ * ```
+ */
+export type CertificateWork = CertificateBuffers;
+
+/** Allocates a {@link CertificateBuffers} for `problem`. @internal */
+export function certificateBuffers(problem: CompositeProblem): CertificateBuffers {
   const rows = problem.operator.rows;
   return {
     predictions: new Float64Array(rows),
@@ -57,7 +90,7 @@ export function certificateWork(problem: CompositeProblem): CertificateWork {
 export function certifyInto(
   problem: CompositeProblem,
   x: Float64Array,
-  work: CertificateWork,
+  work: CertificateBuffers,
   predictionsKnown: boolean,
 ): Certificate {
   const { operator, loss, regularizer, lambda } = problem;
@@ -138,7 +171,7 @@ export function certify(
   }
   assertFinite("x", x);
   if (predictions !== undefined) assertFinite("predictions", predictions);
-  const work = certificateWork(problem);
+  const work = certificateBuffers(problem);
   if (predictions !== undefined) {
     if (predictions.length !== problem.operator.rows) {
       throw new ShapeMismatchError(

@@ -17,7 +17,7 @@ export interface ProblemParts {
   readonly lambda: number;
 }
 
-const KNOWN = ["operator", "loss", "regularizer", "lambda"] as const;
+const PART_NAMES = ["operator", "loss", "regularizer", "lambda"] as const;
 
 /**
  * Builds and validates the composite problem `min_x F(Ax) + λ R(x)` (see
@@ -40,8 +40,8 @@ const KNOWN = ["operator", "loss", "regularizer", "lambda"] as const;
  * ```
  */
 export function createProblem(parts: ProblemParts): CompositeProblem {
-  assertKnownOptions("parts", parts, KNOWN);
-  for (const key of KNOWN) {
+  assertKnownOptions("parts", parts, PART_NAMES);
+  for (const key of PART_NAMES) {
     if (parts[key] === undefined)
       throw new InvalidOptionError(`parts.${key}`, undefined, "is required");
   }

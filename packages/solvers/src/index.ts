@@ -5,7 +5,13 @@
  *
  * @packageDocumentation
  */
-export { type Certificate, type CertificateWork, certify } from "./certificate.js";
+export { type AdmmOptions, admm } from "./admm/admm.js";
+export {
+  type Certificate,
+  type CertificateBuffers,
+  type CertificateWork,
+  certify,
+} from "./certificate.js";
 export type { CompositeProblem } from "./composite-problem.js";
 export { createProblem, type ProblemParts, withLambda } from "./create-problem.js";
 export { type FistaOptions, type FistaRestart, type FistaSolver, fista } from "./fista/fista.js";
@@ -24,11 +30,11 @@ export { type SquaredLossOptions, squaredLoss } from "./losses/squared-loss.js";
 export { checkAdjoint } from "./operators/check-adjoint.js";
 export { denseOperator } from "./operators/dense-operator.js";
 export {
+  type GetSolverOptions,
   getSolver,
   listSolvers,
   type RegisterSolverOptions,
   registerSolver,
-  type SolverName,
 } from "./registry.js";
 export type { GroupStructure, Regularizer } from "./regularizer.js";
 export { type GroupL2Options, groupL2 } from "./regularizers/group-l2.js";
@@ -52,5 +58,15 @@ export type {
   SolveStatus,
   SolveTimings,
 } from "./solver.js";
+export type { SolverName, SolverOptionsMap } from "./solver-options-map.js";
+export {
+  BacktrackingLineSearch,
+  type BacktrackingLineSearchOptions,
+  type BacktrackingStep,
+} from "./step-size/backtracking-line-search.js";
+export {
+  type EstimateLipschitzOptions,
+  estimateLipschitz,
+} from "./step-size/estimate-lipschitz.js";
 export { SOLVE_OPTION_KEYS, validateProblem, validateSolveOptions } from "./validate-problem.js";
 export { type RestrictedProblem, restrictToGroups } from "./working-set/restrict-to-groups.js";

@@ -2,36 +2,77 @@ import { InvalidOptionError } from "@convexformer/tensors";
 import { admm } from "./admm/admm.js";
 import { fista } from "./fista/fista.js";
 import { ipm } from "./ipm/ipm.js";
-import type { Solver } from "./solver.js";
-
-/** The names of the built-in solvers (others can be registered at run time). */
-export type SolverName = "fista" | "admm" | "ipm";
-
-const solvers = new Map<string, Solver>();
-
-// ---- built-in solvers: one line each -------------------------------------------------
-solvers.set(fista.name, fista);
-solvers.set(admm.name, admm);
-solvers.set(ipm.name, ipm);
-// ---------------------------------------------------------------------------------------
+import type { SolveOptions, Solver } from "./solver.js";
+import type { SolverName, SolverOptionsMap } from "./solver-options-map.js";
 
 /**
- * The registered solver named `name`.
+ * The key of the one registry of a process, on `globalThis`. Versioned by the layout of what
+ * it holds (a `Map` from name to solver), not by the package version, so that every
+ * installed copy of the package (a user's and the one `@convexformer/attention` depends on)
+ * shares it; a future layout takes a new key.
+ */
+const REGISTRY_KEY: unique symbol = Symbol.for("@convexformer/solvers/registry@1");
+
+type RegistryHolder = { [REGISTRY_KEY]?: Map<string, Solver> };
+
+/** The process-wide registry, created by the first copy of the package to load. */
+function registry(): Map<string, Solver> {
+  const holder = globalThis as RegistryHolder;
+  const existing = holder[REGISTRY_KEY];
+  if (existing instanceof Map) return existing;
+  const created = new Map<string, Solver>();
+  Object.defineProperty(globalThis, REGISTRY_KEY, { value: created, enumerable: false });
+  return created;
+}
+
+// ---- built-in solvers: one line each (another copy of the package may have added them) ---
+for (const solver of [fista, admm, ipm] as Solver[]) {
+  if (!registry().has(solver.name)) registry().set(solver.name, solver);
+}
+// ---------------------------------------------------------------------------------------------
+
+/** Options of {@link getSolver}. */
+export interface GetSolverOptions {
+  /**
+   * The caller's argument that held the name, used in the error message (e.g.
+   * `"options.solver"`, `"--solver"`). Default `"name"`.
+   */
+  readonly argument?: string;
+}
+
+/**
+ * The registered solver named `name`, typed by {@link SolverOptionsMap}: `getSolver("admm")`
+ * is a `Solver<AdmmOptions>`. Any other string gives a `Solver` of the shared options (and
+ * throws unless a solver of that name was registered at run time).
  *
  * @param name - `"fista"`, `"admm"`, `"ipm"`, or the name of a registered solver
- * @throws InvalidOptionError naming `name` and listing the registered solvers when none matches
+ * @param options - `argument`: the caller's argument name for the error message
+ * @throws InvalidOptionError naming `argument` (default `name`) and listing the registered
+ *   solvers when none matches
  * @example
  * ```ts
  * import { getSolver } from "@convexformer/solvers";
- * const solver = getSolver("fista");
- * solver.name; // "fista"
+ * const admm = getSolver("admm");
+ * admm.name; // "admm"
+ * let message = "";
+ * try {
+ *   getSolver("fsta", { argument: "options.solver" });
+ * } catch (e) {
+ *   message = (e as Error).message;
+ * }
+ * message.startsWith('options.solver = "fsta"'); // true
  * ```
  */
-export function getSolver(name: SolverName | (string & {})): Solver {
-  const solver = solvers.get(name);
+export function getSolver<Name extends SolverName>(
+  name: Name,
+  options?: GetSolverOptions,
+): Solver<SolverOptionsMap[Name]>;
+export function getSolver(name: string, options?: GetSolverOptions): Solver;
+export function getSolver(name: string, options: GetSolverOptions = {}): Solver {
+  const solver = typeof name === "string" ? registry().get(name) : undefined;
   if (solver === undefined) {
     throw new InvalidOptionError(
-      "name",
+      options.argument ?? "name",
       name,
       `no solver of that name; registered: ${listSolvers().join(", ")}`,
     );
@@ -46,19 +87,28 @@ export interface RegisterSolverOptions {
 }
 
 /**
- * Registers a solver under its `name` (a contributed solver must first pass
- * `runSolverConformance` from `@convexformer/solvers/testing`).
+ * Registers a solver under its `name` in the process-wide registry (shared by every installed
+ * copy of the package). A contributed solver must first pass `runSolverConformance` from
+ * `@convexformer/solvers/testing`; to type `getSolver(name)` and `solverOptions` by its
+ * options, add it to {@link SolverOptionsMap} by declaration merging.
  *
  * @param solver - the solver
  * @param options - `replace: true` to replace a solver of the same name (otherwise an error)
  * @throws InvalidOptionError when the name is empty or already taken
  * @example
  * ```ts
- * import { fista, registerSolver } from "@convexformer/solvers";
- * registerSolver({ name: "fista-no-screening", solve: (p, o) => fista.solve(p, { ...o, screening: false }) });
+ * import { type FistaOptions, fista, getSolver, registerSolver } from "@convexformer/solvers";
+ * registerSolver<FistaOptions>({
+ *   name: "fista-no-screening",
+ *   solve: (problem, options) => fista.solve(problem, { ...options, screening: false }),
+ * });
+ * getSolver("fista-no-screening").name; // "fista-no-screening"
  * ```
  */
-export function registerSolver(solver: Solver, options: RegisterSolverOptions = {}): void {
+export function registerSolver<Options extends SolveOptions>(
+  solver: Solver<Options>,
+  options: RegisterSolverOptions = {},
+): void {
   if (typeof solver !== "object" || solver === null || typeof solver.solve !== "function") {
     throw new InvalidOptionError(
       "solver",
@@ -69,14 +119,14 @@ export function registerSolver(solver: Solver, options: RegisterSolverOptions = 
   if (typeof solver.name !== "string" || solver.name.length === 0) {
     throw new InvalidOptionError("solver.name", solver.name, "must be a non-empty string");
   }
-  if (solvers.has(solver.name) && options.replace !== true) {
+  if (registry().has(solver.name) && options.replace !== true) {
     throw new InvalidOptionError(
       "solver.name",
       solver.name,
-      "is already registered (pass { replace: true })",
+      "is already registered (pass { replace: true } to replace it)",
     );
   }
-  solvers.set(solver.name, solver);
+  registry().set(solver.name, solver as Solver);
 }
 
 /**
@@ -89,5 +139,5 @@ export function registerSolver(solver: Solver, options: RegisterSolverOptions = 
  * ```
  */
 export function listSolvers(): string[] {
-  return [...solvers.keys()];
+  return [...registry().keys()];
 }

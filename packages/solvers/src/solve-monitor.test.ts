@@ -21,7 +21,7 @@ function proximalGradient(
   let status: SolveStatus | undefined = monitor.start(x, monitor.certify(x));
   while (status === undefined) {
     const c0 = monitor.certify(x); // refresh the gradient at x
-    const grad = monitor.work.gradient;
+    const grad = monitor.certificateBuffers.gradient;
     for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) - (grad[i] as number) / L;
     problem.regularizer.prox(x, problem.lambda / L, x);
     void c0;
@@ -90,8 +90,17 @@ describe("SolveMonitor", () => {
 });
 
 function normSquared(problem: CompositeProblem): number {
-  // Frobenius bound on ‖A‖² times the loss smoothness: a safe 1/step
-  const dense = problem.operator.toDense?.();
-  if (dense === undefined) throw new Error("test needs a dense operator");
-  return problem.loss.smoothness * dense.data.reduce((s, v) => s + v * v, 0);
+  // Frobenius bound on ‖A‖² times the loss smoothness: a safe 1/step (Σ_j ‖A e_j‖², so that
+  // matrix-free operators work too)
+  const { operator } = problem;
+  const e = new Float64Array(operator.cols);
+  const column = new Float64Array(operator.rows);
+  let sum = 0;
+  for (let j = 0; j < operator.cols; j++) {
+    e.fill(0);
+    e[j] = 1;
+    operator.apply(e, column);
+    for (const v of column) sum += v * v;
+  }
+  return problem.loss.smoothness * sum;
 }

@@ -1,8 +1,8 @@
 import { assertInteger, InvalidOptionError } from "@convexformer/tensors";
 import {
   type Certificate,
-  type CertificateWork,
-  certificateWork,
+  type CertificateBuffers,
+  certificateBuffers,
   certifyInto,
 } from "./certificate.js";
 import type { CompositeProblem } from "./composite-problem.js";
@@ -80,7 +80,7 @@ export interface SolveMonitorState {
  *   const x = monitor.initialPoint();
  *   monitor.endSetup();
  *   let status = monitor.start(x, monitor.certify(x));
- *   const grad = monitor.work.gradient; // ∇(F∘A)(x) from the last certificate
+ *   const grad = monitor.certificateBuffers.gradient; // ∇(F∘A)(x) from the last certificate
  *   while (status === undefined) {
  *     for (let i = 0; i < x.length; i++) x[i] -= grad[i]! / 100;
  *     problem.regularizer.prox(x, problem.lambda / 100, x);
@@ -99,7 +99,7 @@ export class SolveMonitor {
   /** Iteration cap. */
   readonly maxIterations: number;
   /** Buffers holding the by-products of the last {@link SolveMonitor.certify} call (`A x`, `∇F(Ax)`, `Aᵀ∇F(Ax)`, the dual point). */
-  readonly work: CertificateWork;
+  readonly certificateBuffers: CertificateBuffers;
 
   private readonly options: SolveOptions;
   private readonly solver: string;
@@ -142,7 +142,7 @@ export class SolveMonitor {
     this.maxIterations = this.options.maxIterations ?? config.defaultMaxIterations;
     this.historyLimit = Math.max(2, config.historyLimit ?? 1000);
     this.divergenceFactor = config.divergenceFactor ?? 1e12;
-    this.work = certificateWork(problem);
+    this.certificateBuffers = certificateBuffers(problem);
     this.bestX = new Float64Array(problem.dim);
   }
 
@@ -229,12 +229,12 @@ export class SolveMonitor {
 
   /**
    * Certifies `x` (see `certify`), timing it and keeping the best dual value; the by-products
-   * land in {@link SolveMonitor.work}. With `predictionsKnown`, `work.predictions` must
-   * already hold `A x`.
+   * land in {@link SolveMonitor.certificateBuffers}. With `predictionsKnown`,
+   * `certificateBuffers.predictions` must already hold `A x`.
    */
   certify(x: Float64Array, predictionsKnown = false): Certificate {
     const t = performance.now();
-    const c = certifyInto(this.problem, x, this.work, predictionsKnown);
+    const c = certifyInto(this.problem, x, this.certificateBuffers, predictionsKnown);
     if (c.dualObjective > this.bestDualValue) this.bestDualValue = c.dualObjective;
     this.certificateMs += performance.now() - t;
     return c;
@@ -250,7 +250,7 @@ export class SolveMonitor {
     this.reference = certificate.objective;
     this.bestObjective = certificate.objective;
     this.bestX.set(x);
-    if (this.meets(certificate.objective)) {
+    if (this.withinTolerance(certificate.objective)) {
       this.markConverged(x, certificate);
       return "converged";
     }
@@ -275,7 +275,7 @@ export class SolveMonitor {
       this.bestObjective = objective;
       this.bestX.set(x);
     }
-    if (certificate !== undefined && this.meets(certificate.objective)) {
+    if (certificate !== undefined && this.withinTolerance(certificate.objective)) {
       this.markConverged(x, certificate);
       this.emit(this.iterationCount, certificate.objective);
       return "converged";
@@ -288,18 +288,37 @@ export class SolveMonitor {
   }
 
   /**
-   * Offers a certificate of `x` computed outside {@link SolveMonitor.step} (e.g. by an outer
-   * loop after an inner solve). Returns `true`, and remembers `x` as the iterate to return
-   * with status `"converged"`, when it meets the tolerance.
+   * Records a certificate of `x` computed outside {@link SolveMonitor.step} (e.g. by an outer
+   * loop after an inner solve): `x` becomes the best iterate if its objective is lower, and
+   * when the certificate is within the tolerance `x` is remembered as the iterate to return
+   * with status `"converged"`. Returns whether it is within the tolerance.
    */
-  offer(x: Float64Array, certificate: Certificate): boolean {
+  recordCertificate(x: Float64Array, certificate: Certificate): boolean {
     if (certificate.objective < this.bestObjective) {
       this.bestObjective = certificate.objective;
       this.bestX.set(x);
     }
-    if (!this.meets(certificate.objective)) return false;
+    if (!this.withinTolerance(certificate.objective)) return false;
     this.markConverged(x, certificate);
     return true;
+  }
+
+  /**
+   * The former name of {@link SolveMonitor.recordCertificate}.
+   *
+   * @deprecated Use {@link SolveMonitor.recordCertificate}; this alias goes in the next minor release.
+   */
+  offer(x: Float64Array, certificate: Certificate): boolean {
+    return this.recordCertificate(x, certificate);
+  }
+
+  /**
+   * The former name of {@link SolveMonitor.certificateBuffers}.
+   *
+   * @deprecated Use {@link SolveMonitor.certificateBuffers}; this alias goes in the next minor release.
+   */
+  get work(): CertificateBuffers {
+    return this.certificateBuffers;
   }
 
   /**
@@ -337,8 +356,10 @@ export class SolveMonitor {
           !(this.bestObjective < this.problemObjective(x)));
       resultX = Float64Array.from(useX ? x : this.bestX);
       certificate = this.certify(resultX);
-      if (status === "converged" && !this.meets(certificate.objective)) status = "max-iterations";
-      if (status !== "converged" && this.meets(certificate.objective)) status = "converged";
+      if (status === "converged" && !this.withinTolerance(certificate.objective))
+        status = "max-iterations";
+      if (status !== "converged" && this.withinTolerance(certificate.objective))
+        status = "converged";
     }
     const dual = Math.max(this.bestDualValue, certificate.dualObjective);
     const gap = certificate.objective - dual;
@@ -376,7 +397,7 @@ export class SolveMonitor {
     return loss.value(p) + lambda * regularizer.value(x);
   }
 
-  private meets(objective: number): boolean {
+  private withinTolerance(objective: number): boolean {
     const gap = objective - this.bestDualValue;
     return Number.isFinite(objective) && gap <= this.tolerance * Math.max(1, Math.abs(objective));
   }

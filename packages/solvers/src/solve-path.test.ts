@@ -4,7 +4,6 @@ import { certify } from "./certificate.js";
 import { withLambda } from "./create-problem.js";
 import { fista } from "./fista/fista.js";
 import { lambdaMax } from "./lambda-max.js";
-import { getSolver, listSolvers, registerSolver } from "./registry.js";
 import { lambdaGrid, solvePath } from "./solve-path.js";
 import { randomGroupLasso } from "./testing/index.js";
 
@@ -84,19 +83,5 @@ describe("solvePath and lambdaGrid", () => {
     expect(() => solvePath(problem, grid, { resumeFrom: { results: partial.results } })).toThrow(
       /options\.resumeFrom\.results\[3\] = "aborted"/,
     );
-  });
-});
-
-describe("registry", () => {
-  it("has fista, rejects unknown names and duplicate registrations", () => {
-    expect(getSolver("fista")).toBe(fista);
-    expect(listSolvers()).toContain("fista");
-    expect(() => getSolver("nope")).toThrow(InvalidOptionError);
-    expect(() => registerSolver(fista)).toThrow(InvalidOptionError);
-    const custom = { name: "fista-plain", solve: fista.solve };
-    registerSolver(custom);
-    expect(getSolver("fista-plain")).toBe(custom);
-    registerSolver(custom, { replace: true });
-    expect(() => registerSolver({ name: "", solve: fista.solve })).toThrow(InvalidOptionError);
   });
 });

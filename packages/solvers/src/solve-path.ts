@@ -2,7 +2,7 @@ import { assertInteger, assertKnownOptions, InvalidOptionError } from "@convexfo
 import type { CompositeProblem } from "./composite-problem.js";
 import { withLambda } from "./create-problem.js";
 import { lambdaMax } from "./lambda-max.js";
-import { getSolver, listSolvers } from "./registry.js";
+import { getSolver } from "./registry.js";
 import type { SolveOptions, SolveResult, Solver } from "./solver.js";
 
 /** Options of {@link solvePath}. */
@@ -32,7 +32,7 @@ export interface PathResult {
   readonly totalMs: number;
 }
 
-const KNOWN = ["solver", "solveOptions", "onSolved", "resumeFrom"] as const;
+const OPTION_NAMES = ["solver", "solveOptions", "onSolved", "resumeFrom"] as const;
 
 /**
  * Solves the problem for each `λ` in turn, warm-starting every solve at the previous solution
@@ -55,18 +55,11 @@ export function solvePath(
   lambdas: readonly number[] | Float64Array,
   options: SolvePathOptions = {},
 ): PathResult {
-  assertKnownOptions("options", options, KNOWN);
+  assertKnownOptions("options", options, OPTION_NAMES);
   const t0 = performance.now();
-  if (typeof options.solver === "string" && !listSolvers().includes(options.solver)) {
-    throw new InvalidOptionError(
-      "options.solver",
-      options.solver,
-      `must be a registered solver (${listSolvers().join(", ")})`,
-    );
-  }
   const solver =
     typeof options.solver === "string"
-      ? getSolver(options.solver)
+      ? getSolver(options.solver, { argument: "options.solver" })
       : (options.solver ?? getSolver("fista"));
   if (
     typeof solver !== "object" ||

@@ -73,21 +73,32 @@ export interface SolveResult {
 }
 
 /**
- * A solver of composite problems. New solvers implement this, register one line in the
- * registry, and pass `runSolverConformance` from `@convexformer/solvers/testing`.
+ * A solver of composite problems, typed by the options it accepts: `Options` is
+ * {@link SolveOptions} plus the solver's own keys (`Solver<FistaOptions>`,
+ * `Solver<AdmmOptions>`, `Solver<IpmOptions>`). New solvers implement this, register one
+ * line in the registry (and one in `SolverOptionsMap`), and pass `runSolverConformance` from
+ * `@convexformer/solvers/testing`.
  *
+ * @typeParam Options - the options `solve` accepts (default: the shared {@link SolveOptions})
  * @example
  * ```ts
- * import type { CompositeProblem, Solver } from "@convexformer/solvers";
- * declare const solver: Solver;
- * declare const problem: CompositeProblem;
- * const result = solver.solve(problem, { tolerance: 1e-8 });
- * if (result.status === "converged") console.log(result.objective, result.relativeGap);
+ * import { Matrix } from "@convexformer/tensors";
+ * import { createProblem, denseOperator, type FistaOptions, fista, groupL2, type Solver, squaredLoss } from "@convexformer/solvers";
+ * const solver: Solver<FistaOptions> = fista;
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * const result = solver.solve(problem, { tolerance: 1e-10, restart: "function" });
+ * result.status; // "converged"
+ * Math.abs(result.objective - 15 / 64) < 1e-9; // true
  * ```
  */
-export interface Solver {
+export interface Solver<Options extends SolveOptions = SolveOptions> {
   /** Registry name (`"fista"`, `"admm"`, `"ipm"`, …). */
   readonly name: string;
   /** Solves `problem`; never throws for non-convergence (see `status`), throws typed errors for bad input. */
-  solve(problem: CompositeProblem, options?: SolveOptions): SolveResult;
+  solve(problem: CompositeProblem, options?: Options): SolveResult;
 }

@@ -10,6 +10,7 @@ export { getBackend } from "./backends/get-backend.js";
 export { jsBackend } from "./backends/js-backend.js";
 export type {
   BackendName,
+  BackendResult,
   Computed,
   KernelBackend,
   MaskedMatmulAdjointOptions,

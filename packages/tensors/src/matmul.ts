@@ -1,20 +1,9 @@
 import { type ProductPlan, planMatmul } from "./backends/operands.js";
 import { gemm } from "./kernels/gemm.js";
+import type { MatmulOptions } from "./matmul-options.js";
 import type { Matrix } from "./matrix.js";
 
-/** Options of {@link matmul}. */
-export interface MatmulOptions {
-  /** Use `aᵀ` instead of `a`. Default `false`. */
-  readonly transA?: boolean;
-  /** Use `bᵀ` instead of `b`. Default `false`. */
-  readonly transB?: boolean;
-  /** Scale of the product. Default 1. */
-  readonly alpha?: number;
-  /** Scale of the existing `out` (only with `out`). Default 0. */
-  readonly beta?: number;
-  /** Write into this matrix instead of allocating one. */
-  readonly out?: Matrix;
-}
+export type { MatmulOptions } from "./matmul-options.js";
 
 /**
  * Matrix product on {@link Matrix} values: `out = α·op(a)·op(b) + β·out`, through the blocked

@@ -47,7 +47,7 @@ describe("admm details", () => {
     ] as const) {
       const problem = randomProblem(rows, cols, loss, rows * 100 + cols);
       const reference = ipm.solve(problem, { tolerance: 1e-11 });
-      const r = admm.solve(problem, { tolerance: 1e-9, xUpdate } as never);
+      const r = admm.solve(problem, { tolerance: 1e-9, xUpdate });
       expect(r.status, `${rows}×${cols} ${loss} ${xUpdate}`).toBe("converged");
       expect(r.relativeGap).toBeLessThanOrEqual(1e-9);
       expect(Math.abs(r.objective - reference.objective)).toBeLessThan(
@@ -65,8 +65,8 @@ describe("admm details", () => {
 
   it("rejects bad options with typed errors naming them", () => {
     const problem = randomProblem(6, 8, "logistic", 1);
-    expect(() => admm.solve(problem, { relaxation: 2.5 } as never)).toThrow(/options\.relaxation/);
-    expect(() => admm.solve(problem, { rho: -1 } as never)).toThrow(InvalidOptionError);
-    expect(() => admm.solve(problem, { xUpdate: "cholesky" } as never)).toThrow(/options\.xUpdate/);
+    expect(() => admm.solve(problem, { relaxation: 2.5 })).toThrow(/options\.relaxation/);
+    expect(() => admm.solve(problem, { rho: -1 })).toThrow(InvalidOptionError);
+    expect(() => admm.solve(problem, { xUpdate: "cholesky" })).toThrow(/options\.xUpdate/);
   });
 });

@@ -22,7 +22,7 @@ export interface AdmmOptions extends SolveOptions {
   readonly xUpdate?: "auto" | "cholesky" | "newton-cg";
 }
 
-const EXTRA_KEYS = [
+const ADMM_OPTION_NAMES = [
   "rho",
   "relaxation",
   "adaptiveRho",
@@ -63,7 +63,7 @@ const EXTRA_KEYS = [
  * // result.x ≈ [7/8, −7/8]
  * ```
  */
-export const admm: Solver = {
+export const admm: Solver<AdmmOptions> = {
   name: "admm",
   solve(problem: CompositeProblem, options?: AdmmOptions): SolveResult {
     return solveAdmm(problem, options);
@@ -74,7 +74,7 @@ function solveAdmm(problem: CompositeProblem, options: AdmmOptions | undefined):
   const monitor = new SolveMonitor(problem, options, {
     solver: "admm",
     defaultMaxIterations: 10_000,
-    extraOptionKeys: EXTRA_KEYS,
+    extraOptionKeys: ADMM_OPTION_NAMES,
   });
   const opts = options ?? {};
   const relaxation = opts.relaxation ?? 1.6;

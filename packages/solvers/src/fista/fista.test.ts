@@ -8,7 +8,7 @@ import { denseOperator } from "../operators/dense-operator.js";
 import { groupL2 } from "../regularizers/group-l2.js";
 import { l1 } from "../regularizers/l1.js";
 import { randomGroupLasso, runSolverConformance } from "../testing/index.js";
-import { fista } from "./fista.js";
+import { type FistaOptions, fista } from "./fista.js";
 
 describe("fista", () => {
   it("passes the solver conformance kit", () => {
@@ -19,13 +19,14 @@ describe("fista", () => {
   });
 
   it("passes the conformance kit with screening on, working sets off, and other restarts", () => {
-    for (const solveOptions of [
+    const variants: FistaOptions[] = [
       { screening: false, workingSet: false },
       { screening: true },
       { screening: true, workingSet: false },
       { restart: "function" },
       { restart: "none", stepGrowth: 1 },
-    ]) {
+    ];
+    for (const solveOptions of variants) {
       const report = runSolverConformance(fista, {
         solveOptions,
         skip: ["time-limit", "abort", "unknown-option"],

@@ -1,11 +1,12 @@
 import { assertInteger, InvalidOptionError, type Matrix } from "@convexformer/tensors";
-import { type Certificate, certificateWork, certifyInto } from "../certificate.js";
+import { type Certificate, certificateBuffers, certifyInto } from "../certificate.js";
 import type { CompositeProblem } from "../composite-problem.js";
 import type { LinearOperator } from "../linear-operator.js";
 import { LazyBlockNorms } from "../screening/block-norm-bounds.js";
 import { gapSafeScreen } from "../screening/gap-safe-screen.js";
 import { SolveMonitor } from "../solve-monitor.js";
 import type { SolveOptions, SolveResult, Solver, SolveStatus } from "../solver.js";
+import { estimateLipschitz } from "../step-size/estimate-lipschitz.js";
 import { type RestrictedProblem, restrictToGroups } from "../working-set/restrict-to-groups.js";
 import {
   checkFistaCheckpoint,
@@ -79,7 +80,7 @@ const DEFAULT_SCREENING = false;
 /** Default of {@link FistaOptions.workingSet}. */
 const DEFAULT_WORKING_SET = true;
 
-const FISTA_KEYS = [
+const FISTA_OPTION_NAMES = [
   "restart",
   "stepGrowth",
   "certificateEvery",
@@ -90,11 +91,18 @@ const FISTA_KEYS = [
   "resumeFrom",
 ] as const;
 
-/** A {@link Solver} whose `solve` also takes {@link FistaOptions}. */
-export interface FistaSolver extends Solver {
-  /** Solves `problem` with FISTA; see {@link FistaOptions}. */
-  solve(problem: CompositeProblem, options?: FistaOptions): SolveResult;
-}
+/**
+ * The type of {@link fista}: a {@link Solver} whose `solve` also takes {@link FistaOptions}
+ * (kept as a name for `Solver<FistaOptions>`).
+ *
+ * @example
+ * ```ts
+ * import { type FistaSolver, fista } from "@convexformer/solvers";
+ * const solver: FistaSolver = fista;
+ * solver.name; // "fista"
+ * ```
+ */
+export type FistaSolver = Solver<FistaOptions>;
 
 /**
  * FISTA (accelerated proximal gradient) for `F(Ax) + λ R(x)`: backtracking line search with
@@ -126,7 +134,7 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
   const monitor = new SolveMonitor(problem, options, {
     solver: "fista",
     defaultMaxIterations: 100_000,
-    extraOptionKeys: FISTA_KEYS,
+    extraOptionKeys: FISTA_OPTION_NAMES,
   });
   const restart = options.restart ?? "gradient";
   if (restart !== "gradient" && restart !== "function" && restart !== "none") {
@@ -190,7 +198,7 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
   const stopSetup = () => monitor.interrupted() !== undefined;
   const state: FistaState =
     resume === undefined
-      ? { L: estimateLipschitz(problem, stopSetup), t: 1, beta: 0 }
+      ? { L: estimateLipschitz(problem, { stop: stopSetup }), t: 1, beta: 0 }
       : { L: resume.lipschitz, t: resume.t, beta: resume.beta };
   const setupStop = monitor.interrupted();
   if (setupStop !== undefined) return monitor.finish(x, setupStop);
@@ -228,14 +236,14 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
     cert = monitor.certify(x);
     status = monitor.start(x, cert);
     if (status !== undefined) return monitor.finish(x, status);
-    Ax = Float64Array.from(monitor.work.predictions);
+    Ax = Float64Array.from(monitor.certificateBuffers.predictions);
   } else {
     status = monitor.resume(resume.monitor);
     if (status !== undefined) return monitor.finish(x, status);
     Ax = Float64Array.from(resume.Ax);
     // not offered to the monitor (that would change its best dual): only the rounds' first
     // screening reads it, and a resumed round skips that
-    cert = certifyInto(problem, x, certificateWork(problem), false);
+    cert = certifyInto(problem, x, certificateBuffers(problem), false);
   }
 
   if (plain) {
@@ -252,7 +260,7 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
       (xk, Axk, objective) => {
         k++;
         if (k % certEvery === 0) {
-          monitor.work.predictions.set(Axk);
+          monitor.certificateBuffers.predictions.set(Axk);
           status = monitor.step(xk, objective, monitor.certify(xk, true));
         } else {
           status = monitor.step(xk, objective);
@@ -323,7 +331,7 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
         }
         if (bounds !== undefined) {
           const added = gapSafeScreen({
-            gradient: monitor.work.gradient,
+            gradient: monitor.certificateBuffers.gradient,
             dualScale: cert.dualScale,
             gap: Math.max(0, cert.objective - cert.dualObjective),
             smoothness: loss.smoothness,
@@ -361,7 +369,7 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
         }
       }
       // 2. KKT scores ‖A_gᵀ∇F‖ / (λ w_g) (> 1: violated at a zero group), support always in
-      const grad = monitor.work.gradient;
+      const grad = monitor.certificateBuffers.gradient;
       let support = 0;
       let unscreened = 0;
       for (let g = 0; g < G; g++) {
@@ -455,7 +463,7 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
       restricted.gather(x, xW);
       restricted.gather(xPrevFull, xPrevW);
     }
-    const work = certificateWork(restricted.problem);
+    const work = certificateBuffers(restricted.problem);
     // restricted certificates cost in proportion to the set: check small sets more often
     const checkEvery = whole
       ? certEvery
@@ -497,7 +505,7 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
           return status !== undefined;
         }
         // the restricted problem is the problem: its certificate is the full one
-        monitor.work.predictions.set(Axk);
+        monitor.certificateBuffers.predictions.set(Axk);
         cert = monitor.certify(x, true);
         fresh = true;
         status = monitor.step(x, objective, cert);
@@ -536,43 +544,13 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
     if (status !== undefined) return monitor.finish(x, status);
     // 5. the full certificate decides
     if (!fresh) {
-      monitor.work.predictions.set(Ax);
+      monitor.certificateBuffers.predictions.set(Ax);
       cert = monitor.certify(x, true);
-      if (monitor.offer(x, cert)) return monitor.finish(x, "converged");
+      if (monitor.recordCertificate(x, cert)) return monitor.finish(x, "converged");
     }
     const stop = monitor.interrupted();
     if (stop !== undefined) return monitor.finish(x, stop);
   }
-}
-
-/** A few power iterations on `AᵀA` from a fixed vector: `smoothness · ‖A v‖²/‖v‖²` (a lower bound; backtracking raises it). */
-function estimateLipschitz(problem: CompositeProblem, stop: () => boolean): number {
-  const { operator, loss } = problem;
-  const n = problem.dim;
-  let v = new Float64Array(n);
-  for (let i = 0; i < n; i++) v[i] = 1 + ((i * 7919) % 13) / 13;
-  const av = new Float64Array(operator.rows);
-  let w = new Float64Array(n);
-  let rayleigh = 0;
-  for (let it = 0; it < 8; it++) {
-    if (stop()) break;
-    let nv = 0;
-    for (let i = 0; i < n; i++) nv += (v[i] as number) * (v[i] as number);
-    nv = Math.sqrt(nv);
-    if (nv === 0 || !Number.isFinite(nv)) break;
-    for (let i = 0; i < n; i++) v[i] = (v[i] as number) / nv;
-    operator.apply(v, av);
-    let s = 0;
-    for (let i = 0; i < av.length; i++) s += (av[i] as number) * (av[i] as number);
-    rayleigh = s;
-    if (stop()) break;
-    operator.adjoint(av, w);
-    const tmp = v;
-    v = w;
-    w = tmp;
-  }
-  const L = loss.smoothness * rayleigh;
-  return L > 0 && Number.isFinite(L) ? L : Math.max(loss.smoothness, 1e-12);
 }
 
 function sameGroups(a: Int32Array, b: Int32Array): boolean {

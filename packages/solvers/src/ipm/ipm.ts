@@ -1,15 +1,16 @@
-import { InvalidOptionError } from "@convexformer/tensors";
+import { InvalidOptionError, type Matrix } from "@convexformer/tensors";
 import type { Certificate } from "../certificate.js";
 import type { CompositeProblem } from "../composite-problem.js";
-import { choleskyInPlace, choleskySolve } from "../linalg/cholesky.js";
-import { gram } from "../linalg/gram.js";
+import type { GroupStructure } from "../regularizer.js";
 import { gapSafeScreen } from "../screening/gap-safe-screen.js";
 import { SolveMonitor } from "../solve-monitor.js";
 import type { SolveOptions, SolveResult, Solver, SolveStatus } from "../solver.js";
 import { type BarrierStop, barrierSolve } from "./barrier-solve.js";
 import { type DenseGroupProblem, restrictGroups } from "./dense-group-problem.js";
+import { ipmMemoryBytes } from "./dense-memory.js";
 import { groupColumnNorms, groupScores } from "./group-support.js";
-import { applyFactorTranspose, hessianFactor } from "./hessian-factor.js";
+import { gatherGroups, groupNorm, scatterGroups, zeroGroup } from "./group-vectors.js";
+import { finishWithCleanup } from "./support-cleanup.js";
 
 /** Options of the interior-point solver, on top of the shared {@link SolveOptions}. */
 export interface IpmOptions extends SolveOptions {
@@ -24,9 +25,30 @@ export interface IpmOptions extends SolveOptions {
   readonly cleanup?: boolean;
   /** Newton system: `"primal"` (`p × p`), `"dual"` (sample space, Woodbury), or `"auto"` (cheaper). */
   readonly system?: "auto" | "primal" | "dual";
+  /**
+   * The most memory the dense design and its Newton system may take, in bytes. A larger
+   * problem is refused before anything is allocated, with an `InvalidOptionError` that states
+   * the bytes it would need and names the solver to use instead (`fista`, whose memory grows
+   * linearly with the problem). Default `2 ** 31` (2 GiB).
+   */
+  readonly memoryLimitBytes?: number;
 }
 
-const EXTRA_KEYS = ["workingSet", "screening", "cleanup", "system"] as const;
+/** Default of {@link IpmOptions.memoryLimitBytes}. */
+const DEFAULT_MEMORY_LIMIT_BYTES = 2 ** 31;
+
+/** Thrown by the set-up and Newton-step poll to stop the solve with a status. */
+class Interrupted {
+  constructor(readonly status: SolveStatus) {}
+}
+
+const IPM_OPTION_NAMES = [
+  "workingSet",
+  "screening",
+  "cleanup",
+  "system",
+  "memoryLimitBytes",
+] as const;
 const GROUP_NORMS = new Set(["group-l2", "l1"]);
 
 /**
@@ -39,7 +61,11 @@ const GROUP_NORMS = new Set(["group-l2", "l1"]);
  * accuracy reference of the package: relative gaps of `1e-8` and below.
  *
  * Needs the dense design (`problem.operator.toDense()`) and a weighted group ℓ2 regularizer
- * (`groupL2` or `l1`); otherwise it throws {@link InvalidOptionError}.
+ * (`groupL2` or `l1`); otherwise it throws {@link InvalidOptionError}. A problem whose dense
+ * design and Newton system would exceed `memoryLimitBytes` is refused before anything is
+ * allocated (the error says how many bytes and to use `fista`). `signal` and `timeLimitMs`
+ * are honoured during set-up too: the Gram products and factorizations poll them between
+ * blocks, and the time limit counts from the call.
  *
  * @example
  * ```ts
@@ -55,7 +81,7 @@ const GROUP_NORMS = new Set(["group-l2", "l1"]);
  * // result.x ≈ [7/8, −7/8], result.objective ≈ 15/64
  * ```
  */
-export const ipm: Solver = {
+export const ipm: Solver<IpmOptions> = {
   name: "ipm",
   solve(problem: CompositeProblem, options?: IpmOptions): SolveResult {
     return solveIpm(problem, options);
@@ -66,12 +92,12 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
   const monitor = new SolveMonitor(problem, options, {
     solver: "ipm",
     defaultMaxIterations: 500,
-    extraOptionKeys: EXTRA_KEYS,
+    extraOptionKeys: IPM_OPTION_NAMES,
   });
   const opts = options ?? {};
-  checkBoolean("options.workingSet", opts.workingSet);
-  checkBoolean("options.screening", opts.screening);
-  checkBoolean("options.cleanup", opts.cleanup);
+  validateBoolean("options.workingSet", opts.workingSet);
+  validateBoolean("options.screening", opts.screening);
+  validateBoolean("options.cleanup", opts.cleanup);
   if (
     opts.system !== undefined &&
     opts.system !== "auto" &&
@@ -84,7 +110,7 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
       'must be "auto", "primal" or "dual"',
     );
   }
-  const { regularizer, operator, loss, lambda } = problem;
+  const { regularizer, operator, loss } = problem;
   const groups = regularizer.groups;
   if (groups === undefined || !GROUP_NORMS.has(regularizer.name)) {
     throw new InvalidOptionError(
@@ -104,27 +130,83 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
   const useScreening = opts.screening ?? true;
   const useCleanup = opts.cleanup ?? true;
   const system = opts.system ?? "auto";
-  const dense = operator.toDense();
+  const memoryLimit = opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES;
+  if (!(typeof memoryLimit === "number" && memoryLimit > 0)) {
+    throw new InvalidOptionError("options.memoryLimitBytes", memoryLimit, "must be a number > 0");
+  }
+  // refuse a problem too large for the dense system before allocating any of it
+  const { rows, cols } = operator;
+  const needed = ipmMemoryBytes(rows, cols, loss.name === "squared", system);
+  if (needed > memoryLimit) {
+    throw new InvalidOptionError(
+      "problem",
+      `a ${rows} × ${cols} design`,
+      `too large for the interior point's dense design and Newton system: it needs up to ${formatBytes(needed)}, over options.memoryLimitBytes = ${formatBytes(memoryLimit)}; use the "fista" solver (matrix-free, memory linear in the problem size), or raise memoryLimitBytes`,
+    );
+  }
+  const x = monitor.initialPoint();
+  const cert = monitor.certify(x);
+  const first = monitor.start(x, cert);
+  if (first !== undefined) return monitor.finish(x, first);
+  // set-up and Newton steps poll the signal and the time limit between blocks of work
+  const poll = (): void => {
+    const stop = monitor.interrupted();
+    if (stop !== undefined) throw new Interrupted(stop);
+  };
+  try {
+    const denseDesign = operator.toDense.bind(operator);
+    return solveFromStart(monitor, problem, groups, denseDesign, x, cert, poll, {
+      useWorkingSet,
+      useScreening,
+      useCleanup,
+      system,
+    });
+  } catch (e) {
+    if (e instanceof Interrupted) return monitor.finish(x, e.status);
+    throw e;
+  }
+}
+
+/** What {@link solveFromStart} was asked for. */
+interface IpmSettings {
+  readonly useWorkingSet: boolean;
+  readonly useScreening: boolean;
+  readonly useCleanup: boolean;
+  readonly system: "auto" | "primal" | "dual";
+}
+
+/** The solve after the start: dense design, screening, the working-set loop, the clean-up. */
+function solveFromStart(
+  monitor: SolveMonitor,
+  problem: CompositeProblem,
+  groups: GroupStructure,
+  denseDesign: () => Matrix,
+  x: Float64Array,
+  startCertificate: Certificate,
+  poll: () => void,
+  settings: IpmSettings,
+): SolveResult {
+  const { useWorkingSet, useScreening, useCleanup, system } = settings;
+  const { loss, lambda } = problem;
+  const { ptr, weights, count: G } = groups;
+  let cert = startCertificate;
+  const dense = denseDesign();
+  poll();
   const { rows, cols } = dense;
   const a = dense.data;
-  const { ptr, weights, count: G } = groups;
-
-  const x = monitor.initialPoint();
-  let cert = monitor.certify(x);
-  const first = monitor.start(x, cert);
-  if (first !== undefined) return finishWithCleanup(monitor, problem, x, first, false, a);
   const columnNorms = useScreening ? groupColumnNorms(a, rows, cols, ptr) : undefined;
+  poll();
   monitor.endSetup();
 
   const screened = new Uint8Array(G);
   const inSet = new Uint8Array(G);
-  let scores = groupScores(monitor.work.gradient, ptr, weights);
+  let scores = groupScores(monitor.certificateBuffers.gradient, ptr, weights);
   // the shared gap-safe sphere test, with the Frobenius norms of the column blocks as ‖A_g‖₂ bounds
   const screen = (c: typeof cert): number =>
     columnNorms === undefined
       ? 0
       : gapSafeScreen({
-          gradient: monitor.work.gradient,
+          gradient: monitor.certificateBuffers.gradient,
           dualScale: c.dualScale,
           gap: c.objective - c.dualObjective,
           smoothness: problem.loss.smoothness,
@@ -170,6 +252,7 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
       maxSteps: Number.MAX_SAFE_INTEGER,
       x0,
       system,
+      poll,
       interrupt: (): BarrierStop | undefined => pendingStop ?? monitor.interrupted(),
       onStep: (xs) => {
         scatterGroups(xs, ptr, selected, full);
@@ -193,7 +276,7 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
       status = s;
       break;
     }
-    scores = groupScores(monitor.work.gradient, ptr, weights);
+    scores = groupScores(monitor.certificateBuffers.gradient, ptr, weights);
     if (screen(cert) > 0) {
       for (let g = 0; g < G; g++) if (screened[g] === 1) zeroGroup(x, ptr, g);
     }
@@ -216,164 +299,9 @@ function solveIpm(problem: CompositeProblem, options: IpmOptions | undefined): S
   return finishWithCleanup(monitor, problem, x, status, useCleanup, a);
 }
 
-/** The clean-up: zero near-zero groups, polish the support by Newton steps, keep if no worse. */
-function finishWithCleanup(
-  monitor: SolveMonitor,
-  problem: CompositeProblem,
-  x: Float64Array,
-  status: SolveStatus,
-  cleanup: boolean,
-  a: Float64Array,
-): SolveResult {
-  if (!cleanup || status === "aborted" || status === "diverged") return monitor.finish(x, status);
-  const groups = problem.regularizer.groups;
-  if (groups === undefined) return monitor.finish(x, status);
-  const original = monitor.certify(x);
-  const scores = groupScores(monitor.work.gradient, groups.ptr, groups.weights);
-  const { ptr, weights, count: G } = groups;
-  let maxNorm = 0;
-  for (let g = 0; g < G; g++) maxNorm = Math.max(maxNorm, groupNorm(x, ptr, g));
-  const cleaned = Float64Array.from(x);
-  const support: number[] = [];
-  for (let g = 0; g < G; g++) {
-    const n = groupNorm(x, ptr, g);
-    const slack = (scores[g] as number) < problem.lambda * (1 - 1e-3);
-    if (n <= 1e-10 * maxNorm || (slack && n <= 1e-3 * maxNorm)) zeroGroup(cleaned, ptr, g);
-    else if (n > 0) support.push(g);
-  }
-  let best = x;
-  let bestCert: Certificate = original;
-  const consider = (candidate: Float64Array): void => {
-    const c = monitor.certify(candidate);
-    // against the best dual bound of the solve, a lower objective is a certificate no worse
-    if (Number.isFinite(c.objective) && c.objective <= bestCert.objective) {
-      best = candidate;
-      bestCert = c;
-    }
-  };
-  consider(cleaned);
-  const polished = polishSupport(problem, a, cleaned, support, weights);
-  if (polished !== undefined) consider(polished);
-  if (best !== x) {
-    x.set(best);
-    // the clean-up counts as one more iteration; registering it lets a converged result
-    // return the cleaned iterate (the monitor otherwise keeps the iterate it certified)
-    if (status === "converged") monitor.step(x, bestCert.objective, bestCert);
-  }
-  return monitor.finish(x, status);
-}
-
-/**
- * Newton steps on `F(A_S x_S) + λ Σ_{g∈S} w_g ‖x_g‖` over the support `S` (smooth there),
- * from `x`; `undefined` when the support system is singular.
- */
-function polishSupport(
-  problem: CompositeProblem,
-  a: Float64Array,
-  x: Float64Array,
-  support: readonly number[],
-  weights: Float64Array,
-): Float64Array | undefined {
-  if (support.length === 0) return undefined;
-  const { loss, lambda } = problem;
-  const groups = problem.regularizer.groups;
-  if (groups === undefined) return undefined;
-  const { rows, cols: fullCols } = problem.operator;
-  const sub = restrictGroups(a, rows, fullCols, groups.ptr, weights, support, lambda, loss);
-  const { cols, ptr } = sub;
-  if (cols > rows) return undefined;
-  let xs = gatherGroups(x, groups.ptr, support, cols);
-  const yhat = new Float64Array(rows);
-  const grad = new Float64Array(rows);
-  const gs = new Float64Array(cols);
-  const apply = (v: Float64Array, out: Float64Array): void => {
-    for (let i = 0; i < rows; i++) {
-      let s = 0;
-      const o = i * cols;
-      for (let j = 0; j < cols; j++) s += (sub.a[o + j] as number) * (v[j] as number);
-      out[i] = s;
-    }
-  };
-  const objective = (v: Float64Array, pred: Float64Array): number => {
-    let pen = 0;
-    for (let k = 0; k < support.length; k++)
-      pen += (sub.weights[k] as number) * groupNorm(v, ptr, k);
-    return loss.value(pred) + lambda * pen;
-  };
-  const b = new Float64Array(rows * cols);
-  const trialPred = new Float64Array(rows);
-  const ad = new Float64Array(rows);
-  for (let it = 0; it < 4; it++) {
-    apply(xs, yhat);
-    loss.gradient(yhat, grad);
-    for (let j = 0; j < cols; j++) {
-      let s = 0;
-      for (let i = 0; i < rows; i++) s += (sub.a[i * cols + j] as number) * (grad[i] as number);
-      gs[j] = s;
-    }
-    applyFactorTranspose(
-      loss.name === "squared"
-        ? new Float64Array(loss.size).fill(Math.sqrt(loss.smoothness))
-        : hessianFactor(loss, yhat),
-      loss.outputs,
-      sub.a,
-      rows,
-      cols,
-      b,
-    );
-    const m = gram(b, rows, cols, "columns");
-    for (let k = 0; k < support.length; k++) {
-      const s0 = ptr[k] as number;
-      const s1 = ptr[k + 1] as number;
-      const n = groupNorm(xs, ptr, k);
-      if (n === 0) return undefined;
-      const lw = lambda * (sub.weights[k] as number);
-      for (let i = s0; i < s1; i++) {
-        gs[i] = (gs[i] as number) + (lw * (xs[i] as number)) / n;
-        for (let j = s0; j < s1; j++) {
-          const h =
-            (lw / n) * ((i === j ? 1 : 0) - ((xs[i] as number) * (xs[j] as number)) / (n * n));
-          m[i * cols + j] = (m[i * cols + j] as number) + h;
-        }
-      }
-    }
-    if (!choleskyInPlace(m, cols)) return undefined;
-    const d = Float64Array.from(gs, (v) => -v);
-    choleskySolve(m, cols, d);
-    apply(d, ad);
-    const f0 = objective(xs, yhat);
-    let step = 1;
-    let accepted = false;
-    for (let ls = 0; ls < 30; ls++) {
-      const trial = Float64Array.from(xs, (v, j) => v + step * (d[j] as number));
-      for (let i = 0; i < rows; i++) trialPred[i] = (yhat[i] as number) + step * (ad[i] as number);
-      if (objective(trial, trialPred) <= f0) {
-        xs = trial;
-        accepted = true;
-        break;
-      }
-      step *= 0.5;
-    }
-    if (!accepted) break;
-  }
-  const out = new Float64Array(x.length);
-  scatterGroups(xs, groups.ptr, support, out);
-  return out;
-}
-
-function checkBoolean(name: string, v: unknown): void {
+function validateBoolean(name: string, v: unknown): void {
   if (v !== undefined && typeof v !== "boolean")
     throw new InvalidOptionError(name, v, "must be a boolean");
-}
-
-function groupNorm(x: Float64Array, ptr: Int32Array, g: number): number {
-  let s = 0;
-  for (let j = ptr[g] as number; j < (ptr[g + 1] as number); j++) s += (x[j] as number) ** 2;
-  return Math.sqrt(s);
-}
-
-function zeroGroup(x: Float64Array, ptr: Int32Array, g: number): void {
-  x.fill(0, ptr[g] as number, ptr[g + 1] as number);
 }
 
 function countSet(flags: Uint8Array): number {
@@ -402,30 +330,15 @@ function addTop(
   return n;
 }
 
-/** Copies the selected groups of `x` into a contiguous vector of length `size`. */
-function gatherGroups(
-  x: Float64Array,
-  ptr: Int32Array,
-  selected: readonly number[],
-  size: number,
-): Float64Array {
-  const out = new Float64Array(size);
-  let o = 0;
-  for (const g of selected) {
-    for (let j = ptr[g] as number; j < (ptr[g + 1] as number); j++) out[o++] = x[j] as number;
+/** `1.2 GB (1234567890 bytes)`. */
+function formatBytes(bytes: number): string {
+  const units = ["bytes", "kB", "MB", "GB", "TB", "PB"];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
   }
-  return out;
-}
-
-/** Writes a contiguous vector of the selected groups back into `x` (other groups untouched). */
-function scatterGroups(
-  xs: Float64Array,
-  ptr: Int32Array,
-  selected: readonly number[],
-  x: Float64Array,
-): void {
-  let o = 0;
-  for (const g of selected) {
-    for (let j = ptr[g] as number; j < (ptr[g + 1] as number); j++) x[j] = xs[o++] as number;
-  }
+  const rounded = u === 0 ? String(v) : `${v.toPrecision(3)} ${units[u]}`;
+  return u === 0 ? `${rounded} bytes` : `${rounded} (${Math.round(bytes)} bytes)`;
 }

@@ -2,6 +2,8 @@ import { gemm, InvalidOptionError, ShapeMismatchError } from "@convexformer/tens
 
 /** Block size of the right-looking blocked factorization. */
 const NB = 96;
+/** Rows per block of the trailing update when a poll is given. */
+const POLLED_ROWS = 32;
 
 /**
  * In-place Cholesky factorization `A = L Lᵀ` of a symmetric positive-definite `n × n` matrix
@@ -15,6 +17,8 @@ const NB = 96;
  *
  * @param a - the `n × n` matrix, row-major, overwritten by `L`
  * @param n - the order
+ * @param poll - called before each block of the trailing update (a caller stops a long
+ *   factorization by throwing from it)
  * @returns whether the factorization succeeded
  *
  * @example
@@ -24,7 +28,7 @@ const NB = 96;
  * choleskyInPlace(a, 2); // true; a = [2, 0, 1, √2]
  * ```
  */
-export function choleskyInPlace(a: Float64Array, n: number): boolean {
+export function choleskyInPlace(a: Float64Array, n: number, poll?: () => void): boolean {
   if (!Number.isSafeInteger(n) || n < 0)
     throw new InvalidOptionError("n", n, "must be an integer >= 0");
   if (a.length < n * n)
@@ -37,6 +41,7 @@ export function choleskyInPlace(a: Float64Array, n: number): boolean {
     if (rest === 0) break;
     // 2. panel: L21 = A21 L11⁻ᵀ (each row of A21 solved against L11)
     for (let i = k + nb; i < n; i++) {
+      if (poll !== undefined && (i - k - nb) % 256 === 255) poll();
       const ri = i * n;
       for (let j = k; j < k + nb; j++) {
         const rj = j * n;
@@ -48,8 +53,11 @@ export function choleskyInPlace(a: Float64Array, n: number): boolean {
     // 3. trailing update of the lower triangle: A22 -= L21 L21ᵀ, in row blocks (only the
     //    blocks on or below the diagonal are computed)
     const k2 = k + nb;
-    for (let i0 = k2; i0 < n; i0 += NB) {
-      const mb = Math.min(NB, n - i0);
+    // (with a poll, rows of 32: a stop comes sooner)
+    const rowBlock = poll === undefined ? NB : POLLED_ROWS;
+    for (let i0 = k2; i0 < n; i0 += rowBlock) {
+      poll?.();
+      const mb = Math.min(rowBlock, n - i0);
       const cols = i0 + mb - k2; // columns k2 .. i0+mb
       gemm(
         "no-transpose",

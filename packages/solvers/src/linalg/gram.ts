@@ -1,6 +1,10 @@
 import { gemm, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
 
 const BLOCK = 128;
+/** Row block when a poll is given. */
+const POLLED_BLOCK = 32;
+/** Column chunk when a poll is given. */
+const POLLED_CHUNK = 256;
 
 /**
  * Gram matrix of a row-major `rows × cols` matrix `a`: `out = α·AᵀA + β·out` (`cols × cols`,
@@ -15,6 +19,8 @@ const BLOCK = 128;
  * @param alpha - scale of the product
  * @param beta - scale of the previous `out` (0 overwrites)
  * @param out - the result, row-major, allocated when omitted
+ * @param poll - called before each block of rows of the result (a caller stops a long
+ *   product by throwing from it)
  * @returns `out`
  *
  * @example
@@ -33,6 +39,7 @@ export function gram(
   alpha = 1,
   beta = 0,
   out?: Float64Array,
+  poll?: () => void,
 ): Float64Array {
   if (side !== "columns" && side !== "rows") {
     throw new InvalidOptionError("side", side, 'must be "columns" or "rows"');
@@ -45,54 +52,62 @@ export function gram(
   const c = out ?? new Float64Array(m * m);
   if (c.length < m * m)
     throw new ShapeMismatchError("out", `expected at least ${m * m} entries, got ${c.length}`);
-  for (let i0 = 0; i0 < m; i0 += BLOCK) {
-    const mb = Math.min(BLOCK, m - i0);
+  // with a poll, smaller blocks: a stop comes sooner (a block is then ≤ 32·256·k multiply-adds)
+  const block = poll === undefined ? BLOCK : POLLED_BLOCK;
+  const chunk = poll === undefined ? m : POLLED_CHUNK;
+  for (let i0 = 0; i0 < m; i0 += block) {
+    const mb = Math.min(block, m - i0);
     const nCols = i0 + mb;
-    if (side === "columns") {
-      // out[i0:i0+mb, 0:nCols] = α A[:, i0:i0+mb]ᵀ A[:, 0:nCols] + β out
-      gemm(
-        "transpose",
-        "no-transpose",
-        mb,
-        nCols,
-        k,
-        alpha,
-        a,
-        cols,
-        1,
-        i0,
-        a,
-        cols,
-        1,
-        0,
-        beta,
-        c,
-        m,
-        1,
-        i0 * m,
-      );
-    } else {
-      gemm(
-        "no-transpose",
-        "transpose",
-        mb,
-        nCols,
-        k,
-        alpha,
-        a,
-        cols,
-        1,
-        i0 * cols,
-        a,
-        cols,
-        1,
-        0,
-        beta,
-        c,
-        m,
-        1,
-        i0 * m,
-      );
+    for (let j0 = 0; j0 < nCols; j0 += chunk) {
+      poll?.();
+      const nb = Math.min(chunk, nCols - j0);
+      if (side === "columns") {
+        // out[i0:i0+mb, j0:j0+nb] = α A[:, i0:i0+mb]ᵀ A[:, j0:j0+nb] + β out
+        gemm(
+          "transpose",
+          "no-transpose",
+          mb,
+          nb,
+          k,
+          alpha,
+          a,
+          cols,
+          1,
+          i0,
+          a,
+          cols,
+          1,
+          j0,
+          beta,
+          c,
+          m,
+          1,
+          i0 * m + j0,
+        );
+      } else {
+        // out[i0:i0+mb, j0:j0+nb] = α A[i0:i0+mb, :] A[j0:j0+nb, :]ᵀ + β out
+        gemm(
+          "no-transpose",
+          "transpose",
+          mb,
+          nb,
+          k,
+          alpha,
+          a,
+          cols,
+          1,
+          i0 * cols,
+          a,
+          cols,
+          1,
+          j0 * cols,
+          beta,
+          c,
+          m,
+          1,
+          i0 * m + j0,
+        );
+      }
     }
   }
   for (let i = 0; i < m; i++) {

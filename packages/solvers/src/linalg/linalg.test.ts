@@ -99,3 +99,50 @@ describe("cholesky", () => {
     expect(() => choleskyInPlace(new Float64Array(4), -1)).toThrow(/n = -1/);
   });
 });
+
+describe("polling (stopping long set-up work)", () => {
+  it("gram and cholesky give the same results with a poll, which runs at least every block", () => {
+    for (const [rows, cols] of [
+      [70, 300],
+      [300, 70],
+    ] as const) {
+      const a = randomMatrix(rows, cols, rows + cols);
+      for (const side of ["columns", "rows"] as const) {
+        let polls = 0;
+        const plain = gram(a, rows, cols, side, 0.5);
+        const polled = gram(a, rows, cols, side, 0.5, 0, undefined, () => {
+          polls++;
+        });
+        expect(Array.from(polled)).toEqual(Array.from(plain));
+        const m = side === "columns" ? cols : rows;
+        // row blocks of 32, column chunks of 256 (lower triangle): at least one poll per 32 rows
+        expect(polls).toBeGreaterThanOrEqual(Math.ceil(m / 32));
+      }
+    }
+    const n = 250;
+    const spd = gram(randomMatrix(300, n, 4), 300, n, "columns");
+    const plain = Float64Array.from(spd);
+    const polled = Float64Array.from(spd);
+    let polls = 0;
+    expect(choleskyInPlace(plain, n)).toBe(true);
+    expect(
+      choleskyInPlace(polled, n, () => {
+        polls++;
+      }),
+    ).toBe(true);
+    expect(Array.from(polled)).toEqual(Array.from(plain));
+    expect(polls).toBeGreaterThanOrEqual(Math.ceil((n - 96) / 32));
+  });
+
+  it("stops at once when the poll throws", () => {
+    const a = randomMatrix(50, 200, 1);
+    let calls = 0;
+    const stop = new Error("stop");
+    expect(() =>
+      gram(a, 50, 200, "columns", 1, 0, undefined, () => {
+        if (++calls === 3) throw stop;
+      }),
+    ).toThrow(stop);
+    expect(calls).toBe(3);
+  });
+});

@@ -8,7 +8,7 @@ import {
 } from "@convexformer/tensors";
 import type { SmoothLoss } from "../smooth-loss.js";
 import { PROBABILITY_SLACK, xlogxNeg } from "./entropy.js";
-import { checkSize, type LossOptions, resolveScaling } from "./loss-options.js";
+import { type LossOptions, validateScaling, validateSize } from "./loss-options.js";
 
 /** Options of {@link crossEntropyLoss}. */
 export interface CrossEntropyLossOptions extends LossOptions {
@@ -16,7 +16,7 @@ export interface CrossEntropyLossOptions extends LossOptions {
   readonly classes?: number;
 }
 
-const KNOWN = ["scaling", "classes"] as const;
+const OPTION_NAMES = ["scaling", "classes"] as const;
 
 /**
  * Softmax cross-entropy, a joint loss over each sample's `c` outputs:
@@ -40,7 +40,7 @@ export function crossEntropyLoss(
   labels: Int32Array | Float64Array | Matrix,
   options: CrossEntropyLossOptions = {},
 ): SmoothLoss {
-  assertKnownOptions("options", options, KNOWN);
+  assertKnownOptions("options", options, OPTION_NAMES);
   let c: number;
   if (labels instanceof Matrix) {
     c = labels.cols;
@@ -105,7 +105,7 @@ export function crossEntropyLoss(
     }
   }
   if (samples === 0) throw new ShapeMismatchError("labels", "is empty; a loss needs samples >= 1");
-  const { scaling, factor } = resolveScaling(options.scaling, samples);
+  const { scaling, factor } = validateScaling(options.scaling, samples);
   const size = samples * c;
   const p = new Float64Array(c);
 
@@ -143,14 +143,14 @@ export function crossEntropyLoss(
     scaling,
     smoothness: 0.5 * factor,
     value(predictions) {
-      checkSize("predictions", predictions, size);
+      validateSize("predictions", predictions, size);
       let s = 0;
       for (let i = 0; i < samples; i++) s += sampleValue(predictions, i, softmax(predictions, i));
       return factor * s;
     },
     gradient(predictions, out) {
-      checkSize("predictions", predictions, size);
-      checkSize("out", out, size);
+      validateSize("predictions", predictions, size);
+      validateSize("out", out, size);
       let s = 0;
       for (let i = 0; i < samples; i++) {
         s += sampleValue(predictions, i, softmax(predictions, i));
@@ -161,9 +161,9 @@ export function crossEntropyLoss(
       return factor * s;
     },
     hessianVector(predictions, v, out) {
-      checkSize("predictions", predictions, size);
-      checkSize("v", v, size);
-      checkSize("out", out, size);
+      validateSize("predictions", predictions, size);
+      validateSize("v", v, size);
+      validateSize("out", out, size);
       for (let i = 0; i < samples; i++) {
         softmax(predictions, i);
         const base = i * c;
@@ -175,7 +175,7 @@ export function crossEntropyLoss(
       }
     },
     dualValue(u) {
-      checkSize("u", u, size);
+      validateSize("u", u, size);
       let h = 0;
       for (let i = 0; i < samples; i++) {
         const base = i * c;

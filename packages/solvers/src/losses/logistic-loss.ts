@@ -1,7 +1,7 @@
 import { assertFinite, assertKnownOptions, InvalidOptionError } from "@convexformer/tensors";
 import type { SmoothLoss } from "../smooth-loss.js";
 import { PROBABILITY_SLACK, sigmoid, softplus, xlogxNeg } from "./entropy.js";
-import { checkSize, type LossOptions, resolveScaling, samplesOf } from "./loss-options.js";
+import { type LossOptions, samplesOf, validateScaling, validateSize } from "./loss-options.js";
 
 /** Options of {@link logisticLoss}. */
 export interface LogisticLossOptions extends LossOptions {
@@ -9,7 +9,7 @@ export interface LogisticLossOptions extends LossOptions {
   readonly outputs?: number;
 }
 
-const KNOWN = ["scaling", "outputs"] as const;
+const OPTION_NAMES = ["scaling", "outputs"] as const;
 
 /**
  * The logistic loss `F(ŷ) = Σ_i log(1 + exp(−y_i ŷ_i))` for labels `y_i ∈ {−1, +1}` (divided by
@@ -30,7 +30,7 @@ export function logisticLoss(
   labels: ArrayLike<number>,
   options: LogisticLossOptions = {},
 ): SmoothLoss {
-  assertKnownOptions("options", options, KNOWN);
+  assertKnownOptions("options", options, OPTION_NAMES);
   const outputs = options.outputs ?? 1;
   const samples = samplesOf("labels", labels.length, outputs);
   const y = Float64Array.from(labels);
@@ -39,7 +39,7 @@ export function logisticLoss(
     if (y[i] !== 1 && y[i] !== -1)
       throw new InvalidOptionError(`labels[${i}]`, y[i], "must be -1 or +1");
   }
-  const { scaling, factor } = resolveScaling(options.scaling, samples);
+  const { scaling, factor } = validateScaling(options.scaling, samples);
   const size = y.length;
   return {
     name: "logistic",
@@ -49,14 +49,14 @@ export function logisticLoss(
     scaling,
     smoothness: 0.25 * factor,
     value(predictions) {
-      checkSize("predictions", predictions, size);
+      validateSize("predictions", predictions, size);
       let s = 0;
       for (let i = 0; i < size; i++) s += softplus(-(y[i] as number) * (predictions[i] as number));
       return factor * s;
     },
     gradient(predictions, out) {
-      checkSize("predictions", predictions, size);
-      checkSize("out", out, size);
+      validateSize("predictions", predictions, size);
+      validateSize("out", out, size);
       let s = 0;
       for (let i = 0; i < size; i++) {
         const yi = y[i] as number;
@@ -67,16 +67,16 @@ export function logisticLoss(
       return factor * s;
     },
     hessianVector(predictions, v, out) {
-      checkSize("predictions", predictions, size);
-      checkSize("v", v, size);
-      checkSize("out", out, size);
+      validateSize("predictions", predictions, size);
+      validateSize("v", v, size);
+      validateSize("out", out, size);
       for (let i = 0; i < size; i++) {
         const p = sigmoid(predictions[i] as number);
         out[i] = factor * p * (1 - p) * (v[i] as number);
       }
     },
     dualValue(u) {
-      checkSize("u", u, size);
+      validateSize("u", u, size);
       let h = 0;
       for (let i = 0; i < size; i++) {
         let q = ((y[i] as number) * (u[i] as number)) / factor;

@@ -12,7 +12,7 @@ export interface LossOptions {
 }
 
 /** @internal Validates `scaling`, returns it and the factor `1/N` or `1`. */
-export function resolveScaling(
+export function validateScaling(
   scaling: unknown,
   samples: number,
 ): { scaling: "sum" | "mean"; factor: number } {
@@ -35,7 +35,7 @@ export function samplesOf(argument: string, length: number, outputs: number): nu
 }
 
 /** @internal Checks the length of a predictions-shaped argument. */
-export function checkSize(argument: string, array: Float64Array, size: number): void {
+export function validateSize(argument: string, array: Float64Array, size: number): void {
   if (array.length !== size) {
     throw new ShapeMismatchError(argument, `expected length ${size}, got ${array.length}`);
   }

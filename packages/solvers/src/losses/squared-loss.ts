@@ -1,6 +1,6 @@
 import { assertFinite, assertKnownOptions, Matrix } from "@convexformer/tensors";
 import type { SmoothLoss } from "../smooth-loss.js";
-import { checkSize, type LossOptions, resolveScaling, samplesOf } from "./loss-options.js";
+import { type LossOptions, samplesOf, validateScaling, validateSize } from "./loss-options.js";
 
 /** Options of {@link squaredLoss}. */
 export interface SquaredLossOptions extends LossOptions {
@@ -8,7 +8,7 @@ export interface SquaredLossOptions extends LossOptions {
   readonly outputs?: number;
 }
 
-const KNOWN = ["scaling", "outputs"] as const;
+const OPTION_NAMES = ["scaling", "outputs"] as const;
 
 /**
  * The squared loss `F(ŷ) = ½‖ŷ − y‖²` (divided by `N` under `scaling: "mean"`), with
@@ -28,7 +28,7 @@ export function squaredLoss(
   targets: Float64Array | Matrix,
   options: SquaredLossOptions = {},
 ): SmoothLoss {
-  assertKnownOptions("options", options, KNOWN);
+  assertKnownOptions("options", options, OPTION_NAMES);
   const flat = targets instanceof Matrix ? targets.data : targets;
   const outputs = targets instanceof Matrix ? targets.cols : (options.outputs ?? 1);
   if (
@@ -40,7 +40,7 @@ export function squaredLoss(
   }
   const samples = samplesOf("targets", flat.length, outputs);
   assertFinite("targets", flat);
-  const { scaling, factor } = resolveScaling(options.scaling, samples);
+  const { scaling, factor } = validateScaling(options.scaling, samples);
   const y = Float64Array.from(flat);
   const size = y.length;
   return {
@@ -51,7 +51,7 @@ export function squaredLoss(
     scaling,
     smoothness: factor,
     value(predictions) {
-      checkSize("predictions", predictions, size);
+      validateSize("predictions", predictions, size);
       let s = 0;
       for (let i = 0; i < size; i++) {
         const r = (predictions[i] as number) - (y[i] as number);
@@ -60,8 +60,8 @@ export function squaredLoss(
       return 0.5 * factor * s;
     },
     gradient(predictions, out) {
-      checkSize("predictions", predictions, size);
-      checkSize("out", out, size);
+      validateSize("predictions", predictions, size);
+      validateSize("out", out, size);
       let s = 0;
       for (let i = 0; i < size; i++) {
         const r = (predictions[i] as number) - (y[i] as number);
@@ -71,13 +71,13 @@ export function squaredLoss(
       return 0.5 * factor * s;
     },
     hessianVector(predictions, v, out) {
-      checkSize("predictions", predictions, size);
-      checkSize("v", v, size);
-      checkSize("out", out, size);
+      validateSize("predictions", predictions, size);
+      validateSize("v", v, size);
+      validateSize("out", out, size);
       for (let i = 0; i < size; i++) out[i] = factor * (v[i] as number);
     },
     dualValue(u) {
-      checkSize("u", u, size);
+      validateSize("u", u, size);
       let quad = 0;
       let lin = 0;
       for (let i = 0; i < size; i++) {

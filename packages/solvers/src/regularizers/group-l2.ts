@@ -17,11 +17,11 @@ export interface GroupL2Options {
   readonly weights?: Float64Array | readonly number[];
 }
 
-const KNOWN = ["ptr", "sizes", "weights"] as const;
+const OPTION_NAMES = ["ptr", "sizes", "weights"] as const;
 
 /** @internal Builds and validates a {@link GroupStructure}. */
-export function resolveGroups(options: GroupL2Options): GroupStructure {
-  assertKnownOptions("options", options, KNOWN);
+export function validateGroups(options: GroupL2Options): GroupStructure {
+  assertKnownOptions("options", options, OPTION_NAMES);
   const { ptr: ptrIn, sizes } = options;
   if ((ptrIn === undefined) === (sizes === undefined)) {
     throw new InvalidOptionError(
@@ -93,7 +93,7 @@ export function resolveGroups(options: GroupL2Options): GroupStructure {
  * ```
  */
 export function groupL2(options: GroupL2Options): Regularizer {
-  return new GroupL2Regularizer("group-l2", resolveGroups(options));
+  return new GroupL2Regularizer("group-l2", validateGroups(options));
 }
 
 /** The shared implementation of {@link groupL2} and `l1`. @internal */

@@ -1,6 +1,6 @@
 import { assertInteger, assertKnownOptions } from "@convexformer/tensors";
 import type { Regularizer } from "../regularizer.js";
-import { GroupL2Regularizer, resolveGroups } from "./group-l2.js";
+import { GroupL2Regularizer, validateGroups } from "./group-l2.js";
 
 /** Options of {@link l1}. */
 export interface L1Options {
@@ -27,7 +27,7 @@ export function l1(dim: number, options: L1Options = {}): Regularizer {
   for (let i = 0; i <= dim; i++) ptr[i] = i;
   const groups =
     options.weights === undefined
-      ? resolveGroups({ ptr })
-      : resolveGroups({ ptr, weights: options.weights });
+      ? validateGroups({ ptr })
+      : validateGroups({ ptr, weights: options.weights });
   return new GroupL2Regularizer("l1", groups);
 }

@@ -1,12 +1,14 @@
-import { createRng, Matrix } from "@convexformer/tensors";
+import { createRng, gemv, InvalidOptionError, Matrix } from "@convexformer/tensors";
 import type { CompositeProblem } from "../composite-problem.js";
 import { createProblem, withLambda } from "../create-problem.js";
 import { lambdaMax } from "../lambda-max.js";
+import type { LinearOperator } from "../linear-operator.js";
 import { crossEntropyLoss } from "../losses/cross-entropy-loss.js";
 import { logisticLoss } from "../losses/logistic-loss.js";
 import { squaredLoss } from "../losses/squared-loss.js";
 import { denseOperator } from "../operators/dense-operator.js";
 import { groupL2 } from "../regularizers/group-l2.js";
+import { l1 } from "../regularizers/l1.js";
 
 /** A named conformance problem, with its design matrix (so tests can corrupt it). */
 export interface ConformanceProblem {
@@ -68,8 +70,25 @@ export interface RandomGroupLassoOptions {
   readonly samples?: number;
   /** Features per output `p`. Default 40. */
   readonly features?: number;
-  /** Group size (must divide `features`). Default 4. */
+  /** Group size (must divide the dimension `features · classes`). Default 4. */
   readonly groupSize?: number;
+  /**
+   * Unequal group sizes instead of `groupSize`: positive integers summing to the dimension
+   * `features · classes`.
+   */
+  readonly groupSizes?: readonly number[];
+  /** `"unit"` (default) or `"random"`: seeded weights `w_g` drawn uniformly from `[0.25, 4]`. */
+  readonly groupWeights?: "unit" | "random";
+  /** `"group-l2"` (default) or `"l1"` (every coordinate its own group; weights as above). */
+  readonly regularizer?: "group-l2" | "l1";
+  /** The loss's `scaling`: `"sum"` (default) or `"mean"`. */
+  readonly scaling?: "sum" | "mean";
+  /**
+   * `"dense"` (default: `denseOperator`, with `toDense` and column access) or `"matrix-free"`:
+   * only `apply` and `adjoint` (no `toDense`, no `applyColumns`), as a large implicit
+   * operator would be.
+   */
+  readonly operator?: "dense" | "matrix-free";
   /** Classes for cross-entropy. Default 3. */
   readonly classes?: number;
   /** `λ / λ_max`. Default 0.2. */
@@ -79,16 +98,21 @@ export interface RandomGroupLassoOptions {
 }
 
 /**
- * A seeded random group-lasso problem with Gaussian data (unit group weights): squared loss on
- * Gaussian targets, logistic on the signs of a planted linear model, or cross-entropy over
- * `c` classes with one `p`-vector per class (the design is `X ⊗ I_c`, predictions
- * `ŷ_il = ⟨X_i, x_l⟩`), at `λ = lambdaRatio · λ_max`.
+ * A seeded random group-lasso problem with Gaussian data: squared loss on Gaussian targets,
+ * logistic on the signs of a planted linear model, or cross-entropy over `c` classes with one
+ * `p`-vector per class (the design is `X ⊗ I_c`, predictions `ŷ_il = ⟨X_i, x_l⟩`), at
+ * `λ = lambdaRatio · λ_max`; groups of equal or given unequal sizes with unit or random
+ * weights, or ℓ1; sum or mean scaling; a dense or a matrix-free operator.
  *
- * @param options - loss, sizes, `λ` ratio and seed
+ * @param options - loss, sizes, groups, weights, regularizer, scaling, operator, `λ` ratio and seed
+ * @throws InvalidOptionError when the group sizes do not fit the dimension
  * @example
  * ```ts
  * import { randomGroupLasso } from "@convexformer/solvers/testing";
  * randomGroupLasso({ loss: "logistic", samples: 20, features: 12, groupSize: 3 }).problem.dim; // 12
+ * const uneven = randomGroupLasso({ features: 10, groupSizes: [1, 2, 3, 4], groupWeights: "random" });
+ * uneven.problem.regularizer.groups?.count; // 4
+ * randomGroupLasso({ operator: "matrix-free" }).problem.operator.toDense; // undefined
  * ```
  */
 export function randomGroupLasso(options: RandomGroupLassoOptions = {}): ConformanceProblem {
@@ -97,6 +121,22 @@ export function randomGroupLasso(options: RandomGroupLassoOptions = {}): Conform
   const p = options.features ?? 40;
   const gs = options.groupSize ?? 4;
   const c = kind === "cross-entropy" ? (options.classes ?? 3) : 1;
+  const dim = p * c;
+  const kindOfRegularizer = options.regularizer ?? "group-l2";
+  const sizes =
+    kindOfRegularizer === "l1"
+      ? new Array<number>(dim).fill(1)
+      : (options.groupSizes ?? new Array<number>(Math.max(0, Math.floor(dim / gs))).fill(gs));
+  if (
+    !sizes.every((v) => Number.isInteger(v) && v > 0) ||
+    sizes.reduce((a, b) => a + b, 0) !== dim
+  ) {
+    throw new InvalidOptionError(
+      options.groupSizes === undefined ? "options.groupSize" : "options.groupSizes",
+      options.groupSizes ?? gs,
+      `must split the dimension ${dim} into positive integer group sizes`,
+    );
+  }
   const rng = createRng(options.seed ?? 1);
   const X = new Matrix(N, p);
   rng.fillNormal(X.data);
@@ -120,11 +160,15 @@ export function randomGroupLasso(options: RandomGroupLassoOptions = {}): Conform
       scores[i * c + l] = s + 0.5 * rng.normal();
     }
   }
+  const scaling = options.scaling ?? "sum";
   let loss: CompositeProblem["loss"];
   if (kind === "squared") {
-    loss = squaredLoss(scores);
+    loss = squaredLoss(scores, { scaling });
   } else if (kind === "logistic") {
-    loss = logisticLoss(scores.map((s) => (s >= 0 ? 1 : -1)));
+    loss = logisticLoss(
+      scores.map((s) => (s >= 0 ? 1 : -1)),
+      { scaling },
+    );
   } else {
     const labels = new Int32Array(N);
     for (let i = 0; i < N; i++) {
@@ -133,19 +177,52 @@ export function randomGroupLasso(options: RandomGroupLassoOptions = {}): Conform
         if ((scores[i * c + l] as number) > (scores[i * c + best] as number)) best = l;
       labels[i] = best;
     }
-    loss = crossEntropyLoss(labels, { classes: c });
+    loss = crossEntropyLoss(labels, { classes: c, scaling });
   }
-  const sizes = new Array<number>((p * c) / gs).fill(gs);
+  const count = kindOfRegularizer === "l1" ? dim : sizes.length;
+  const weighted = options.groupWeights === "random";
+  const weights = new Float64Array(count).fill(1);
+  // log-uniform on [1/4, 4]: some weights far from 1 either way
+  if (weighted) for (let g = 0; g < count; g++) weights[g] = 4 ** (2 * rng.uniform() - 1);
+  const regularizer =
+    kindOfRegularizer === "l1"
+      ? l1(dim, weighted ? { weights } : {})
+      : groupL2(weighted ? { sizes, weights } : { sizes });
+  const operatorKind = options.operator ?? "dense";
   const base = createProblem({
-    operator: denseOperator(matrix),
+    operator: operatorKind === "dense" ? denseOperator(matrix) : matrixFreeOperator(matrix),
     loss,
-    regularizer: groupL2({ sizes }),
+    regularizer,
     lambda: 1,
   });
   const problem = withLambda(base, (options.lambdaRatio ?? 0.2) * lambdaMax(base));
+  const groupsText =
+    kindOfRegularizer === "l1"
+      ? "ℓ1"
+      : options.groupSizes === undefined
+        ? `groups of ${gs}`
+        : `groups of sizes ${sizes.join(",")}`;
+  const extras = [
+    groupsText,
+    ...(weighted ? ["random weights"] : []),
+    ...(scaling === "mean" ? ["mean scaling"] : []),
+    ...(operatorKind === "matrix-free" ? ["matrix-free"] : []),
+    `seed ${options.seed ?? 1}`,
+  ];
   return {
-    name: `random ${kind} ${N}x${p * c} (groups of ${gs}, seed ${options.seed ?? 1})`,
+    name: `random ${kind} ${N}x${dim} (${extras.join(", ")})`,
     problem,
     matrix,
+  };
+}
+
+/** `A` through `apply` and `adjoint` only (no `toDense`, no column access). */
+function matrixFreeOperator(matrix: Matrix): LinearOperator {
+  const { rows, cols, data } = matrix;
+  return {
+    rows,
+    cols,
+    apply: (x, out) => gemv("no-transpose", rows, cols, 1, data, cols, 1, 0, x, 1, 0, 0, out, 1, 0),
+    adjoint: (r, out) => gemv("transpose", rows, cols, 1, data, cols, 1, 0, r, 1, 0, 0, out, 1, 0),
   };
 }

@@ -1,9 +1,20 @@
-import { InvalidOptionError, NonFiniteInputError } from "@convexformer/tensors";
+import { assertKnownOptions, InvalidOptionError, NonFiniteInputError } from "@convexformer/tensors";
 import { certify } from "../certificate.js";
 import type { CompositeProblem } from "../composite-problem.js";
 import { withLambda } from "../create-problem.js";
 import { lambdaMax } from "../lambda-max.js";
-import type { SolveOptions, SolveResult, Solver, SolveStatus } from "../solver.js";
+import type { SolveOptions, SolveResult, Solver } from "../solver.js";
+import { changes, snapshot } from "./caller-arrays-snapshot.js";
+import {
+  expectConverged,
+  expectObjectivesAgree,
+  expectStatus,
+  expectThrows,
+  expectZero,
+  type Fail,
+  gapText,
+  outcome,
+} from "./conformance-expectations.js";
 import {
   type ConformanceProblem,
   randomGroupLasso,
@@ -11,19 +22,54 @@ import {
   specInstance2,
 } from "./conformance-problems.js";
 
-/** Options of {@link runSolverConformance}. */
-export interface ConformanceOptions {
+/**
+ * Options of {@link runSolverConformance}.
+ *
+ * @typeParam Options - the solver's options (for `solveOptions`)
+ * @example
+ * ```ts
+ * import type { FistaOptions } from "@convexformer/solvers";
+ * import type { ConformanceOptions } from "@convexformer/solvers/testing";
+ * const options: ConformanceOptions<FistaOptions> = {
+ *   solveOptions: { restart: "function" },
+ *   only: ["known-optima"],
+ * };
+ * options.only; // ["known-optima"]
+ * ```
+ */
+export interface ConformanceOptions<Options extends SolveOptions = SolveOptions> {
   /** Seed of the random problems. Default 1. */
   readonly seed?: number;
   /** Throw an `Error` listing every failure instead of only reporting it. Default `false`. */
   readonly throwOnFailure?: boolean;
   /** Extra options merged into every solve (solver-specific settings). */
-  readonly solveOptions?: Readonly<Record<string, unknown>>;
-  /** Names of checks to skip (see {@link CONFORMANCE_CHECKS}); skipped checks are reported as such. */
+  readonly solveOptions?: Options;
+  /**
+   * Names of checks to skip (see {@link CONFORMANCE_CHECKS}); skipped checks are reported as
+   * such. Write the reason next to the list.
+   */
   readonly skip?: readonly string[];
+  /**
+   * Run only these checks (the others are reported as skipped), e.g. `["group-weights"]` to
+   * rerun one failing check alone. Every check that re-certifies results
+   * (`certificate-honesty`) then solves problems of its own.
+   */
+  readonly only?: readonly string[];
 }
 
-/** One check's outcome. */
+/**
+ * One check's outcome.
+ *
+ * @example
+ * ```ts
+ * import { fista } from "@convexformer/solvers";
+ * import { type ConformanceCheck, runSolverConformance } from "@convexformer/solvers/testing";
+ * const check: ConformanceCheck | undefined = runSolverConformance(fista, { only: ["unknown-option"] }).checks.find(
+ *   (c) => c.name === "unknown-option",
+ * );
+ * check?.passed; // true
+ * ```
+ */
 export interface ConformanceCheck {
   /** The check's name (one of {@link CONFORMANCE_CHECKS}). */
   readonly name: string;
@@ -37,7 +83,18 @@ export interface ConformanceCheck {
   readonly ms: number;
 }
 
-/** The report of {@link runSolverConformance}. */
+/**
+ * The report of {@link runSolverConformance}.
+ *
+ * @example
+ * ```ts
+ * import { fista } from "@convexformer/solvers";
+ * import { type ConformanceReport, runSolverConformance } from "@convexformer/solvers/testing";
+ * const report: ConformanceReport = runSolverConformance(fista, { only: ["known-optima", "abort"] });
+ * report.checks.filter((c) => !c.skipped).length; // 2
+ * report.passed; // true
+ * ```
+ */
 export interface ConformanceReport {
   /** The solver's name. */
   readonly name: string;
@@ -54,6 +111,11 @@ export const CONFORMANCE_CHECKS: readonly string[] = Object.freeze([
   "known-optima",
   "lambda-max",
   "tolerance-agreement",
+  "group-weights",
+  "l1",
+  "matrix-free",
+  "mean-scaling",
+  "caller-arrays",
   "certificate-honesty",
   "max-iterations",
   "time-limit",
@@ -63,8 +125,6 @@ export const CONFORMANCE_CHECKS: readonly string[] = Object.freeze([
   "warm-start",
   "on-iteration",
 ]);
-
-type Fail = (message: string) => void;
 
 /**
  * Runs the conformance checks every solver must pass (architecture: "a new solver is a
@@ -93,15 +153,18 @@ type Fail = (message: string) => void;
  * if (!report.passed) console.error(report.failures.join("\n"));
  * ```
  */
-export function runSolverConformance(
-  solver: Solver,
-  options: ConformanceOptions = {},
+export function runSolverConformance<Options extends SolveOptions = SolveOptions>(
+  solver: Solver<Options>,
+  options: ConformanceOptions<Options> = {},
 ): ConformanceReport {
+  assertKnownOptions("options", options, OPTION_NAMES);
   const seed = options.seed ?? 1;
   const extra = options.solveOptions ?? {};
-  const skip = new Set(options.skip ?? []);
+  const skip = validateCheckNames("options.skip", options.skip ?? []);
+  const only =
+    options.only === undefined ? undefined : validateCheckNames("options.only", options.only);
   const solve = (problem: CompositeProblem, o: SolveOptions = {}): SolveResult =>
-    solver.solve(problem, { ...extra, ...o } as SolveOptions);
+    solver.solve(problem, { ...extra, ...o } as Options);
   const seen: {
     problem: CompositeProblem;
     result: SolveResult;
@@ -145,7 +208,7 @@ export function runSolverConformance(
         for (const [c, xStar, value] of cases) {
           const r = solve(c.problem, { tolerance: 1e-10 });
           record(c.problem, r, 1e-10, c.name);
-          if (r.status !== "converged") fail(`${c.name}: status ${r.status}, expected converged`);
+          expectConverged(fail, c.name, r, 1e-10);
           if (!(Math.abs(r.objective - value) <= 1e-9))
             fail(`${c.name}: objective ${r.objective}, expected ${value}`);
           for (let i = 0; i < xStar.length; i++) {
@@ -165,12 +228,8 @@ export function runSolverConformance(
             const p = withLambda(c.problem, factor * top);
             const r = solve(p, { tolerance: 1e-8 });
             record(p, r, 1e-8, `${c.name} at ${factor}·λmax`);
-            if (r.status !== "converged") fail(`${c.name} at ${factor}·λmax: status ${r.status}`);
-            const nonzero = r.x.findIndex((v) => v !== 0);
-            if (nonzero >= 0)
-              fail(
-                `${c.name} at ${factor}·λmax: x[${nonzero}] = ${r.x[nonzero]}, expected exactly 0`,
-              );
+            expectConverged(fail, `${c.name} at ${factor}·λmax`, r, 1e-8);
+            expectZero(fail, `${c.name} at ${factor}·λmax`, r);
           }
         }
       },
@@ -187,7 +246,7 @@ export function runSolverConformance(
             [loose, 1e-4],
             [tight, 1e-8],
           ] as const) {
-            if (r.status !== "converged") fail(`${c.name} at tolerance ${tol}: status ${r.status}`);
+            expectConverged(fail, c.name, r, tol);
           }
           const scale = Math.max(1, Math.abs(tight.objective));
           const diff = (loose.objective - tight.objective) / scale;
@@ -200,9 +259,138 @@ export function runSolverConformance(
       },
     ],
     [
+      "group-weights",
+      (fail) => {
+        const cases = [
+          randomGroupLasso({
+            loss: "squared",
+            samples: 24,
+            features: 30,
+            groupSizes: [1, 2, 3, 4, 5, 6, 9],
+            groupWeights: "random",
+            seed: seed + 10,
+          }),
+          randomGroupLasso({
+            loss: "logistic",
+            samples: 40,
+            features: 20,
+            groupSizes: [2, 2, 4, 1, 5, 6],
+            groupWeights: "random",
+            seed: seed + 11,
+          }),
+        ];
+        for (const c of cases) solveAndCheckAtLambdaMax(c, fail);
+      },
+    ],
+    [
+      "l1",
+      (fail) => {
+        const cases = [
+          randomGroupLasso({
+            loss: "squared",
+            samples: 20,
+            features: 30,
+            regularizer: "l1",
+            seed: seed + 12,
+          }),
+          randomGroupLasso({
+            loss: "logistic",
+            samples: 30,
+            features: 12,
+            regularizer: "l1",
+            groupWeights: "random",
+            seed: seed + 13,
+          }),
+        ];
+        for (const c of cases) solveAndCheckAtLambdaMax(c, fail);
+      },
+    ],
+    [
+      "matrix-free",
+      (fail) => {
+        for (const loss of ["squared", "logistic"] as const) {
+          const shape = { loss, samples: 20, features: 24, groupSize: 3, seed: seed + 14 };
+          const free = randomGroupLasso({ ...shape, operator: "matrix-free" });
+          const dense = randomGroupLasso(shape);
+          const r = solve(free.problem, { tolerance: 1e-8 });
+          record(free.problem, r, 1e-8, free.name);
+          expectConverged(fail, free.name, r, 1e-8);
+          // the same problem with a dense operator has the same optimum
+          const reference = certify(dense.problem, r.x).objective;
+          if (!(Math.abs(reference - r.objective) <= 1e-9 * Math.max(1, Math.abs(reference)))) {
+            fail(
+              `${free.name}: objective ${r.objective}, but P(x) = ${reference} with the dense operator`,
+            );
+          }
+          const other = solve(dense.problem, { tolerance: 1e-8 });
+          record(dense.problem, other, 1e-8, dense.name);
+          expectObjectivesAgree(fail, free.name, r, other, 1, 1e-8);
+        }
+      },
+    ],
+    [
+      "mean-scaling",
+      (fail) => {
+        // F/N + (λ/N) R has the optimum of F + λ R, and N times its value
+        for (const shape of [
+          { loss: "squared", samples: 30, features: 20, groupSize: 4, seed: seed + 15 },
+          {
+            loss: "cross-entropy",
+            samples: 20,
+            features: 6,
+            groupSize: 3,
+            classes: 3,
+            seed: seed + 16,
+          },
+        ] as const) {
+          const summed = randomGroupLasso(shape);
+          const mean = randomGroupLasso({ ...shape, scaling: "mean" });
+          const rs = solve(summed.problem, { tolerance: 1e-8 });
+          const rm = solve(mean.problem, { tolerance: 1e-8 });
+          record(summed.problem, rs, 1e-8, summed.name);
+          record(mean.problem, rm, 1e-8, mean.name);
+          expectConverged(fail, summed.name, rs, 1e-8);
+          expectConverged(fail, mean.name, rm, 1e-8);
+          expectObjectivesAgree(fail, mean.name, rm, rs, shape.samples, 1e-8);
+        }
+      },
+    ],
+    [
+      "caller-arrays",
+      (fail) => {
+        const c = randomGroupLasso({
+          loss: "logistic",
+          samples: 20,
+          features: 24,
+          groupSize: 3,
+          groupWeights: "random",
+          seed: seed + 17,
+        });
+        const { problem, matrix } = c;
+        const warm = new Float64Array(problem.dim);
+        for (let i = 0; i < warm.length; i += 3) warm[i] = 0.1 * ((i % 5) - 2);
+        const before = snapshot(problem, matrix, warm);
+        const r = solve(problem, { tolerance: 1e-8, warmStart: warm });
+        record(problem, r, 1e-8, `${c.name} (warm start)`);
+        if (r.x === warm) fail(`${c.name}: result.x is the caller's warmStart array itself`);
+        for (const message of changes(before, snapshot(problem, matrix, warm))) {
+          fail(`${c.name}: ${message} (a solver must not write to the caller's arrays)`);
+        }
+        // the same problem solved again is the same problem
+        const again = solve(problem, { tolerance: 1e-8 });
+        expectObjectivesAgree(fail, `${c.name} (solved twice)`, again, r, 1, 1e-8);
+      },
+    ],
+    [
       "certificate-honesty",
       (fail) => {
-        if (seen.length === 0) fail("no results to check (earlier checks skipped)");
+        if (seen.length === 0) {
+          // run alone (or after skipped checks): certify results of its own
+          for (const c of randoms) {
+            const r = solve(c.problem, { tolerance: 1e-6 });
+            record(c.problem, r, 1e-6, `${c.name} (tol 1e-6)`);
+          }
+        }
         for (const { problem, result: r, tolerance, label } of seen) {
           const c = certify(problem, r.x);
           const scale = Math.max(1, Math.abs(c.objective));
@@ -323,7 +511,7 @@ export function runSolverConformance(
           record(c.problem, again, 1e-8, `${c.name} (warm)`);
           if (again.status !== "converged" || again.iterations > 5) {
             fail(
-              `${c.name}: warm start at the optimum took ${again.iterations} iterations, status ${again.status}`,
+              `${c.name}: from a warm start at the optimum, ${outcome(again)} (expected converged within 5 iterations at tolerance 1e-8)`,
             );
           }
         }
@@ -350,10 +538,28 @@ export function runSolverConformance(
     ],
   ];
 
+  /** Solves at 1e-8 (converged, certified) and at `λ_max` (exactly zero). */
+  function solveAndCheckAtLambdaMax(c: ConformanceProblem, fail: Fail): void {
+    const r = solve(c.problem, { tolerance: 1e-8 });
+    record(c.problem, r, 1e-8, c.name);
+    expectConverged(fail, c.name, r, 1e-8);
+    const own = certify(c.problem, r.x);
+    if (r.status === "converged" && !(own.relativeGap <= 1e-6)) {
+      fail(
+        `${c.name}: converged, but x's own certificate has relative gap ${gapText(own.relativeGap)}`,
+      );
+    }
+    const top = withLambda(c.problem, lambdaMax(c.problem));
+    const z = solve(top, { tolerance: 1e-8 });
+    record(top, z, 1e-8, `${c.name} at λmax`);
+    expectConverged(fail, `${c.name} at λmax`, z, 1e-8);
+    expectZero(fail, `${c.name} at λmax`, z);
+  }
+
   const results: ConformanceCheck[] = [];
   for (const [name, run] of checks) {
     const t = performance.now();
-    if (skip.has(name)) {
+    if (skip.has(name) || (only !== undefined && !only.has(name))) {
       results.push({ name, passed: true, skipped: true, failures: [], ms: 0 });
       continue;
     }
@@ -386,31 +592,18 @@ export function runSolverConformance(
   return report;
 }
 
-function expectStatus(
-  fail: Fail,
-  what: string,
-  problem: CompositeProblem,
-  r: SolveResult,
-  expected: SolveStatus,
-): void {
-  if (r.status === expected) return;
-  // "converged" is allowed only if x really is optimal: re-certified independently
-  if (r.status === "converged" && certify(problem, r.x).relativeGap <= 1e-9) return;
-  fail(`${what}: status ${r.status}, expected ${expected}`);
-}
+const OPTION_NAMES = ["seed", "throwOnFailure", "solveOptions", "skip", "only"] as const;
 
-function expectThrows(
-  fail: Fail,
-  what: string,
-  type: new (...args: never[]) => Error,
-  run: () => unknown,
-): void {
-  try {
-    run();
-  } catch (e) {
-    if (!(e instanceof type))
-      fail(`${what}: threw ${e instanceof Error ? e.name : String(e)}, expected ${type.name}`);
-    return;
-  }
-  fail(`${what}: did not throw, expected ${type.name}`);
+/** The set of check names given in `argument`, each one of {@link CONFORMANCE_CHECKS}. */
+function validateCheckNames(argument: string, names: readonly string[]): Set<string> {
+  names.forEach((name, i) => {
+    if (!CONFORMANCE_CHECKS.includes(name)) {
+      throw new InvalidOptionError(
+        `${argument}[${i}]`,
+        name,
+        `is not a conformance check (${CONFORMANCE_CHECKS.join(", ")})`,
+      );
+    }
+  });
+  return new Set(names);
 }

@@ -3,7 +3,7 @@ import { maskedGemm, maskedGemmAdjoint } from "../kernels/masked-gemm.js";
 import { type MatmulOptions, runPlannedMatmul } from "../matmul.js";
 import type { Matrix } from "../matrix.js";
 import type {
-  Computed,
+  BackendResult,
   KernelBackend,
   MaskedMatmulAdjointOptions,
   MaskedMatmulOptions,
@@ -13,7 +13,7 @@ import { checkMask, planAdjoint, planMatmul } from "./operands.js";
 const T = "transpose" as const;
 const N_ = "no-transpose" as const;
 
-function computed(value: Matrix): Computed<Matrix> {
+function float64Result(value: Matrix): BackendResult<Matrix> {
   return { value, precision: "float64", backend: "js" };
 }
 
@@ -35,8 +35,8 @@ export const jsBackend: KernelBackend = {
   name: "js",
   precision: "float64",
 
-  matmul(a: Matrix, b: Matrix, options?: MatmulOptions): Computed<Matrix> {
-    return computed(runPlannedMatmul(a, b, planMatmul(a, b, options)));
+  matmul(a: Matrix, b: Matrix, options?: MatmulOptions): BackendResult<Matrix> {
+    return float64Result(runPlannedMatmul(a, b, planMatmul(a, b, options)));
   },
 
   maskedMatmul(
@@ -44,7 +44,7 @@ export const jsBackend: KernelBackend = {
     b: Matrix,
     mask: Uint8Array,
     options?: MaskedMatmulOptions,
-  ): Computed<Matrix> {
+  ): BackendResult<Matrix> {
     const p = planMatmul(a, b, options);
     checkMask(mask, p.M, p.N);
     maskedGemm(
@@ -72,7 +72,7 @@ export const jsBackend: KernelBackend = {
       1,
       0,
     );
-    return computed(p.out);
+    return float64Result(p.out);
   },
 
   maskedMatmulAdjoint(
@@ -80,7 +80,7 @@ export const jsBackend: KernelBackend = {
     r: Matrix,
     mask: Uint8Array,
     options?: MaskedMatmulAdjointOptions,
-  ): Computed<Matrix> {
+  ): BackendResult<Matrix> {
     const p = planAdjoint(a, r, mask, options);
     maskedGemmAdjoint(
       p.transA ? T : N_,
@@ -106,6 +106,6 @@ export const jsBackend: KernelBackend = {
       1,
       0,
     );
-    return computed(p.out);
+    return float64Result(p.out);
   },
 };

@@ -1,4 +1,4 @@
-import type { MatmulOptions } from "../matmul.js";
+import type { MatmulOptions } from "../matmul-options.js";
 import type { Matrix } from "../matrix.js";
 
 /** The name of a kernel backend: `"js"` (float64, default) or `"tfjs-wasm"` (float32). */
@@ -11,8 +11,16 @@ export type Precision = "float64" | "float32";
  * A value together with the precision and backend that produced it. A `float32` result is
  * stored in a float64 {@link Matrix}, but only about 7 significant digits are meaningful:
  * never feed it to a certificate (duality gap, KKT residual) without recomputing in float64.
+ *
+ * @example
+ * ```ts
+ * import { type BackendResult, jsBackend, Matrix } from "@convexformer/tensors";
+ * const r: BackendResult<Matrix> = jsBackend.matmul(Matrix.fromRows([[2]]), Matrix.fromRows([[3]]));
+ * r.value.data[0]; // 6
+ * r.backend; // "js"
+ * ```
  */
-export interface Computed<T> {
+export interface BackendResult<T> {
   /** The result. */
   readonly value: T;
   /** The precision the arithmetic was done in. */
@@ -20,6 +28,20 @@ export interface Computed<T> {
   /** The backend that computed it. */
   readonly backend: BackendName;
 }
+
+/**
+ * The former name of {@link BackendResult}.
+ *
+ * @deprecated Use {@link BackendResult}; this alias goes in the next minor release.
+ * @example
+ * ```ts
+ * import { type BackendResult, type Computed, jsBackend, Matrix } from "@convexformer/tensors";
+ * const r: Computed<Matrix> = jsBackend.matmul(Matrix.identity(2), Matrix.identity(2));
+ * const same: BackendResult<Matrix> = r;
+ * same.precision; // "float64"
+ * ```
+ */
+export type Computed<T> = BackendResult<T>;
 
 /**
  * Options of {@link KernelBackend.maskedMatmul}: those of `matmul` (`transA`, `transB`,
@@ -42,7 +64,7 @@ export interface MaskedMatmulAdjointOptions {
 /**
  * The backend seam: dense products on {@link Matrix} values, computed by one engine in one
  * precision. Every method is synchronous once the backend is obtained (the `tfjs-wasm` backend
- * is loaded asynchronously by `getBackend`) and returns a {@link Computed} that says which
+ * is loaded asynchronously by `getBackend`) and returns a {@link BackendResult} that says which
  * precision produced it. Inputs and outputs are always float64 {@link Matrix} values; a
  * float32 backend rounds its inputs to float32, computes, and widens the result back.
  *
@@ -59,7 +81,7 @@ export interface KernelBackend {
    *
    * @throws {@link ShapeMismatchError} when the inner dimensions or `out` disagree
    */
-  matmul(a: Matrix, b: Matrix, options?: MatmulOptions): Computed<Matrix>;
+  matmul(a: Matrix, b: Matrix, options?: MatmulOptions): BackendResult<Matrix>;
   /**
    * `out = α·(D ⊙ (op(a)·op(b))) + β·out` with the `M × N` 0/1 mask `D` (the forward map of a
    * gated layer).
@@ -71,7 +93,7 @@ export interface KernelBackend {
     b: Matrix,
     mask: Uint8Array,
     options?: MaskedMatmulOptions,
-  ): Computed<Matrix>;
+  ): BackendResult<Matrix>;
   /**
    * The adjoint of {@link KernelBackend.maskedMatmul} in its right factor:
    * `out = α·op(a)ᵀ·(D ⊙ r) + β·out`, with `op(a)` `M × K`, `r` and `D` `M × N`, `out` `K × N`.
@@ -83,5 +105,5 @@ export interface KernelBackend {
     r: Matrix,
     mask: Uint8Array,
     options?: MaskedMatmulAdjointOptions,
-  ): Computed<Matrix>;
+  ): BackendResult<Matrix>;
 }

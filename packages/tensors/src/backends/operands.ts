@@ -1,5 +1,5 @@
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
-import type { MatmulOptions } from "../matmul.js";
+import type { MatmulOptions } from "../matmul-options.js";
 import { Matrix } from "../matrix.js";
 import { assertKnownOptions } from "../validate.js";
 import type { MaskedMatmulAdjointOptions } from "./kernel-backend.js";

@@ -5,7 +5,7 @@ import type { MatmulOptions } from "../matmul.js";
 import type { Matrix } from "../matrix.js";
 import type { TfjsHandle, TfjsNamespace } from "../tfjs-loader.js";
 import type {
-  Computed,
+  BackendResult,
   KernelBackend,
   MaskedMatmulAdjointOptions,
   MaskedMatmulOptions,
@@ -74,7 +74,7 @@ export function createTfjsWasmBackend(handle: TfjsHandle): KernelBackend {
     name: "tfjs-wasm",
     precision: "float32",
 
-    matmul(a: Matrix, b: Matrix, options?: MatmulOptions): Computed<Matrix> {
+    matmul(a: Matrix, b: Matrix, options?: MatmulOptions): BackendResult<Matrix> {
       const p = planMatmul(a, b, options);
       const prod = product(
         p,
@@ -90,7 +90,7 @@ export function createTfjsWasmBackend(handle: TfjsHandle): KernelBackend {
       b: Matrix,
       mask: Uint8Array,
       options?: MaskedMatmulOptions,
-    ): Computed<Matrix> {
+    ): BackendResult<Matrix> {
       const p = planMatmul(a, b, options);
       checkMask(mask, p.M, p.N);
       const prod = product(
@@ -107,7 +107,7 @@ export function createTfjsWasmBackend(handle: TfjsHandle): KernelBackend {
       r: Matrix,
       mask: Uint8Array,
       options?: MaskedMatmulAdjointOptions,
-    ): Computed<Matrix> {
+    ): BackendResult<Matrix> {
       const p = planAdjoint(a, r, mask, options);
       // G (K×N) = α·op(a)ᵀ (K×M) · (D ⊙ r) (M×N): op(a)ᵀ is a itself when transA, else aᵀ
       const plan: ProductPlan = { ...p, M: p.K, K: p.M };
