@@ -1,8 +1,10 @@
-import { rename, writeFile } from "node:fs/promises";
+import { open, rename, rm } from "node:fs/promises";
 
 /**
  * Writes a file so that an interrupted run never leaves a half-written one: the bytes go to a
- * temporary sibling first, which is then renamed over the target.
+ * temporary sibling first (flushed with `fsync`), which is then renamed over the target; a
+ * failed write removes the temporary file. For several files that belong together use
+ * `writeResultFolder`, which replaces a whole folder atomically.
  *
  * @example
  * ```ts
@@ -12,6 +14,17 @@ import { rename, writeFile } from "node:fs/promises";
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const temporary = `${path}.${process.pid}.partial`;
-  await writeFile(temporary, data);
-  await rename(temporary, path);
+  try {
+    const handle = await open(temporary, "w");
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => {});
+    throw error;
+  }
 }

@@ -5,13 +5,27 @@
  * @packageDocumentation
  */
 export { writeFileAtomic } from "./atomic-write.js";
+export {
+  CHECKPOINT_FILES,
+  type CheckpointMeta,
+  checkpointFiles,
+  readCheckpoint,
+} from "./checkpoint-files.js";
 export { type CliIo, processIo } from "./cli-io.js";
 export { DEMO_DATA_DIR, type DemoOptions, registerDemoCommand, runDemo } from "./commands/demo.js";
 export { registerSolveCommand, runSolve, type SolveCommandOptions } from "./commands/solve.js";
+export type { SolveJobInput, SolveJobOutput, SolveSummary } from "./commands/solve-job.js";
+export { deadlineSignal } from "./deadline-signal.js";
+export { checkFiniteEntries, describeEntry } from "./input-checks.js";
 export { readInputNpy, readInputText } from "./input-files.js";
+export { formatBytes, memoryLimitBytes } from "./memory-limit.js";
+export { decimalOption, integerOption } from "./numeric-options.js";
+export { checkOutputDirectory } from "./output-directory.js";
 export {
   type LoadedProblem,
+  type LoadProblemOptions,
   loadProblemDirectory,
+  MAX_INFERRED_CLASSES,
   PROBLEM_KINDS,
   type ProblemKind,
   type ProblemSpec,
@@ -19,5 +33,18 @@ export {
 } from "./problem-files.js";
 export { cliVersion, createProgram } from "./program.js";
 export { gapProgress } from "./progress.js";
+export { RESULT_MANIFEST, recoverResultFolder, writeResultFolder } from "./result-folder.js";
+export {
+  ForcedExitError,
+  INTERRUPT_EXIT_CODES,
+  type InterruptibleJob,
+  type InterruptibleOptions,
+  type InterruptibleOutcome,
+  type InterruptSignal,
+  type JobContext,
+  runInterruptibly,
+} from "./run-interruptibly.js";
+export { SetupInterruptedError } from "./setup-interrupted.js";
+export { sharedFlagSignal } from "./shared-abort-signal.js";
 export { type Bar, svgBarChart, textBarChart } from "./svg-bar-chart.js";
 export { UsageError } from "./usage-error.js";

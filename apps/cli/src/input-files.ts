@@ -1,11 +1,15 @@
 import { readFile, stat } from "node:fs/promises";
-import { type NpyArray, readNpyFile } from "@convexformer/tensors";
+import { type NpyArray, readNpy } from "@convexformer/tensors";
+import { formatBytes } from "./memory-limit.js";
 import { UsageError } from "./usage-error.js";
 
 /**
- * Reads an input `.npy` file; a missing or unreadable file is a {@link UsageError} naming
- * it, a malformed one the tensors package's typed error (which also names it).
+ * Reads an input `.npy` file; a missing, unreadable, looping or oversized file is a
+ * {@link UsageError} naming it (checked before reading), a malformed one the tensors package's
+ * typed error (which also names it).
  *
+ * @param path - the file
+ * @param maxBytes - the largest file accepted (default: no limit)
  * @example
  * ```ts
  * import { readInputNpy } from "convexformer";
@@ -13,30 +17,72 @@ import { UsageError } from "./usage-error.js";
  * X.shape; // e.g. [100, 8, 16]
  * ```
  */
-export async function readInputNpy(path: string): Promise<NpyArray> {
+export async function readInputNpy(
+  path: string,
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<NpyArray> {
+  let size: number;
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new UsageError(`${path}: not a file`);
+    size = info.size;
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`${path}: missing`);
+    throw new UsageError(`${path}: ${fileError(error)}`);
   }
-  return readNpyFile(path);
+  if (size > maxBytes)
+    throw new UsageError(
+      `${path}: ${formatBytes(size)} exceeds the memory limit of ${formatBytes(maxBytes)} (CONVEXFORMER_MEMORY_LIMIT)`,
+    );
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new UsageError(`${path}: ${fileError(error)}`);
+  }
+  return readNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
 }
 
 /**
  * Reads an input text file (e.g. `problem.json`); a missing file is a {@link UsageError}.
  *
+ * @param path - the file
+ * @param maxBytes - the largest file accepted (default 16 MiB)
  * @example
  * ```ts
  * import { readInputText } from "convexformer";
  * const text = await readInputText("problem/problem.json");
  * ```
  */
-export async function readInputText(path: string): Promise<string> {
+export async function readInputText(path: string, maxBytes = 16 * 2 ** 20): Promise<string> {
   try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new UsageError(`${path}: not a file`);
+    if (info.size > maxBytes)
+      throw new UsageError(
+        `${path}: ${formatBytes(info.size)}; at most ${formatBytes(maxBytes)} accepted`,
+      );
     return await readFile(path, "utf8");
-  } catch {
-    throw new UsageError(`${path}: cannot read the file`);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${path}: ${fileError(error)}`);
+  }
+}
+
+function fileError(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case "ENOENT":
+      return "missing";
+    case "ELOOP":
+      return "symbolic link loop";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ENOTDIR":
+      return "a path component is not a directory";
+    case "ENAMETOOLONG":
+      return "name too long";
+    default:
+      return `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
   }
 }

@@ -31,8 +31,10 @@ export function gapProgress(
   const span = Math.max(1e-12, -Math.log10(tolerance));
   bar.start(100, 0, { gap: "-", iteration: 0, objective: "-" });
   let last = 0;
+  let stopped = false;
   return {
     update(record) {
+      if (stopped) return;
       const now = Date.now();
       if (now - last < 100) return;
       last = now;
@@ -49,6 +51,9 @@ export function gapProgress(
       });
     },
     stop() {
+      // idempotent: an interrupt stops the bar (restoring the cursor) before the job ends
+      if (stopped) return;
+      stopped = true;
       bar.stop();
     },
   };

@@ -102,7 +102,10 @@ export function fitConvexAttention<M extends AttentionProgramKind, S extends str
     const g = options.gates ?? 32;
     if (typeof g === "number") {
       assertInteger("options.gates", g, 1);
-      gates = sampleGates(data, g, { seed: options.gateSeed ?? 0 });
+      gates = sampleGates(data, g, {
+        seed: options.gateSeed ?? 0,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
     } else {
       validateGateVectors(g, data.tokens, data.features);
       gates = g;

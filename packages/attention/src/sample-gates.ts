@@ -6,7 +6,7 @@ import {
   type Rng,
   type TokenBatch,
 } from "@convexformer/tensors";
-import { gatePatterns } from "./gate-patterns.js";
+import { GATE_BLOCK, gatePatterns, throwIfAborted } from "./gate-patterns.js";
 import type { GateVectors } from "./gate-vectors.js";
 import { validateTokenBatch } from "./model-input-validation.js";
 
@@ -44,6 +44,12 @@ export interface SampleGatesOptions {
   readonly rng?: Rng;
   /** Keep duplicate and all-zero patterns (default `false`: they are removed). */
   readonly keepDuplicates?: boolean;
+  /**
+   * Stops the sampling (between blocks of gates) with a `DOMException` named `"AbortError"`
+   * once aborted: large `count`s take a while, and this lets a caller's Ctrl-C or time limit
+   * cut the set-up short.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -68,7 +74,11 @@ export function sampleGates(
   count: number,
   options: SampleGatesOptions = {},
 ): SampledGates {
-  assertKnownOptions("options", options, ["seed", "rng", "keepDuplicates"]);
+  assertKnownOptions("options", options, ["seed", "rng", "keepDuplicates", "signal"]);
+  const { signal } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw new InvalidOptionError("options.signal", typeof signal, "must be an AbortSignal");
+  throwIfAborted(signal, "sampleGates");
   assertInteger("count", count, 1);
   validateTokenBatch("X", X);
   if (
@@ -81,8 +91,10 @@ export function sampleGates(
   const n = X.tokens;
   const d = X.features;
   const u1 = rng.fillNormal(new Float64Array(count * n));
+  throwIfAborted(signal, "sampleGates");
   const u2 = rng.fillNormal(new Float64Array(count * d));
-  const all = gatePatterns({ u1, u2 }, X);
+  throwIfAborted(signal, "sampleGates");
+  const all = gatePatterns({ u1, u2 }, X, signal === undefined ? {} : { signal });
   if (options.keepDuplicates === true) {
     return { count, tokens: n, features: d, u1, u2, mask: all, dropped: 0 };
   }
@@ -91,6 +103,7 @@ export function sampleGates(
   const keep: number[] = [];
   const column = new Uint8Array(N);
   for (let j = 0; j < count; j++) {
+    if ((j & (GATE_BLOCK - 1)) === GATE_BLOCK - 1) throwIfAborted(signal, "sampleGates");
     let active = 0;
     for (let i = 0; i < N; i++) {
       const v = all[i * count + j] as number;

@@ -26,6 +26,11 @@ export {
 export type { CompositeProblem } from "./composite-problem.js";
 export { createProblem, type ProblemParts, withLambda } from "./create-problem.js";
 export { type FistaOptions, type FistaRestart, type FistaSolver, fista } from "./fista/fista.js";
+export type {
+  FistaCheckpoint,
+  FistaCheckpointHook,
+  FistaRoundState,
+} from "./fista/fista-checkpoint.js";
 export { type IpmOptions, ipm } from "./ipm/ipm.js";
 export { lambdaMax } from "./lambda-max.js";
 export type { LinearOperator } from "./linear-operator.js";
@@ -48,7 +53,7 @@ export { type L1Options, l1 } from "./regularizers/l1.js";
 export { blockNormBounds } from "./screening/block-norm-bounds.js";
 export { type GapSafeScreenInput, gapSafeScreen } from "./screening/gap-safe-screen.js";
 export type { SmoothLoss } from "./smooth-loss.js";
-export { SolveMonitor, type SolveMonitorConfig } from "./solve-monitor.js";
+export { SolveMonitor, type SolveMonitorConfig, type SolveMonitorState } from "./solve-monitor.js";
 export {
   type LambdaGridOptions,
   lambdaGrid,

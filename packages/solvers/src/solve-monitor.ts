@@ -1,4 +1,4 @@
-import { assertInteger } from "@convexformer/tensors";
+import { assertInteger, InvalidOptionError } from "@convexformer/tensors";
 import {
   type Certificate,
   type CertificateBuffers,
@@ -24,6 +24,37 @@ export interface SolveMonitorConfig {
    * (status `"diverged"`). Default `1e12`.
    */
   readonly divergenceFactor?: number;
+}
+
+/**
+ * The resumable part of a {@link SolveMonitor}: everything its decisions depend on (iteration
+ * count, best dual value, best iterate, reference objective) plus the thinned history, so that a
+ * solve checkpointed and resumed records and stops exactly as an uninterrupted one.
+ *
+ * @example
+ * ```ts
+ * import type { SolveMonitorState } from "@convexformer/solvers";
+ * const state: SolveMonitorState = {
+ *   iteration: 0, bestDual: Number.NEGATIVE_INFINITY, bestObjective: 1, reference: 1,
+ *   bestX: new Float64Array(2), history: [], stride: 1,
+ * };
+ * ```
+ */
+export interface SolveMonitorState {
+  /** Iterations recorded. */
+  readonly iteration: number;
+  /** Best dual objective seen. */
+  readonly bestDual: number;
+  /** Objective of {@link SolveMonitorState.bestX}. */
+  readonly bestObjective: number;
+  /** The objective at iteration 0 (divergence reference). */
+  readonly reference: number;
+  /** The best iterate by objective. */
+  readonly bestX: Float64Array;
+  /** The thinned history so far. */
+  readonly history: readonly IterationRecord[];
+  /** The history's current thinning stride. */
+  readonly stride: number;
 }
 
 /**
@@ -128,6 +159,61 @@ export class SolveMonitor {
   /** The best dual objective seen by {@link SolveMonitor.certify} (`-Infinity` before any). */
   get bestDual(): number {
     return this.bestDualValue;
+  }
+
+  /** A copy of the state a resumed solve needs (see {@link SolveMonitor.resume}). */
+  snapshot(): SolveMonitorState {
+    return {
+      iteration: this.iterationCount,
+      bestDual: this.bestDualValue,
+      bestObjective: this.bestObjective,
+      reference: this.reference,
+      bestX: Float64Array.from(this.bestX),
+      history: this.records.slice(),
+      stride: this.stride,
+    };
+  }
+
+  /**
+   * Continues from a {@link SolveMonitor.snapshot} instead of {@link SolveMonitor.start}: the
+   * iteration count, best dual value, best iterate and history carry on (the clock and the time
+   * limit start afresh). Returns `"aborted"`, `"time-limit"` or `"max-iterations"` when the
+   * resumed solve must stop at once, else `undefined`.
+   *
+   * @throws `InvalidOptionError` naming `state` when it does not fit the problem
+   */
+  resume(state: SolveMonitorState): SolveStatus | undefined {
+    if (!(state.bestX instanceof Float64Array) || state.bestX.length !== this.problem.dim)
+      throw new InvalidOptionError(
+        "state.bestX",
+        state.bestX?.length,
+        `must be a Float64Array of length ${this.problem.dim}`,
+      );
+    assertInteger("state.iteration", state.iteration, 0);
+    assertInteger("state.stride", state.stride, 1);
+    for (const key of ["bestObjective", "reference"] as const) {
+      if (typeof state[key] !== "number" || !Number.isFinite(state[key]))
+        throw new InvalidOptionError(`state.${key}`, state[key], "must be a finite number");
+    }
+    if (
+      typeof state.bestDual !== "number" ||
+      Number.isNaN(state.bestDual) ||
+      state.bestDual === Number.POSITIVE_INFINITY
+    )
+      throw new InvalidOptionError("state.bestDual", state.bestDual, "must be a number < Infinity");
+    this.iterationCount = state.iteration;
+    this.bestDualValue = state.bestDual;
+    this.bestObjective = state.bestObjective;
+    this.reference = state.reference;
+    this.bestX.set(state.bestX);
+    this.records.length = 0;
+    this.records.push(...state.history);
+    this.stride = state.stride;
+    this.lastRecord = state.history[state.history.length - 1];
+    return (
+      this.interrupted() ??
+      (this.iterationCount >= this.maxIterations ? "max-iterations" : undefined)
+    );
   }
 
   /** A fresh copy of `options.warmStart`, or zeros. */
@@ -266,7 +352,8 @@ export class SolveMonitor {
       const useX =
         status !== "diverged" &&
         isFiniteArray(x) &&
-        !(this.bestObjective < this.problemObjective(x));
+        (this.bestObjective === Number.POSITIVE_INFINITY ||
+          !(this.bestObjective < this.problemObjective(x)));
       resultX = Float64Array.from(useX ? x : this.bestX);
       certificate = this.certify(resultX);
       if (status === "converged" && !this.withinTolerance(certificate.objective))

@@ -52,4 +52,36 @@ describe("solvePath and lambdaGrid", () => {
     expect(built.results[1]?.objective).toBeCloseTo(path.results[1]?.objective ?? 0, 5);
     expect(() => solvePath(problem, [1, -1])).toThrow(InvalidOptionError);
   });
+  it("an aborted path stops at the aborted λ and resumeFrom continues it to the uninterrupted results", () => {
+    const grid = lambdaGrid(problem, { count: 6, ratio: 0.05 });
+    const whole = solvePath(problem, grid, { solveOptions: { tolerance: 1e-9 } });
+    const controller = new AbortController();
+    const partial = solvePath(problem, grid, {
+      solveOptions: { tolerance: 1e-9, signal: controller.signal },
+      onSolved: (index) => {
+        if (index === 2) controller.abort();
+      },
+    });
+    // λ_0..λ_2 solved, λ_3 aborted at once, and the path stopped there
+    expect(partial.results.map((r) => r.status)).toEqual([
+      "converged",
+      "converged",
+      "converged",
+      "aborted",
+    ]);
+    const resumed = solvePath(problem, grid, {
+      solveOptions: { tolerance: 1e-9 },
+      resumeFrom: { results: partial.results.slice(0, 3) },
+    });
+    expect(resumed.results).toHaveLength(grid.length);
+    resumed.results.forEach((r, i) => {
+      const w = whole.results[i]!;
+      expect(r.status).toBe(w.status);
+      expect(r.iterations).toBe(w.iterations);
+      expect(r.objective).toBe(w.objective);
+    });
+    expect(() => solvePath(problem, grid, { resumeFrom: { results: partial.results } })).toThrow(
+      /options\.resumeFrom\.results\[3\] = "aborted"/,
+    );
+  });
 });

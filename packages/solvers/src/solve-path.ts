@@ -11,8 +11,15 @@ export interface SolvePathOptions {
   readonly solver?: Solver | string;
   /** Options passed to every solve (`warmStart` is used for the first `λ` only). */
   readonly solveOptions?: SolveOptions;
-  /** Called after each `λ` is solved (progress). */
+  /** Called after each `λ` is solved (progress; a caller checkpoints the path from here). */
   readonly onSolved?: (index: number, lambda: number, result: SolveResult) => void;
+  /**
+   * Continue an interrupted path: the results of its first `k` values of `λ` (as `onSolved`
+   * handed them out, or the `results` of an aborted call minus its aborted last one). The path
+   * picks up at `lambdas[k]`, warm-started from the last of them, and returns all results, so it
+   * ends as the uninterrupted path would have.
+   */
+  readonly resumeFrom?: { readonly results: readonly SolveResult[] };
 }
 
 /** The solutions along a regularization path. */
@@ -25,7 +32,7 @@ export interface PathResult {
   readonly totalMs: number;
 }
 
-const OPTION_NAMES = ["solver", "solveOptions", "onSolved"] as const;
+const OPTION_NAMES = ["solver", "solveOptions", "onSolved", "resumeFrom"] as const;
 
 /**
  * Solves the problem for each `λ` in turn, warm-starting every solve at the previous solution
@@ -73,9 +80,27 @@ export function solvePath(
       throw new InvalidOptionError(`lambdas[${i}]`, l, "must be a finite number > 0");
     }
   });
-  const results: SolveResult[] = [];
-  let warm: Float64Array | undefined = options.solveOptions?.warmStart;
-  for (let i = 0; i < list.length; i++) {
+  const done = options.resumeFrom?.results ?? [];
+  if (!Array.isArray(done) || done.length > list.length)
+    throw new InvalidOptionError(
+      "options.resumeFrom.results",
+      Array.isArray(done) ? done.length : typeof done,
+      `must be an array of at most ${list.length} results (one per lambda already solved)`,
+    );
+  done.forEach((r, i) => {
+    if (
+      !(r?.x instanceof Float64Array) ||
+      (r.status !== "converged" && r.status !== "max-iterations")
+    )
+      throw new InvalidOptionError(
+        `options.resumeFrom.results[${i}]`,
+        r?.status,
+        "must be a finished solve (status converged or max-iterations) with its x",
+      );
+  });
+  const results: SolveResult[] = done.slice();
+  let warm: Float64Array | undefined = results.at(-1)?.x ?? options.solveOptions?.warmStart;
+  for (let i = results.length; i < list.length; i++) {
     const lambda = list[i] as number;
     const p = typeof problem === "function" ? problem(lambda) : withLambda(problem, lambda);
     const solveOptions: SolveOptions =
@@ -86,6 +111,8 @@ export function solvePath(
     results.push(result);
     warm = result.x;
     options.onSolved?.(i, lambda, result);
+    // an interrupted path stops here (its last result says why); resumeFrom continues it
+    if (result.status === "aborted" || result.status === "time-limit") break;
   }
   return { lambdas: list, results, totalMs: performance.now() - t0 };
 }

@@ -1,21 +1,17 @@
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type AttentionWeights,
-  attentionForward,
-  attentionObjective,
-  fitConvexAttention,
-} from "@convexformer/attention";
-import { squaredLoss } from "@convexformer/solvers";
-import { ConvexformerError, npyToTokenBatch, writeNpy } from "@convexformer/tensors";
-import { type Command, InvalidArgumentError } from "commander";
-import { writeFileAtomic } from "../atomic-write.js";
+import type { IterationRecord } from "@convexformer/solvers";
+import { ConvexformerError } from "@convexformer/tensors";
+import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
-import { readInputNpy } from "../input-files.js";
+import { decimalOption } from "../numeric-options.js";
+import { checkOutputDirectory } from "../output-directory.js";
 import { gapProgress } from "../progress.js";
-import { svgBarChart, textBarChart } from "../svg-bar-chart.js";
+import { writeResultFolder } from "../result-folder.js";
+import { ForcedExitError, runInterruptibly } from "../run-interruptibly.js";
 import { UsageError } from "../usage-error.js";
+
+/** The files a demo result folder holds. */
+const DEMO_FILES = ["result.json", "z.npy", "token-importance.svg"];
 
 /** Options of `convexformer demo`. */
 export interface DemoOptions {
@@ -41,7 +37,10 @@ export const DEMO_DATA_DIR = fileURLToPath(new URL("../../data/demo/", import.me
  * the embedded one: a planted two-head simplex-attention teacher on tokens 2 and 5 plus noise),
  * certifies the global optimum by its duality gap, recovers the network (one head per nonzero
  * token row), checks that its nonconvex objective equals the convex one, evaluates it on held-out
- * samples and writes `result.json`, `z.npy` and `token-importance.svg`. Returns the exit code.
+ * samples and writes `result.json`, `z.npy` and `token-importance.svg` as one atomic result
+ * folder (`--out` is checked before any work). The fit runs in a worker (`runInterruptibly`):
+ * SIGINT / SIGTERM stop it within an iteration, the best iterate is kept (status `aborted`),
+ * the folder written and the exit code is 130 / 143. Returns the exit code.
  *
  * @example
  * ```ts
@@ -50,111 +49,45 @@ export const DEMO_DATA_DIR = fileURLToPath(new URL("../../data/demo/", import.me
  * ```
  */
 export async function runDemo(options: DemoOptions, io: CliIo): Promise<number> {
+  let progress: ReturnType<typeof gapProgress> | undefined;
   try {
     const dataDir = options.data ?? DEMO_DATA_DIR;
-    const X = npyToTokenBatch(await readInputNpy(join(dataDir, "X.npy")), join(dataDir, "X.npy"));
-    const yArray = await readInputNpy(join(dataDir, "y.npy"));
-    const y = Float64Array.from(yArray.data);
-    if (y.length !== X.samples) {
-      throw new UsageError(
-        `${join(dataDir, "y.npy")}: has ${y.length} targets, X.npy has ${X.samples} samples`,
-      );
-    }
-    const nTrain = Math.round(options.trainFraction * X.samples);
-    if (nTrain < 1 || nTrain >= X.samples) {
-      throw new UsageError(
-        `--train-fraction: leaves ${nTrain} of ${X.samples} samples for training; need 1..N-1`,
-      );
-    }
-    const train = X.sampleBlock(0, nTrain);
-    const test = X.sampleBlock(nTrain, X.samples);
-    const yTrain = y.subarray(0, nTrain);
-    const yTest = y.subarray(nTrain);
-    io.stderr(
-      `demo: ${X.samples} samples of ${X.tokens} tokens × ${X.features} features (${nTrain} train, ${X.samples - nTrain} test), data ${dataDir}\n`,
+    const out = await checkOutputDirectory("--out", options.out, DEMO_FILES);
+    const bar = gapProgress(io, options.tol);
+    progress = bar;
+    const outcome = await runInterruptibly<
+      { options: DemoOptions; dataDir: string; embedded: boolean },
+      { files: Record<string, string | Uint8Array>; text: string; status: string }
+    >(
+      {
+        module: new URL("./demo-job.js", import.meta.url),
+        exportName: "demoJob",
+        input: { options, dataDir, embedded: options.data === undefined },
+      },
+      {
+        onReport: (message) => {
+          const m = message as { type: string; record?: IterationRecord; text?: string };
+          if (m.type === "progress" && m.record !== undefined) bar.update(m.record);
+          if (m.type === "info" && m.text !== undefined) io.stderr(m.text);
+        },
+        onInterrupt: (signal) => {
+          bar.stop();
+          io.stderr(
+            `convexformer demo: ${signal}: stopping the fit after this iteration and keeping the best iterate (${signal === "SIGINT" ? "Ctrl-C" : signal} again quits at once, saving nothing)\n`,
+          );
+        },
+      },
     );
-
-    const progress = gapProgress(io, options.tol);
-    const started = performance.now();
-    let fit: ReturnType<typeof fitConvexAttention>;
-    try {
-      fit = fitConvexAttention(train, {
-        model: "scalar",
-        loss: "squared",
-        targets: yTrain,
-        lambdaRatio: options.lambdaRatio,
-        solver: options.solver,
-        tolerance: options.tol,
-        onIteration: (r) => progress.update(r),
-      });
-    } finally {
-      progress.stop();
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const network = fit.network as AttentionWeights;
-    const lossTrain = squaredLoss(yTrain);
-    const networkObjective = attentionObjective(network, train, lossTrain, fit.lambda);
-    const convexObjective = fit.certificate.objective;
-    const predictions = attentionForward(network, test);
-    let sse = 0;
-    let sst = 0;
-    const mean = yTest.reduce((a, b) => a + b, 0) / yTest.length;
-    for (let i = 0; i < yTest.length; i++) {
-      sse += ((predictions[i] as number) - (yTest[i] as number)) ** 2;
-      sst += ((yTest[i] as number) - mean) ** 2;
-    }
-    const importance = Array.from(fit.tokenImportance?.perToken ?? []);
-    const activeTokens = importance.flatMap((v, k) => (v > 0 ? [k] : []));
-    const result = {
-      dataset:
-        dataDir === DEMO_DATA_DIR ? "embedded demo (planted teacher on tokens 2 and 5)" : dataDir,
-      shape: { samples: X.samples, tokens: X.tokens, features: X.features, train: nTrain },
-      program: "(9) scalar convex attention, squared loss ½Σ(ŷ−y)²",
-      lambda: fit.lambda,
-      lambdaMax: fit.lambdaMax,
-      solver: fit.solve.solver,
-      status: fit.solve.status,
-      iterations: fit.solve.iterations,
-      seconds,
-      objective: convexObjective,
-      dualObjective: fit.certificate.dualObjective,
-      relativeGap: fit.certificate.relativeGap,
-      kktResidual: fit.certificate.kktResidual,
-      headsNeeded: fit.headsNeeded,
-      recoveredNetworkObjective: networkObjective,
-      recoveryRelativeDifference:
-        Math.abs(networkObjective - convexObjective) / Math.max(1, Math.abs(convexObjective)),
-      activeTokens,
-      tokenImportance: importance,
-      test: { mse: sse / yTest.length, r2: sst > 0 ? 1 - sse / sst : Number.NaN },
-    };
-
-    await mkdir(options.out, { recursive: true });
-    await writeFileAtomic(
-      join(options.out, "z.npy"),
-      writeNpy({ dtype: "float64", shape: [X.tokens, X.features], data: fit.solution }),
-    );
-    const bars = importance.map((value, k) => ({ label: `${k}`, value }));
-    await writeFileAtomic(
-      join(options.out, "token-importance.svg"),
-      svgBarChart("convex attention: token importance ‖z_k‖", bars, "‖z_k‖", "token k"),
-    );
-    await writeFileAtomic(join(options.out, "result.json"), `${JSON.stringify(result, null, 2)}\n`);
-
-    io.stdout(
-      [
-        `convex program (9): λ = ${fit.lambda.toPrecision(4)} (${options.lambdaRatio} λ_max), solver ${result.solver}: ${result.status} in ${result.iterations} iterations, ${seconds.toFixed(2)} s`,
-        `objective ${convexObjective.toPrecision(10)}   dual ${result.dualObjective.toPrecision(10)}   relative gap ${result.relativeGap.toExponential(2)} (certified global optimum)`,
-        `recovered network: ${result.headsNeeded} heads, each attending to one token; its objective ${networkObjective.toPrecision(10)} (relative difference ${result.recoveryRelativeDifference.toExponential(1)})`,
-        `held-out test: MSE ${result.test.mse.toPrecision(4)}, R² ${result.test.r2.toFixed(4)}`,
-        "token importance ‖z_k‖ (the convex model's attention map):",
-        textBarChart(importance.map((value, k) => ({ label: `token ${k}`, value }))),
-        `wrote ${join(options.out, "result.json")}, z.npy, token-importance.svg`,
-        "",
-      ].join("\n"),
-    );
-    return result.status === "converged" ? 0 : 1;
+    bar.stop();
+    await writeResultFolder(out, outcome.value.files);
+    io.stdout(outcome.value.text);
+    return outcome.exitCode ?? (outcome.value.status === "converged" ? 0 : 1);
   } catch (error) {
+    progress?.stop();
+    if (error instanceof ForcedExitError) {
+      io.stderr(`convexformer demo: ${error.message}\n`);
+      return error.exitCode;
+    }
     if (error instanceof UsageError || error instanceof ConvexformerError) {
       io.stderr(`convexformer demo: ${error.message}\n`);
       return 2;
@@ -164,12 +97,7 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<number> 
 }
 
 function ratio(name: string) {
-  return (value: string): number => {
-    const v = Number(value);
-    if (!Number.isFinite(v) || v <= 0 || v >= 1)
-      throw new InvalidArgumentError(`${name} must be in (0, 1).`);
-    return v;
-  };
+  return decimalOption(name, { min: 0, max: 1 });
 }
 
 /**
@@ -202,6 +130,10 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     )
     .option("--solver <name>", "solver", "fista")
     .option("--tol <gap>", "target relative duality gap", ratio("--tol"), 1e-8)
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 certified, 1 not converged, 2 bad usage or data, 130 SIGINT / 143 SIGTERM (the fit stops\nwithin an iteration, the best iterate is kept with status aborted and written to --out).",
+    )
     .action(async (options: DemoOptions) => {
       process.exitCode = await runDemo(options, io);
     });

@@ -1,34 +1,56 @@
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
-import { getSolver, listSolvers, type SolveOptions, type SolveResult } from "@convexformer/solvers";
+import { join, resolve } from "node:path";
+import { type FistaCheckpoint, type IterationRecord, listSolvers } from "@convexformer/solvers";
 import { ConvexformerError, writeNpy } from "@convexformer/tensors";
-import { type Command, InvalidArgumentError } from "commander";
-import { writeFileAtomic } from "../atomic-write.js";
+import type { Command } from "commander";
+import {
+  CHECKPOINT_FILES,
+  type CheckpointMeta,
+  checkpointFiles,
+  readCheckpoint,
+} from "../checkpoint-files.js";
 import type { CliIo } from "../cli-io.js";
-import { loadProblemDirectory } from "../problem-files.js";
+import { readInputText } from "../input-files.js";
+import { decimalOption, integerOption } from "../numeric-options.js";
+import { checkOutputDirectory } from "../output-directory.js";
+import { parseSpec } from "../problem-files.js";
 import { gapProgress } from "../progress.js";
+import { writeResultFolder } from "../result-folder.js";
+import { ForcedExitError, runInterruptibly } from "../run-interruptibly.js";
 import { UsageError } from "../usage-error.js";
+import type { SolveJobInput, SolveJobOutput } from "./solve-job.js";
 
 /** Options of `convexformer solve`, as parsed from the command line. */
 export interface SolveCommandOptions {
   /** Registered solver name. */
   readonly solver: string;
-  /** Target relative duality gap. */
-  readonly tol: number;
-  /** Iteration cap. */
+  /** Target relative duality gap, in (0, 1). With `resume` and left out: the checkpoint's. */
+  readonly tol?: number;
+  /** Iteration cap (all iterations, across resumes). */
   readonly maxIter?: number;
-  /** Time limit in seconds. */
+  /** Time limit in seconds for the whole command, loading included. */
   readonly timeLimit?: number;
-  /** Directory where the solution is saved. */
+  /** Directory where the result folder is written (atomically, as a whole). */
   readonly save?: string;
+  /** Seconds between checkpoints written to `save` (FISTA). Default 10. */
+  readonly checkpointEvery?: number;
+  /** A result folder holding a checkpoint to continue from (FISTA); `save` defaults to it. */
+  readonly resume?: string;
   /** Print one JSON line instead of the text summary. */
   readonly json?: boolean;
 }
 
+/** The files a `solve` result folder may hold. */
+const SOLVE_FILES = ["x.npy", "result.json", ...CHECKPOINT_FILES];
+
 /**
  * `convexformer solve <problem-dir>`: solves a problem handed over as files and reports the
- * certificate. Returns the exit code: 0 converged (certified), 1 the solve did not reach the
- * tolerance, 2 bad usage or bad files.
+ * certificate. The solve runs in a worker (`runInterruptibly`): SIGINT / SIGTERM stop it within
+ * an iteration, the best iterate and its certificate are kept with status `aborted`, saved when
+ * `save` is given (with a checkpoint for `--resume`), and the exit code is 130 / 143. `save` is
+ * checked before any work; the result folder is replaced atomically (`writeResultFolder`), and
+ * during FISTA solves it receives a checkpoint every `checkpointEvery` seconds. Returns the exit
+ * code: 0 converged (certified), 1 the solve did not reach the tolerance, 2 bad usage or bad
+ * files, 130 / 143 interrupted.
  *
  * @example
  * ```ts
@@ -37,42 +59,126 @@ export interface SolveCommandOptions {
  * ```
  */
 export async function runSolve(
-  dir: string,
+  dir: string | undefined,
   options: SolveCommandOptions,
   io: CliIo,
 ): Promise<number> {
+  const startedAt = Date.now();
+  let progress: ReturnType<typeof gapProgress> | undefined;
   try {
     if (!listSolvers().includes(options.solver)) {
       throw new UsageError(
         `--solver: unknown solver "${options.solver}" (registered: ${listSolvers().join(", ")})`,
       );
     }
-    const loaded = await loadProblemDirectory(dir);
-    const solver = getSolver(options.solver);
-    const progress = gapProgress(io, options.tol);
-    const solveOptions: SolveOptions = {
-      tolerance: options.tol,
-      onIteration: (record) => progress.update(record),
-      ...(options.maxIter === undefined ? {} : { maxIterations: options.maxIter }),
-      ...(options.timeLimit === undefined ? {} : { timeLimitMs: options.timeLimit * 1000 }),
-    };
-    let result: SolveResult;
-    try {
-      result = solver.solve(loaded.problem, solveOptions);
-    } finally {
-      progress.stop();
+    let resumed: { meta: CheckpointMeta; checkpoint: FistaCheckpoint } | undefined;
+    if (options.resume !== undefined) {
+      if (options.solver !== "fista")
+        throw new UsageError(
+          `--resume: only fista solves can be resumed; got --solver ${options.solver}`,
+        );
+      resumed = await readCheckpoint(options.resume);
     }
-    const summary = summarize(result, loaded.problem.regularizer.groups);
-    if (options.save !== undefined) {
-      await mkdir(options.save, { recursive: true });
-      await writeFileAtomic(
-        join(options.save, "x.npy"),
-        writeNpy({ dtype: "float64", shape: loaded.solutionShape, data: result.x }),
+    const problemDir = dir ?? resumed?.meta.problemDir;
+    if (problemDir === undefined)
+      throw new UsageError("solve: give a <problem-dir> (or --resume <result-dir>)");
+    // problem.json errors come at once, before a worker starts (the worker reads it again and
+    // reports a missing folder or file in its own words)
+    const specFile = join(problemDir, "problem.json");
+    const specText = await readInputText(specFile).catch(() => undefined);
+    if (specText !== undefined) parseSpec(specText, specFile);
+    const tol = options.tol ?? resumed?.meta.tolerance ?? 1e-6;
+    if (!(tol > 0 && tol < 1)) throw new UsageError(`--tol must be in (0, 1); got ${tol}`);
+    const maxIter = options.maxIter ?? resumed?.meta.maxIterations;
+    const saveTo = options.save ?? options.resume;
+    const save =
+      saveTo === undefined
+        ? undefined
+        : await checkOutputDirectory(
+            options.save === undefined ? "--resume" : "--save",
+            saveTo,
+            SOLVE_FILES,
+          );
+    const meta: CheckpointMeta = {
+      problemDir: resolve(problemDir),
+      spec: undefined,
+      solver: options.solver,
+      tolerance: tol,
+      ...(maxIter === undefined ? {} : { maxIterations: maxIter }),
+    };
+    const input: SolveJobInput = {
+      dir: problemDir,
+      solver: options.solver,
+      tol,
+      startedAt,
+      ...(maxIter === undefined ? {} : { maxIter }),
+      ...(options.timeLimit === undefined ? {} : { timeLimitMs: options.timeLimit * 1000 }),
+      ...(save === undefined || options.solver !== "fista"
+        ? {}
+        : { checkpointEveryMs: (options.checkpointEvery ?? 10) * 1000 }),
+      ...(resumed === undefined
+        ? {}
+        : { resumeFrom: resumed.checkpoint, resumeSpec: resumed.meta.spec }),
+    };
+    const bar = gapProgress(io, tol);
+    progress = bar;
+    let spec: unknown = resumed?.meta.spec;
+    const outcome = await runInterruptibly<
+      SolveJobInput,
+      SolveJobOutput | { readonly setupInterrupted: string }
+    >(
+      { module: new URL("./solve-job.js", import.meta.url), exportName: "solveJob", input },
+      {
+        onReport: async (message) => {
+          const m = message as {
+            type: string;
+            record?: IterationRecord;
+            checkpoint?: FistaCheckpoint;
+            spec?: unknown;
+          };
+          if (m.type === "progress" && m.record !== undefined) bar.update(m.record);
+          if (m.type === "checkpoint" && m.checkpoint !== undefined && save !== undefined) {
+            await writeResultFolder(save, {
+              ...checkpointFiles(m.checkpoint, { ...meta, spec }),
+              "x.npy": writeNpy({
+                dtype: "float64",
+                shape: [m.checkpoint.x.length],
+                data: m.checkpoint.x,
+              }),
+              "result.json": `${JSON.stringify({ status: "in-progress", solver: options.solver, iterations: m.checkpoint.monitor.iteration, latest: m.checkpoint.monitor.history.at(-1) ?? null, note: "a checkpoint of a running solve; x.npy is its current iterate (flat); resume with --resume" }, null, 2)}\n`,
+            });
+          }
+          if (m.type === "spec") spec = m.spec;
+        },
+        onInterrupt: (signal) => {
+          bar.stop();
+          io.stderr(
+            `convexformer solve: ${signal}: stopping after this iteration and keeping the best iterate (${signal === "SIGINT" ? "Ctrl-C" : signal} again quits at once, saving nothing)\n`,
+          );
+        },
+      },
+    );
+    bar.stop();
+    const out = outcome.value;
+    if ("setupInterrupted" in out) {
+      io.stderr(
+        `convexformer solve: ${(out as { setupInterrupted: string }).setupInterrupted}; nothing to save\n`,
       );
-      await writeFileAtomic(
-        join(options.save, "result.json"),
-        `${JSON.stringify({ problem: loaded.spec, ...summary, history: result.history }, null, 2)}\n`,
-      );
+      return outcome.exitCode ?? 1;
+    }
+    const { summary } = out;
+    if (save !== undefined) {
+      await writeResultFolder(save, {
+        "x.npy": writeNpy({ dtype: "float64", shape: out.solutionShape, data: out.x }),
+        "result.json": `${JSON.stringify({ problem: out.spec, ...summary, history: out.history }, null, 2)}\n`,
+        ...(out.checkpoint === undefined
+          ? {}
+          : checkpointFiles(out.checkpoint, {
+              ...meta,
+              problemDir: out.problemDir,
+              spec: out.spec,
+            })),
+      });
     }
     if (options.json) {
       io.stdout(`${JSON.stringify(summary)}\n`);
@@ -80,7 +186,7 @@ export async function runSolve(
       io.stdout(
         [
           `solver          ${summary.solver}`,
-          `status          ${summary.status}`,
+          `status          ${summary.status}${outcome.interruptedBy === undefined ? "" : ` (${outcome.interruptedBy})`}`,
           `objective       ${summary.objective}`,
           `dual objective  ${summary.dualObjective}`,
           `relative gap    ${summary.relativeGap.toExponential(3)}`,
@@ -88,69 +194,28 @@ export async function runSolve(
           `iterations      ${summary.iterations}`,
           `seconds         ${summary.seconds.toFixed(3)}`,
           `active groups   ${summary.activeGroups}`,
-          ...(options.save === undefined
+          ...(save === undefined
             ? []
-            : [`saved           ${join(options.save, "x.npy")}, result.json`]),
+            : [
+                `saved           ${join(save, "x.npy")}, result.json${out.checkpoint === undefined ? "" : `, checkpoint (continue with: convexformer solve --resume ${saveTo})`}`,
+              ]),
           "",
         ].join("\n"),
       );
     }
-    return result.status === "converged" ? 0 : 1;
+    return outcome.exitCode ?? (summary.status === "converged" ? 0 : 1);
   } catch (error) {
+    progress?.stop();
+    if (error instanceof ForcedExitError) {
+      io.stderr(`convexformer solve: ${error.message}\n`);
+      return error.exitCode;
+    }
     if (error instanceof UsageError || error instanceof ConvexformerError) {
       io.stderr(`convexformer solve: ${error.message}\n`);
       return 2;
     }
     throw error;
   }
-}
-
-function summarize(
-  result: SolveResult,
-  groups: { readonly count: number; readonly ptr: Int32Array } | undefined,
-) {
-  let activeGroups = 0;
-  if (groups === undefined) {
-    for (const v of result.x) if (v !== 0) activeGroups++;
-  } else {
-    for (let g = 0; g < groups.count; g++) {
-      for (let i = groups.ptr[g] as number; i < (groups.ptr[g + 1] as number); i++) {
-        if (result.x[i] !== 0) {
-          activeGroups++;
-          break;
-        }
-      }
-    }
-  }
-  return {
-    solver: result.solver,
-    status: result.status,
-    objective: result.objective,
-    dualObjective: result.dualObjective,
-    relativeGap: result.relativeGap,
-    kktResidual: result.kktResidual,
-    iterations: result.iterations,
-    seconds: result.timings.totalMs / 1000,
-    activeGroups,
-  };
-}
-
-function positiveNumber(name: string) {
-  return (value: string): number => {
-    const v = Number(value);
-    if (!Number.isFinite(v) || v <= 0)
-      throw new InvalidArgumentError(`${name} must be a number > 0.`);
-    return v;
-  };
-}
-
-function positiveInteger(name: string) {
-  return (value: string): number => {
-    const v = Number(value);
-    if (!Number.isSafeInteger(v) || v < 1)
-      throw new InvalidArgumentError(`${name} must be an integer >= 1.`);
-    return v;
-  };
 }
 
 /**
@@ -169,17 +234,44 @@ export function registerSolveCommand(program: Command, io: CliIo): void {
     .description(
       "solve a problem given as files: <problem-dir>/problem.json plus X.npy, y.npy (and G.npy for gated-relu)",
     )
-    .argument("<problem-dir>", "directory holding problem.json and the .npy arrays")
+    .argument(
+      "[problem-dir]",
+      "directory holding problem.json and the .npy arrays (default with --resume: the checkpoint's)",
+    )
     .option("--solver <name>", "solver: fista, admm, ipm, ...", "fista")
-    .option("--tol <gap>", "target relative duality gap", positiveNumber("--tol"), 1e-6)
-    .option("--max-iter <n>", "iteration cap", positiveInteger("--max-iter"))
-    .option("--time-limit <seconds>", "wall-clock limit in seconds", positiveNumber("--time-limit"))
-    .option("--save <dir>", "write the solution (x.npy) and result.json there")
+    .option(
+      "--tol <gap>",
+      "target relative duality gap, in (0, 1) (default 1e-6)",
+      decimalOption("--tol", { min: 0, max: 1 }),
+    )
+    .option("--max-iter <n>", "iteration cap", integerOption("--max-iter"))
+    .option(
+      "--time-limit <seconds>",
+      "wall-clock limit in seconds for the whole command, loading and set-up included",
+      decimalOption("--time-limit", { min: 0 }),
+    )
+    .option(
+      "--save <dir>",
+      "write the result folder there (x.npy, result.json, a checkpoint when unfinished), replaced atomically",
+    )
+    .option(
+      "--checkpoint-every <seconds>",
+      "with --save and fista: write a checkpoint this often (default 10)",
+      decimalOption("--checkpoint-every", { min: 0 }),
+    )
+    .option(
+      "--resume <dir>",
+      "continue the interrupted fista solve saved in <dir> (written back there unless --save)",
+    )
     .option(
       "--json",
       "print one JSON line: solver, status, objective, dualObjective, relativeGap, ...",
     )
-    .action(async (dir: string, options: SolveCommandOptions) => {
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 converged (certified gap), 1 not converged (the status says why), 2 bad usage or bad files,\n130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: the best iterate is kept (status aborted), saved with --save\nwith a checkpoint, and the summary printed; a second signal quits at once without saving.",
+    )
+    .action(async (dir: string | undefined, options: SolveCommandOptions) => {
       process.exitCode = await runSolve(dir, options, io);
     });
 }

@@ -159,6 +159,8 @@ export class LazyBlockNorms {
   readonly lower: Float64Array;
   /** Number of groups refined so far. */
   refinedCount = 0;
+  /** Set when `stop` ended the column pass early (the bounds are then unusable). */
+  private stopped = false;
   private readonly refined: Uint8Array;
   private readonly blocks: ColumnBlocks;
   private readonly rows: number;
@@ -169,6 +171,7 @@ export class LazyBlockNorms {
     groups: GroupStructure,
     blocks: ColumnBlocks,
     dense: Matrix | undefined,
+    stop?: () => boolean,
   ) {
     const { count, ptr } = groups;
     const { rows, cols } = operator;
@@ -193,6 +196,10 @@ export class LazyBlockNorms {
       const one = new Float64Array([1]);
       const col = new Float64Array(rows);
       for (let j = 0; j < cols; j++) {
+        if (stop !== undefined && (j & 63) === 63 && stop()) {
+          this.stopped = true;
+          break;
+        }
         applyColumns?.(j, j + 1, one, col);
         let s = 0;
         for (let r = 0; r < rows; r++) s += (col[r] as number) * (col[r] as number);
@@ -222,15 +229,19 @@ export class LazyBlockNorms {
    * @param operator - `A`
    * @param groups - the group structure
    * @param dense - `A` as a dense matrix, when the caller has it
+   * @param stop - polled every 64 columns of the pass; when it returns `true` the pass ends and
+   *   `of` returns `undefined` (the solve's signal / time limit during set-up)
    */
   static of(
     operator: LinearOperator,
     groups: GroupStructure,
     dense?: Matrix,
+    stop?: () => boolean,
   ): LazyBlockNorms | undefined {
     const blocks = columnBlocks(operator, dense);
     if (blocks === undefined) return undefined;
-    return new LazyBlockNorms(operator, groups, blocks, dense);
+    const norms = new LazyBlockNorms(operator, groups, blocks, dense, stop);
+    return norms.stopped ? undefined : norms;
   }
 
   /**

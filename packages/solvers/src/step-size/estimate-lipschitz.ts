@@ -5,9 +5,14 @@ import type { CompositeProblem } from "../composite-problem.js";
 export interface EstimateLipschitzOptions {
   /** Power iterations on `AᵀA` (each one `apply` and one `adjoint`). Default 8. */
   readonly iterations?: number;
+  /**
+   * Polled before every product: when it returns `true` the iteration ends early with the
+   * estimate so far (a solve's signal or time limit during set-up).
+   */
+  readonly stop?: () => boolean;
 }
 
-const OPTION_NAMES = ["iterations"] as const;
+const OPTION_NAMES = ["iterations", "stop"] as const;
 
 /**
  * An estimate of the Lipschitz constant of `∇(F∘A)`, `smoothness(F) · ‖A‖₂²`, by power
@@ -49,7 +54,9 @@ export function estimateLipschitz(
   const av = new Float64Array(operator.rows);
   let w = new Float64Array(n);
   let rayleigh = 0;
+  const stop = options.stop;
   for (let it = 0; it < iterations; it++) {
+    if (stop?.() === true) break;
     let nv = 0;
     for (let i = 0; i < n; i++) nv += (v[i] as number) * (v[i] as number);
     nv = Math.sqrt(nv);
@@ -59,6 +66,7 @@ export function estimateLipschitz(
     let s = 0;
     for (let i = 0; i < av.length; i++) s += (av[i] as number) * (av[i] as number);
     rayleigh = s;
+    if (stop?.() === true) break;
     operator.adjoint(av, w);
     const tmp = v;
     v = w;

@@ -1,0 +1,230 @@
+import { resolve } from "node:path";
+import {
+  type FistaCheckpoint,
+  type FistaOptions,
+  getSolver,
+  type IterationRecord,
+  type SolveResult,
+  type SolveStatus,
+} from "@convexformer/solvers";
+import { deadlineSignal } from "../deadline-signal.js";
+import { formatBytes, memoryLimitBytes } from "../memory-limit.js";
+import { loadProblemDirectory, type ProblemSpec } from "../problem-files.js";
+import type { JobContext } from "../run-interruptibly.js";
+import { SetupInterruptedError } from "../setup-interrupted.js";
+import { UsageError } from "../usage-error.js";
+
+/**
+ * The input of {@link solveJob} (structured-cloned into the worker).
+ *
+ * @example
+ * ```ts
+ * import type { SolveJobInput } from "convexformer";
+ * const input: SolveJobInput = { dir: "my-problem", solver: "fista", tol: 1e-6, startedAt: Date.now() };
+ * ```
+ */
+export interface SolveJobInput {
+  /** The problem directory. */
+  readonly dir: string;
+  /** Registered solver name. */
+  readonly solver: string;
+  /** Target relative duality gap. */
+  readonly tol: number;
+  /** Iteration cap. */
+  readonly maxIter?: number;
+  /** Wall-clock limit of the whole command in milliseconds, loading included. */
+  readonly timeLimitMs?: number;
+  /** `Date.now()` when the command started (the time limit counts from there). */
+  readonly startedAt: number;
+  /** Post a checkpoint this often (FISTA only); none when absent. */
+  readonly checkpointEveryMs?: number;
+  /** Continue from this checkpoint (FISTA only). */
+  readonly resumeFrom?: FistaCheckpoint;
+  /** The problem spec the checkpoint was written for (must match `problem.json`). */
+  readonly resumeSpec?: unknown;
+}
+
+/**
+ * What {@link solveJob} returns: the summary line, the solution and what a save needs.
+ *
+ * @example
+ * ```ts
+ * import type { SolveJobOutput } from "convexformer";
+ * const print = (o: SolveJobOutput) => console.log(o.summary.status, o.summary.objective);
+ * ```
+ */
+export interface SolveJobOutput {
+  /** The fields of `--json`. */
+  readonly summary: SolveSummary;
+  /** The returned iterate. */
+  readonly x: Float64Array;
+  /** Its shape for `x.npy`. */
+  readonly solutionShape: readonly number[];
+  /** The parsed `problem.json`. */
+  readonly spec: ProblemSpec;
+  /** The absolute problem directory. */
+  readonly problemDir: string;
+  /** The solve's history. */
+  readonly history: readonly IterationRecord[];
+  /** The last checkpoint (where an early stop left the solver), for `--resume`. */
+  readonly checkpoint: FistaCheckpoint | undefined;
+}
+
+/**
+ * The `--json` line of `convexformer solve`.
+ *
+ * @example
+ * ```ts
+ * import type { SolveSummary } from "convexformer";
+ * const s: SolveSummary = { solver: "fista", status: "converged", objective: 0.234375, dualObjective: 0.234375,
+ *   relativeGap: 0, kktResidual: 0, iterations: 12, seconds: 0.01, activeGroups: 2 };
+ * ```
+ */
+export interface SolveSummary {
+  /** Solver name. */
+  readonly solver: string;
+  /** How the solve ended. */
+  readonly status: SolveStatus;
+  /** `P(x)`. */
+  readonly objective: number;
+  /** Best dual objective. */
+  readonly dualObjective: number;
+  /** Certified relative gap. */
+  readonly relativeGap: number;
+  /** Norm of the minimum-norm subgradient. */
+  readonly kktResidual: number;
+  /** Iterations (all of them, across resumes). */
+  readonly iterations: number;
+  /** Seconds of the whole command, loading included. */
+  readonly seconds: number;
+  /** Nonzero groups of `x`. */
+  readonly activeGroups: number;
+}
+
+/**
+ * The worker side of `convexformer solve` (run through `runInterruptibly`): loads the problem
+ * (honouring the signal and the time limit), solves it with the signal, the remaining time,
+ * progress reports (`{ type: "progress", record }`, at most every 100 ms) and, for FISTA,
+ * checkpoint reports (`{ type: "checkpoint", checkpoint }`), and returns the result.
+ *
+ * @example
+ * ```ts
+ * import { runInterruptibly, type SolveJobInput, type SolveJobOutput } from "convexformer";
+ * // the module of this function, as `runSolve` passes it
+ * const module = new URL("./commands/solve-job.js", import.meta.url);
+ * const { value } = await runInterruptibly<SolveJobInput, SolveJobOutput>({
+ *   module,
+ *   exportName: "solveJob",
+ *   input: { dir: "my-problem", solver: "fista", tol: 1e-6, startedAt: Date.now() },
+ * });
+ * ```
+ */
+export async function solveJob(
+  input: SolveJobInput,
+  context: JobContext,
+): Promise<SolveJobOutput | { readonly setupInterrupted: string }> {
+  const deadline =
+    input.timeLimitMs === undefined ? undefined : input.startedAt + input.timeLimitMs;
+  let loaded: Awaited<ReturnType<typeof loadProblemDirectory>>;
+  try {
+    loaded = await loadProblemDirectory(input.dir, {
+      signal: deadlineSignal(context.signal, deadline),
+    });
+  } catch (error) {
+    if (error instanceof SetupInterruptedError) return { setupInterrupted: error.message };
+    throw error;
+  }
+  context.report({ type: "spec", spec: loaded.spec });
+  if (
+    input.resumeSpec !== undefined &&
+    JSON.stringify(input.resumeSpec) !== JSON.stringify(loaded.spec)
+  ) {
+    throw new UsageError(
+      `--resume: the checkpoint was written for another problem.json (${JSON.stringify(input.resumeSpec)}); ${input.dir} holds ${JSON.stringify(loaded.spec)}`,
+    );
+  }
+  // the interior point forms and factors a dense dim × dim system: refuse what cannot fit
+  const dim = loaded.problem.dim;
+  const denseBytes = 8 * dim * dim;
+  if (input.solver === "ipm" && denseBytes > memoryLimitBytes())
+    throw new UsageError(
+      `--solver ipm: the problem has ${dim} variables, and the interior point's dense ${dim} × ${dim} system needs about ${formatBytes(denseBytes)} (memory limit ${formatBytes(memoryLimitBytes())}); use --solver fista, which needs only products with the operator`,
+    );
+  const solver = getSolver(input.solver);
+  let lastReport = 0;
+  let lastCheckpoint: FistaCheckpoint | undefined;
+  const fista = input.solver === "fista";
+  const options: FistaOptions = {
+    tolerance: input.tol,
+    signal: context.signal,
+    onIteration: (record) => {
+      const now = Date.now();
+      if (now - lastReport < 100) return;
+      lastReport = now;
+      context.report({ type: "progress", record });
+    },
+    ...(input.maxIter === undefined ? {} : { maxIterations: input.maxIter }),
+    // the time limit covers the whole command: what loading left (at least 1 ms)
+    ...(deadline === undefined ? {} : { timeLimitMs: Math.max(1, deadline - Date.now()) }),
+    ...(fista && input.resumeFrom !== undefined ? { resumeFrom: input.resumeFrom } : {}),
+    ...(fista
+      ? {
+          checkpoint: {
+            everyMs: input.checkpointEveryMs ?? 1e15,
+            write: (c: FistaCheckpoint) => {
+              lastCheckpoint = c;
+              if (input.checkpointEveryMs !== undefined)
+                context.report({ type: "checkpoint", checkpoint: c });
+            },
+          },
+        }
+      : {}),
+  };
+  const result = solver.solve(loaded.problem, options);
+  const finalCheckpoint =
+    result.status === "converged" || result.status === "diverged" ? undefined : lastCheckpoint;
+  return {
+    summary: summarize(
+      result,
+      loaded.problem.regularizer.groups,
+      (Date.now() - input.startedAt) / 1000,
+    ),
+    x: result.x,
+    solutionShape: loaded.solutionShape,
+    spec: loaded.spec,
+    problemDir: resolve(input.dir),
+    history: result.history,
+    checkpoint: finalCheckpoint,
+  };
+}
+
+function summarize(
+  result: SolveResult,
+  groups: { readonly count: number; readonly ptr: Int32Array } | undefined,
+  seconds: number,
+): SolveSummary {
+  let activeGroups = 0;
+  if (groups === undefined) {
+    for (const v of result.x) if (v !== 0) activeGroups++;
+  } else {
+    for (let g = 0; g < groups.count; g++) {
+      for (let i = groups.ptr[g] as number; i < (groups.ptr[g + 1] as number); i++) {
+        if (result.x[i] !== 0) {
+          activeGroups++;
+          break;
+        }
+      }
+    }
+  }
+  return {
+    solver: result.solver,
+    status: result.status,
+    objective: result.objective,
+    dualObjective: result.dualObjective,
+    relativeGap: result.relativeGap,
+    kktResidual: result.kktResidual,
+    iterations: result.iterations,
+    seconds,
+    activeGroups,
+  };
+}
