@@ -1,6 +1,7 @@
 import { createRng, TokenBatch } from "@convexformer/tensors";
 import { describe, expect, it } from "vitest";
-import { gatePatterns, sampleGates } from "./gates.js";
+import { gatePatterns } from "./gate-patterns.js";
+import { sampleGates } from "./sample-gates.js";
 
 describe("gate patterns and sampling", () => {
   it("computes large problems block by block with the patterns of the definition", () => {

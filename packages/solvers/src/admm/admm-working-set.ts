@@ -1,5 +1,5 @@
 import type { Matrix } from "@convexformer/tensors";
-import { type Certificate, certificateWork, certifyInto } from "../certificate.js";
+import { type Certificate, certificateBuffers, certifyInto } from "../certificate.js";
 import type { CompositeProblem } from "../composite-problem.js";
 import type { SolveMonitor } from "../solve-monitor.js";
 import type { SolveResult, SolveStatus } from "../solver.js";
@@ -102,7 +102,7 @@ export function admmWorkingSet(
     const whole = sub.strategy === "full";
     const zW = whole ? z : new Float64Array(dimW);
     if (!whole) sub.gather(z, zW);
-    const work = certificateWork(sub.problem);
+    const work = certificateBuffers(sub.problem);
     const { status, rho: rhoAfter } = admmLoop(sub.problem, zW, uW, rho, update, config.settings, {
       certify: (v) => (whole ? monitor.certify(v) : certifyInto(sub.problem, v, work, false)),
       step(v, objective, c) {

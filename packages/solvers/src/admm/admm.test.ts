@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runSolverConformance } from "../testing/index.js";
-import { admm } from "./admm.js";
+import { type AdmmOptions, admm } from "./admm.js";
 
 describe("admm", () => {
   it("passes the conformance kit", () => {
@@ -10,10 +10,11 @@ describe("admm", () => {
   });
 
   it("passes the conformance kit with the working set and with the Nyström–CG update", () => {
-    for (const solveOptions of [
+    const variants: AdmmOptions[] = [
       { workingSet: true, workingSetSize: 1 },
       { xUpdate: "auto", sketchRank: 3 },
-    ]) {
+    ];
+    for (const solveOptions of variants) {
       const report = runSolverConformance(admm, { solveOptions });
       expect(report.failures).toEqual([]);
     }
@@ -82,10 +83,13 @@ describe("admm details", () => {
       },
       adjoint: (r: Float64Array, out: Float64Array) => problem.operator.adjoint(r, out),
     };
-    const r = admm.solve({ ...problem, operator }, {
-      signal: controller.signal,
-      xUpdate: "nystrom-cg",
-    });
+    const r = admm.solve(
+      { ...problem, operator },
+      {
+        signal: controller.signal,
+        xUpdate: "nystrom-cg",
+      },
+    );
     expect(r.status).toBe("aborted");
     expect(r.iterations).toBe(0);
     expect(applies).toBeLessThan(8); // the sketch (rank 20) stopped early
@@ -119,9 +123,7 @@ describe("admm details", () => {
     expect(() => admm.solve(problem, { relaxation: 2.5 })).toThrow(/options\.relaxation/);
     expect(() => admm.solve(problem, { rho: -1 })).toThrow(InvalidOptionError);
     expect(() => admm.solve(problem, { xUpdate: "cholesky" })).toThrow(/options\.xUpdate/);
-    expect(() => admm.solve(problem, { xUpdate: "nystrom-cg" })).toThrow(
-      /options\.xUpdate/,
-    );
+    expect(() => admm.solve(problem, { xUpdate: "nystrom-cg" })).toThrow(/options\.xUpdate/);
     expect(() => admm.solve(problem, { sketchRank: 0 })).toThrow(/options\.sketchRank/);
   });
 });
