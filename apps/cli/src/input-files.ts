@@ -1,5 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
-import { type NpyArray, readNpyFile } from "@convexformer/tensors";
+import type { NpyArray } from "@convexformer/tensors";
+import { readNpyFile } from "@convexformer/tensors/node";
 import { UsageError } from "./usage-error.js";
 
 /**

@@ -1,4 +1,4 @@
-import { initTfjs, type TfjsHandle } from "@convexformer/tensors";
+import { initTfjs, type TfjsHandle } from "@convexformer/tensors/tfjs";
 
 /** The tfjs backends this package runs on. */
 export type BaselineBackend = "wasm" | "cpu";

@@ -9,7 +9,8 @@
  */
 import { cpus } from "node:os";
 import { Matrix as MlMatrix } from "ml-matrix";
-import { createRng, gemm, getBackend, initTfjs, Matrix } from "../src/index.js";
+import { createRng, gemm, Matrix } from "../src/index.js";
+import { getBackend, initTfjs } from "../src/tfjs/index.js";
 
 const quick = process.argv.includes("--quick");
 const sizes = quick ? [256, 512] : [256, 512, 1024];

@@ -64,13 +64,15 @@ const defaultLoaders: TfjsModuleLoaders = {
  *
  * @example
  * ```ts
- * import { createTfjsLoader } from "./tfjs-loader.js";
+ * import { createTfjsLoader } from "@convexformer/tensors/tfjs";
  * const init = createTfjsLoader({
  *   tfjs: () => import("@tensorflow/tfjs"),
  *   wasm: () => import("@tensorflow/tfjs-backend-wasm"),
  *   wasmDirectory: async () => undefined,
  * });
  * const { tf, backend } = await init({ backend: "cpu" });
+ * backend; // "cpu"
+ * tf.getBackend(); // "cpu"
  * ```
  */
 export function createTfjsLoader(
@@ -143,7 +145,7 @@ export function createTfjsLoader(
  *
  * @example
  * ```ts
- * import { initTfjs } from "@convexformer/tensors";
+ * import { initTfjs } from "@convexformer/tensors/tfjs";
  * const { tf, backend } = await initTfjs();
  * console.log(backend); // "wasm"
  * const y = tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])));

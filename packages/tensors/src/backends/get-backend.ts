@@ -18,7 +18,8 @@ let tfjsWasm: Promise<KernelBackend> | undefined;
  *
  * @example
  * ```ts
- * import { getBackend, Matrix } from "@convexformer/tensors";
+ * import { Matrix } from "@convexformer/tensors";
+ * import { getBackend } from "@convexformer/tensors/tfjs";
  * const fast = await getBackend("tfjs-wasm");
  * const a = Matrix.fromRows([[1, 2], [3, 4]]);
  * const { value, precision } = fast.matmul(a, a, { transB: true });

@@ -29,7 +29,8 @@ import { checkMask, type ProductPlan, planAdjoint, planMatmul } from "./operands
  *
  * @example
  * ```ts
- * import { createTfjsWasmBackend, initTfjs, Matrix } from "@convexformer/tensors";
+ * import { Matrix } from "@convexformer/tensors";
+ * import { createTfjsWasmBackend, initTfjs } from "@convexformer/tensors/tfjs";
  * const backend = createTfjsWasmBackend(await initTfjs());
  * const a = Matrix.fromRows([[1, 2], [3, 4]]);
  * const { value, precision } = backend.matmul(a, a);

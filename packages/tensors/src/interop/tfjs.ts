@@ -44,7 +44,8 @@ function readTensor(argument: string, tensor: Tensor, rank: number): Float64Arra
  *
  * @example
  * ```ts
- * import { initTfjs, Matrix, toTensor2d } from "@convexformer/tensors";
+ * import { Matrix } from "@convexformer/tensors";
+ * import { initTfjs, toTensor2d } from "@convexformer/tensors/tfjs";
  * const { tf } = await initTfjs();
  * const t = toTensor2d(tf, Matrix.fromRows([[1, 2], [3, 4]]));
  * t.shape; // [2, 2]
@@ -67,7 +68,7 @@ export function toTensor2d(tf: TfjsNamespace, m: Matrix): Tensor2D {
  *
  * @example
  * ```ts
- * import { fromTensor2d, initTfjs } from "@convexformer/tensors";
+ * import { fromTensor2d, initTfjs } from "@convexformer/tensors/tfjs";
  * const { tf } = await initTfjs();
  * const t = tf.eye(2);
  * fromTensor2d(t).toRows(); // [[1, 0], [0, 1]]
@@ -89,7 +90,8 @@ export function fromTensor2d(tensor: Tensor): Matrix {
  *
  * @example
  * ```ts
- * import { initTfjs, TokenBatch, toTensor3d } from "@convexformer/tensors";
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { initTfjs, toTensor3d } from "@convexformer/tensors/tfjs";
  * const { tf } = await initTfjs();
  * const t = toTensor3d(tf, TokenBatch.zeros(8, 4, 16));
  * t.shape; // [8, 4, 16]
@@ -118,7 +120,7 @@ export function toTensor3d(tf: TfjsNamespace, batch: TokenBatch): Tensor3D {
  *
  * @example
  * ```ts
- * import { fromTensor3d, initTfjs } from "@convexformer/tensors";
+ * import { fromTensor3d, initTfjs } from "@convexformer/tensors/tfjs";
  * const { tf } = await initTfjs();
  * const t = tf.ones([2, 3, 4]);
  * fromTensor3d(t).tokens; // 3
