@@ -295,7 +295,8 @@ function parseStatedValue(raw) {
 
 function optionsSource(options) {
   const parts = [];
-  if (options.typedArray !== undefined) parts.push(`typedArray: ${JSON.stringify(options.typedArray)}`);
+  if (options.typedArray !== undefined)
+    parts.push(`typedArray: ${JSON.stringify(options.typedArray)}`);
   if (options.toleranceSource !== undefined) parts.push(`absolute: (${options.toleranceSource})`);
   if (options.absolute !== undefined) parts.push(`absolute: ${options.absolute}`);
   if (options.relative !== undefined) parts.push(`relative: ${options.relative}`);
@@ -343,7 +344,11 @@ function instrument(code, where) {
     }
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) {
       const specifier = node.moduleSpecifier;
-      if (specifier !== undefined && ts.isStringLiteral(specifier) && specifier.text.startsWith(".")) {
+      if (
+        specifier !== undefined &&
+        ts.isStringLiteral(specifier) &&
+        specifier.text.startsWith(".")
+      ) {
         problems.push(
           `${location(node.getStart(source))}: relative import ${JSON.stringify(specifier.text)}: an example imports the public API by package name`,
         );
@@ -401,7 +406,9 @@ function instrument(code, where) {
     }
     const isBlockLike =
       ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseClause(node);
-    ts.forEachChild(node, (child) => visit(child, topLevel && isBlockLike && ts.isSourceFile(node)));
+    ts.forEachChild(node, (child) =>
+      visit(child, topLevel && isBlockLike && ts.isSourceFile(node)),
+    );
   };
   visit(source, true);
 
@@ -569,7 +576,8 @@ function missingExamples(packages) {
           d === undefined
             ? ""
             : ` (${relative(root, d.getSourceFile().fileName)}:${d.getSourceFile().getLineAndCharacterOfPosition(d.getStart()).line + 1})`;
-        const name = entry.subpath === "." ? entry.pkg.name : `${entry.pkg.name}${entry.subpath.slice(1)}`;
+        const name =
+          entry.subpath === "." ? entry.pkg.name : `${entry.pkg.name}${entry.subpath.slice(1)}`;
         missing.push({ pkg: entry.pkg.short, text: `${name}: ${exported.name}${at}` });
       }
     }
@@ -680,7 +688,10 @@ async function main() {
   const work = mkdtempSync(join(tmpdir(), "convexformer-doctest-"));
   const results = new Map(); // where → { ok, messages }
   try {
-    writeFileSync(join(work, "package.json"), `${JSON.stringify({ type: "module", private: true })}\n`);
+    writeFileSync(
+      join(work, "package.json"),
+      `${JSON.stringify({ type: "module", private: true })}\n`,
+    );
     writeFileSync(join(work, "doctest-globals.d.ts"), GLOBALS_DTS);
     writeFileSync(join(work, "doctest-runtime.mjs"), RUNTIME);
     linkPackages(work, all);
@@ -815,7 +826,9 @@ async function main() {
       for (const p of libraryProblems.slice(0, 30)) console.log(indent(p));
     }
     if (thirdPartyProblems > 0 && options.verbose) {
-      console.log(`(${thirdPartyProblems} errors inside third-party declarations were not counted)`);
+      console.log(
+        `(${thirdPartyProblems} errors inside third-party declarations were not counted)`,
+      );
     }
     console.log("");
     for (const [pkg, entry] of perPackage) {

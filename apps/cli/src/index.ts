@@ -19,7 +19,7 @@ export {
   type ProblemSpec,
   parseSpec,
 } from "./problem-files.js";
-export { cliVersion, createProgram } from "./program.js";
+export { cliVersion, createProgram, programDescription } from "./program.js";
 export { gapProgress } from "./progress.js";
 export { type Bar, svgBarChart, textBarChart } from "./svg-bar-chart.js";
 export { UsageError } from "./usage-error.js";

@@ -36,14 +36,32 @@ export function cliVersion(): string {
  */
 export function createProgram(io: CliIo = processIo()): Command {
   const program = new Command("convexformer")
-    .description(
-      "Convex training of attention (arXiv:2211.11052, corrected): solve, fit, recover, interpret, experiment, bench.",
-    )
     .version(cliVersion())
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerSolveCommand(program, io);
   registerDemoCommand(program, io);
-  return program;
+  // listed from the registered commands, so the description never advertises a missing one
+  return program.description(programDescription(program));
+}
+
+/**
+ * The top-level description of the `convexformer` command: what it does, then the names of the
+ * commands registered on `program` (so it lists exactly the commands that exist).
+ *
+ * @param program - the command tree, after its subcommands are registered
+ * @example
+ * ```ts
+ * import { Command } from "commander";
+ * import { programDescription } from "convexformer";
+ * const program = new Command("convexformer");
+ * program.command("solve");
+ * program.command("demo");
+ * programDescription(program); // "Convex training of attention (arXiv:2211.11052, corrected): solve, demo."
+ * ```
+ */
+export function programDescription(program: Command): string {
+  const names = program.commands.map((command) => command.name());
+  return `Convex training of attention (arXiv:2211.11052, corrected): ${names.join(", ")}.`;
 }

@@ -2,7 +2,18 @@ import { type ProductPlan, planMatmul } from "./backends/operands.js";
 import { gemm } from "./kernels/gemm.js";
 import type { Matrix } from "./matrix.js";
 
-/** Options of {@link matmul}. */
+/**
+ * Options of {@link matmul}.
+ *
+ * @example
+ * ```ts
+ * import { type MatmulOptions, Matrix, matmul } from "@convexformer/tensors";
+ * const out = Matrix.fromRows([[1, 1], [1, 1]]);
+ * const options: MatmulOptions = { transB: true, alpha: 2, beta: 1, out };
+ * matmul(Matrix.identity(2), Matrix.fromRows([[1, 2], [3, 4]]), options);
+ * out.toRows(); // [[3, 7], [5, 9]]
+ * ```
+ */
 export interface MatmulOptions {
   /** Use `aᵀ` instead of `a`. Default `false`. */
   readonly transA?: boolean;

@@ -3,13 +3,41 @@ import type * as TfjsWasm from "@tensorflow/tfjs-backend-wasm";
 import { ConvexformerError, InvalidOptionError } from "./errors.js";
 import { assertKnownOptions } from "./validate.js";
 
-/** The tfjs namespace (`import * as tf from "@tensorflow/tfjs"`). */
+/**
+ * The tfjs namespace (`import * as tf from "@tensorflow/tfjs"`).
+ *
+ * @example
+ * ```ts
+ * import { initTfjs, type TfjsNamespace } from "@convexformer/tensors/tfjs";
+ * const tf: TfjsNamespace = (await initTfjs({ backend: "cpu" })).tf;
+ * tf.tensor1d([1, 2, 3]).sum().dataSync()[0]; // 6
+ * ```
+ */
 export type TfjsNamespace = typeof Tfjs;
 
-/** A tfjs backend this package can activate. */
+/**
+ * A tfjs backend this package can activate.
+ *
+ * @example
+ * ```ts
+ * import { initTfjs, type TfjsBackendName } from "@convexformer/tensors/tfjs";
+ * const wanted: TfjsBackendName = "cpu";
+ * (await initTfjs({ backend: wanted })).backend; // "cpu"
+ * ```
+ */
 export type TfjsBackendName = "wasm" | "cpu";
 
-/** Options of {@link initTfjs}. */
+/**
+ * Options of {@link initTfjs}.
+ *
+ * @example
+ * ```ts
+ * import { initTfjs, type TfjsOptions } from "@convexformer/tensors/tfjs";
+ * const options: TfjsOptions = { backend: "cpu" };
+ * const handle = await initTfjs(options);
+ * handle.backend; // "cpu"
+ * ```
+ */
 export interface TfjsOptions {
   /**
    * The backend to activate: `"wasm"` (default; SIMD, single-threaded in Node; falls back to
@@ -24,7 +52,17 @@ export interface TfjsOptions {
   readonly wasmPaths?: string;
 }
 
-/** What {@link initTfjs} resolves to: the tfjs namespace and the backend that is active. */
+/**
+ * What {@link initTfjs} resolves to: the tfjs namespace and the backend that is active.
+ *
+ * @example
+ * ```ts
+ * import { initTfjs, type TfjsHandle } from "@convexformer/tensors/tfjs";
+ * const handle: TfjsHandle = await initTfjs({ backend: "cpu" });
+ * handle.backend; // "cpu"
+ * handle.fallbackReason; // undefined
+ * ```
+ */
 export interface TfjsHandle {
   /** The `@tensorflow/tfjs` namespace, with {@link TfjsHandle.backend} set as its backend. */
   readonly tf: TfjsNamespace;
@@ -37,6 +75,17 @@ export interface TfjsHandle {
 /**
  * How the loader obtains the optional modules; the default uses dynamic `import()`. Tests
  * substitute failing loaders to exercise the `backend-unavailable` path.
+ *
+ * @example
+ * ```ts
+ * import { createTfjsLoader, type TfjsModuleLoaders } from "@convexformer/tensors/tfjs";
+ * const missing: TfjsModuleLoaders = {
+ *   tfjs: () => Promise.reject(new Error("not installed")),
+ *   wasm: () => Promise.reject(new Error("not installed")),
+ *   wasmDirectory: async () => undefined,
+ * };
+ * await createTfjsLoader(missing)(); // throws backend-unavailable
+ * ```
  */
 export interface TfjsModuleLoaders {
   /** Loads `@tensorflow/tfjs`. */

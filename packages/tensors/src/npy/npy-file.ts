@@ -34,7 +34,10 @@ const MAX_NPY_FILE_BYTES = 2 ** 31 - 1;
 export async function readNpyFile(path: string): Promise<NpyArray> {
   const { size } = await stat(path);
   if (size > MAX_NPY_FILE_BYTES) {
-    throw new CorruptFileError(path, `file is ${size} bytes, over the ${MAX_NPY_FILE_BYTES}-byte limit`);
+    throw new CorruptFileError(
+      path,
+      `file is ${size} bytes, over the ${MAX_NPY_FILE_BYTES}-byte limit`,
+    );
   }
   const bytes = await readFile(path);
   return readNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
