@@ -11,8 +11,7 @@
 //
 //   node scripts/check-browser-bundles.mjs [--package <dir name>]... [--keep] [--no-browser]
 //
-// Run `pnpm build` first. Chromium: /usr/bin/chromium (`apt-get install -y chromium`), or
-// CHROMIUM_PATH.
+// Run `pnpm build` first. Chromium: /usr/bin/chromium (`apt-get install -y chromium`).
 import {
   existsSync,
   mkdirSync,
@@ -36,7 +35,7 @@ const argv = process.argv.slice(2);
 const keep = argv.includes("--keep");
 const noBrowser = argv.includes("--no-browser");
 const only = argv.flatMap((a, i) => (argv[i - 1] === "--package" ? [a] : []));
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const chromiumPath = "/usr/bin/chromium";
 // the launch arguments that work on these machines (see the toolchain notes)
 const CHROMIUM_ARGS = [
   "--headless",
@@ -200,9 +199,7 @@ for (const pkg of targets) {
 // load every bundle in chromium
 if (!noBrowser && pages.length > 0) {
   if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `chromium not found at ${chromiumPath}: apt-get install -y chromium (or set CHROMIUM_PATH)`,
-    );
+    throw new Error(`chromium not found at ${chromiumPath}: apt-get install -y chromium`);
   }
   // each page is served from its own folder as the site root (Vite's default base is "/")
   let siteRoot = work;

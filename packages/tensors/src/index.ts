@@ -11,6 +11,7 @@
  *
  * @packageDocumentation
  */
+export { getBackend } from "./backends/get-backend.js";
 export { jsBackend } from "./backends/js-backend.js";
 export type {
   BackendName,

@@ -10,7 +10,6 @@
  *
  * @packageDocumentation
  */
-export { getBackend } from "../backends/get-backend.js";
 export { createTfjsWasmBackend } from "../backends/tfjs-wasm-backend.js";
 export { fromTensor2d, fromTensor3d, toTensor2d, toTensor3d } from "../interop/tfjs.js";
 export {
@@ -22,3 +21,4 @@ export {
   type TfjsNamespace,
   type TfjsOptions,
 } from "../tfjs-loader.js";
+export { getBackend } from "./get-backend.js";
