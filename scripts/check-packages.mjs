@@ -188,9 +188,12 @@ function checkCliHelp(pkg, binPath, cwd) {
     const command = /^\s{2}(\S+)/.exec(line);
     if (command && command[1] !== "help") commands.add(command[1].split("|")[0]);
   }
-  const description = help.stdout.split("\n").find((l) => l.trim() !== "" && !/^Usage:/.test(l));
+  // the paragraph after the usage line (commander wraps it to the terminal width)
+  const paragraphs = help.stdout.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, " ").trim());
+  const description = paragraphs.find((p) => p !== "" && !p.startsWith("Usage:"));
   const listed = /:\s*([\w-]+(?:,\s*[\w-]+)*)\.?\s*$/.exec(description ?? "");
   const named = listed ? listed[1].split(/,\s*/) : [];
+  const before = failures;
   for (const name of named) {
     if (!commands.has(name)) {
       fail(
@@ -210,7 +213,9 @@ function checkCliHelp(pkg, binPath, cwd) {
       );
     }
   }
-  console.log(`${pkg.name}: --help lists ${[...commands].join(", ")}; the description agrees`);
+  if (failures === before) {
+    console.log(`${pkg.name}: --help lists ${[...commands].join(", ")}; the description agrees`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,8 +13,10 @@
 //    (a temp folder whose node_modules links every workspace package and its dependencies), with
 //    strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, skipLibCheck: false,
 //    module/moduleResolution NodeNext. Errors in the workspace packages' declarations fail;
-//    errors inside third-party declarations (tfjs's) are not counted. `declare` statements are refused: an example must be
-//    self-contained. Relative imports are refused too: an example uses the public API.
+//    errors inside third-party declarations (tfjs's) are not counted. `declare` statements are
+//    refused: an example must be self-contained. An example imports the public API by package
+//    name; only the example of a module-internal (unexported) symbol may import its module
+//    relatively, and then runs against that module's built file.
 // 3. Run. Each module runs in its own `node` process, in an empty working folder, with a
 //    timeout; it passes when it exits 0 and every stated value holds.
 //
@@ -349,9 +351,30 @@ function instrument(code, where) {
         ts.isStringLiteral(specifier) &&
         specifier.text.startsWith(".")
       ) {
-        problems.push(
-          `${location(node.getStart(source))}: relative import ${JSON.stringify(specifier.text)}: an example imports the public API by package name`,
-        );
+        // an example of a module-internal symbol imports its module relatively: it runs
+        // against the built file (src/… → dist/…); the public API is imported by package name
+        const built =
+          where.pkgDir === undefined || !where.sourceFile.startsWith(join(where.pkgDir, "src"))
+            ? undefined
+            : join(
+                where.pkgDir,
+                "dist",
+                relative(
+                  join(where.pkgDir, "src"),
+                  resolve(dirname(where.sourceFile), specifier.text),
+                ),
+              );
+        if (built === undefined || !existsSync(built)) {
+          problems.push(
+            `${location(node.getStart(source))}: relative import ${JSON.stringify(specifier.text)} does not name a built module of the package (import the public API by package name)`,
+          );
+        } else {
+          edits.push({
+            pos: specifier.getStart(source),
+            end: specifier.end,
+            text: JSON.stringify(built),
+          });
+        }
       }
     }
     if (ts.isExpressionStatement(node) || ts.isVariableStatement(node)) {
@@ -705,6 +728,8 @@ async function main() {
       const { code, assertions, problems } = instrument(example.code, {
         file: relative(root, example.file),
         line: example.line,
+        sourceFile: example.file,
+        pkgDir: all.find((p) => p.short === example.pkg)?.dir,
       });
       example.assertions = assertions;
       results.set(example.where, { ok: problems.length === 0, messages: [...problems] });

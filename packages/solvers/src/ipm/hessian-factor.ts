@@ -14,9 +14,10 @@ import type { SmoothLoss } from "../smooth-loss.js";
  *
  * @example
  * ```ts
+ * import { squaredLoss } from "@convexformer/solvers";
  * import { hessianFactor } from "./hessian-factor.js"; // internal module
- * declare const loss: import("../smooth-loss.js").SmoothLoss; // squared, c = 1
- * hessianFactor(loss, new Float64Array(loss.size)); // all ones
+ * const loss = squaredLoss(new Float64Array([1, 2, 3])); // squared, c = 1: H = I
+ * hessianFactor(loss, new Float64Array(loss.size)); // Float64Array [1, 1, 1]
  * ```
  */
 export function hessianFactor(loss: SmoothLoss, predictions: Float64Array): Float64Array {
