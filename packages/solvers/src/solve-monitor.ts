@@ -51,7 +51,7 @@ export interface SolveMonitorConfig {
  *   let status = monitor.start(x, monitor.certify(x));
  *   const grad = monitor.work.gradient; // ∇(F∘A)(x) from the last certificate
  *   while (status === undefined) {
- *     for (let i = 0; i < x.length; i++) x[i] -= grad[i]! / 100;
+ *     for (let i = 0; i < x.length; i++) x[i] = x[i]! - grad[i]! / 100;
  *     problem.regularizer.prox(x, problem.lambda / 100, x);
  *     const c = monitor.certify(x);
  *     status = monitor.step(x, c.objective, c);

@@ -78,11 +78,26 @@ export interface SolveResult {
  *
  * @example
  * ```ts
- * import type { CompositeProblem, Solver } from "@convexformer/solvers";
- * declare const solver: Solver;
- * declare const problem: CompositeProblem;
- * const result = solver.solve(problem, { tolerance: 1e-8 });
- * if (result.status === "converged") console.log(result.objective, result.relativeGap);
+ * import {
+ *   createProblem,
+ *   denseOperator,
+ *   getSolver,
+ *   groupL2,
+ *   type Solver,
+ *   squaredLoss,
+ * } from "@convexformer/solvers";
+ * import { Matrix } from "@convexformer/tensors";
+ * const solver: Solver = getSolver("fista");
+ * // spec §7 instance 1 as a group lasso: optimum 15/64 at x = (7/8, −7/8)
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * const result = solver.solve(problem, { tolerance: 1e-10 });
+ * result.status; // "converged"
+ * result.objective; // 15/64 ± 1e-9
  * ```
  */
 export interface Solver {

@@ -79,7 +79,8 @@ export function hessianFactor(loss: SmoothLoss, predictions: Float64Array): Floa
  * ```ts
  * import { applyFactorTranspose } from "./hessian-factor.js"; // internal module
  * const out = new Float64Array(2);
- * applyFactorTranspose(new Float64Array([2, 3]), 1, new Float64Array([1, 1]), 2, 1, out); // [2, 3]
+ * applyFactorTranspose(new Float64Array([2, 3]), 1, new Float64Array([1, 1]), 2, 1, out);
+ * out; // Float64Array [2, 3]
  * ```
  */
 export function applyFactorTranspose(
