@@ -31,7 +31,11 @@ export function cliVersion(): string {
  * @example
  * ```ts
  * import { createProgram } from "convexformer";
- * await createProgram().parseAsync(["node", "convexformer", "solve", "my-problem", "--json"]);
+ * const out: string[] = [];
+ * const program = createProgram({ stdout: (t) => out.push(t), stderr: () => {}, interactive: false });
+ * program.name(); // "convexformer"
+ * program.commands.some((command) => command.name() === "solve"); // true
+ * // the binary runs: await program.parseAsync(process.argv)
  * ```
  */
 export function createProgram(io: CliIo = processIo()): Command {
