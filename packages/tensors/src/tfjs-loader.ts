@@ -187,9 +187,9 @@ export function createTfjsLoader(
  *
  * Idempotent: every call returns the same memoized promise. tfjs has one global backend per
  * process, so asking for a different backend than the active one rejects with
- * {@link InvalidOptionError}; calling without `backend` returns whatever is active.
+ * `InvalidOptionError`; calling without `backend` returns whatever is active.
  *
- * @throws {@link ConvexformerError} with code `"backend-unavailable"` (as a rejected promise)
+ * @throws `ConvexformerError` with code `"backend-unavailable"` (as a rejected promise)
  *   naming the package that cannot be imported
  *
  * @example

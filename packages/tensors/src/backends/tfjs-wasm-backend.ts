@@ -25,7 +25,7 @@ import { checkMask, type ProductPlan, planAdjoint, planMatmul } from "./operands
  * `precision: "float32"`.
  *
  * @param handle - an initialised tfjs whose active backend is `"wasm"`
- * @throws {@link ConvexformerError} `backend-unavailable` when `handle.backend` is not `"wasm"`
+ * @throws `ConvexformerError` `backend-unavailable` when `handle.backend` is not `"wasm"`
  *
  * @example
  * ```ts

@@ -40,7 +40,7 @@ function readTensor(argument: string, tensor: Tensor, rank: number): Float64Arra
  *
  * @param tf - the tfjs namespace, e.g. `(await initTfjs()).tf`
  * @param m - the matrix
- * @throws {@link InvalidOptionError} when an entry overflows float32
+ * @throws `InvalidOptionError` when an entry overflows float32
  *
  * @example
  * ```ts
@@ -64,7 +64,7 @@ export function toTensor2d(tf: TfjsNamespace, m: Matrix): Tensor2D {
  * (synchronous `dataSync()`; the tensor is not disposed).
  *
  * @param tensor - a rank-2 tensor
- * @throws {@link ShapeMismatchError} unless the tensor has rank 2
+ * @throws `ShapeMismatchError` unless the tensor has rank 2
  *
  * @example
  * ```ts
@@ -86,7 +86,7 @@ export function fromTensor2d(tensor: Tensor): Matrix {
  *
  * @param tf - the tfjs namespace, e.g. `(await initTfjs()).tf`
  * @param batch - the token batch
- * @throws {@link InvalidOptionError} when an entry overflows float32
+ * @throws `InvalidOptionError` when an entry overflows float32
  *
  * @example
  * ```ts
@@ -116,7 +116,7 @@ export function toTensor3d(tf: TfjsNamespace, batch: TokenBatch): Tensor3D {
  * (synchronous `dataSync()`; the tensor is not disposed).
  *
  * @param tensor - a rank-3 tensor
- * @throws {@link ShapeMismatchError} unless the tensor has rank 3
+ * @throws `ShapeMismatchError` unless the tensor has rank 3
  *
  * @example
  * ```ts

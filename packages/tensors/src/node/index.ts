@@ -1,7 +1,7 @@
 /**
  * `@convexformer/tensors/node`: the Node-only part of `@convexformer/tensors`, reading and
  * writing `.npy` files on disk (through `node:fs`). Everything else, including the in-memory
- * {@link readNpy} / {@link writeNpy} it builds on, is in the browser-safe main entry point.
+ * `readNpy` / `writeNpy` it builds on, is in the browser-safe main entry point.
  *
  * @packageDocumentation
  */

@@ -15,7 +15,7 @@ const MAX_NPY_FILE_BYTES = 2 ** 31 - 1;
  * `@convexformer/tensors`). The size is checked before the file is read; errors name the path.
  *
  * @param path - the file to read
- * @throws {@link CorruptFileError} / `UnsupportedFormatError` as `readNpy`, and
+ * @throws `CorruptFileError` / `UnsupportedFormatError` as `readNpy`, and
  *   `CorruptFileError` for a file over 2 GiB
  *
  * @example
