@@ -40,7 +40,19 @@ import { recoverSequenceNetwork } from "./sequence-maps.js";
 import { type TokenImportance, tokenImportance } from "./token-importance.js";
 import type { AttentionWeights, SequenceWeights } from "./weights.js";
 
-/** Losses {@link fitConvexAttention} builds from targets. */
+/**
+ * Losses {@link fitConvexAttention} builds from targets.
+ *
+ * @example
+ * ```ts
+ * import { type FitLoss, fitConvexAttention } from "@convexformer/attention";
+ * import { TokenBatch } from "@convexformer/tensors";
+ * const loss: FitLoss = "logistic"; // ±1 labels
+ * const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
+ * const fit = fitConvexAttention(X, { model: "scalar", loss, targets: new Float64Array([1, -1]), lambda: 0.1 });
+ * fit.solve.status; // "converged"
+ * ```
+ */
 export type FitLoss = "squared" | "logistic" | "cross-entropy";
 
 /**
@@ -103,9 +115,15 @@ export interface FitOptions {
  *
  * @example
  * ```ts
- * import type { FitResult } from "@convexformer/attention";
- * declare const fit: FitResult;
- * console.log(fit.certificate.relativeGap, fit.headsNeeded, fit.tokenImportance?.perToken);
+ * import { type FitResult, fitConvexAttention } from "@convexformer/attention";
+ * import { TokenBatch } from "@convexformer/tensors";
+ * // spec §7 instance 1: X_i = indicator of token i, y = (1, −1), β = 1/8: optimum 15/64
+ * const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
+ * const targets = new Float64Array([1, -1]);
+ * const fit: FitResult = fitConvexAttention(X, { model: "scalar", loss: "squared", targets, lambda: 1 / 8, tolerance: 1e-10 });
+ * fit.solve.status; // "converged"
+ * fit.certificate.objective; // 15/64 ± 1e-9
+ * fit.certificate.relativeGap <= 1e-10; // true
  * ```
  */
 export interface FitResult {
