@@ -18,7 +18,8 @@ export type BaselineBackend = "wasm" | "cpu";
  * @example
  * ```ts
  * import { setupTfjs } from "@convexformer/baselines";
- * const { backend } = await setupTfjs(); // "wasm"
+ * const { backend } = await setupTfjs();
+ * backend; // "wasm"
  * ```
  */
 export function setupTfjs(options?: { backend?: BaselineBackend }): Promise<TfjsHandle> {
