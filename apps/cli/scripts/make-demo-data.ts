@@ -5,7 +5,8 @@
 // tokens 2 and 5 (0-based), plus N(0, 0.1²) noise. The first 180 samples train, the rest test.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { createRng, writeNpyFile } from "@convexformer/tensors";
+import { createRng } from "@convexformer/tensors";
+import { writeNpyFile } from "@convexformer/tensors/node";
 
 const N = 240;
 const n = 8;

@@ -31,7 +31,7 @@ export {
   type ProblemSpec,
   parseSpec,
 } from "./problem-files.js";
-export { cliVersion, createProgram } from "./program.js";
+export { cliVersion, createProgram, programDescription } from "./program.js";
 export { gapProgress } from "./progress.js";
 export { RESULT_MANIFEST, recoverResultFolder, writeResultFolder } from "./result-folder.js";
 export {

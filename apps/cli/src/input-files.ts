@@ -12,9 +12,16 @@ import { UsageError } from "./usage-error.js";
  * @param maxBytes - the largest file accepted (default: no limit)
  * @example
  * ```ts
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { writeNpy } from "@convexformer/tensors";
  * import { readInputNpy } from "convexformer";
- * const X = await readInputNpy("problem/X.npy");
- * X.shape; // e.g. [100, 8, 16]
+ * const dir = mkdtempSync(join(tmpdir(), "problem-"));
+ * const data = new Float64Array(6);
+ * writeFileSync(join(dir, "X.npy"), writeNpy({ dtype: "float64", shape: [3, 2], data }));
+ * const X = await readInputNpy(join(dir, "X.npy"));
+ * X.shape; // [3, 2]
  * ```
  */
 export async function readInputNpy(
@@ -50,8 +57,14 @@ export async function readInputNpy(
  * @param maxBytes - the largest file accepted (default 16 MiB)
  * @example
  * ```ts
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
  * import { readInputText } from "convexformer";
- * const text = await readInputText("problem/problem.json");
+ * const dir = mkdtempSync(join(tmpdir(), "problem-"));
+ * writeFileSync(join(dir, "problem.json"), '{"kind": "group-lasso"}');
+ * const text = await readInputText(join(dir, "problem.json"));
+ * JSON.parse(text); // { kind: "group-lasso" }
  * ```
  */
 export async function readInputText(path: string, maxBytes = 16 * 2 ** 20): Promise<string> {

@@ -94,9 +94,20 @@ export interface ProblemSpec {
  *
  * @example
  * ```ts
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { writeNpy } from "@convexformer/tensors";
  * import { loadProblemDirectory } from "convexformer";
- * const loaded = await loadProblemDirectory("examples/lasso");
- * loaded.problem.dim; // number of variables
+ * const dir = mkdtempSync(join(tmpdir(), "problem-"));
+ * const spec = { kind: "group-lasso", loss: "squared", lambda: 0.5 };
+ * writeFileSync(join(dir, "problem.json"), JSON.stringify(spec));
+ * const X = new Float64Array([1, 0, 0, 1, 1, 1]);
+ * writeFileSync(join(dir, "X.npy"), writeNpy({ dtype: "float64", shape: [3, 2], data: X }));
+ * const y = new Float64Array([1, -1, 0.5]);
+ * writeFileSync(join(dir, "y.npy"), writeNpy({ dtype: "float64", shape: [3], data: y }));
+ * const loaded = await loadProblemDirectory(dir);
+ * loaded.problem.dim; // 2
  * ```
  */
 export interface LoadedProblem {
@@ -132,9 +143,21 @@ export interface LoadProblemOptions {
  *
  * @example
  * ```ts
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { writeNpy } from "@convexformer/tensors";
  * import { loadProblemDirectory } from "convexformer";
- * const { problem, spec } = await loadProblemDirectory("my-problem");
- * console.log(spec.kind, problem.lambda);
+ * const dir = mkdtempSync(join(tmpdir(), "problem-"));
+ * const spec = { kind: "group-lasso", loss: "squared", lambda: 0.5 };
+ * writeFileSync(join(dir, "problem.json"), JSON.stringify(spec));
+ * const X = new Float64Array([1, 0, 0, 1, 1, 1]);
+ * writeFileSync(join(dir, "X.npy"), writeNpy({ dtype: "float64", shape: [3, 2], data: X }));
+ * const y = new Float64Array([1, -1, 0.5]);
+ * writeFileSync(join(dir, "y.npy"), writeNpy({ dtype: "float64", shape: [3], data: y }));
+ * const loaded = await loadProblemDirectory(dir);
+ * loaded.spec.kind; // "group-lasso"
+ * loaded.problem.lambda; // 0.5
  * ```
  */
 export async function loadProblemDirectory(

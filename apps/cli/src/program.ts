@@ -31,19 +31,41 @@ export function cliVersion(): string {
  * @example
  * ```ts
  * import { createProgram } from "convexformer";
- * await createProgram().parseAsync(["node", "convexformer", "solve", "my-problem", "--json"]);
+ * const out: string[] = [];
+ * const program = createProgram({ stdout: (t) => out.push(t), stderr: () => {}, interactive: false });
+ * program.name(); // "convexformer"
+ * program.commands.some((command) => command.name() === "solve"); // true
+ * // the binary runs: await program.parseAsync(process.argv)
  * ```
  */
 export function createProgram(io: CliIo = processIo()): Command {
   const program = new Command("convexformer")
-    .description(
-      "Convex training of attention (arXiv:2211.11052, corrected): solve, fit, recover, interpret, experiment, bench.",
-    )
     .version(cliVersion())
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerSolveCommand(program, io);
   registerDemoCommand(program, io);
-  return program;
+  // listed from the registered commands, so the description never advertises a missing one
+  return program.description(programDescription(program));
+}
+
+/**
+ * The top-level description of the `convexformer` command: what it does, then the names of the
+ * commands registered on `program` (so it lists exactly the commands that exist).
+ *
+ * @param program - the command tree, after its subcommands are registered
+ * @example
+ * ```ts
+ * import { Command } from "commander";
+ * import { programDescription } from "convexformer";
+ * const program = new Command("convexformer");
+ * program.command("solve");
+ * program.command("demo");
+ * programDescription(program); // "Convex training of attention (arXiv:2211.11052, corrected): solve, demo."
+ * ```
+ */
+export function programDescription(program: Command): string {
+  const names = program.commands.map((command) => command.name());
+  return `Convex training of attention (arXiv:2211.11052, corrected): ${names.join(", ")}.`;
 }

@@ -4,7 +4,9 @@
  * @example
  * ```ts
  * import { UsageError } from "convexformer";
- * throw new UsageError("problem.json: unknown kind \"lasso\"");
+ * const error = new UsageError('problem.json: unknown kind "lasso"');
+ * error.message; // 'problem.json: unknown kind "lasso"'
+ * error instanceof Error; // true
  * ```
  */
 export class UsageError extends Error {

@@ -15,9 +15,15 @@ import { validateArray } from "./model-input-validation.js";
  *
  * @example
  * ```ts
- * import type { FreshGateReport } from "@convexformer/attention";
- * declare const report: FreshGateReport;
- * if (report.violations === 0) console.log("no sampled gate improves the optimum");
+ * import { checkFreshGates, type FreshGateReport, gatedAttentionProblem, sampleGates } from "@convexformer/attention";
+ * import { squaredLoss } from "@convexformer/solvers";
+ * import { TokenBatch } from "@convexformer/tensors";
+ * const X = new TokenBatch(3, 2, 2, Float64Array.from({ length: 12 }, (_, i) => Math.sin(i)));
+ * const problem = gatedAttentionProblem(X, sampleGates(X, 4, { seed: 1 }), squaredLoss(new Float64Array([1, 0, -1])), 10);
+ * // λ = 10 is above λ_max for every gate here: no sampled gate improves the optimum
+ * const report: FreshGateReport = checkFreshGates(problem, new Float64Array(problem.dim), { count: 20, seed: 2 });
+ * report.gates; // 20
+ * report.violations; // 0
  * ```
  */
 export interface FreshGateReport {
@@ -33,7 +39,20 @@ export interface FreshGateReport {
   readonly dualScale: number;
 }
 
-/** Options of {@link checkFreshGates}. */
+/**
+ * Options of {@link checkFreshGates}.
+ *
+ * @example
+ * ```ts
+ * import { checkFreshGates, type FreshGateOptions, gatedAttentionProblem, sampleGates } from "@convexformer/attention";
+ * import { squaredLoss } from "@convexformer/solvers";
+ * import { TokenBatch } from "@convexformer/tensors";
+ * const X = new TokenBatch(3, 2, 2, Float64Array.from({ length: 12 }, (_, i) => Math.cos(i)));
+ * const problem = gatedAttentionProblem(X, sampleGates(X, 2, { seed: 3 }), squaredLoss(new Float64Array([1, 1, -1])), 50);
+ * const options: FreshGateOptions = { count: 8, seed: 7 };
+ * checkFreshGates(problem, new Float64Array(problem.dim), options).gates; // 8
+ * ```
+ */
 export interface FreshGateOptions {
   /** Number of fresh gates `K` (default 100). */
   readonly count?: number;
@@ -60,7 +79,8 @@ export interface FreshGateOptions {
  * const X = new TokenBatch(3, 2, 2, Float64Array.from({ length: 12 }, (_, i) => Math.sin(i)));
  * const problem = gatedAttentionProblem(X, sampleGates(X, 4, { seed: 1 }), squaredLoss(new Float64Array([1, 0, -1])), 10);
  * const report = checkFreshGates(problem, new Float64Array(problem.dim), { count: 20, seed: 2 });
- * report.violations; // 0: λ = 10 is above λ_max for every gate here
+ * // λ = 10 is above λ_max for every gate here
+ * report.violations; // 0
  * ```
  */
 export function checkFreshGates(

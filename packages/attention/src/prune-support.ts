@@ -12,8 +12,12 @@ import { validateArray, validateBatchShape } from "./model-input-validation.js";
  *
  * @example
  * ```ts
- * import type { PruneResult } from "@convexformer/attention";
- * declare const r: PruneResult;
+ * import { type PruneResult, pruneSupport } from "@convexformer/attention";
+ * import { TokenBatch } from "@convexformer/tensors";
+ * const X = new TokenBatch(1, 3, 1, new Float64Array([1, 1, 1]));
+ * const layout = { gates: 1, outputs: 1, tokens: 3, features: 1 };
+ * const r: PruneResult = pruneSupport(new Float64Array([0.2, 0.3, 0.5]), layout, X);
+ * r.initialSupport; // 3
  * r.support <= r.bound; // true
  * ```
  */

@@ -36,7 +36,18 @@ export interface SampledGates extends GateVectors {
   readonly dropped: number;
 }
 
-/** Options of {@link sampleGates}. */
+/**
+ * Options of {@link sampleGates}.
+ *
+ * @example
+ * ```ts
+ * import { sampleGates, type SampleGatesOptions } from "@convexformer/attention";
+ * import { TokenBatch } from "@convexformer/tensors";
+ * const X = new TokenBatch(2, 2, 1, new Float64Array([1, -1, 2, 0]));
+ * const options: SampleGatesOptions = { seed: 5, keepDuplicates: true };
+ * sampleGates(X, 3, options).count; // 3
+ * ```
+ */
 export interface SampleGatesOptions {
   /** Seed of the Gaussian gate vectors (default 0). Ignored when `rng` is given. */
   readonly seed?: number;

@@ -206,7 +206,7 @@ export class DecoderTransformer implements Trainable {
    * ```ts
    * import { DecoderTransformer } from "@convexformer/baselines";
    * const m = new DecoderTransformer({ vocabSize: 5, sequenceLength: 2, width: 8, heads: 2, layers: 1 });
-   * m.exportWeights().readout.shape; // [8, 5]
+   * m.exportWeights().readout?.shape; // [8, 5]
    * ```
    */
   exportWeights(): Record<string, NamedWeight> {

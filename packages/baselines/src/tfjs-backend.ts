@@ -1,4 +1,4 @@
-import { initTfjs, type TfjsHandle } from "@convexformer/tensors";
+import { initTfjs, type TfjsHandle } from "@convexformer/tensors/tfjs";
 
 /** The tfjs backends this package runs on. */
 export type BaselineBackend = "wasm" | "cpu";
@@ -18,7 +18,8 @@ export type BaselineBackend = "wasm" | "cpu";
  * @example
  * ```ts
  * import { setupTfjs } from "@convexformer/baselines";
- * const { backend } = await setupTfjs(); // "wasm"
+ * const { backend } = await setupTfjs();
+ * backend; // "wasm"
  * ```
  */
 export function setupTfjs(options?: { backend?: BaselineBackend }): Promise<TfjsHandle> {

@@ -49,9 +49,17 @@ export interface Trainable {
  *
  * @example
  * ```ts
- * import type { LossAndGradients } from "@convexformer/baselines";
- * declare const result: LossAndGradients;
- * result.grads.length; // one gradient per trainable variable
+ * import * as tf from "@tensorflow/tfjs";
+ * import { DecoderTransformer, type LossAndGradients } from "@convexformer/baselines";
+ * const m = new DecoderTransformer({ vocabSize: 5, sequenceLength: 2, width: 8, heads: 2, layers: 1 });
+ * const data = m.dataset(new Int32Array([0, 1, 2, 3]), new Int32Array([4, 0]));
+ * const counts = tf.tidy(() => {
+ *   const result: LossAndGradients = m.lossAndGradients({ inputs: data.inputs, targets: data.targets }, 2);
+ *   return [result.grads.length, m.trainableVariables.length]; // one gradient per variable
+ * });
+ * counts[0] === counts[1]; // true
+ * data.dispose();
+ * m.dispose();
  * ```
  */
 export interface LossAndGradients {

@@ -8,8 +8,21 @@ import type { SmoothLoss } from "./smooth-loss.js";
  *
  * @example
  * ```ts
- * import type { CompositeProblem } from "@convexformer/solvers";
- * declare const problem: CompositeProblem;
+ * import {
+ *   type CompositeProblem,
+ *   createProblem,
+ *   denseOperator,
+ *   groupL2,
+ *   squaredLoss,
+ * } from "@convexformer/solvers";
+ * import { Matrix } from "@convexformer/tensors";
+ * const problem: CompositeProblem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * problem.dim; // 2
  * problem.operator.cols === problem.dim; // true
  * ```
  */

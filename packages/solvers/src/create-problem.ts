@@ -63,9 +63,25 @@ export function createProblem(parts: ProblemParts): CompositeProblem {
  * @param lambda - the new `λ > 0`
  * @example
  * ```ts
- * import { type CompositeProblem, lambdaMax, withLambda } from "@convexformer/solvers";
- * declare const problem: CompositeProblem;
+ * import {
+ *   createProblem,
+ *   denseOperator,
+ *   groupL2,
+ *   lambdaMax,
+ *   squaredLoss,
+ *   withLambda,
+ * } from "@convexformer/solvers";
+ * import { Matrix } from "@convexformer/tensors";
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * lambdaMax(problem); // 1
  * const tenth = withLambda(problem, 0.1 * lambdaMax(problem));
+ * tenth.lambda; // 0.1
+ * problem.lambda; // 1/8
  * ```
  */
 export function withLambda(problem: CompositeProblem, lambda: number): CompositeProblem {

@@ -7,10 +7,12 @@
  *
  * @example
  * ```ts
- * import type { Regularizer } from "@convexformer/solvers";
- * declare const reg: Regularizer;
- * const x = new Float64Array(reg.dim);
- * reg.prox(x, 0.1, x); // in place: x ← prox_{0.1·R}(x)
+ * import { groupL2, type Regularizer } from "@convexformer/solvers";
+ * const reg: Regularizer = groupL2({ sizes: [2] }); // R(x) = ‖x‖₂
+ * const x = new Float64Array([3, 4]);
+ * reg.value(x); // 5
+ * reg.prox(x, 1, x); // in place: x ← prox_{1·R}(x) shrinks ‖x‖ from 5 to 4
+ * x; // Float64Array [2.4, 3.2]
  * ```
  */
 export interface Regularizer {

@@ -9,10 +9,11 @@
  *
  * @example
  * ```ts
- * import type { SmoothLoss } from "@convexformer/solvers";
- * declare const loss: SmoothLoss;
+ * import { type SmoothLoss, squaredLoss } from "@convexformer/solvers";
+ * const loss: SmoothLoss = squaredLoss(new Float64Array([1, -1])); // F(ŷ) = ½‖ŷ − y‖²
  * const grad = new Float64Array(loss.size);
- * const value = loss.gradient(new Float64Array(loss.size), grad); // F(0) and ∇F(0)
+ * loss.gradient(new Float64Array([0.5, 0]), grad); // 0.625
+ * grad; // Float64Array [-0.5, 1]
  * ```
  */
 export interface SmoothLoss {

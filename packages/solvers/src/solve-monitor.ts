@@ -82,7 +82,7 @@ export interface SolveMonitorState {
  *   let status = monitor.start(x, monitor.certify(x));
  *   const grad = monitor.certificateBuffers.gradient; // ∇(F∘A)(x) from the last certificate
  *   while (status === undefined) {
- *     for (let i = 0; i < x.length; i++) x[i] -= grad[i]! / 100;
+ *     for (let i = 0; i < x.length; i++) x[i] = x[i]! - grad[i]! / 100;
  *     problem.regularizer.prox(x, problem.lambda / 100, x);
  *     const c = monitor.certify(x);
  *     status = monitor.step(x, c.objective, c);

@@ -44,10 +44,24 @@ const OPTION_NAMES = ["solver", "solveOptions", "onSolved", "resumeFrom"] as con
  * @param options - solver, per-solve options and a progress callback
  * @example
  * ```ts
- * import { type CompositeProblem, lambdaGrid, solvePath } from "@convexformer/solvers";
- * declare const problem: CompositeProblem;
+ * import {
+ *   createProblem,
+ *   denseOperator,
+ *   groupL2,
+ *   lambdaGrid,
+ *   solvePath,
+ *   squaredLoss,
+ * } from "@convexformer/solvers";
+ * import { Matrix } from "@convexformer/tensors";
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
  * const path = solvePath(problem, lambdaGrid(problem, { count: 10, ratio: 0.01 }));
- * path.results.map((r) => r.objective);
+ * path.results.length; // 10
+ * path.results[0]?.status; // "converged"
  * ```
  */
 export function solvePath(
@@ -138,9 +152,22 @@ export interface LambdaGridOptions {
  * @param options - `count` and `ratio`
  * @example
  * ```ts
- * import { type CompositeProblem, lambdaGrid } from "@convexformer/solvers";
- * declare const problem: CompositeProblem;
- * lambdaGrid(problem, { count: 3, ratio: 0.01 }); // [λmax, 0.1 λmax, 0.01 λmax]
+ * import {
+ *   createProblem,
+ *   denseOperator,
+ *   groupL2,
+ *   lambdaGrid,
+ *   squaredLoss,
+ * } from "@convexformer/solvers";
+ * import { Matrix } from "@convexformer/tensors";
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * // λmax = 1 here: [λmax, 0.1 λmax, 0.01 λmax]
+ * lambdaGrid(problem, { count: 3, ratio: 0.01 }); // [1, 0.1, 0.01]
  * ```
  */
 export function lambdaGrid(problem: CompositeProblem, options: LambdaGridOptions = {}): number[] {

@@ -133,7 +133,8 @@ function probe(argument: string, values: Float64Array): void {
  * @example
  * ```ts
  * import { validateSolveOptions } from "@convexformer/solvers";
- * validateSolveOptions({ tolerance: 1e-8, restart: "gradient" }, 10, ["restart"]); // ok
+ * validateSolveOptions({ tolerance: 1e-8 }, 10); // known keys, valid values: nothing is thrown
+ * validateSolveOptions({ tolerance: -1 }, 10); // throws InvalidOptionError
  * ```
  */
 export function validateSolveOptions(

@@ -22,10 +22,10 @@ import {
   createRng,
   gemm,
   getBackend,
-  initTfjs,
   type KernelOptions,
   Matrix,
 } from "../src/index.js";
+import { getBackend as getTfjsBackend, initTfjs } from "../src/tfjs/index.js";
 
 const quick = process.argv.includes("--quick");
 const sizes = quick ? [256, 512] : [256, 512, 1024];
@@ -150,7 +150,7 @@ function randomMatrix(n: number, seed: number): Matrix {
 
 async function main(): Promise<void> {
   const handle = await initTfjs();
-  const wasmBackend = handle.backend === "wasm" ? await getBackend("tfjs-wasm") : undefined;
+  const wasmBackend = handle.backend === "wasm" ? await getTfjsBackend("tfjs-wasm") : undefined;
   const { tf } = handle;
   const loadBefore = loadavg()[0] as number;
   const numpy = runNumpy(sizes);

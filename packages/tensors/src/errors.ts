@@ -7,6 +7,13 @@
  * - `unsupported-format`: a file is valid but uses a feature we do not read (Fortran order, …).
  * - `corrupt-file`: a file is malformed, truncated, or promises more data than it holds.
  * - `backend-unavailable`: an optional compute backend (tfjs) could not be loaded.
+ *
+ * @example
+ * ```ts
+ * import { type ErrorCode, InvalidOptionError } from "@convexformer/tensors";
+ * const code: ErrorCode = new InvalidOptionError("tolerance", 0, "must be > 0").code;
+ * code; // "invalid-option"
+ * ```
  */
 export type ErrorCode =
   | "shape-mismatch"
@@ -26,7 +33,9 @@ export type ErrorCode =
  * try {
  *   new Matrix(2, 2, new Float64Array(3));
  * } catch (e) {
- *   if (e instanceof ConvexformerError) console.log(e.code, e.argument); // "shape-mismatch" "data"
+ *   if (!(e instanceof ConvexformerError)) throw e;
+ *   e.code; // "shape-mismatch"
+ *   e.argument; // "data"
  * }
  * ```
  */
@@ -54,8 +63,11 @@ export class ConvexformerError extends Error {
  *
  * @example
  * ```ts
- * import { ShapeMismatchError } from "@convexformer/tensors";
- * throw new ShapeMismatchError("b", "expected 3 rows, got 4");
+ * import { Matrix, matmul, ShapeMismatchError } from "@convexformer/tensors";
+ * const error = new ShapeMismatchError("b", "expected 3 rows, got 4");
+ * error.message; // "b: expected 3 rows, got 4"
+ * error.code; // "shape-mismatch"
+ * matmul(Matrix.zeros(2, 3), Matrix.zeros(4, 2)); // throws ShapeMismatchError
  * ```
  */
 export class ShapeMismatchError extends ConvexformerError {
@@ -74,8 +86,11 @@ export class ShapeMismatchError extends ConvexformerError {
  *
  * @example
  * ```ts
- * import { NonFiniteInputError } from "@convexformer/tensors";
- * throw new NonFiniteInputError("X", 17, Number.NaN);
+ * import { assertFinite, NonFiniteInputError } from "@convexformer/tensors";
+ * const error = new NonFiniteInputError("X", 17, Number.NaN);
+ * error.message; // "X: entry 17 is NaN; inputs must be finite"
+ * error.index; // 17
+ * assertFinite("y", new Float64Array([1, Number.POSITIVE_INFINITY])); // throws NonFiniteInputError
  * ```
  */
 export class NonFiniteInputError extends ConvexformerError {
@@ -103,8 +118,11 @@ export class NonFiniteInputError extends ConvexformerError {
  *
  * @example
  * ```ts
- * import { InvalidOptionError } from "@convexformer/tensors";
- * throw new InvalidOptionError("lambda", -1, "must be > 0");
+ * import { assertPositive, InvalidOptionError } from "@convexformer/tensors";
+ * const error = new InvalidOptionError("lambda", -1, "must be > 0");
+ * error.message; // "lambda = -1: must be > 0"
+ * error.code; // "invalid-option"
+ * assertPositive("options.lambda", 0); // throws InvalidOptionError
  * ```
  */
 export class InvalidOptionError extends ConvexformerError {
@@ -125,7 +143,9 @@ export class InvalidOptionError extends ConvexformerError {
  * @example
  * ```ts
  * import { UnsupportedFormatError } from "@convexformer/tensors";
- * throw new UnsupportedFormatError("X.npy", "Fortran order is not supported");
+ * const error = new UnsupportedFormatError("X.npy", "Fortran order is not supported");
+ * error.message; // "X.npy: Fortran order is not supported"
+ * error.code; // "unsupported-format"
  * ```
  */
 export class UnsupportedFormatError extends ConvexformerError {
@@ -144,8 +164,11 @@ export class UnsupportedFormatError extends ConvexformerError {
  *
  * @example
  * ```ts
- * import { CorruptFileError } from "@convexformer/tensors";
- * throw new CorruptFileError("X.npy", "header promises 800 bytes, file holds 640");
+ * import { CorruptFileError, readNpy } from "@convexformer/tensors";
+ * const error = new CorruptFileError("X.npy", "header promises 800 bytes, file holds 640");
+ * error.message; // "X.npy: header promises 800 bytes, file holds 640"
+ * error.code; // "corrupt-file"
+ * readNpy(new Uint8Array([0x93, 0x4e, 0x55]), "short.npy"); // throws CorruptFileError
  * ```
  */
 export class CorruptFileError extends ConvexformerError {

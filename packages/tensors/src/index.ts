@@ -1,8 +1,13 @@
 /**
  * `@convexformer/tensors`: the numerical floor of Convexformer. Dense row-major float64
  * matrices and token batches, BLAS-style kernels in the strided convention of stdlib-js,
- * typed errors with stable codes, input validation, a seeded platform-independent RNG, and a
- * lazy loader for the optional tfjs backends.
+ * typed errors with stable codes, input validation, a seeded platform-independent RNG and
+ * in-memory `.npy` encoding.
+ *
+ * This entry point runs anywhere (Node, browsers, workers) and bundles without flags: it
+ * imports no `node:` module and no tfjs. Reading and writing `.npy` files is in
+ * `@convexformer/tensors/node`; the optional tfjs backends and tensor interop are in
+ * `@convexformer/tensors/tfjs`.
  *
  * @packageDocumentation
  */
@@ -17,7 +22,6 @@ export type {
   MaskedMatmulOptions,
   Precision,
 } from "./backends/kernel-backend.js";
-export { createTfjsWasmBackend } from "./backends/tfjs-wasm-backend.js";
 export { createWasmSimdBackend } from "./backends/wasm-simd-backend.js";
 export {
   ConvexformerError,
@@ -29,7 +33,6 @@ export {
   UnsupportedFormatError,
 } from "./errors.js";
 export { fromMlMatrix, toMlMatrix } from "./interop/ml-matrix.js";
-export { fromTensor2d, fromTensor3d, toTensor2d, toTensor3d } from "./interop/tfjs.js";
 export { axpy } from "./kernels/axpy.js";
 export { dot } from "./kernels/dot.js";
 export { gemm } from "./kernels/gemm.js";
@@ -54,17 +57,9 @@ export type {
   NpyUint8Array,
 } from "./npy/npy-array.js";
 export { npyToMatrix, npyToTokenBatch } from "./npy/npy-convert.js";
-export { readNpyFile, writeNpyFile } from "./npy/npy-file.js";
 export { readNpy } from "./npy/read-npy.js";
 export { writeNpy } from "./npy/write-npy.js";
 export { createRng, Rng } from "./rng.js";
-export {
-  initTfjs,
-  type TfjsBackendName,
-  type TfjsHandle,
-  type TfjsNamespace,
-  type TfjsOptions,
-} from "./tfjs-loader.js";
 export { TokenBatch } from "./token-batch.js";
 export {
   assertFinite,

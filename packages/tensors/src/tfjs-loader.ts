@@ -3,13 +3,41 @@ import type * as TfjsWasm from "@tensorflow/tfjs-backend-wasm";
 import { ConvexformerError, InvalidOptionError } from "./errors.js";
 import { assertKnownOptions } from "./validate.js";
 
-/** The tfjs namespace (`import * as tf from "@tensorflow/tfjs"`). */
+/**
+ * The tfjs namespace (`import * as tf from "@tensorflow/tfjs"`).
+ *
+ * @example
+ * ```ts
+ * import { initTfjs, type TfjsNamespace } from "@convexformer/tensors/tfjs";
+ * const tf: TfjsNamespace = (await initTfjs({ backend: "cpu" })).tf;
+ * tf.tensor1d([1, 2, 3]).sum().dataSync()[0]; // 6
+ * ```
+ */
 export type TfjsNamespace = typeof Tfjs;
 
-/** A tfjs backend this package can activate. */
+/**
+ * A tfjs backend this package can activate.
+ *
+ * @example
+ * ```ts
+ * import { initTfjs, type TfjsBackendName } from "@convexformer/tensors/tfjs";
+ * const wanted: TfjsBackendName = "cpu";
+ * (await initTfjs({ backend: wanted })).backend; // "cpu"
+ * ```
+ */
 export type TfjsBackendName = "wasm" | "cpu";
 
-/** Options of {@link initTfjs}. */
+/**
+ * Options of {@link initTfjs}.
+ *
+ * @example
+ * ```ts
+ * import { initTfjs, type TfjsOptions } from "@convexformer/tensors/tfjs";
+ * const options: TfjsOptions = { backend: "cpu" };
+ * const handle = await initTfjs(options);
+ * handle.backend; // "cpu"
+ * ```
+ */
 export interface TfjsOptions {
   /**
    * The backend to activate: `"wasm"` (default; SIMD, single-threaded in Node; falls back to
@@ -24,7 +52,17 @@ export interface TfjsOptions {
   readonly wasmPaths?: string;
 }
 
-/** What {@link initTfjs} resolves to: the tfjs namespace and the backend that is active. */
+/**
+ * What {@link initTfjs} resolves to: the tfjs namespace and the backend that is active.
+ *
+ * @example
+ * ```ts
+ * import { initTfjs, type TfjsHandle } from "@convexformer/tensors/tfjs";
+ * const handle: TfjsHandle = await initTfjs({ backend: "cpu" });
+ * handle.backend; // "cpu"
+ * handle.fallbackReason; // undefined
+ * ```
+ */
 export interface TfjsHandle {
   /** The `@tensorflow/tfjs` namespace, with {@link TfjsHandle.backend} set as its backend. */
   readonly tf: TfjsNamespace;
@@ -37,6 +75,17 @@ export interface TfjsHandle {
 /**
  * How the loader obtains the optional modules; the default uses dynamic `import()`. Tests
  * substitute failing loaders to exercise the `backend-unavailable` path.
+ *
+ * @example
+ * ```ts
+ * import { createTfjsLoader, type TfjsModuleLoaders } from "@convexformer/tensors/tfjs";
+ * const missing: TfjsModuleLoaders = {
+ *   tfjs: () => Promise.reject(new Error("not installed")),
+ *   wasm: () => Promise.reject(new Error("not installed")),
+ *   wasmDirectory: async () => undefined,
+ * };
+ * await createTfjsLoader(missing)(); // throws backend-unavailable
+ * ```
  */
 export interface TfjsModuleLoaders {
   /** Loads `@tensorflow/tfjs`. */
@@ -64,13 +113,15 @@ const defaultLoaders: TfjsModuleLoaders = {
  *
  * @example
  * ```ts
- * import { createTfjsLoader } from "./tfjs-loader.js";
+ * import { createTfjsLoader } from "@convexformer/tensors/tfjs";
  * const init = createTfjsLoader({
  *   tfjs: () => import("@tensorflow/tfjs"),
  *   wasm: () => import("@tensorflow/tfjs-backend-wasm"),
  *   wasmDirectory: async () => undefined,
  * });
  * const { tf, backend } = await init({ backend: "cpu" });
+ * backend; // "cpu"
+ * tf.getBackend(); // "cpu"
  * ```
  */
 export function createTfjsLoader(
@@ -136,14 +187,14 @@ export function createTfjsLoader(
  *
  * Idempotent: every call returns the same memoized promise. tfjs has one global backend per
  * process, so asking for a different backend than the active one rejects with
- * {@link InvalidOptionError}; calling without `backend` returns whatever is active.
+ * `InvalidOptionError`; calling without `backend` returns whatever is active.
  *
- * @throws {@link ConvexformerError} with code `"backend-unavailable"` (as a rejected promise)
+ * @throws `ConvexformerError` with code `"backend-unavailable"` (as a rejected promise)
  *   naming the package that cannot be imported
  *
  * @example
  * ```ts
- * import { initTfjs } from "@convexformer/tensors";
+ * import { initTfjs } from "@convexformer/tensors/tfjs";
  * const { tf, backend } = await initTfjs();
  * console.log(backend); // "wasm"
  * const y = tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])));

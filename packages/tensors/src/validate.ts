@@ -1,6 +1,16 @@
 import { InvalidOptionError, NonFiniteInputError, ShapeMismatchError } from "./errors.js";
 
-/** Any array of numbers a kernel can read. */
+/**
+ * Any array of numbers a kernel can read.
+ *
+ * @example
+ * ```ts
+ * import { assertFinite, type NumericArray } from "@convexformer/tensors";
+ * const values: NumericArray[] = [new Float64Array([1, 2]), new Float32Array([3]), [4, 5]];
+ * for (const v of values) assertFinite("values", v); // all finite: nothing is thrown
+ * values.length; // 3
+ * ```
+ */
 export type NumericArray = Float64Array | Float32Array | ArrayLike<number>;
 
 /**

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readNpyFile } from "@convexformer/tensors";
+import { readNpyFile } from "@convexformer/tensors/node";
 import { describe, expect, it } from "vitest";
 import type { CliIo } from "../cli-io.js";
 import { runDemo } from "./demo.js";

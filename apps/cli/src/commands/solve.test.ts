@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRng, readNpyFile, writeNpyFile } from "@convexformer/tensors";
+import { createRng } from "@convexformer/tensors";
+import { readNpyFile, writeNpyFile } from "@convexformer/tensors/node";
 import { describe, expect, it } from "vitest";
 import type { CliIo } from "../cli-io.js";
 import { runSolve } from "./solve.js";

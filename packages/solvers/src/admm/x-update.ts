@@ -7,10 +7,20 @@ import { gram } from "../linalg/gram.js";
  *
  * @example
  * ```ts
- * import type { XUpdate } from "./x-update.js"; // internal module
- * declare const update: XUpdate;
- * const x = new Float64Array(3);
- * update.solve(new Float64Array(3), 1, x); // x ← argmin F(Ax) + ½‖x − v‖²
+ * import { Matrix } from "@convexformer/tensors";
+ * import { createProblem, denseOperator, groupL2, squaredLoss } from "@convexformer/solvers";
+ * import { choleskyXUpdate, type XUpdate } from "./x-update.js"; // internal module
+ * const a = Matrix.identity(2);
+ * const problem = createProblem({
+ *   operator: denseOperator(a),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * const update: XUpdate = choleskyXUpdate(problem, a.data);
+ * const x = new Float64Array(2);
+ * update.solve(new Float64Array(2), 1, x); // x ← argmin F(Ax) + (ρ/2)‖x − v‖², here (y + ρv)/(1 + ρ)
+ * x; // [0.5, -0.5]
  * ```
  */
 export interface XUpdate {
@@ -34,10 +44,21 @@ export interface XUpdate {
  *
  * @example
  * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { createProblem, denseOperator, groupL2, squaredLoss } from "@convexformer/solvers";
  * import { choleskyXUpdate } from "./x-update.js"; // internal module
- * declare const problem: import("../composite-problem.js").CompositeProblem;
- * declare const a: Float64Array;
- * const update = choleskyXUpdate(problem, a);
+ * const a = Matrix.fromRows([[1, 0], [0, 1], [1, 1]]);
+ * const problem = createProblem({
+ *   operator: denseOperator(a),
+ *   loss: squaredLoss(new Float64Array([1, 0, 1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 0.1,
+ * });
+ * const update = choleskyXUpdate(problem, a.data);
+ * update.kind; // "cholesky-primal"
+ * const x = new Float64Array(2);
+ * update.solve(new Float64Array(2), 1, x); // (AᵀA + I) x = Aᵀy: [[3, 1], [1, 3]] x = [2, 1]
+ * x; // [0.625, 0.125]
  * ```
  */
 export function choleskyXUpdate(problem: CompositeProblem, a: Float64Array): XUpdate {
@@ -94,9 +115,20 @@ export function choleskyXUpdate(problem: CompositeProblem, a: Float64Array): XUp
  *
  * @example
  * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { createProblem, denseOperator, groupL2, logisticLoss } from "@convexformer/solvers";
  * import { newtonCgXUpdate } from "./x-update.js"; // internal module
- * declare const problem: import("../composite-problem.js").CompositeProblem;
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: logisticLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 0.1,
+ * });
  * const update = newtonCgXUpdate(problem, 2, 25);
+ * update.kind; // "newton-cg"
+ * const x = new Float64Array(2);
+ * update.solve(new Float64Array(2), 1, x); // two Newton steps from 0 toward the minimizer
+ * x[0]! > 0 && x[1]! < 0; // true
  * ```
  */
 export function newtonCgXUpdate(

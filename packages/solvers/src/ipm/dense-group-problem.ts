@@ -7,8 +7,17 @@ import type { SmoothLoss } from "../smooth-loss.js";
  *
  * @example
  * ```ts
+ * import { squaredLoss } from "@convexformer/solvers";
  * import type { DenseGroupProblem } from "./dense-group-problem.js"; // internal module
- * declare const sub: DenseGroupProblem;
+ * const sub: DenseGroupProblem = {
+ *   a: new Float64Array([1, 0, 0, 1]),
+ *   rows: 2,
+ *   cols: 2,
+ *   ptr: new Int32Array([0, 1, 2]),
+ *   weights: new Float64Array([1, 1]),
+ *   lambda: 0.5,
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ * };
  * sub.a.length === sub.rows * sub.cols; // true
  * ```
  */
@@ -44,8 +53,9 @@ export interface DenseGroupProblem {
  *
  * @example
  * ```ts
+ * import { squaredLoss } from "@convexformer/solvers";
  * import { restrictGroups } from "./dense-group-problem.js"; // internal module
- * declare const loss: import("../smooth-loss.js").SmoothLoss;
+ * const loss = squaredLoss(new Float64Array([1, -1]));
  * const a = new Float64Array([1, 2, 3, 4]); // 2×2, groups {0}, {1}
  * restrictGroups(a, 2, 2, new Int32Array([0, 1, 2]), new Float64Array([1, 1]), [1], 0.5, loss).a; // [2, 4]
  * ```

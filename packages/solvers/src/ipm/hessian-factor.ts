@@ -14,9 +14,10 @@ import type { SmoothLoss } from "../smooth-loss.js";
  *
  * @example
  * ```ts
+ * import { squaredLoss } from "@convexformer/solvers";
  * import { hessianFactor } from "./hessian-factor.js"; // internal module
- * declare const loss: import("../smooth-loss.js").SmoothLoss; // squared, c = 1
- * hessianFactor(loss, new Float64Array(loss.size)); // all ones
+ * const loss = squaredLoss(new Float64Array([1, 2, 3])); // squared, c = 1: H = I
+ * hessianFactor(loss, new Float64Array(loss.size)); // Float64Array [1, 1, 1]
  * ```
  */
 export function hessianFactor(loss: SmoothLoss, predictions: Float64Array): Float64Array {
@@ -78,7 +79,8 @@ export function hessianFactor(loss: SmoothLoss, predictions: Float64Array): Floa
  * ```ts
  * import { applyFactorTranspose } from "./hessian-factor.js"; // internal module
  * const out = new Float64Array(2);
- * applyFactorTranspose(new Float64Array([2, 3]), 1, new Float64Array([1, 1]), 2, 1, out); // [2, 3]
+ * applyFactorTranspose(new Float64Array([2, 3]), 1, new Float64Array([1, 1]), 2, 1, out);
+ * out; // Float64Array [2, 3]
  * ```
  */
 export function applyFactorTranspose(

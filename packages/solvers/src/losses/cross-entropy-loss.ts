@@ -10,7 +10,18 @@ import type { SmoothLoss } from "../smooth-loss.js";
 import { PROBABILITY_SLACK, xlogxNeg } from "./entropy.js";
 import { type LossOptions, validateScaling, validateSize } from "./loss-options.js";
 
-/** Options of {@link crossEntropyLoss}. */
+/**
+ * Options of {@link crossEntropyLoss}.
+ *
+ * @example
+ * ```ts
+ * import { type CrossEntropyLossOptions, crossEntropyLoss } from "@convexformer/solvers";
+ * const options: CrossEntropyLossOptions = { classes: 4, scaling: "mean" };
+ * const loss = crossEntropyLoss(new Int32Array([0, 3]), options);
+ * loss.outputs; // 4
+ * loss.value(new Float64Array(8)); // Math.log(4)
+ * ```
+ */
 export interface CrossEntropyLossOptions extends LossOptions {
   /** Number of classes `c`; required unless `labels` is an `N × c` matrix. */
   readonly classes?: number;
@@ -33,7 +44,7 @@ const OPTION_NAMES = ["scaling", "classes"] as const;
  * ```ts
  * import { crossEntropyLoss } from "@convexformer/solvers";
  * const loss = crossEntropyLoss(new Int32Array([0, 2]), { classes: 3 });
- * loss.value(new Float64Array(6)); // 2·log 3
+ * loss.value(new Float64Array(6)); // 2 * Math.log(3)
  * ```
  */
 export function crossEntropyLoss(

@@ -3,7 +3,18 @@ import type { SmoothLoss } from "../smooth-loss.js";
 import { PROBABILITY_SLACK, sigmoid, softplus, xlogxNeg } from "./entropy.js";
 import { type LossOptions, samplesOf, validateScaling, validateSize } from "./loss-options.js";
 
-/** Options of {@link logisticLoss}. */
+/**
+ * Options of {@link logisticLoss}.
+ *
+ * @example
+ * ```ts
+ * import { type LogisticLossOptions, logisticLoss } from "@convexformer/solvers";
+ * const options: LogisticLossOptions = { outputs: 2 };
+ * const loss = logisticLoss(new Float64Array([1, -1, 1, 1]), options);
+ * loss.samples; // 2
+ * loss.value(new Float64Array(4)); // 4 * Math.log(2)
+ * ```
+ */
 export interface LogisticLossOptions extends LossOptions {
   /** Independent binary outputs per sample. Default 1. */
   readonly outputs?: number;

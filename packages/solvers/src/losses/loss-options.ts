@@ -2,6 +2,15 @@ import { assertInteger, InvalidOptionError, ShapeMismatchError } from "@convexfo
 
 /**
  * Options shared by the shipped losses.
+ *
+ * @example
+ * ```ts
+ * import { type LossOptions, squaredLoss } from "@convexformer/solvers";
+ * const mean: LossOptions = { scaling: "mean" };
+ * const y = new Float64Array([2, 0, 0, 0]);
+ * squaredLoss(y).value(new Float64Array(4)); // 2
+ * squaredLoss(y, mean).value(new Float64Array(4)); // 0.5
+ * ```
  */
 export interface LossOptions {
   /**

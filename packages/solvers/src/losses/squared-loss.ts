@@ -2,7 +2,18 @@ import { assertFinite, assertKnownOptions, Matrix } from "@convexformer/tensors"
 import type { SmoothLoss } from "../smooth-loss.js";
 import { type LossOptions, samplesOf, validateScaling, validateSize } from "./loss-options.js";
 
-/** Options of {@link squaredLoss}. */
+/**
+ * Options of {@link squaredLoss}.
+ *
+ * @example
+ * ```ts
+ * import { type SquaredLossOptions, squaredLoss } from "@convexformer/solvers";
+ * const options: SquaredLossOptions = { outputs: 2, scaling: "mean" };
+ * const loss = squaredLoss(new Float64Array([1, 1, 0, 0]), options); // N = 2 samples, c = 2
+ * loss.samples; // 2
+ * loss.value(new Float64Array(4)); // 0.5
+ * ```
+ */
 export interface SquaredLossOptions extends LossOptions {
   /** Outputs per sample `c` when `targets` is a flat vector. Default 1 (a `Matrix` gives its `cols`). */
   readonly outputs?: number;

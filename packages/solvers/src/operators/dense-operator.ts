@@ -22,8 +22,10 @@ import { denseAdjoint, denseApply } from "./dense-kernels.js";
  * import { denseOperator } from "@convexformer/solvers";
  * const A = denseOperator(Matrix.fromRows([[1, 2], [3, 4]]));
  * const out = new Float64Array(2);
- * A.apply(new Float64Array([1, 1]), out);   // [3, 7]
- * A.adjoint(new Float64Array([1, 1]), out); // [4, 6]
+ * A.apply(new Float64Array([1, 1]), out);
+ * out; // Float64Array [3, 7]
+ * A.adjoint(new Float64Array([1, 1]), out);
+ * out; // Float64Array [4, 6]
  * ```
  */
 export function denseOperator(matrix: Matrix): LinearOperator {

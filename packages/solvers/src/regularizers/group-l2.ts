@@ -7,7 +7,18 @@ import {
 } from "@convexformer/tensors";
 import type { GroupStructure, Regularizer } from "../regularizer.js";
 
-/** Options of {@link groupL2}: give exactly one of `ptr` and `sizes`. */
+/**
+ * Options of {@link groupL2}: give exactly one of `ptr` and `sizes`.
+ *
+ * @example
+ * ```ts
+ * import { type GroupL2Options, groupL2 } from "@convexformer/solvers";
+ * const options: GroupL2Options = { sizes: [2, 1], weights: [1, 2] };
+ * const reg = groupL2(options); // R(x) = ‖x[0..2)‖₂ + 2·|x[2]|
+ * reg.dim; // 3
+ * reg.value(new Float64Array([3, 4, -1])); // 7
+ * ```
+ */
 export interface GroupL2Options {
   /** `G + 1` nondecreasing offsets with `ptr[0] = 0`; group `g` is `x[ptr[g] .. ptr[g+1])`. */
   readonly ptr?: Int32Array | readonly number[];

@@ -2,7 +2,17 @@ import { assertInteger, assertKnownOptions } from "@convexformer/tensors";
 import type { Regularizer } from "../regularizer.js";
 import { GroupL2Regularizer, validateGroups } from "./group-l2.js";
 
-/** Options of {@link l1}. */
+/**
+ * Options of {@link l1}.
+ *
+ * @example
+ * ```ts
+ * import { type L1Options, l1 } from "@convexformer/solvers";
+ * const options: L1Options = { weights: [1, 10] };
+ * const reg = l1(2, options);
+ * reg.value(new Float64Array([-1, 0.5])); // 6
+ * ```
+ */
 export interface L1Options {
   /** `dim` positive finite weights. Default all 1. */
   readonly weights?: Float64Array | readonly number[];

@@ -52,10 +52,22 @@ const DEFAULT_MAX_COMPACT = 2 ** 23;
  * increasing and in range
  * @example
  * ```ts
- * import { type CompositeProblem, restrictToGroups } from "@convexformer/solvers";
- * declare const problem: CompositeProblem;
+ * import {
+ *   createProblem,
+ *   denseOperator,
+ *   groupL2,
+ *   restrictToGroups,
+ *   squaredLoss,
+ * } from "@convexformer/solvers";
+ * import { Matrix } from "@convexformer/tensors";
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(6)),
+ *   loss: squaredLoss(new Float64Array(6).fill(1)),
+ *   regularizer: groupL2({ sizes: [1, 2, 1, 2] }),
+ *   lambda: 0.1,
+ * });
  * const sub = restrictToGroups(problem, new Int32Array([0, 3]));
- * sub.problem.dim; // sizes of groups 0 and 3
+ * sub.problem.dim; // 3 (the sizes of groups 0 and 3)
  * ```
  */
 export function restrictToGroups(

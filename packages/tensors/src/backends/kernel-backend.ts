@@ -3,11 +3,28 @@ import type { Matrix } from "../matrix.js";
 
 /**
  * The name of a kernel backend: `"js"` (float64, plain JS, default), `"wasm-simd"` (float64,
- * WebAssembly SIMD128, worker threads in Node) or `"tfjs-wasm"` (float32).
+ * WebAssembly SIMD128, worker threads in Node) or `"tfjs-wasm"` (float32, from
+ * `@convexformer/tensors/tfjs`).
+ *
+ * @example
+ * ```ts
+ * import { type BackendName, jsBackend } from "@convexformer/tensors";
+ * const name: BackendName = jsBackend.name;
+ * name; // "js"
+ * ```
  */
 export type BackendName = "js" | "wasm-simd" | "tfjs-wasm";
 
-/** The floating-point precision a result was computed in. */
+/**
+ * The floating-point precision a result was computed in.
+ *
+ * @example
+ * ```ts
+ * import { jsBackend, Matrix, type Precision } from "@convexformer/tensors";
+ * const precision: Precision = jsBackend.matmul(Matrix.identity(2), Matrix.identity(2)).precision;
+ * precision; // "float64"
+ * ```
+ */
 export type Precision = "float64" | "float32";
 
 /**
@@ -49,10 +66,31 @@ export type Computed<T> = BackendResult<T>;
 /**
  * Options of {@link KernelBackend.maskedMatmul}: those of `matmul` (`transA`, `transB`,
  * `alpha`, `beta`, `out`).
+ *
+ * @example
+ * ```ts
+ * import { jsBackend, type MaskedMatmulOptions, Matrix } from "@convexformer/tensors";
+ * const options: MaskedMatmulOptions = { transB: true, alpha: 2 };
+ * const a = Matrix.fromRows([[1, 2], [3, 4]]);
+ * // keep the diagonal of 2·a·aᵀ
+ * jsBackend.maskedMatmul(a, a, new Uint8Array([1, 0, 0, 1]), options).value.toRows(); // [[10, 0], [0, 50]]
+ * ```
  */
 export type MaskedMatmulOptions = MatmulOptions;
 
-/** Options of {@link KernelBackend.maskedMatmulAdjoint}. */
+/**
+ * Options of {@link KernelBackend.maskedMatmulAdjoint}.
+ *
+ * @example
+ * ```ts
+ * import { jsBackend, type MaskedMatmulAdjointOptions, Matrix } from "@convexformer/tensors";
+ * const options: MaskedMatmulAdjointOptions = { alpha: 0.5 };
+ * const a = Matrix.fromRows([[1, 0], [0, 2]]);
+ * const r = Matrix.fromRows([[4, 4], [4, 4]]);
+ * // 0.5 · aᵀ (D ⊙ r) with D = [[1, 0], [0, 1]]
+ * jsBackend.maskedMatmulAdjoint(a, r, new Uint8Array([1, 0, 0, 1]), options).value.toRows(); // [[2, 0], [0, 4]]
+ * ```
+ */
 export interface MaskedMatmulAdjointOptions {
   /** Use `aᵀ` instead of `a` as `op(a)`. Default `false`. */
   readonly transA?: boolean;
@@ -72,6 +110,16 @@ export interface MaskedMatmulAdjointOptions {
  * float32 backend rounds its inputs to float32, computes, and widens the result back.
  *
  * Masks are `Uint8Array`s holding an `M × N` row-major 0/1 matrix (nonzero counts as 1).
+ *
+ * @example
+ * ```ts
+ * import { jsBackend, type KernelBackend, Matrix } from "@convexformer/tensors";
+ * // any backend works here: jsBackend, or getBackend("tfjs-wasm") of @convexformer/tensors/tfjs
+ * function gram(backend: KernelBackend, a: Matrix): Matrix {
+ *   return backend.matmul(a, a, { transA: true }).value;
+ * }
+ * gram(jsBackend, Matrix.fromRows([[1, 2], [3, 4]])).toRows(); // [[10, 14], [14, 20]]
+ * ```
  */
 export interface KernelBackend {
   /** Which backend this is. */

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { ConvexformerError, InvalidOptionError } from "../errors.js";
 import { Matrix } from "../matrix.js";
 import { createRng } from "../rng.js";
+import { getBackend } from "../tfjs/get-backend.js";
 import { initTfjs } from "../tfjs-loader.js";
-import { getBackend } from "./get-backend.js";
+import { getBackend as getBuiltinBackend } from "./get-backend.js";
 import { jsBackend } from "./js-backend.js";
 import { createTfjsWasmBackend } from "./tfjs-wasm-backend.js";
 
@@ -19,6 +20,19 @@ function maxAbsDiff(a: Matrix, b: Matrix): number {
 }
 
 describe("tfjs-wasm backend", () => {
+  it("comes from the tfjs entry point's getBackend; the main one names that entry point", async () => {
+    const error = await getBuiltinBackend("tfjs-wasm").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConvexformerError);
+    expect((error as ConvexformerError).code).toBe("backend-unavailable");
+    expect((error as Error).message).toContain("@convexformer/tensors/tfjs");
+    expect(await getBackend("js")).toBe(jsBackend);
+    expect(await getBackend()).toBe(jsBackend);
+    await expect(getBackend("webgpu" as never)).rejects.toThrow(InvalidOptionError);
+  });
+
   it("is memoized and says it is float32", async () => {
     const backend = await getBackend("tfjs-wasm");
     expect(await getBackend("tfjs-wasm")).toBe(backend);

@@ -25,11 +25,12 @@ import { checkMask, type ProductPlan, planAdjoint, planMatmul } from "./operands
  * `precision: "float32"`.
  *
  * @param handle - an initialised tfjs whose active backend is `"wasm"`
- * @throws {@link ConvexformerError} `backend-unavailable` when `handle.backend` is not `"wasm"`
+ * @throws `ConvexformerError` `backend-unavailable` when `handle.backend` is not `"wasm"`
  *
  * @example
  * ```ts
- * import { createTfjsWasmBackend, initTfjs, Matrix } from "@convexformer/tensors";
+ * import { Matrix } from "@convexformer/tensors";
+ * import { createTfjsWasmBackend, initTfjs } from "@convexformer/tensors/tfjs";
  * const backend = createTfjsWasmBackend(await initTfjs());
  * const a = Matrix.fromRows([[1, 2], [3, 4]]);
  * const { value, precision } = backend.matmul(a, a);

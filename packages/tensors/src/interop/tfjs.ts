@@ -40,11 +40,12 @@ function readTensor(argument: string, tensor: Tensor, rank: number): Float64Arra
  *
  * @param tf - the tfjs namespace, e.g. `(await initTfjs()).tf`
  * @param m - the matrix
- * @throws {@link InvalidOptionError} when an entry overflows float32
+ * @throws `InvalidOptionError` when an entry overflows float32
  *
  * @example
  * ```ts
- * import { initTfjs, Matrix, toTensor2d } from "@convexformer/tensors";
+ * import { Matrix } from "@convexformer/tensors";
+ * import { initTfjs, toTensor2d } from "@convexformer/tensors/tfjs";
  * const { tf } = await initTfjs();
  * const t = toTensor2d(tf, Matrix.fromRows([[1, 2], [3, 4]]));
  * t.shape; // [2, 2]
@@ -63,11 +64,11 @@ export function toTensor2d(tf: TfjsNamespace, m: Matrix): Tensor2D {
  * (synchronous `dataSync()`; the tensor is not disposed).
  *
  * @param tensor - a rank-2 tensor
- * @throws {@link ShapeMismatchError} unless the tensor has rank 2
+ * @throws `ShapeMismatchError` unless the tensor has rank 2
  *
  * @example
  * ```ts
- * import { fromTensor2d, initTfjs } from "@convexformer/tensors";
+ * import { fromTensor2d, initTfjs } from "@convexformer/tensors/tfjs";
  * const { tf } = await initTfjs();
  * const t = tf.eye(2);
  * fromTensor2d(t).toRows(); // [[1, 0], [0, 1]]
@@ -85,11 +86,12 @@ export function fromTensor2d(tensor: Tensor): Matrix {
  *
  * @param tf - the tfjs namespace, e.g. `(await initTfjs()).tf`
  * @param batch - the token batch
- * @throws {@link InvalidOptionError} when an entry overflows float32
+ * @throws `InvalidOptionError` when an entry overflows float32
  *
  * @example
  * ```ts
- * import { initTfjs, TokenBatch, toTensor3d } from "@convexformer/tensors";
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { initTfjs, toTensor3d } from "@convexformer/tensors/tfjs";
  * const { tf } = await initTfjs();
  * const t = toTensor3d(tf, TokenBatch.zeros(8, 4, 16));
  * t.shape; // [8, 4, 16]
@@ -114,11 +116,11 @@ export function toTensor3d(tf: TfjsNamespace, batch: TokenBatch): Tensor3D {
  * (synchronous `dataSync()`; the tensor is not disposed).
  *
  * @param tensor - a rank-3 tensor
- * @throws {@link ShapeMismatchError} unless the tensor has rank 3
+ * @throws `ShapeMismatchError` unless the tensor has rank 3
  *
  * @example
  * ```ts
- * import { fromTensor3d, initTfjs } from "@convexformer/tensors";
+ * import { fromTensor3d, initTfjs } from "@convexformer/tensors/tfjs";
  * const { tf } = await initTfjs();
  * const t = tf.ones([2, 3, 4]);
  * fromTensor3d(t).tokens; // 3

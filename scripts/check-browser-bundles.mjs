@@ -1,0 +1,268 @@
+#!/usr/bin/env node
+// Browser bundles: each browser-ready package's main entry point is bundled for the browser
+//   (a) with plain esbuild, `bundle: true, platform: "browser"` and nothing else (the same as
+//       `esbuild --bundle --platform=browser`), and
+//   (b) with Vite's defaults (no config file, no options but the root and the output folder),
+// failing on ANY warning or error from either bundler. Each bundle is then loaded in Debian's
+// chromium through playwright-core (served from 127.0.0.1) and calls a real function of the
+// package in the page: tensors multiplies and round-trips an .npy buffer, solvers solves spec §7
+// instance 1 with fista (optimum 15/64), attention fits the same instance as convex attention
+// (optimum 15/64). A console error or an uncaught page error fails the check.
+//
+//   node scripts/check-browser-bundles.mjs [--package <dir name>]... [--keep] [--no-browser]
+//
+// Run `pnpm build` first. Chromium: /usr/bin/chromium (`apt-get install -y chromium`).
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, extname, join, normalize, resolve } from "node:path";
+import * as esbuild from "esbuild";
+import { chromium } from "playwright-core";
+import { createLogger, build as viteBuild } from "vite";
+
+const root = resolve(import.meta.dirname, "..");
+const argv = process.argv.slice(2);
+const keep = argv.includes("--keep");
+const noBrowser = argv.includes("--no-browser");
+const only = argv.flatMap((a, i) => (argv[i - 1] === "--package" ? [a] : []));
+const chromiumPath = "/usr/bin/chromium";
+// the launch arguments that work on these machines (see the toolchain notes)
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+// What runs in the page, per package: it must set window.__result = { ok, detail }.
+const PROBES = {
+  tensors: `
+import { Matrix, matmul, readNpy, writeNpy, createRng } from "@convexformer/tensors";
+const a = Matrix.fromRows([[1, 2], [3, 4]]);
+const p = matmul(a, a);
+const back = readNpy(writeNpy(p), "p.npy");
+const u = createRng(42).uniform();
+const ok = p.get(1, 1) === 22 && back.data[3] === 22 && u >= 0 && u < 1;
+window.__result = { ok, detail: "a·a = " + JSON.stringify(p.toRows()) + ", .npy round trip " + back.data.join(",") };
+`,
+  solvers: `
+import { Matrix } from "@convexformer/tensors";
+import { createProblem, denseOperator, fista, groupL2, squaredLoss } from "@convexformer/solvers";
+// spec §7 instance 1 as a group lasso: X_i = e_i, y = (1, -1), λ = 1/8 → z = (7/8, -7/8), 15/64
+const problem = createProblem({
+  operator: denseOperator(Matrix.identity(2)),
+  loss: squaredLoss(new Float64Array([1, -1])),
+  regularizer: groupL2({ sizes: [1, 1] }),
+  lambda: 1 / 8,
+});
+const r = fista.solve(problem, { tolerance: 1e-10 });
+const ok = r.status === "converged" && Math.abs(r.objective - 15 / 64) < 1e-9 &&
+  Math.abs(r.x[0] - 7 / 8) < 1e-6 && Math.abs(r.x[1] + 7 / 8) < 1e-6;
+window.__result = { ok, detail: "fista: " + r.status + ", objective " + r.objective + " (15/64 = " + 15 / 64 + ")" };
+`,
+  attention: `
+import { TokenBatch } from "@convexformer/tensors";
+import { fitConvexAttention } from "@convexformer/attention";
+// spec §7 instance 1: N = n = 2, d = 1, X_i = indicator of token i, y = (1, -1), β = 1/8
+const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
+const fit = fitConvexAttention(X, { model: "scalar", loss: "squared", targets: new Float64Array([1, -1]), lambda: 1 / 8, tolerance: 1e-10 });
+const ok = fit.solve.status === "converged" && Math.abs(fit.certificate.objective - 15 / 64) < 1e-9;
+window.__result = { ok, detail: "fitConvexAttention: " + fit.solve.status + ", objective " + fit.certificate.objective + " (15/64 = " + 15 / 64 + ")" };
+`,
+  interpret: `
+import * as interpret from "@convexformer/interpret";
+const names = Object.keys(interpret);
+window.__result = { ok: names.length > 0, detail: names.length + " exports" };
+`,
+};
+
+function workspacePackages() {
+  const found = [];
+  for (const group of ["packages", "apps"]) {
+    for (const name of readdirSync(join(root, group)).sort()) {
+      const dir = join(root, group, name);
+      if (!existsSync(join(dir, "package.json"))) continue;
+      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+      found.push({ dir, short: name, name: manifest.name, manifest });
+    }
+  }
+  return found;
+}
+
+const all = workspacePackages();
+const targets = Object.keys(PROBES)
+  .map((short) => all.find((p) => p.short === short))
+  .filter((p) => p !== undefined && (only.length === 0 || only.includes(p.short)));
+for (const want of only) {
+  if (!targets.some((t) => t.short === want)) {
+    throw new Error(
+      `--package ${want}: not a browser-ready package (${Object.keys(PROBES).join(", ")})`,
+    );
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), "convexformer-browser-"));
+let failures = 0;
+const fail = (message) => {
+  failures++;
+  console.error(`FAIL ${message}`);
+};
+
+// a consumer folder: node_modules links every workspace package (their own dependencies resolve
+// from their real locations)
+for (const pkg of all) {
+  const path = join(work, "node_modules", pkg.name);
+  mkdirSync(dirname(path), { recursive: true });
+  symlinkSync(pkg.dir, path, "dir");
+  const types = pkg.manifest.types;
+  if (types !== undefined && !existsSync(join(pkg.dir, types))) {
+    throw new Error(`${pkg.name} is not built (${types} is missing): run pnpm build`);
+  }
+}
+writeFileSync(join(work, "package.json"), `${JSON.stringify({ type: "module", private: true })}\n`);
+
+const pages = []; // { label, url }
+for (const pkg of targets) {
+  const dir = join(work, pkg.short);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "main.js"), PROBES[pkg.short]);
+
+  // (a) esbuild, plain
+  try {
+    const result = await esbuild.build({
+      absWorkingDir: dir,
+      entryPoints: ["main.js"],
+      bundle: true,
+      platform: "browser",
+      outfile: join(dir, "esbuild", "bundle.js"),
+      logLevel: "silent",
+    });
+    for (const w of result.warnings) fail(`${pkg.name}: esbuild warning: ${formatEsbuild(w)}`);
+    const size = statSync(join(dir, "esbuild", "bundle.js")).size;
+    writeFileSync(
+      join(dir, "esbuild", "index.html"),
+      `<!doctype html><meta charset="utf-8"><title>${pkg.name} (esbuild)</title><link rel="icon" href="data:,"><script src="bundle.js"></script>\n`,
+    );
+    pages.push({ label: `${pkg.name} (esbuild)`, dir: join(dir, "esbuild") });
+    console.log(
+      `${pkg.name}: esbuild --bundle --platform=browser: ${(size / 1024).toFixed(0)} KiB, 0 warnings`,
+    );
+  } catch (error) {
+    for (const e of error.errors ?? [error])
+      fail(`${pkg.name}: esbuild error: ${formatEsbuild(e)}`);
+  }
+
+  // (b) Vite, defaults
+  writeFileSync(
+    join(dir, "index.html"),
+    `<!doctype html><meta charset="utf-8"><title>${pkg.name} (vite)</title><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>\n`,
+  );
+  const messages = [];
+  const logger = createLogger("warn", { allowClearScreen: false });
+  logger.warn = (msg) => messages.push(`warning: ${msg}`);
+  logger.warnOnce = (msg) => messages.push(`warning: ${msg}`);
+  logger.error = (msg) => messages.push(`error: ${msg}`);
+  logger.info = () => {};
+  try {
+    await viteBuild({
+      root: dir,
+      configFile: false,
+      logLevel: "warn",
+      customLogger: logger,
+      build: { outDir: join(dir, "vite") },
+    });
+    for (const m of messages) fail(`${pkg.name}: vite ${m}`);
+    if (messages.length === 0) {
+      console.log(`${pkg.name}: vite build (defaults): 0 warnings`);
+    }
+    pages.push({ label: `${pkg.name} (vite)`, dir: join(dir, "vite") });
+  } catch (error) {
+    for (const m of messages) fail(`${pkg.name}: vite ${m}`);
+    fail(`${pkg.name}: vite build failed: ${error instanceof Error ? error.message : error}`);
+  }
+}
+
+// load every bundle in chromium
+if (!noBrowser && pages.length > 0) {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`chromium not found at ${chromiumPath}: apt-get install -y chromium`);
+  }
+  // each page is served from its own folder as the site root (Vite's default base is "/")
+  let siteRoot = work;
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const file = normalize(join(siteRoot, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(siteRoot) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    const type =
+      {
+        ".html": "text/html",
+        ".js": "text/javascript",
+        ".css": "text/css",
+        ".wasm": "application/wasm",
+      }[extname(file)] ?? "application/octet-stream";
+    res.writeHead(200, { "content-type": type }).end(readFileSync(file));
+  });
+  await new Promise((done) => server.listen(0, "127.0.0.1", done));
+  const port = server.address().port;
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+  try {
+    for (const page of pages) {
+      const tab = await browser.newPage();
+      const problems = [];
+      tab.on("console", (m) => {
+        if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+      });
+      tab.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      tab.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
+      try {
+        siteRoot = page.dir;
+        await tab.goto(`http://127.0.0.1:${port}/index.html`);
+        await tab.waitForFunction(() => window.__result !== undefined, null, { timeout: 60_000 });
+        const result = await tab.evaluate(() => window.__result);
+        if (!result.ok) fail(`${page.label} in chromium: ${result.detail}`);
+        else console.log(`${page.label} in chromium: ${result.detail}`);
+      } catch (error) {
+        fail(
+          `${page.label} in chromium: ${error instanceof Error ? error.message.split("\n")[0] : error}`,
+        );
+      }
+      for (const p of problems) fail(`${page.label} in chromium: ${p}`);
+      await tab.close();
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+if (keep) console.log(`kept ${work}`);
+else rmSync(work, { recursive: true, force: true });
+if (failures > 0) {
+  console.error(`browser bundles: ${failures} problem(s)`);
+  process.exit(1);
+}
+console.log(
+  `browser bundles: ${targets.map((t) => t.short).join(", ")} bundle with esbuild and Vite without warnings${noBrowser ? "" : " and run in chromium"}`,
+);
+
+function formatEsbuild(message) {
+  const at = message.location ? ` (${message.location.file}:${message.location.line})` : "";
+  return `${message.text ?? message}${at}`;
+}
