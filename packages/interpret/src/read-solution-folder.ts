@@ -3,10 +3,10 @@ import { join } from "node:path";
 import {
   CorruptFileError,
   npyToMatrix,
-  readNpyFile,
   ShapeMismatchError,
   UnsupportedFormatError,
 } from "@convexformer/tensors";
+import { readNpyFile } from "@convexformer/tensors/node";
 import { checkSolution, type TokenProgramSolution } from "./convex-solution.js";
 
 /** `result.json` larger than this is refused before it is read (it holds a summary only). */
