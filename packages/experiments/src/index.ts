@@ -37,6 +37,13 @@ export type {
   RunnerProgress,
   SoftwareVersions,
 } from "./runners/experiment-result.js";
+export {
+  type E1Config,
+  type E1Metrics,
+  type E1ModelMetrics,
+  type E1Result,
+  runE1,
+} from "./runners/run-e1.js";
 export { type E2Config, type E2Metrics, type E2Result, runE2 } from "./runners/run-e2.js";
 export {
   type TextFeatures,

@@ -149,7 +149,9 @@ export async function loadTokenRecords(
       throw new CorruptFileError(path, `invalid JSON (${(error as Error).message})`);
     }
     if (!Array.isArray(value)) throw new CorruptFileError(path, "expected a JSON array of records");
-    value.forEach((record, i) => add(record, `record ${i}`));
+    value.forEach((record, i) => {
+      add(record, `record ${i}`);
+    });
   }
   if (count === 0) throw new CorruptFileError(path, "no records");
   return {

@@ -130,7 +130,9 @@ export function textFeatures(
     });
   });
   const table = new Float64Array(Math.max(1, rows.length) * d);
-  rows.forEach((v, r) => table.set(v, r * d));
+  rows.forEach((v, r) => {
+    table.set(v, r * d);
+  });
   const X = tokenFeatures(ids, n, table, d, {
     positionalScale: options.positionalScale ?? 0.1,
     mask,

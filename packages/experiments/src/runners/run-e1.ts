@@ -1,0 +1,442 @@
+import {
+  type AttentionWeights,
+  attentionForward,
+  type FitLoss,
+  fitConvexAttention,
+} from "@convexformer/attention";
+import { setupTfjs, SimplexHeads, StandardAttention, type AttentionModel } from "@convexformer/baselines";
+import { assertInteger, assertKnownOptions, InvalidOptionError, type TokenBatch } from "@convexformer/tensors";
+import * as tf from "@tensorflow/tfjs";
+import { type StudentTeacherData, type StudentTeacherOptions, studentTeacher } from "../datasets/student-teacher.js";
+import type { Checkpoint, JsonValue } from "../training/checkpoint.js";
+import { resumableTrain } from "../training/resumable-train.js";
+import {
+  asRecord,
+  type Curve,
+  type ExperimentResult,
+  jsonNumber,
+  type RunnerHooks,
+  runtimeVersion,
+  thinIndices,
+} from "./experiment-result.js";
+import { predictionError } from "./prediction-error.js";
+import { readoutAttentionMap } from "./readout-attention-map.js";
+
+/**
+ * Configuration of {@link runE1}. Unknown keys are errors.
+ *
+ * @example
+ * ```ts
+ * import type { E1Config } from "@convexformer/experiments";
+ * const config: E1Config = { scale: 2, steps: 300, learningRates: [1e-2, 1e-1] };
+ * ```
+ */
+export interface E1Config {
+  /** The data (see `studentTeacher`; `target` `"scalar"` or `"vector"`, default scalar regression). */
+  readonly data?: StudentTeacherOptions;
+  /** Multiplies the default number of train and test samples (default 1). */
+  readonly scale?: number;
+  /** `β` of every model; default `lambdaRatio · λ_max` of the convex program. */
+  readonly beta?: number;
+  /** `β = lambdaRatio · λ_max` when `beta` is not given (default 0.05). */
+  readonly lambdaRatio?: number;
+  /** Solvers of the convex program; the first one's solution is the convex model (default `["fista", "admm", "ipm"]`). */
+  readonly solvers?: readonly string[];
+  /** Target relative duality gap (default 1e-6). */
+  readonly tolerance?: number;
+  /** Adam steps of the nonconvex models (default 400, full batch). */
+  readonly steps?: number;
+  /** Adam learning rates tried for each nonconvex model; the best final objective is reported (default `[1e-3, 1e-2, 1e-1]`). */
+  readonly learningRates?: readonly number[];
+  /** Heads of the standard attention student (default 3, head width `d / 4`). */
+  readonly standardHeads?: number;
+  /** Heads of the nonconvex simplex student (default 16). */
+  readonly simplexHeads?: number;
+  /** Evaluate the Adam runs every this many steps (default 10). */
+  readonly evaluateEvery?: number;
+}
+
+/**
+ * One student's numbers in E1.
+ *
+ * @example
+ * ```ts
+ * import type { E1ModelMetrics } from "@convexformer/experiments";
+ * const summary = (m: E1ModelMetrics) => `${m.objective} (${m.milliseconds} ms)`;
+ * ```
+ */
+export interface E1ModelMetrics {
+  /** Regularized training objective (same loss and `β` for all). */
+  readonly objective: number;
+  /** Test error (MSE for regression, error rate for classification). */
+  readonly testError: number;
+  /** Training error, same measure. */
+  readonly trainError: number;
+  /** Wall time in ms. */
+  readonly milliseconds: number;
+  /** The best learning rate (Adam runs). */
+  readonly learningRate?: number;
+  /** The token map: convex `Σ‖z_k‖`, simplex mean `w_{1j}`, standard mean softmax row of the readout token. */
+  readonly tokenMap: readonly number[];
+}
+
+/**
+ * The numbers E1 reports.
+ *
+ * @example
+ * ```ts
+ * import type { E1Metrics } from "@convexformer/experiments";
+ * const wins = (m: E1Metrics) => m.convex.objective <= m.standard.objective;
+ * ```
+ */
+export interface E1Metrics {
+  /** `β`. */
+  readonly beta: number;
+  /** `λ_max` of the convex program. */
+  readonly lambdaMax: number;
+  /** The convex program solved by the first solver, recovered and evaluated as a network. */
+  readonly convex: E1ModelMetrics & {
+    readonly relativeGap: number;
+    readonly status: string;
+    readonly iterations: number;
+    readonly headsNeeded: number;
+  };
+  /** Every solver's outcome on the convex program. */
+  readonly solvers: readonly {
+    readonly solver: string;
+    readonly status: string;
+    readonly objective: number | null;
+    readonly relativeGap: number | null;
+    readonly iterations: number;
+    readonly milliseconds: number;
+    readonly error?: string;
+  }[];
+  /** The nonconvex alternative (8)/(11) with Adam (`w_1` on the simplex via softmax). */
+  readonly simplex: E1ModelMetrics;
+  /** Standard attention (3) with Adam. */
+  readonly standard: E1ModelMetrics;
+  /** Train / test samples, tokens, features. */
+  readonly sizes: { readonly train: number; readonly test: number; readonly tokens: number; readonly features: number };
+}
+
+/**
+ * What {@link runE1} returns.
+ *
+ * @example
+ * ```ts
+ * import type { E1Result } from "@convexformer/experiments";
+ * const gap = (r: E1Result) => r.metrics.convex.relativeGap;
+ * ```
+ */
+export type E1Result = ExperimentResult<E1Config & { readonly resolvedData: Required<StudentTeacherOptions> }, E1Metrics>;
+
+const KNOWN = [
+  "data",
+  "scale",
+  "beta",
+  "lambdaRatio",
+  "solvers",
+  "tolerance",
+  "steps",
+  "learningRates",
+  "standardHeads",
+  "simplexHeads",
+  "evaluateEvery",
+] as const;
+
+interface AdamPhase {
+  readonly objective: number;
+  readonly testError: number;
+  readonly trainError: number;
+  readonly milliseconds: number;
+  readonly tokenMap: number[];
+  readonly curve: { step: number[]; wallMs: number[]; objective: number[] };
+}
+
+function lossOf(data: StudentTeacherData): FitLoss {
+  const o = data.options;
+  if (!o.classification) return "squared";
+  return o.target === "scalar" ? "logistic" : "cross-entropy";
+}
+
+/**
+ * Experiment E1 (spec E1): student–teacher on frozen random features. Fits (c) the convex
+ * program (9) (scalar targets) or (12) (vector targets) with each solver to the target gap,
+ * recovers the network and evaluates it as a network; trains (b) the nonconvex alternative
+ * (8)/(11) and (a) standard attention (3) with Adam at each learning rate (same loss, same
+ * `β`), keeping the best final objective; and reports the objective vs time and vs
+ * iterations of all three, test errors, the gap, heads needed and the token maps. The Adam
+ * runs checkpoint into `hooks.checkpoint` and resume (finished phases are kept).
+ *
+ * @throws `InvalidOptionError` for bad configuration (sequence targets are not an E1 student)
+ *
+ * @example
+ * ```ts
+ * import { runE1 } from "@convexformer/experiments";
+ * const r = await runE1({ data: { samples: 16, testSamples: 16, tokens: 3, features: 4 }, steps: 10, learningRates: [1e-2], solvers: ["fista"] });
+ * r.metrics.convex.relativeGap <= 1e-6; // true
+ * ```
+ */
+export async function runE1(config: E1Config = {}, hooks: RunnerHooks = {}): Promise<E1Result> {
+  if (typeof config !== "object" || config === null) {
+    throw new InvalidOptionError("config", config, "must be an object");
+  }
+  assertKnownOptions("config", config, KNOWN);
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const scale = config.scale ?? 1;
+  if (!(typeof scale === "number" && scale > 0 && Number.isFinite(scale))) {
+    throw new InvalidOptionError("scale", scale, "must be a finite number > 0");
+  }
+  const dataOptions = config.data ?? {};
+  if (dataOptions.target === "sequence") {
+    throw new InvalidOptionError("data.target", "sequence", 'E1 students take "scalar" or "vector" targets');
+  }
+  const data = studentTeacher({
+    ...dataOptions,
+    samples: Math.max(1, Math.round((dataOptions.samples ?? 256) * scale)),
+    testSamples: Math.max(1, Math.round((dataOptions.testSamples ?? 256) * scale)),
+  });
+  const o = data.options;
+  const loss = lossOf(data);
+  const c = o.outputs;
+  const program = o.target === "scalar" ? "scalar" : "vector";
+  const steps = config.steps ?? 400;
+  assertInteger("steps", steps, 0);
+  const evaluateEvery = config.evaluateEvery ?? 10;
+  assertInteger("evaluateEvery", evaluateEvery, 1);
+  const learningRates = config.learningRates ?? [1e-3, 1e-2, 1e-1];
+  if (learningRates.length === 0 || learningRates.some((lr) => !(lr > 0))) {
+    throw new InvalidOptionError("learningRates", learningRates, "must be a non-empty list of numbers > 0");
+  }
+  const solvers = config.solvers ?? ["fista", "admm", "ipm"];
+  if (solvers.length === 0) throw new InvalidOptionError("solvers", solvers, "must name at least one solver");
+  const tolerance = config.tolerance ?? 1e-6;
+  const standardHeads = config.standardHeads ?? 3;
+  const simplexHeads = config.simplexHeads ?? 16;
+  assertInteger("standardHeads", standardHeads, 1);
+  assertInteger("simplexHeads", simplexHeads, 1);
+  const configKey = JSON.stringify({ config, resolved: o });
+
+  // ---- checkpoint: finished phases and the running Adam phase
+  const stored = hooks.resume === true ? await hooks.checkpoint?.load() : undefined;
+  const storedMeta = asRecord(stored?.meta);
+  if (stored !== undefined && storedMeta?.config !== configKey) {
+    throw new InvalidOptionError("resume", storedMeta?.config, "the checkpoint was made with a different E1 configuration");
+  }
+  const done: Record<string, JsonValue> = { ...(asRecord(storedMeta?.done) ?? {}) };
+  const save = async (current?: { name: string; checkpoint: Checkpoint }): Promise<void> => {
+    await hooks.checkpoint?.save({
+      meta: {
+        config: configKey,
+        done,
+        ...(current === undefined ? {} : { current: current.name, train: current.checkpoint.meta }),
+      },
+      arrays: current?.checkpoint.arrays ?? {},
+    });
+  };
+
+  // ---- (c) the convex program
+  const targets = data.train.targets;
+  const fitTargets = loss === "cross-entropy" ? (targets as Int32Array) : (targets as Float64Array);
+  const base = {
+    model: program,
+    targets: fitTargets,
+    loss,
+    ...(loss === "cross-entropy" ? { outputs: c } : {}),
+    ...(config.beta === undefined ? { lambdaRatio: config.lambdaRatio ?? 0.05 } : { lambda: config.beta }),
+    tolerance,
+    ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
+  } as const;
+  const solverRuns: E1Metrics["solvers"][number][] = [];
+  let convex: E1Metrics["convex"] | undefined;
+  let convexCurve: Curve = {};
+  let beta = config.beta ?? Number.NaN;
+  let lambdaMax = Number.NaN;
+  const convexStart = performance.now();
+  for (const solver of solvers) {
+    const records: { iteration: number; elapsedMs: number; objective: number; relativeGap: number }[] = [];
+    const s0 = performance.now();
+    hooks.onProgress?.({ phase: `convex:${solver}`, done: 0, total: 1 });
+    try {
+      const fit = fitConvexAttention(data.train.X, {
+        ...base,
+        solver,
+        onIteration: (r) => {
+          records.push({ iteration: r.iteration, elapsedMs: r.elapsedMs, objective: r.objective, relativeGap: r.relativeGap });
+        },
+      });
+      const ms = performance.now() - s0;
+      solverRuns.push({
+        solver,
+        status: fit.solve.status,
+        objective: fit.certificate.objective,
+        relativeGap: fit.certificate.relativeGap,
+        iterations: fit.solve.iterations,
+        milliseconds: ms,
+      });
+      if (convex === undefined) {
+        beta = fit.lambda;
+        lambdaMax = fit.lambdaMax;
+        const network = fit.network as AttentionWeights;
+        const predict = (X: TokenBatch): Float64Array => attentionForward(network, X);
+        convex = {
+          objective: fit.certificate.objective,
+          relativeGap: fit.certificate.relativeGap,
+          status: fit.solve.status,
+          iterations: fit.solve.iterations,
+          headsNeeded: fit.headsNeeded,
+          testError: predictionError(loss, predict(data.test.X), data.test.targets, c),
+          trainError: predictionError(loss, predict(data.train.X), targets, c),
+          milliseconds: ms,
+          tokenMap: Array.from(fit.tokenImportance?.perToken ?? []),
+        };
+        const keep = thinIndices(records.length, 400);
+        convexCurve = {
+          iteration: keep.map((k) => records[k]?.iteration ?? 0),
+          wallMs: keep.map((k) => records[k]?.elapsedMs ?? 0),
+          objective: keep.map((k) => jsonNumber(records[k]?.objective)),
+          relativeGap: keep.map((k) => jsonNumber(records[k]?.relativeGap)),
+        };
+      }
+    } catch (error) {
+      if (hooks.signal?.aborted) throw error;
+      solverRuns.push({
+        solver,
+        status: "error",
+        objective: null,
+        relativeGap: null,
+        iterations: 0,
+        milliseconds: performance.now() - s0,
+        error: (error as Error).message,
+      });
+    }
+  }
+  if (convex === undefined) {
+    throw new InvalidOptionError("solvers", solvers, `no solver solved the program: ${solverRuns.map((r) => r.error).join("; ")}`);
+  }
+  const convexMs = performance.now() - convexStart;
+
+  // ---- (a), (b): Adam runs, each resumable
+  await setupTfjs();
+  let aborted = false;
+  const adam = async (
+    kind: "simplex" | "standard",
+    lr: number,
+  ): Promise<AdamPhase | undefined> => {
+    const name = `${kind}@${lr}`;
+    const finished = done[name];
+    if (finished !== undefined) return finished as unknown as AdamPhase;
+    const common = {
+      tokens: o.tokens,
+      features: o.features,
+      outputs: c,
+      loss,
+      beta,
+      seed: o.seed,
+    };
+    const model: AttentionModel =
+      kind === "simplex"
+        ? new SimplexHeads({ ...common, heads: simplexHeads })
+        : new StandardAttention({
+            ...common,
+            heads: standardHeads,
+            headDim: Math.max(1, Math.floor(o.features / 4)),
+          });
+    const train = model.dataset(data.train.X, targets);
+    const resume =
+      stored !== undefined && storedMeta?.current === name
+        ? { meta: storedMeta.train ?? null, arrays: stored.arrays }
+        : undefined;
+    try {
+      const run = await resumableTrain(model, train, {
+        optimizer: "adam",
+        learningRate: lr,
+        steps,
+        evaluateEvery,
+        seed: o.seed,
+        ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
+        ...(resume === undefined ? {} : { resumeFrom: resume }),
+        checkpointEvery: hooks.checkpoint === undefined ? 0 : (hooks.checkpointEvery ?? 100),
+        onCheckpoint: (checkpoint) => save({ name, checkpoint }),
+        onEvaluate: (r) => hooks.onProgress?.({ phase: name, done: r.step, total: steps }),
+      });
+      if (run.stopReason === "aborted") {
+        aborted = true;
+        return undefined;
+      }
+      let tokenMap: number[];
+      if (kind === "simplex") {
+        const w = (model as SimplexHeads).exportWeights();
+        const n = o.tokens;
+        tokenMap = Array.from({ length: n }, (_, t) => {
+          let s = 0;
+          for (let j = 0; j < w.heads; j++) s += w.w1[j * n + t] as number;
+          return s / w.heads;
+        });
+      } else {
+        tokenMap = Array.from(readoutAttentionMap((model as StandardAttention).exportWeights(), data.test.X));
+      }
+      const ev = run.evaluations;
+      const phase: AdamPhase = {
+        objective: ev.at(-1)?.objective ?? Number.NaN,
+        testError: predictionError(loss, model.predict(data.test.X), data.test.targets, c),
+        trainError: predictionError(loss, model.predict(data.train.X), targets, c),
+        milliseconds: run.wallMs,
+        tokenMap,
+        curve: { step: ev.map((r) => r.step), wallMs: ev.map((r) => r.wallMs), objective: ev.map((r) => r.objective) },
+      };
+      done[name] = phase as unknown as JsonValue;
+      await save();
+      return phase;
+    } finally {
+      train.dispose();
+      model.dispose();
+    }
+  };
+  const best: Record<"simplex" | "standard", (AdamPhase & { learningRate: number }) | undefined> = {
+    simplex: undefined,
+    standard: undefined,
+  };
+  const adamStart = performance.now();
+  const adamCurves: Record<string, Curve> = {};
+  outer: for (const kind of ["simplex", "standard"] as const) {
+    for (const lr of learningRates) {
+      const phase = await adam(kind, lr);
+      if (phase === undefined) break outer;
+      adamCurves[`${kind}@${lr}`] = phase.curve;
+      const current = best[kind];
+      if (current === undefined || !(phase.objective >= current.objective)) best[kind] = { ...phase, learningRate: lr };
+    }
+  }
+  const summary = (p: (AdamPhase & { learningRate: number }) | undefined): E1ModelMetrics =>
+    p === undefined
+      ? { objective: Number.NaN, testError: Number.NaN, trainError: Number.NaN, milliseconds: 0, tokenMap: [] }
+      : {
+          objective: p.objective,
+          testError: p.testError,
+          trainError: p.trainError,
+          milliseconds: p.milliseconds,
+          learningRate: p.learningRate,
+          tokenMap: p.tokenMap,
+        };
+  return {
+    experiment: "e1",
+    status: aborted ? "aborted" : "complete",
+    config: { ...config, resolvedData: o },
+    seed: o.seed,
+    software: hooks.software ?? { runtime: runtimeVersion(), tfjs: tf.version.tfjs },
+    startedAt,
+    timings: { total: performance.now() - t0, convex: convexMs, adam: performance.now() - adamStart },
+    metrics: {
+      beta,
+      lambdaMax,
+      convex,
+      solvers: solverRuns,
+      simplex: summary(best.simplex),
+      standard: summary(best.standard),
+      sizes: { train: o.samples, test: o.testSamples, tokens: o.tokens, features: o.features },
+    },
+    curves: { convex: convexCurve, ...adamCurves },
+  };
+}
