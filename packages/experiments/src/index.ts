@@ -46,6 +46,20 @@ export {
 } from "./runners/run-e1.js";
 export { type E2Config, type E2Metrics, type E2Result, runE2 } from "./runners/run-e2.js";
 export {
+  type E2ConvexConfig,
+  type E2ConvexMetrics,
+  type E2ConvexResult,
+  runE2Convex,
+} from "./runners/run-e2-convex.js";
+export {
+  type E3Config,
+  type E3Program,
+  type E3Result,
+  type E3Row,
+  type E3Size,
+  runE3,
+} from "./runners/run-e3.js";
+export {
   type TextFeatures,
   type TextFeaturesOptions,
   type TextRecord,

@@ -12,19 +12,22 @@ export function predictionError(
 ): number {
   if (loss === "squared") {
     let s = 0;
-    for (let e = 0; e < targets.length; e++) s += ((predictions[e] as number) - (targets[e] as number)) ** 2;
+    for (let e = 0; e < targets.length; e++)
+      s += ((predictions[e] as number) - (targets[e] as number)) ** 2;
     return s / targets.length;
   }
   if (loss === "logistic") {
     let wrong = 0;
-    for (let i = 0; i < targets.length; i++) if ((predictions[i] as number) * (targets[i] as number) <= 0) wrong++;
+    for (let i = 0; i < targets.length; i++)
+      if ((predictions[i] as number) * (targets[i] as number) <= 0) wrong++;
     return wrong / targets.length;
   }
   let wrong = 0;
   for (let i = 0; i < targets.length; i++) {
     let best = 0;
     for (let l = 1; l < outputs; l++) {
-      if ((predictions[i * outputs + l] as number) > (predictions[i * outputs + best] as number)) best = l;
+      if ((predictions[i * outputs + l] as number) > (predictions[i * outputs + best] as number))
+        best = l;
     }
     if (best !== targets[i]) wrong++;
   }

@@ -19,7 +19,11 @@ export interface QueryKeyWeights {
  * scaling, as in model (3)), in float64. Returns `n` weights summing to 1: the token map of
  * standard attention in E1.
  */
-export function readoutAttentionMap(weights: QueryKeyWeights, X: TokenBatch, readout = 0): Float64Array {
+export function readoutAttentionMap(
+  weights: QueryKeyWeights,
+  X: TokenBatch,
+  readout = 0,
+): Float64Array {
   const { heads: h, features: d, headDim: dk } = weights;
   const N = X.samples;
   const n = X.tokens;
@@ -41,7 +45,8 @@ export function readoutAttentionMap(weights: QueryKeyWeights, X: TokenBatch, rea
         for (let a = 0; a < d; a++) {
           const x = X.data[base + t * d + a] as number;
           let k = 0;
-          for (let c = j * dk; c < (j + 1) * dk; c++) k += (q[c] as number) * (weights.WK[a * hd + c] as number);
+          for (let c = j * dk; c < (j + 1) * dk; c++)
+            k += (q[c] as number) * (weights.WK[a * hd + c] as number);
           v += x * k;
         }
         s[t] = v;

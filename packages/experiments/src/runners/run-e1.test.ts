@@ -19,7 +19,9 @@ describe("runE1", () => {
     expect(m.convex.relativeGap).toBeLessThanOrEqual(1e-6);
     expect(m.solvers.map((s) => s.solver)).toEqual(["fista", "ipm"]);
     // both solvers certify the same optimum
-    expect(Math.abs((m.solvers[1]?.objective ?? 0) - m.convex.objective)).toBeLessThan(1e-4 * m.convex.objective);
+    expect(Math.abs((m.solvers[1]?.objective ?? 0) - m.convex.objective)).toBeLessThan(
+      1e-4 * m.convex.objective,
+    );
     // the convex optimum is a lower bound for the nonconvex alternative (same objective)
     expect(m.convex.objective).toBeLessThanOrEqual(m.simplex.objective * (1 + 1e-6));
     expect(m.convex.tokenMap).toHaveLength(4);
@@ -46,7 +48,10 @@ describe("runE1", () => {
       },
     );
     expect(first.status).toBe("aborted");
-    const resumed = await runE1({ ...tiny, solvers: ["fista"] }, { checkpoint: store, resume: true });
+    const resumed = await runE1(
+      { ...tiny, solvers: ["fista"] },
+      { checkpoint: store, resume: true },
+    );
     expect(resumed.status).toBe("complete");
     for (const name of ["simplex@0.01", "simplex@0.1", "standard@0.01", "standard@0.1"]) {
       expect(resumed.curves[name]?.objective).toEqual(whole.curves[name]?.objective);

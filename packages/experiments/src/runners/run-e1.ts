@@ -4,10 +4,24 @@ import {
   type FitLoss,
   fitConvexAttention,
 } from "@convexformer/attention";
-import { setupTfjs, SimplexHeads, StandardAttention, type AttentionModel } from "@convexformer/baselines";
-import { assertInteger, assertKnownOptions, InvalidOptionError, type TokenBatch } from "@convexformer/tensors";
+import {
+  type AttentionModel,
+  SimplexHeads,
+  StandardAttention,
+  setupTfjs,
+} from "@convexformer/baselines";
+import {
+  assertInteger,
+  assertKnownOptions,
+  InvalidOptionError,
+  type TokenBatch,
+} from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
-import { type StudentTeacherData, type StudentTeacherOptions, studentTeacher } from "../datasets/student-teacher.js";
+import {
+  type StudentTeacherData,
+  type StudentTeacherOptions,
+  studentTeacher,
+} from "../datasets/student-teacher.js";
 import type { Checkpoint, JsonValue } from "../training/checkpoint.js";
 import { resumableTrain } from "../training/resumable-train.js";
 import {
@@ -116,7 +130,12 @@ export interface E1Metrics {
   /** Standard attention (3) with Adam. */
   readonly standard: E1ModelMetrics;
   /** Train / test samples, tokens, features. */
-  readonly sizes: { readonly train: number; readonly test: number; readonly tokens: number; readonly features: number };
+  readonly sizes: {
+    readonly train: number;
+    readonly test: number;
+    readonly tokens: number;
+    readonly features: number;
+  };
 }
 
 /**
@@ -128,7 +147,10 @@ export interface E1Metrics {
  * const gap = (r: E1Result) => r.metrics.convex.relativeGap;
  * ```
  */
-export type E1Result = ExperimentResult<E1Config & { readonly resolvedData: Required<StudentTeacherOptions> }, E1Metrics>;
+export type E1Result = ExperimentResult<
+  E1Config & { readonly resolvedData: Required<StudentTeacherOptions> },
+  E1Metrics
+>;
 
 const KNOWN = [
   "data",
@@ -190,7 +212,11 @@ export async function runE1(config: E1Config = {}, hooks: RunnerHooks = {}): Pro
   }
   const dataOptions = config.data ?? {};
   if (dataOptions.target === "sequence") {
-    throw new InvalidOptionError("data.target", "sequence", 'E1 students take "scalar" or "vector" targets');
+    throw new InvalidOptionError(
+      "data.target",
+      "sequence",
+      'E1 students take "scalar" or "vector" targets',
+    );
   }
   const data = studentTeacher({
     ...dataOptions,
@@ -207,10 +233,15 @@ export async function runE1(config: E1Config = {}, hooks: RunnerHooks = {}): Pro
   assertInteger("evaluateEvery", evaluateEvery, 1);
   const learningRates = config.learningRates ?? [1e-3, 1e-2, 1e-1];
   if (learningRates.length === 0 || learningRates.some((lr) => !(lr > 0))) {
-    throw new InvalidOptionError("learningRates", learningRates, "must be a non-empty list of numbers > 0");
+    throw new InvalidOptionError(
+      "learningRates",
+      learningRates,
+      "must be a non-empty list of numbers > 0",
+    );
   }
   const solvers = config.solvers ?? ["fista", "admm", "ipm"];
-  if (solvers.length === 0) throw new InvalidOptionError("solvers", solvers, "must name at least one solver");
+  if (solvers.length === 0)
+    throw new InvalidOptionError("solvers", solvers, "must name at least one solver");
   const tolerance = config.tolerance ?? 1e-6;
   const standardHeads = config.standardHeads ?? 3;
   const simplexHeads = config.simplexHeads ?? 16;
@@ -222,7 +253,11 @@ export async function runE1(config: E1Config = {}, hooks: RunnerHooks = {}): Pro
   const stored = hooks.resume === true ? await hooks.checkpoint?.load() : undefined;
   const storedMeta = asRecord(stored?.meta);
   if (stored !== undefined && storedMeta?.config !== configKey) {
-    throw new InvalidOptionError("resume", storedMeta?.config, "the checkpoint was made with a different E1 configuration");
+    throw new InvalidOptionError(
+      "resume",
+      storedMeta?.config,
+      "the checkpoint was made with a different E1 configuration",
+    );
   }
   const done: Record<string, JsonValue> = { ...(asRecord(storedMeta?.done) ?? {}) };
   const save = async (current?: { name: string; checkpoint: Checkpoint }): Promise<void> => {
@@ -244,7 +279,9 @@ export async function runE1(config: E1Config = {}, hooks: RunnerHooks = {}): Pro
     targets: fitTargets,
     loss,
     ...(loss === "cross-entropy" ? { outputs: c } : {}),
-    ...(config.beta === undefined ? { lambdaRatio: config.lambdaRatio ?? 0.05 } : { lambda: config.beta }),
+    ...(config.beta === undefined
+      ? { lambdaRatio: config.lambdaRatio ?? 0.05 }
+      : { lambda: config.beta }),
     tolerance,
     ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
   } as const;
@@ -255,7 +292,12 @@ export async function runE1(config: E1Config = {}, hooks: RunnerHooks = {}): Pro
   let lambdaMax = Number.NaN;
   const convexStart = performance.now();
   for (const solver of solvers) {
-    const records: { iteration: number; elapsedMs: number; objective: number; relativeGap: number }[] = [];
+    const records: {
+      iteration: number;
+      elapsedMs: number;
+      objective: number;
+      relativeGap: number;
+    }[] = [];
     const s0 = performance.now();
     hooks.onProgress?.({ phase: `convex:${solver}`, done: 0, total: 1 });
     try {
@@ -263,7 +305,12 @@ export async function runE1(config: E1Config = {}, hooks: RunnerHooks = {}): Pro
         ...base,
         solver,
         onIteration: (r) => {
-          records.push({ iteration: r.iteration, elapsedMs: r.elapsedMs, objective: r.objective, relativeGap: r.relativeGap });
+          records.push({
+            iteration: r.iteration,
+            elapsedMs: r.elapsedMs,
+            objective: r.objective,
+            relativeGap: r.relativeGap,
+          });
         },
       });
       const ms = performance.now() - s0;
@@ -313,17 +360,18 @@ export async function runE1(config: E1Config = {}, hooks: RunnerHooks = {}): Pro
     }
   }
   if (convex === undefined) {
-    throw new InvalidOptionError("solvers", solvers, `no solver solved the program: ${solverRuns.map((r) => r.error).join("; ")}`);
+    throw new InvalidOptionError(
+      "solvers",
+      solvers,
+      `no solver solved the program: ${solverRuns.map((r) => r.error).join("; ")}`,
+    );
   }
   const convexMs = performance.now() - convexStart;
 
   // ---- (a), (b): Adam runs, each resumable
   await setupTfjs();
   let aborted = false;
-  const adam = async (
-    kind: "simplex" | "standard",
-    lr: number,
-  ): Promise<AdamPhase | undefined> => {
+  const adam = async (kind: "simplex" | "standard", lr: number): Promise<AdamPhase | undefined> => {
     const name = `${kind}@${lr}`;
     const finished = done[name];
     if (finished !== undefined) return finished as unknown as AdamPhase;
@@ -375,7 +423,9 @@ export async function runE1(config: E1Config = {}, hooks: RunnerHooks = {}): Pro
           return s / w.heads;
         });
       } else {
-        tokenMap = Array.from(readoutAttentionMap((model as StandardAttention).exportWeights(), data.test.X));
+        tokenMap = Array.from(
+          readoutAttentionMap((model as StandardAttention).exportWeights(), data.test.X),
+        );
       }
       const ev = run.evaluations;
       const phase: AdamPhase = {
@@ -384,7 +434,11 @@ export async function runE1(config: E1Config = {}, hooks: RunnerHooks = {}): Pro
         trainError: predictionError(loss, model.predict(data.train.X), targets, c),
         milliseconds: run.wallMs,
         tokenMap,
-        curve: { step: ev.map((r) => r.step), wallMs: ev.map((r) => r.wallMs), objective: ev.map((r) => r.objective) },
+        curve: {
+          step: ev.map((r) => r.step),
+          wallMs: ev.map((r) => r.wallMs),
+          objective: ev.map((r) => r.objective),
+        },
       };
       done[name] = phase as unknown as JsonValue;
       await save();
@@ -406,12 +460,19 @@ export async function runE1(config: E1Config = {}, hooks: RunnerHooks = {}): Pro
       if (phase === undefined) break outer;
       adamCurves[`${kind}@${lr}`] = phase.curve;
       const current = best[kind];
-      if (current === undefined || !(phase.objective >= current.objective)) best[kind] = { ...phase, learningRate: lr };
+      if (current === undefined || !(phase.objective >= current.objective))
+        best[kind] = { ...phase, learningRate: lr };
     }
   }
   const summary = (p: (AdamPhase & { learningRate: number }) | undefined): E1ModelMetrics =>
     p === undefined
-      ? { objective: Number.NaN, testError: Number.NaN, trainError: Number.NaN, milliseconds: 0, tokenMap: [] }
+      ? {
+          objective: Number.NaN,
+          testError: Number.NaN,
+          trainError: Number.NaN,
+          milliseconds: 0,
+          tokenMap: [],
+        }
       : {
           objective: p.objective,
           testError: p.testError,
@@ -427,7 +488,11 @@ export async function runE1(config: E1Config = {}, hooks: RunnerHooks = {}): Pro
     seed: o.seed,
     software: hooks.software ?? { runtime: runtimeVersion(), tfjs: tf.version.tfjs },
     startedAt,
-    timings: { total: performance.now() - t0, convex: convexMs, adam: performance.now() - adamStart },
+    timings: {
+      total: performance.now() - t0,
+      convex: convexMs,
+      adam: performance.now() - adamStart,
+    },
     metrics: {
       beta,
       lambdaMax,
