@@ -6,6 +6,8 @@
  *
  * @packageDocumentation
  */
+
+export { fileCheckpointStore } from "./file-checkpoint-store.js";
 export { DEFAULT_MAX_BYTES } from "./file-size.js";
 export {
   type GloveBadLine,
@@ -22,4 +24,7 @@ export {
   type WinkOptions,
 } from "./load-wink-embeddings.js";
 export { MissingPackageError } from "./missing-package-error.js";
+export { type FigureMaker, saveExperiment } from "./save-experiment.js";
+export { softwareVersions } from "./software-versions.js";
 export type { TokenDataset } from "./token-dataset.js";
+export { writeResultFolder } from "./write-result-folder.js";
