@@ -60,6 +60,13 @@ export {
   runE3,
 } from "./runners/run-e3.js";
 export {
+  runText,
+  type TextConfig,
+  type TextMetrics,
+  type TextResult,
+  type WordWeight,
+} from "./runners/run-text.js";
+export {
   type TextFeatures,
   type TextFeaturesOptions,
   type TextRecord,
