@@ -1,6 +1,7 @@
 // E1 (student–teacher), written to docs/results/<name>/ (result.json, command.txt):
 //   pnpm --filter @convexformer/experiments run e1 [--scale 2] [--seed 0] [--steps 400]
 //     [--beta 0.1] [--solvers fista,admm,ipm] [--out e1-default] [--resume]
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { runE1 } from "@convexformer/experiments";
 import {
@@ -50,6 +51,7 @@ runScript(async (signal) => {
   await saveExperiment(out, result, {
     command: `pnpm --filter @convexformer/experiments run e1 ${argv.join(" ")}`.trim(),
   });
+  if (result.status === "complete") await rm(`${out}.checkpoint.bin`, { force: true });
   const m = result.metrics;
   const row = (label: string, x: { objective: number; testError: number; milliseconds: number }) =>
     `${label.padEnd(22)} objective ${x.objective.toPrecision(6).padStart(12)}  test error ${x.testError.toPrecision(4).padStart(9)}  ${(x.milliseconds / 1000).toFixed(2).padStart(7)} s`;

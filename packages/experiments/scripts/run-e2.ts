@@ -3,6 +3,7 @@
 //     [--heads 4] [--attention softmax|simplex] [--weight-decay 1] [--train-fraction 0.5]
 //     [--steps 30000] [--eval-every 250] [--seed 0] [--out name] [--resume] [--no-stop]
 //   pnpm --filter @convexformer/experiments run e2 --convex [--prime 23] [--gates 16] [--lambda-ratio 1e-3]
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type E2Config, type ModularOperator, runE2, runE2Convex } from "@convexformer/experiments";
 import {
@@ -94,6 +95,7 @@ runScript(async (signal) => {
     onProgress: progress,
   });
   await saveExperiment(out, result, { command });
+  if (result.status === "complete") await rm(`${out}.checkpoint.bin`, { force: true });
   const m = result.metrics;
   console.log(
     `E2 ${result.status} (${result.config.attention}, p=${result.config.prime}, L=${result.config.layers}, d=${result.config.width}, wd=${result.config.weightDecay}, seed ${result.seed}): fit ${m.fitStep ?? "never"}, generalized ${m.generalizedStep ?? "never"} of ${m.steps} steps; ${m.msPerStep.toFixed(1)} ms/step`,
