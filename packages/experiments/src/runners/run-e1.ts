@@ -83,19 +83,30 @@ export interface E1Metrics {
   readonly lambdaMax: number;
   /** The convex program solved by the first solver, recovered and evaluated as a network. */
   readonly convex: E1ModelMetrics & {
+    /** Relative duality gap of the solution. */
     readonly relativeGap: number;
+    /** The solver status. */
     readonly status: string;
+    /** Iterations. */
     readonly iterations: number;
+    /** Heads the recovered network needs. */
     readonly headsNeeded: number;
   };
   /** Every solver's outcome on the convex program. */
   readonly solvers: readonly {
+    /** The solver. */
     readonly solver: string;
+    /** The solver status. */
     readonly status: string;
+    /** Certified objective (`null` on error). */
     readonly objective: number | null;
+    /** Relative gap (`null` on error). */
     readonly relativeGap: number | null;
+    /** Iterations. */
     readonly iterations: number;
+    /** Wall time in ms. */
     readonly milliseconds: number;
+    /** Why the solver failed. */
     readonly error?: string;
   }[];
   /** The nonconvex alternative (8)/(11) with Adam (`w_1` on the simplex via softmax). */
@@ -104,9 +115,13 @@ export interface E1Metrics {
   readonly standard: E1ModelMetrics;
   /** Train / test samples, tokens, features. */
   readonly sizes: {
+    /** Training samples. */
     readonly train: number;
+    /** Test samples. */
     readonly test: number;
+    /** Tokens per sample. */
     readonly tokens: number;
+    /** Features per token. */
     readonly features: number;
   };
 }
@@ -121,7 +136,10 @@ export interface E1Metrics {
  * ```
  */
 export type E1Result = ExperimentResult<
-  E1Config & { readonly resolvedData: Required<StudentTeacherOptions> },
+  E1Config & {
+    /** The data options with every default filled in. */
+    readonly resolvedData: Required<StudentTeacherOptions>;
+  },
   E1Metrics
 >;
 

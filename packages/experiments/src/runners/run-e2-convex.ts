@@ -104,7 +104,10 @@ export interface E2ConvexMetrics {
  * ```
  */
 export type E2ConvexResult = ExperimentResult<
-  Required<Omit<E2ConvexConfig, "timeLimitMs">> & { readonly timeLimitMs: number | null },
+  Required<Omit<E2ConvexConfig, "timeLimitMs">> & {
+    /** The time limit (`null`: none). */
+    readonly timeLimitMs: number | null;
+  },
   E2ConvexMetrics
 >;
 

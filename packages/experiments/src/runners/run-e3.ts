@@ -103,8 +103,11 @@ export interface E3Row {
   readonly status: string;
   /** Time and iterations to each gap (`null`: not reached). For Adam: the gap is to the convex optimum, relative. */
   readonly reached: readonly {
+    /** The relative gap. */
     readonly gap: number;
+    /** Milliseconds until first reached (`null`: never). */
     readonly milliseconds: number | null;
+    /** Iterations until first reached (`null`: never). */
     readonly iterations: number | null;
   }[];
   /** Final objective. */
@@ -130,7 +133,13 @@ export interface E3Row {
  * const rows = (r: E3Result) => r.metrics.rows.length;
  * ```
  */
-export type E3Result = ExperimentResult<Required<E3Config>, { readonly rows: readonly E3Row[] }>;
+export type E3Result = ExperimentResult<
+  Required<E3Config>,
+  {
+    /** One row per program × size × solver (and Adam). */
+    readonly rows: readonly E3Row[];
+  }
+>;
 
 const KNOWN = [
   "programs",

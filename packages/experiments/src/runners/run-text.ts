@@ -83,12 +83,19 @@ export interface WordWeight {
 export interface TextMetrics extends Omit<E1Metrics, "sizes"> {
   /** Train/test texts, tokens, features, word coverage of the embeddings. */
   readonly sizes: {
+    /** Training samples. */
     readonly train: number;
+    /** Test samples. */
     readonly test: number;
+    /** Tokens per sample. */
     readonly tokens: number;
+    /** Features per token. */
     readonly features: number;
+    /** Word occurrences with a vector (kept). */
     readonly knownWords: number;
+    /** Word occurrences without a vector (dropped). */
     readonly unknownWords: number;
+    /** Classes of the labels. */
     readonly classes: number;
   };
   /** Words pushing the convex model's score up the most (count ≥ 3). */
@@ -109,7 +116,10 @@ export interface TextMetrics extends Omit<E1Metrics, "sizes"> {
  * ```
  */
 export type TextResult = ExperimentResult<
-  Required<Omit<TextConfig, "beta">> & { readonly beta: number | null },
+  Required<Omit<TextConfig, "beta">> & {
+    /** `β` as given (`null`: `lambdaRatio · λ_max`). */
+    readonly beta: number | null;
+  },
   TextMetrics
 >;
 

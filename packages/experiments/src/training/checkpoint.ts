@@ -165,7 +165,10 @@ export function decodeCheckpoint(bytes: Uint8Array, name = "checkpoint"): Checkp
  * (await store.load())?.meta; // { step: 1 }
  * ```
  */
-export function memoryCheckpointStore(): CheckpointStore & { saves: number } {
+export function memoryCheckpointStore(): CheckpointStore & {
+  /** Number of saves so far. */
+  saves: number;
+} {
   let bytes: Uint8Array | undefined;
   const store = {
     saves: 0,
