@@ -43,7 +43,7 @@ async function readChecked(argument: string, path: string, maxBytes: number) {
  * import { mkdtempSync } from "node:fs";
  * import { tmpdir } from "node:os";
  * import { join } from "node:path";
- * import { writeNpyFile } from "@convexformer/tensors";
+ * import { writeNpyFile } from "@convexformer/tensors/node";
  * import { loadNpyTokens } from "@convexformer/experiments/node";
  * const dir = mkdtempSync(join(tmpdir(), "npy-"));
  * await writeNpyFile(join(dir, "X.npy"), { dtype: "float64", shape: [2, 1, 2], data: new Float64Array([1, 2, 3, 4]) });

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeNpyFile } from "@convexformer/tensors";
+import { writeNpyFile } from "@convexformer/tensors/node";
 import { describe, expect, it } from "vitest";
 import { loadGloveEmbeddings } from "./load-glove-embeddings.js";
 import { loadNpyTokens } from "./load-npy-tokens.js";
