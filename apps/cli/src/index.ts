@@ -27,9 +27,7 @@ export {
   loadProblemDirectory,
   MAX_INFERRED_CLASSES,
   PROBLEM_KINDS,
-  PROBLEM_LOSSES,
   type ProblemKind,
-  type ProblemLoss,
   type ProblemSpec,
   parseSpec,
 } from "./problem-files.js";

@@ -4,7 +4,10 @@ import {
   type AttentionProblem,
   attentionOperator,
   gatedAttentionProblem,
+  LOSS_NAMES,
+  type LossName,
   layoutGroups,
+  lossFromTargets,
   type SequenceProblem,
   sampleGates,
   scalarAttentionProblem,
@@ -14,12 +17,9 @@ import {
 import {
   type CompositeProblem,
   createProblem,
-  crossEntropyLoss,
   denseOperator,
   groupL2,
-  logisticLoss,
   type SmoothLoss,
-  squaredLoss,
 } from "@convexformer/solvers";
 import {
   ConvexformerError,
@@ -53,12 +53,6 @@ export const PROBLEM_KINDS = [
 /** One of {@link PROBLEM_KINDS}. */
 export type ProblemKind = (typeof PROBLEM_KINDS)[number];
 
-/** The losses a problem directory can name. */
-export const PROBLEM_LOSSES = ["squared", "logistic", "cross-entropy"] as const;
-
-/** One of {@link PROBLEM_LOSSES}. */
-export type ProblemLoss = (typeof PROBLEM_LOSSES)[number];
-
 /**
  * The parsed `problem.json` of a problem directory.
  *
@@ -72,7 +66,7 @@ export interface ProblemSpec {
   /** What `X.npy` and `y.npy` describe. */
   readonly kind: ProblemKind;
   /** The data-fit term. */
-  readonly loss: ProblemLoss;
+  readonly loss: LossName;
   /** `λ > 0`. */
   readonly lambda: number;
   /** `group-lasso`: sizes of consecutive column groups (sum = p); default one group per column. */
@@ -207,9 +201,9 @@ export function parseSpec(text: string, file: string): ProblemSpec {
     );
   }
   const loss = o.loss;
-  if (!PROBLEM_LOSSES.includes(loss as ProblemLoss)) {
+  if (!LOSS_NAMES.includes(loss as LossName)) {
     throw new UsageError(
-      `${file}: loss must be one of ${PROBLEM_LOSSES.join(", ")}; got ${JSON.stringify(loss)}`,
+      `${file}: loss must be one of ${LOSS_NAMES.join(", ")}; got ${JSON.stringify(loss)}`,
     );
   }
   if (loss === "cross-entropy" && (kind === "group-lasso" || kind === "gated-relu")) {
@@ -225,7 +219,7 @@ export function parseSpec(text: string, file: string): ProblemSpec {
   }
   const spec: { -readonly [K in keyof ProblemSpec]: ProblemSpec[K] } = {
     kind: kind as ProblemKind,
-    loss: loss as ProblemLoss,
+    loss: loss as LossName,
     lambda,
   };
   if (o.groups !== undefined) {
@@ -564,7 +558,6 @@ function buildLoss(
   const c = shape.length === leading + 1 ? (shape[leading] as number) : 1;
   const scaling = spec.scaling === undefined ? {} : { scaling: spec.scaling };
   const axes = tokens === undefined ? ["sample"] : ["sample", "token"];
-  if (spec.loss === "squared") return squaredLoss(y, { outputs: c, ...scaling });
   if (spec.loss === "logistic") {
     for (let i = 0; i < y.length; i++) {
       const v = y[i] as number;
@@ -573,8 +566,9 @@ function buildLoss(
           `${file}: ${describeEntry(shape, [...axes, "output"], i)} is ${v}; logistic labels must be 1 or -1`,
         );
     }
-    return logisticLoss(y, { outputs: c, ...scaling });
   }
+  if (spec.loss !== "cross-entropy")
+    return lossFromTargets(y, { loss: spec.loss, rows, outputs: c, argument: file, ...scaling });
   if (c !== 1)
     throw new UsageError(
       `${file}: cross-entropy takes integer class labels, shape ${tokens === undefined ? "[N]" : "[N, n]"}`,
@@ -608,5 +602,11 @@ function buildLoss(
       `${file}: ${classes} classes × ${rows} rows need about ${formatBytes(bytes)} for the loss alone; the memory limit is ${formatBytes(limit)} (CONVEXFORMER_MEMORY_LIMIT)`,
     );
   for (let i = 0; i < y.length; i++) labels[i] = y[i] as number;
-  return crossEntropyLoss(labels, { classes, ...scaling });
+  return lossFromTargets(labels, {
+    loss: "cross-entropy",
+    rows,
+    outputs: classes,
+    argument: file,
+    ...scaling,
+  });
 }

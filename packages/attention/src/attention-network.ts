@@ -1,15 +1,15 @@
 import type { SmoothLoss } from "@convexformer/solvers";
 import { ShapeMismatchError, type TokenBatch } from "@convexformer/tensors";
-import {
-  checkArray,
-  checkBatch,
-  checkBeta,
-  checkLoss,
-  checkSimplexRows,
-  checkSizes,
-} from "./checks.js";
+import type { AttentionWeights } from "./attention-weights.js";
 import { gateCount, gatePatterns } from "./gates.js";
-import type { AttentionWeights } from "./weights.js";
+import {
+  validateArray,
+  validateBatchShape,
+  validateLossSize,
+  validateNonnegative,
+  validateSimplexRows,
+  validateSizes,
+} from "./model-input-validation.js";
 
 /**
  * Forward map of the multi-head models (8), (11) and (13):
@@ -30,9 +30,9 @@ import type { AttentionWeights } from "./weights.js";
  * ```
  */
 export function attentionForward(weights: AttentionWeights, X: TokenBatch): Float64Array {
-  checkAttentionWeights(weights);
+  validateAttentionWeights(weights);
   const { heads: h, tokens: n, features: d, outputs: c } = weights;
-  checkBatch(X, n, d);
+  validateBatchShape(X, n, d);
   const N = X.samples;
   const mask = weights.gates === undefined ? undefined : gatePatterns(weights.gates, X);
   const out = new Float64Array(N * c);
@@ -81,9 +81,9 @@ export function attentionObjective(
   loss: SmoothLoss,
   beta: number,
 ): number {
-  checkBeta("beta", beta, false);
+  validateNonnegative("beta", beta, false);
   const predictions = attentionForward(weights, X);
-  checkLoss(loss, predictions.length);
+  validateLossSize(loss, predictions.length);
   return loss.value(predictions) + beta * attentionPenalty(weights);
 }
 
@@ -102,17 +102,17 @@ export function attentionPenalty(weights: AttentionWeights): number {
 }
 
 /** Validates an {@link AttentionWeights} object (internal). */
-export function checkAttentionWeights(weights: AttentionWeights): void {
+export function validateAttentionWeights(weights: AttentionWeights): void {
   const { heads: h, tokens: n, features: d, outputs: c } = weights;
-  checkSizes({
+  validateSizes({
     "weights.heads": h,
     "weights.tokens": n,
     "weights.features": d,
     "weights.outputs": c,
   });
-  checkSimplexRows("weights.w1", weights.w1, h, n);
-  checkArray("weights.w2", weights.w2, h * d);
-  checkArray("weights.alpha", weights.alpha, h * c);
+  validateSimplexRows("weights.w1", weights.w1, h, n);
+  validateArray("weights.w2", weights.w2, h * d);
+  validateArray("weights.alpha", weights.alpha, h * c);
   if (weights.gates !== undefined) {
     const P = gateCount(weights.gates, n, d);
     if (P !== h)

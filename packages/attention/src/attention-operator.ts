@@ -114,7 +114,7 @@ export function attentionOperator(
     if (columnScratch === undefined) columnScratch = new Float64Array(N);
     return columnScratch;
   };
-  const checkLengths = (
+  const validateLengths = (
     x: Float64Array,
     xLen: number,
     out: Float64Array,
@@ -131,7 +131,7 @@ export function attentionOperator(
   let compactX: Float64Array | undefined;
   const blockIndex = new Int32Array(Pc);
   const apply = (x: Float64Array, out: Float64Array): void => {
-    checkLengths(x, cols, out, rows, ["x", "out"]);
+    validateLengths(x, cols, out, rows, ["x", "out"]);
     if (mask === undefined && c === 1) {
       gemv("no-transpose", N, nd, 1, Xd, nd, 1, 0, x, 1, 0, 0, out, 1, 0);
       return;
@@ -198,7 +198,7 @@ export function attentionOperator(
   };
 
   const adjoint = (r: Float64Array, out: Float64Array): void => {
-    checkLengths(r, rows, out, cols, ["r", "out"]);
+    validateLengths(r, rows, out, cols, ["r", "out"]);
     if (mask === undefined) {
       if (c === 1) gemv("transpose", N, nd, 1, Xd, nd, 1, 0, r, 1, 0, 0, out, 1, 0);
       else
@@ -219,7 +219,7 @@ export function attentionOperator(
     gemm("transpose", "no-transpose", Pc, nd, N, 1, M, Pc, 1, 0, Xd, nd, 1, 0, 0, out, nd, 1, 0);
   };
 
-  const checkColumnRange = (start: number, end: number): void => {
+  const validateColumnRange = (start: number, end: number): void => {
     const ok =
       Number.isSafeInteger(start) &&
       Number.isSafeInteger(end) &&
@@ -234,8 +234,8 @@ export function attentionOperator(
   };
 
   const applyColumns = (start: number, end: number, x: Float64Array, out: Float64Array): void => {
-    checkColumnRange(start, end);
-    checkLengths(x, end - start, out, rows, ["x", "out"]);
+    validateColumnRange(start, end);
+    validateLengths(x, end - start, out, rows, ["x", "out"]);
     out.fill(0);
     const [fullStart, fullEnd] = fullBlocks(start, end);
     if (fullEnd - fullStart >= MIN_GEMM_BLOCKS) {
@@ -291,8 +291,8 @@ export function attentionOperator(
   };
 
   const adjointColumns = (start: number, end: number, r: Float64Array, out: Float64Array): void => {
-    checkColumnRange(start, end);
-    checkLengths(r, rows, out, end - start, ["r", "out"]);
+    validateColumnRange(start, end);
+    validateLengths(r, rows, out, end - start, ["r", "out"]);
     const [fullStart, fullEnd] = fullBlocks(start, end);
     if (fullEnd - fullStart >= MIN_GEMM_BLOCKS) {
       // whole blocks in one blocked product: out_blocks (nb × nd) = (D ⊙ R)_blocksᵀ · X_flat

@@ -6,33 +6,16 @@ import {
 } from "@convexformer/solvers";
 import { InvalidOptionError, ShapeMismatchError, type TokenBatch } from "@convexformer/tensors";
 import { type AttentionOperator, attentionOperator } from "./attention-operator.js";
-import { checkBeta, checkTokenBatch } from "./checks.js";
 import { equalRowSumRegularizer } from "./equal-row-sum-regularizer.js";
 import { type GateVectors, gatePatterns } from "./gates.js";
 import { type ConvexAttentionLayout, layoutGroups } from "./layout.js";
 import { maxRowSumRelaxation } from "./max-row-sum-relaxation.js";
+import { validateNonnegative, validateTokenBatch } from "./model-input-validation.js";
 import {
   type SequenceLayout,
   type SequenceOperator,
   sequenceOperator,
 } from "./sequence-operator.js";
-
-/**
- * The convex programs this package builds:
- * - `"scalar"`: (9), one group per token row, scalar targets;
- * - `"vector"`: (12), one group per (output, token), joint loss over `c` outputs;
- * - `"gated"`: (14), one group per (gate, output, token);
- * - `"sequence"`: the exact sequence program (33) (nonnegative blocks with equal row sums);
- * - `"sequence-relaxed"`: the max-row-sum **relaxation** of (33) (a lower bound, not
- *   equivalent to the sequence model (30)).
- *
- * @example
- * ```ts
- * import type { AttentionProgramKind } from "@convexformer/attention";
- * const kind: AttentionProgramKind = "gated";
- * ```
- */
-export type AttentionProgramKind = "scalar" | "vector" | "gated" | "sequence" | "sequence-relaxed";
 
 /**
  * A convex attention program (9), (12) or (14): a `CompositeProblem` whose operator is an
@@ -221,8 +204,8 @@ function build(
   lambda: number,
   gates: GateVectors | undefined,
 ): AttentionProblem {
-  checkTokenBatch("X", X);
-  checkBeta("lambda", lambda, true);
+  validateTokenBatch("X", X);
+  validateNonnegative("lambda", lambda, true);
   if (loss.samples !== X.samples || loss.size !== X.samples * loss.outputs) {
     throw new ShapeMismatchError(
       "loss",
@@ -244,8 +227,8 @@ function buildSequence(
   loss: SmoothLoss,
   lambda: number,
 ): SequenceProblem {
-  checkTokenBatch("X", X);
-  checkBeta("lambda", lambda, true);
+  validateTokenBatch("X", X);
+  validateNonnegative("lambda", lambda, true);
   const c = loss.outputs;
   if (loss.size !== X.samples * X.tokens * c) {
     throw new ShapeMismatchError(

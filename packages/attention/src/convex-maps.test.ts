@@ -16,11 +16,12 @@ import {
   sequenceAttentionProblem,
   vectorAttentionProblem,
 } from "./attention-problem.js";
+import type { AttentionWeights } from "./attention-weights.js";
 import { headsNeeded, recoverNetwork, toConvex } from "./convex-maps.js";
 import { pruneSupport } from "./prune-support.js";
 import { sequenceAttentionForward, sequenceAttentionObjective } from "./sequence-attention.js";
 import { recoverSequenceNetwork, sequenceToConvex } from "./sequence-maps.js";
-import type { AttentionWeights, SequenceWeights } from "./weights.js";
+import type { SequenceWeights } from "./sequence-weights.js";
 
 const rng = createRng(2024);
 

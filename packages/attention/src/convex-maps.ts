@@ -1,9 +1,9 @@
 import { assertKnownOptions, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
-import { checkAttentionWeights } from "./attention-network.js";
-import { checkArray, checkBeta } from "./checks.js";
+import { validateAttentionWeights } from "./attention-network.js";
+import type { AttentionWeights } from "./attention-weights.js";
 import { type GateVectors, gateCount } from "./gates.js";
-import { type ConvexAttentionLayout, checkLayout, layoutDimension } from "./layout.js";
-import type { AttentionWeights } from "./weights.js";
+import { type ConvexAttentionLayout, layoutDimension, validateLayout } from "./layout.js";
+import { validateArray, validateNonnegative } from "./model-input-validation.js";
 
 /**
  * A point of a convex attention program with its layout (and gates for (14)).
@@ -42,7 +42,7 @@ export interface ConvexAttentionPoint {
  * ```
  */
 export function toConvex(weights: AttentionWeights): ConvexAttentionPoint {
-  checkAttentionWeights(weights);
+  validateAttentionWeights(weights);
   const { heads: h, tokens: n, features: d, outputs: c } = weights;
   const gated = weights.gates !== undefined;
   const layout: ConvexAttentionLayout = {
@@ -87,8 +87,8 @@ export function toConvex(weights: AttentionWeights): ConvexAttentionPoint {
  * ```
  */
 export function headsNeeded(x: Float64Array, layout: ConvexAttentionLayout, tolerance = 0): number {
-  checkPoint(x, layout);
-  checkBeta("tolerance", tolerance, false);
+  validatePoint(x, layout);
+  validateNonnegative("tolerance", tolerance, false);
   const d = layout.features;
   let count = 0;
   for (let g = 0; g * d < x.length; g++) if (rowNorm(x, g * d, d) > tolerance) count++;
@@ -123,7 +123,7 @@ export function recoverNetwork(
   options: { readonly heads?: number; readonly tolerance?: number } = {},
 ): AttentionWeights {
   assertKnownOptions("options", options, ["heads", "tolerance"]);
-  checkPoint(x, layout);
+  validatePoint(x, layout);
   const { gates: P, outputs: c, tokens: n, features: d } = layout;
   if (gates !== undefined && gateCount(gates, n, d) !== P) {
     throw new ShapeMismatchError(
@@ -139,7 +139,7 @@ export function recoverNetwork(
     );
   }
   const tolerance = options.tolerance ?? 0;
-  checkBeta("tolerance", tolerance, false);
+  validateNonnegative("tolerance", tolerance, false);
   const rows: number[] = [];
   for (let g = 0; g < P * c * n; g++) if (rowNorm(x, g * d, d) > tolerance) rows.push(g);
   const maxHeads = P * c * n;
@@ -207,7 +207,7 @@ export function rowNorm(x: Float64Array, offset: number, d: number): number {
   return scale * Math.sqrt(s);
 }
 
-function checkPoint(x: Float64Array, layout: ConvexAttentionLayout): void {
-  checkLayout(layout);
-  checkArray("x", x, layoutDimension(layout));
+function validatePoint(x: Float64Array, layout: ConvexAttentionLayout): void {
+  validateLayout(layout);
+  validateArray("x", x, layoutDimension(layout));
 }

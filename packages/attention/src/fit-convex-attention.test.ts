@@ -3,9 +3,11 @@ import { ConvexformerError, createRng, TokenBatch } from "@convexformer/tensors"
 import { describe, expect, it } from "vitest";
 import { attentionForward, attentionObjective } from "./attention-network.js";
 import type { AttentionProblem, SequenceProblem } from "./attention-problem.js";
-import { type FitOptions, fitConvexAttention } from "./fit-convex-attention.js";
+import type { AttentionWeights } from "./attention-weights.js";
+import { fitConvexAttention } from "./fit-convex-attention.js";
+import type { FitOptions } from "./fit-options.js";
 import { sequenceAttentionObjective } from "./sequence-attention.js";
-import type { AttentionWeights, SequenceWeights } from "./weights.js";
+import type { SequenceWeights } from "./sequence-weights.js";
 
 const rng = createRng(31);
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
@@ -231,7 +233,7 @@ describe("fitConvexAttention", () => {
           targets: new Int32Array([0, 1, 3, 2]),
         }),
       "invalid-option",
-      /labels/,
+      /^options\.targets\[2\]$/,
     );
     expectError(
       () => fitConvexAttention(data, { model: "scalar", targets: y, lambda: 0 }),

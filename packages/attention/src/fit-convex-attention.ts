@@ -1,21 +1,14 @@
 import {
-  type Certificate,
   certify,
-  crossEntropyLoss,
   getSolver,
-  type IterationRecord,
   lambdaMax,
   listSolvers,
-  logisticLoss,
   type PathResult,
-  type SmoothLoss,
   type SolveOptions,
   type SolveResult,
   solvePath,
-  squaredLoss,
 } from "@convexformer/solvers";
 import {
-  assertFinite,
   assertInteger,
   assertKnownOptions,
   InvalidOptionError,
@@ -24,7 +17,6 @@ import {
 } from "@convexformer/tensors";
 import {
   type AttentionProblem,
-  type AttentionProgramKind,
   gatedAttentionProblem,
   relaxedSequenceAttentionProblem,
   type SequenceProblem,
@@ -32,145 +24,18 @@ import {
   sequenceAttentionProblem,
   vectorAttentionProblem,
 } from "./attention-problem.js";
-import { checkBeta, checkTokenBatch } from "./checks.js";
+import { ATTENTION_PROGRAM_KINDS, type AttentionProgramKind } from "./attention-program-kind.js";
 import { headsNeeded, recoverNetwork } from "./convex-maps.js";
+import { chooseLambdas } from "./fit-lambdas.js";
+import { FIT_OPTION_NAMES, type FitOptions } from "./fit-options.js";
+import type { FitResult } from "./fit-result.js";
+import { type FittedModel, fittedModel } from "./fitted-model.js";
 import { type GateVectors, gateCount, type SampledGates, sampleGates } from "./gates.js";
+import { lossFromTargets } from "./loss-from-targets.js";
+import { validateTokenBatch } from "./model-input-validation.js";
 import { type PruneResult, pruneSupport } from "./prune-support.js";
 import { recoverSequenceNetwork } from "./sequence-maps.js";
 import { type TokenImportance, tokenImportance } from "./token-importance.js";
-import type { AttentionWeights, SequenceWeights } from "./weights.js";
-
-/** Losses {@link fitConvexAttention} builds from targets. */
-export type FitLoss = "squared" | "logistic" | "cross-entropy";
-
-/**
- * Options of {@link fitConvexAttention}. Unknown keys are errors.
- *
- * @example
- * ```ts
- * import type { FitOptions } from "@convexformer/attention";
- * const options: FitOptions = { model: "vector", loss: "cross-entropy", targets: new Int32Array([0, 2, 1]), outputs: 3, lambdaRatio: 0.1 };
- * ```
- */
-export interface FitOptions {
-  /** Which convex program: `"scalar"` (9), `"vector"` (12), `"gated"` (14), `"sequence"` (33) or `"sequence-relaxed"`. */
-  readonly model: AttentionProgramKind;
-  /**
-   * Targets: `N` (scalar) or `N·c` (vector, gated) values, `N·n·c` for the sequence programs;
-   * labels `±1` for logistic; class indices (`Int32Array`, `N` or `N·n` of them) or one-hot rows for cross-entropy.
-   */
-  readonly targets: Float64Array | Int32Array;
-  /** The loss (default `"squared"`). */
-  readonly loss?: FitLoss;
-  /** `c`: outputs / classes (inferred from the targets' length except for class indices). */
-  readonly outputs?: number;
-  /** `"sum"` over samples (default) or `"mean"`. */
-  readonly scaling?: "sum" | "mean";
-  /** `λ > 0`. At most one of `lambda`, `lambdaRatio`, `lambdaPath`; default `lambdaRatio: 0.1`. */
-  readonly lambda?: number;
-  /** `λ = lambdaRatio · λ_max`, `0 < lambdaRatio`. */
-  readonly lambdaRatio?: number;
-  /** A decreasing list of `λ`s solved with warm starts (`solvePath`); the result is the last one's. */
-  readonly lambdaPath?: readonly number[];
-  /** Gated program: number of gates to sample (default 32) or the gate vectors themselves. */
-  readonly gates?: number | GateVectors;
-  /** Seed of the sampled gates (default 0). */
-  readonly gateSeed?: number;
-  /** Solver registry name (default `"fista"`). */
-  readonly solver?: string;
-  /** Extra, solver-specific options (e.g. FISTA's `screening`, `workingSet`). */
-  readonly solverOptions?: Readonly<Record<string, unknown>>;
-  /** Target relative duality gap (default 1e-6). */
-  readonly tolerance?: number;
-  /** Iteration cap per solve. */
-  readonly maxIterations?: number;
-  /** Wall-clock limit per solve, in milliseconds. */
-  readonly timeLimitMs?: number;
-  /** Aborts the solve. */
-  readonly signal?: AbortSignal;
-  /** Progress callback, called every iteration. */
-  readonly onIteration?: (record: IterationRecord) => void;
-  /** Called after each `λ` of a path. */
-  readonly onPathStep?: (index: number, lambda: number, result: SolveResult) => void;
-  /** Carathéodory-prune the solution to at most `N·c + 1` rows (default `true`; programs (9), (12), (14)). */
-  readonly prune?: boolean;
-  /** Exact number of heads of the recovered network (zero heads pad); default: as many as needed. */
-  readonly heads?: number;
-}
-
-/**
- * What {@link fitConvexAttention} returns.
- *
- * @example
- * ```ts
- * import type { FitResult } from "@convexformer/attention";
- * declare const fit: FitResult;
- * console.log(fit.certificate.relativeGap, fit.headsNeeded, fit.tokenImportance?.perToken);
- * ```
- */
-export interface FitResult {
-  /** The program solved. */
-  readonly kind: AttentionProgramKind;
-  /** The problem (at the final `λ`). */
-  readonly problem: AttentionProblem | SequenceProblem;
-  /** The final `λ`. */
-  readonly lambda: number;
-  /** `λ_max`: the smallest `λ` with the zero solution. */
-  readonly lambdaMax: number;
-  /** The convex solution (pruned when `prune`), laid out as `problem.layout`. */
-  readonly solution: Float64Array;
-  /** The solver's result (for the final `λ`). */
-  readonly solve: SolveResult;
-  /** The certificate of `solution` (spec §6). */
-  readonly certificate: Certificate;
-  /**
-   * The recovered network as plain weights (loadable by `@convexformer/baselines`):
-   * {@link AttentionWeights} for (9)/(12)/(14), {@link SequenceWeights} for (33), `undefined`
-   * for the relaxation (not representable by (30)).
-   */
-  readonly network: AttentionWeights | SequenceWeights | undefined;
-  /** Heads the recovered network needs (nonzero rows, or nonzero blocks for (33)). */
-  readonly headsNeeded: number;
-  /** The token-importance profile `‖z_{j,l,k}‖` (programs (9), (12), (14)). */
-  readonly tokenImportance: TokenImportance | undefined;
-  /** The gates of (14) (sampled ones carry their training patterns). */
-  readonly gates: SampledGates | GateVectors | undefined;
-  /** The pruning step's report, when it ran. */
-  readonly pruning: PruneResult | undefined;
-  /** The whole path, when `lambdaPath` was given. */
-  readonly path: PathResult | undefined;
-}
-
-const KNOWN = [
-  "model",
-  "targets",
-  "loss",
-  "outputs",
-  "scaling",
-  "lambda",
-  "lambdaRatio",
-  "lambdaPath",
-  "gates",
-  "gateSeed",
-  "solver",
-  "solverOptions",
-  "tolerance",
-  "maxIterations",
-  "timeLimitMs",
-  "signal",
-  "onIteration",
-  "onPathStep",
-  "prune",
-  "heads",
-] as const;
-
-const MODELS: readonly AttentionProgramKind[] = [
-  "scalar",
-  "vector",
-  "gated",
-  "sequence",
-  "sequence-relaxed",
-];
 
 /**
  * One call from a token batch and targets to a certified convex-attention solution: builds the
@@ -194,22 +59,31 @@ const MODELS: readonly AttentionProgramKind[] = [
  * fit.headsNeeded;           // 2
  * ```
  */
-export function fitConvexAttention(data: TokenBatch, options: FitOptions): FitResult {
-  assertKnownOptions("options", options, KNOWN);
-  if (!MODELS.includes(options.model)) {
+export function fitConvexAttention<M extends AttentionProgramKind>(
+  data: TokenBatch,
+  options: FitOptions<M>,
+): FitResult<M> {
+  assertKnownOptions("options", options, FIT_OPTION_NAMES);
+  if (!ATTENTION_PROGRAM_KINDS.includes(options.model)) {
     throw new InvalidOptionError(
       "options.model",
       options.model,
-      `must be one of ${MODELS.join(", ")}`,
+      `must be one of ${ATTENTION_PROGRAM_KINDS.join(", ")}`,
     );
   }
-  checkTokenBatch("data", data);
+  validateTokenBatch("data", data);
   if (options.prune !== undefined && typeof options.prune !== "boolean") {
     throw new InvalidOptionError("options.prune", options.prune, "must be a boolean");
   }
-  const kind = options.model;
+  const kind: AttentionProgramKind = options.model;
   const sequence = kind === "sequence" || kind === "sequence-relaxed";
-  const loss = buildLoss(data, options, sequence);
+  const loss = lossFromTargets(options.targets, {
+    rows: sequence ? data.samples * data.tokens : data.samples,
+    argument: "options.targets",
+    ...(options.loss !== undefined ? { loss: options.loss } : {}),
+    ...(options.outputs !== undefined ? { outputs: options.outputs } : {}),
+    ...(options.scaling !== undefined ? { scaling: options.scaling } : {}),
+  });
   if (kind === "scalar" && loss.outputs !== 1) {
     throw new ShapeMismatchError(
       "options.targets",
@@ -303,7 +177,7 @@ export function fitConvexAttention(data: TokenBatch, options: FitOptions): FitRe
   }
   let solution = result.x;
   let pruning: PruneResult | undefined;
-  let network: AttentionWeights | SequenceWeights | undefined;
+  let fitted: FittedModel;
   let heads: number;
   let importance: TokenImportance | undefined;
   if (isSequenceProblem(problem)) {
@@ -315,7 +189,7 @@ export function fitConvexAttention(data: TokenBatch, options: FitOptions): FitRe
       if (any) heads++;
     }
     if (problem.kind === "sequence") {
-      network = recoverSequenceNetwork(solution, problem.layout);
+      const network = recoverSequenceNetwork(solution, problem.layout);
       if (options.heads !== undefined && options.heads < network.heads) {
         throw new InvalidOptionError(
           "options.heads",
@@ -323,6 +197,14 @@ export function fitConvexAttention(data: TokenBatch, options: FitOptions): FitRe
           `the solution needs ${network.heads} heads`,
         );
       }
+      fitted = fittedModel({ model: "sequence", network });
+    } else {
+      const { tokens, features, outputs } = problem.layout;
+      fitted = fittedModel({
+        model: "sequence-relaxed",
+        layout: { tokens, features, outputs, signs: 1 },
+        solution,
+      });
     }
   } else {
     if (options.prune !== false) {
@@ -330,132 +212,34 @@ export function fitConvexAttention(data: TokenBatch, options: FitOptions): FitRe
       solution = pruning.x;
     }
     heads = headsNeeded(solution, problem.layout);
-    network = recoverNetwork(
+    const network = recoverNetwork(
       solution,
       problem.layout,
       problem.gates,
       options.heads !== undefined ? { heads: options.heads } : {},
     );
     importance = tokenImportance(solution, problem.layout);
+    fitted = fittedModel({ model: problem.kind, network });
   }
   const certificate = certify(problem, solution);
   return {
-    kind,
+    ...fitted,
     problem,
     lambda,
     lambdaMax: top,
     solution,
     solve: result,
     certificate,
-    network,
     headsNeeded: heads,
     tokenImportance: importance,
     gates,
     pruning,
     path,
-  };
+  } as FitResult<M>;
 }
 
 function isSequenceProblem(
   problem: AttentionProblem | SequenceProblem,
 ): problem is SequenceProblem {
   return problem.kind === "sequence" || problem.kind === "sequence-relaxed";
-}
-
-function chooseLambdas(options: FitOptions, top: number): number[] {
-  const given = [options.lambda, options.lambdaRatio, options.lambdaPath].filter(
-    (v) => v !== undefined,
-  ).length;
-  if (given > 1) {
-    throw new InvalidOptionError(
-      "options.lambda",
-      options.lambda ?? options.lambdaRatio,
-      "give at most one of lambda, lambdaRatio, lambdaPath",
-    );
-  }
-  if (options.lambda !== undefined) {
-    checkBeta("options.lambda", options.lambda, true);
-    return [options.lambda];
-  }
-  if (options.lambdaPath !== undefined) {
-    if (options.lambdaPath.length === 0)
-      throw new InvalidOptionError("options.lambdaPath", [], "must hold at least one λ");
-    options.lambdaPath.forEach((l, i) => {
-      checkBeta(`options.lambdaPath[${i}]`, l, true);
-    });
-    return Array.from(options.lambdaPath);
-  }
-  const ratio = options.lambdaRatio ?? 0.1;
-  checkBeta("options.lambdaRatio", ratio, true);
-  const lambda = ratio * top;
-  if (!(lambda > 0)) {
-    throw new InvalidOptionError(
-      "options.lambdaRatio",
-      ratio,
-      "λ_max is 0 (the zero model is optimal for every λ); give lambda explicitly",
-    );
-  }
-  return [lambda];
-}
-
-function buildLoss(data: TokenBatch, options: FitOptions, sequence: boolean): SmoothLoss {
-  const kind = options.loss ?? "squared";
-  const targets = options.targets;
-  if (!(targets instanceof Float64Array || targets instanceof Int32Array)) {
-    throw new InvalidOptionError(
-      "options.targets",
-      typeof targets,
-      "must be a Float64Array or an Int32Array of class indices",
-    );
-  }
-  assertFinite("options.targets", targets);
-  const samples = sequence ? data.samples * data.tokens : data.samples;
-  const scaling = options.scaling ?? "sum";
-  if (options.outputs !== undefined) assertInteger("options.outputs", options.outputs, 1);
-  if (kind === "cross-entropy") {
-    if (targets instanceof Int32Array) {
-      if (targets.length !== samples) {
-        throw new ShapeMismatchError(
-          "options.targets",
-          `expected ${samples} class indices, got ${targets.length}`,
-        );
-      }
-      if (options.outputs === undefined) {
-        throw new InvalidOptionError(
-          "options.outputs",
-          undefined,
-          "the number of classes is required with class indices",
-        );
-      }
-      return crossEntropyLoss(targets, { classes: options.outputs, scaling });
-    }
-    const c = outputsOf(targets.length, samples, options.outputs);
-    return crossEntropyLoss(targets, { classes: c, scaling });
-  }
-  if (targets instanceof Int32Array) {
-    throw new InvalidOptionError(
-      "options.targets",
-      "Int32Array",
-      `class indices need loss "cross-entropy", not "${kind}"`,
-    );
-  }
-  const c = outputsOf(targets.length, samples, options.outputs);
-  if (kind === "squared") return squaredLoss(targets, { outputs: c, scaling });
-  if (kind === "logistic") return logisticLoss(targets, { outputs: c, scaling });
-  throw new InvalidOptionError(
-    "options.loss",
-    kind,
-    'must be "squared", "logistic" or "cross-entropy"',
-  );
-}
-
-function outputsOf(length: number, samples: number, outputs: number | undefined): number {
-  const c = outputs ?? (samples > 0 ? length / samples : 0);
-  if (!Number.isSafeInteger(c) || c < 1 || length !== samples * c) {
-    throw new ShapeMismatchError(
-      "options.targets",
-      `expected ${samples} × c values${outputs !== undefined ? ` (c = ${outputs})` : ""}, got ${length}`,
-    );
-  }
-  return c;
 }

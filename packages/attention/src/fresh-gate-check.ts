@@ -7,8 +7,8 @@ import {
 } from "@convexformer/tensors";
 import { attentionOperator } from "./attention-operator.js";
 import type { AttentionProblem } from "./attention-problem.js";
-import { checkArray } from "./checks.js";
 import { gatePatterns } from "./gates.js";
+import { validateArray } from "./model-input-validation.js";
 
 /**
  * Outcome of {@link checkFreshGates}.
@@ -72,7 +72,7 @@ export function checkFreshGates(
   const K = options.count ?? 100;
   assertInteger("options.count", K, 1);
   const tolerance = options.tolerance ?? 1e-9;
-  checkArray("x", x, problem.dim);
+  validateArray("x", x, problem.dim);
   const { operator, loss, regularizer, lambda } = problem;
   const predictions = new Float64Array(operator.rows);
   operator.apply(x, predictions);

@@ -9,7 +9,7 @@ import {
   ShapeMismatchError,
   type TokenBatch,
 } from "@convexformer/tensors";
-import { checkTokenBatch } from "./checks.js";
+import { validateTokenBatch } from "./model-input-validation.js";
 
 /**
  * Fixed gate vectors of the gated models (13)/(14): gate `j` is active on sample `X_i` when
@@ -108,7 +108,7 @@ export function sampleGates(
     throw new InvalidOptionError("options.signal", typeof signal, "must be an AbortSignal");
   throwIfAborted(signal, "sampleGates");
   assertInteger("count", count, 1);
-  checkTokenBatch("X", X);
+  validateTokenBatch("X", X);
   if (
     options.rng !== undefined &&
     typeof (options.rng as Partial<Rng> | null)?.fillNormal !== "function"

@@ -7,14 +7,25 @@
  * fresh-gate global-optimality check; and `fitConvexAttention()`, one call from token batches
  * to a certified solution and a recovered network.
  *
+ * The error classes it throws are re-exported here (`instanceof` works with either import).
+ *
  * @packageDocumentation
  */
+
+export {
+  ConvexformerError,
+  CorruptFileError,
+  type ErrorCode,
+  InvalidOptionError,
+  NonFiniteInputError,
+  ShapeMismatchError,
+  UnsupportedFormatError,
+} from "@convexformer/tensors";
 
 export { attentionForward, attentionObjective } from "./attention-network.js";
 export { type AttentionOperator, attentionOperator } from "./attention-operator.js";
 export {
   type AttentionProblem,
-  type AttentionProgramKind,
   gatedAttentionProblem,
   relaxedSequenceAttentionProblem,
   type SequenceProblem,
@@ -22,14 +33,30 @@ export {
   sequenceAttentionProblem,
   vectorAttentionProblem,
 } from "./attention-problem.js";
+export { ATTENTION_PROGRAM_KINDS, type AttentionProgramKind } from "./attention-program-kind.js";
+export type { AttentionWeights } from "./attention-weights.js";
 export { type ConvexAttentionPoint, headsNeeded, recoverNetwork, toConvex } from "./convex-maps.js";
 export { equalRowSumRegularizer } from "./equal-row-sum-regularizer.js";
+export { fitConvexAttention } from "./fit-convex-attention.js";
+export type { FitOptions } from "./fit-options.js";
+export type {
+  FitDetails,
+  FitResult,
+  FitResultByKind,
+  HeadsFitResult,
+  RelaxedSequenceFitResult,
+  SequenceFitResult,
+} from "./fit-result.js";
 export {
-  type FitLoss,
-  type FitOptions,
-  type FitResult,
-  fitConvexAttention,
-} from "./fit-convex-attention.js";
+  type FittedHeadsModel,
+  type FittedModel,
+  type FittedModelByKind,
+  type FittedModelData,
+  type FittedRelaxedSequenceModel,
+  type FittedSequenceModel,
+  fittedModel,
+} from "./fitted-model.js";
+export { parseFittedModel, serializeFittedModel } from "./fitted-model-json.js";
 export {
   checkFreshGates,
   type FreshGateOptions,
@@ -43,6 +70,8 @@ export {
   sampleGates,
 } from "./gates.js";
 export { type ConvexAttentionLayout, layoutDimension, layoutGroups } from "./layout.js";
+export { type LossFromTargetsOptions, lossFromTargets } from "./loss-from-targets.js";
+export { LOSS_NAMES, type LossName, validateLossName } from "./loss-names.js";
 export { maxRowSumRelaxation } from "./max-row-sum-relaxation.js";
 export { type PruneResult, pruneSupport } from "./prune-support.js";
 export { sequenceAttentionForward, sequenceAttentionObjective } from "./sequence-attention.js";
@@ -52,12 +81,9 @@ export {
   type SequenceOperator,
   sequenceOperator,
 } from "./sequence-operator.js";
+export type { SequenceWeights } from "./sequence-weights.js";
 export { simplexAttentionForward, simplexAttentionObjective } from "./simplex-attention.js";
+export type { SimplexAttentionWeights } from "./simplex-attention-weights.js";
 export { standardAttentionForward, standardAttentionObjective } from "./standard-attention.js";
+export type { StandardAttentionWeights } from "./standard-attention-weights.js";
 export { type TokenImportance, tokenImportance } from "./token-importance.js";
-export type {
-  AttentionWeights,
-  SequenceWeights,
-  SimplexAttentionWeights,
-  StandardAttentionWeights,
-} from "./weights.js";

@@ -38,7 +38,7 @@ export interface ConvexAttentionLayout {
  * ```
  */
 export function layoutDimension(layout: ConvexAttentionLayout): number {
-  checkLayout(layout);
+  validateLayout(layout);
   return layout.gates * layout.outputs * layout.tokens * layout.features;
 }
 
@@ -55,7 +55,7 @@ export function layoutDimension(layout: ConvexAttentionLayout): number {
  * ```
  */
 export function layoutGroups(layout: ConvexAttentionLayout): GroupStructure {
-  checkLayout(layout);
+  validateLayout(layout);
   const count = layout.gates * layout.outputs * layout.tokens;
   const ptr = new Int32Array(count + 1);
   for (let g = 0; g <= count; g++) ptr[g] = g * layout.features;
@@ -64,7 +64,7 @@ export function layoutGroups(layout: ConvexAttentionLayout): GroupStructure {
 }
 
 /** Validates the four sizes of a layout (internal). */
-export function checkLayout(layout: ConvexAttentionLayout): void {
+export function validateLayout(layout: ConvexAttentionLayout): void {
   assertInteger("layout.gates", layout.gates, 1);
   assertInteger("layout.outputs", layout.outputs, 1);
   assertInteger("layout.tokens", layout.tokens, 1);

@@ -1,7 +1,7 @@
 import { ShapeMismatchError, type TokenBatch } from "@convexformer/tensors";
-import { checkArray, checkBatch } from "./checks.js";
 import { rowNorm } from "./convex-maps.js";
-import { type ConvexAttentionLayout, checkLayout, layoutDimension } from "./layout.js";
+import { type ConvexAttentionLayout, layoutDimension, validateLayout } from "./layout.js";
+import { validateArray, validateBatchShape } from "./model-input-validation.js";
 
 /**
  * Result of {@link pruneSupport}.
@@ -56,10 +56,10 @@ export function pruneSupport(
   X: TokenBatch,
   mask?: Uint8Array,
 ): PruneResult {
-  checkLayout(layout);
-  checkArray("x", x, layoutDimension(layout));
+  validateLayout(layout);
+  validateArray("x", x, layoutDimension(layout));
   const { gates: P, outputs: c, tokens: n, features: d } = layout;
-  checkBatch(X, n, d);
+  validateBatchShape(X, n, d);
   const N = X.samples;
   if (P > 1 && mask === undefined)
     throw new ShapeMismatchError("mask", `a layout with ${P} gates needs its N × P mask`);

@@ -1,14 +1,14 @@
 import type { SmoothLoss } from "@convexformer/solvers";
 import type { TokenBatch } from "@convexformer/tensors";
 import {
-  checkArray,
-  checkBatch,
-  checkBeta,
-  checkLoss,
-  checkSimplexRows,
-  checkSizes,
-} from "./checks.js";
-import type { SequenceWeights } from "./weights.js";
+  validateArray,
+  validateBatchShape,
+  validateLossSize,
+  validateNonnegative,
+  validateSimplexRows,
+  validateSizes,
+} from "./model-input-validation.js";
+import type { SequenceWeights } from "./sequence-weights.js";
 
 /**
  * Forward map of the sequence-output model (30): `Ŷ_i = Σ_j α_j W_{1j} X_i W_{2j}`. Returns the
@@ -28,9 +28,9 @@ import type { SequenceWeights } from "./weights.js";
  * ```
  */
 export function sequenceAttentionForward(weights: SequenceWeights, X: TokenBatch): Float64Array {
-  checkSequenceWeights(weights);
+  validateSequenceWeights(weights);
   const { heads: h, tokens: n, features: d, outputs: c } = weights;
-  checkBatch(X, n, d);
+  validateBatchShape(X, n, d);
   const N = X.samples;
   const out = new Float64Array(N * n * c);
   const xw = new Float64Array(n * c); // X_i W_2j
@@ -87,9 +87,9 @@ export function sequenceAttentionObjective(
   loss: SmoothLoss,
   beta: number,
 ): number {
-  checkBeta("beta", beta, false);
+  validateNonnegative("beta", beta, false);
   const predictions = sequenceAttentionForward(weights, X);
-  checkLoss(loss, predictions.length);
+  validateLossSize(loss, predictions.length);
   const { heads: h, features: d, outputs: c } = weights;
   let penalty = 0;
   for (let j = 0; j < h; j++) {
@@ -101,15 +101,15 @@ export function sequenceAttentionObjective(
 }
 
 /** Validates {@link SequenceWeights} (internal). */
-export function checkSequenceWeights(weights: SequenceWeights): void {
+export function validateSequenceWeights(weights: SequenceWeights): void {
   const { heads: h, tokens: n, features: d, outputs: c } = weights;
-  checkSizes({
+  validateSizes({
     "weights.heads": h,
     "weights.tokens": n,
     "weights.features": d,
     "weights.outputs": c,
   });
-  checkSimplexRows("weights.W1", weights.W1, h * n, n);
-  checkArray("weights.W2", weights.W2, h * d * c);
-  checkArray("weights.alpha", weights.alpha, h);
+  validateSimplexRows("weights.W1", weights.W1, h * n, n);
+  validateArray("weights.W2", weights.W2, h * d * c);
+  validateArray("weights.alpha", weights.alpha, h);
 }

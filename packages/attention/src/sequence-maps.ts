@@ -1,8 +1,8 @@
 import { InvalidOptionError } from "@convexformer/tensors";
-import { checkArray, checkSizes } from "./checks.js";
-import { checkSequenceWeights } from "./sequence-attention.js";
+import { validateArray, validateSizes } from "./model-input-validation.js";
+import { validateSequenceWeights } from "./sequence-attention.js";
 import type { SequenceLayout } from "./sequence-operator.js";
-import type { SequenceWeights } from "./weights.js";
+import type { SequenceWeights } from "./sequence-weights.js";
 
 /**
  * Nonconvex → convex for the sequence model (30) → exact program (33): head `j` adds
@@ -20,7 +20,7 @@ import type { SequenceWeights } from "./weights.js";
  * ```
  */
 export function sequenceToConvex(weights: SequenceWeights): Float64Array {
-  checkSequenceWeights(weights);
+  validateSequenceWeights(weights);
   const { heads: h, tokens: n, features: d, outputs: c } = weights;
   const nn = n * n;
   const x = new Float64Array(2 * d * c * nn);
@@ -63,7 +63,7 @@ export function recoverSequenceNetwork(
   tolerance = 0,
 ): SequenceWeights {
   const { tokens: n, features: d, outputs: c } = layout;
-  checkSizes({ "layout.tokens": n, "layout.features": d, "layout.outputs": c });
+  validateSizes({ "layout.tokens": n, "layout.features": d, "layout.outputs": c });
   if (layout.signs !== 2) {
     throw new InvalidOptionError(
       "layout.signs",
@@ -72,7 +72,7 @@ export function recoverSequenceNetwork(
     );
   }
   const nn = n * n;
-  checkArray("x", x, 2 * d * c * nn);
+  validateArray("x", x, 2 * d * c * nn);
   const heads: {
     q: number;
     l: number;

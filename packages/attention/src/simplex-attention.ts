@@ -1,14 +1,14 @@
 import type { SmoothLoss } from "@convexformer/solvers";
 import type { TokenBatch } from "@convexformer/tensors";
 import {
-  checkArray,
-  checkBatch,
-  checkBeta,
-  checkLoss,
-  checkSimplexRows,
-  checkSizes,
-} from "./checks.js";
-import type { SimplexAttentionWeights } from "./weights.js";
+  validateArray,
+  validateBatchShape,
+  validateLossSize,
+  validateNonnegative,
+  validateSimplexRows,
+  validateSizes,
+} from "./model-input-validation.js";
+import type { SimplexAttentionWeights } from "./simplex-attention-weights.js";
 
 /**
  * Forward map of simplex attention (4): `Ŷ_i = Σ_j W_{1j} X_i W_{Vj} W_{Oj}`, `W_{1j}`
@@ -31,9 +31,9 @@ export function simplexAttentionForward(
   weights: SimplexAttentionWeights,
   X: TokenBatch,
 ): Float64Array {
-  checkSimplexWeights(weights);
+  validateSimplexWeights(weights);
   const { heads: h, tokens: n, features: d, hidden: m, outputs: c } = weights;
-  checkBatch(X, n, d);
+  validateBatchShape(X, n, d);
   const N = X.samples;
   const out = new Float64Array(N * n * c);
   // per head, the d × c product W_V W_O
@@ -96,25 +96,25 @@ export function simplexAttentionObjective(
   loss: SmoothLoss,
   beta: number,
 ): number {
-  checkBeta("beta", beta, false);
+  validateNonnegative("beta", beta, false);
   const predictions = simplexAttentionForward(weights, X);
-  checkLoss(loss, predictions.length);
+  validateLossSize(loss, predictions.length);
   let penalty = 0;
   for (const v of weights.WV) penalty += v * v;
   for (const v of weights.WO) penalty += v * v;
   return loss.value(predictions) + (beta / 2) * penalty;
 }
 
-function checkSimplexWeights(weights: SimplexAttentionWeights): void {
+function validateSimplexWeights(weights: SimplexAttentionWeights): void {
   const { heads: h, tokens: n, features: d, hidden: m, outputs: c } = weights;
-  checkSizes({
+  validateSizes({
     "weights.heads": h,
     "weights.tokens": n,
     "weights.features": d,
     "weights.hidden": m,
     "weights.outputs": c,
   });
-  checkSimplexRows("weights.W1", weights.W1, h * n, n);
-  checkArray("weights.WV", weights.WV, h * d * m);
-  checkArray("weights.WO", weights.WO, h * m * c);
+  validateSimplexRows("weights.W1", weights.W1, h * n, n);
+  validateArray("weights.WV", weights.WV, h * d * m);
+  validateArray("weights.WO", weights.WO, h * m * c);
 }

@@ -1,12 +1,19 @@
 import type { SmoothLoss } from "@convexformer/solvers";
-import type { TokenBatch } from "@convexformer/tensors";
-import { checkArray, checkBatch, checkBeta, checkLoss, checkSizes } from "./checks.js";
-import type { StandardAttentionWeights } from "./weights.js";
+import { InvalidOptionError, type TokenBatch } from "@convexformer/tensors";
+import {
+  validateArray,
+  validateBatchShape,
+  validateLossSize,
+  validateNonnegative,
+  validateSizes,
+} from "./model-input-validation.js";
+import type { StandardAttentionWeights } from "./standard-attention-weights.js";
 
 /**
  * Forward map of standard softmax attention (3), evaluated in float64 as the reference the
  * convex models are compared with: `Ŷ_i = Σ_j softmax_row(X_i W_{Qj} W_{Kj}ᵀ X_iᵀ) X_i W_{Vj} W_{Oj}`
- * (no score scaling, stable softmax). Returns the `N × n × c` predictions.
+ * (scores multiplied by `weights.scoreScale`, default 1: no scaling, as printed; stable
+ * softmax). Returns the `N × n × c` predictions.
  *
  * The convex programs are **not** equivalent to this model: (3) → (4) is a relaxation and
  * softmax attention with trainable `W_Q`, `W_K` has no exact convex reformulation (spec §2).
@@ -25,9 +32,10 @@ export function standardAttentionForward(
   weights: StandardAttentionWeights,
   X: TokenBatch,
 ): Float64Array {
-  checkStandardWeights(weights);
+  validateStandardWeights(weights);
   const { heads: h, features: d, hidden: m, outputs: c } = weights;
-  checkBatch(X, X.tokens, d);
+  const scale = weights.scoreScale ?? 1;
+  validateBatchShape(X, X.tokens, d);
   const N = X.samples;
   const n = X.tokens;
   const out = new Float64Array(N * n * c);
@@ -68,6 +76,7 @@ export function standardAttentionForward(
         for (let t = 0; t < n; t++) {
           let s = 0;
           for (let r = 0; r < m; r++) s += (Q[k * m + r] as number) * (K[t * m + r] as number);
+          s *= scale;
           S[t] = s;
           if (s > max) max = s;
         }
@@ -110,25 +119,29 @@ export function standardAttentionObjective(
   loss: SmoothLoss,
   beta: number,
 ): number {
-  checkBeta("beta", beta, false);
+  validateNonnegative("beta", beta, false);
   const predictions = standardAttentionForward(weights, X);
-  checkLoss(loss, predictions.length);
+  validateLossSize(loss, predictions.length);
   let penalty = 0;
   for (const W of [weights.WQ, weights.WK, weights.WV, weights.WO])
     for (const v of W) penalty += v * v;
   return loss.value(predictions) + (beta / 2) * penalty;
 }
 
-function checkStandardWeights(weights: StandardAttentionWeights): void {
+function validateStandardWeights(weights: StandardAttentionWeights): void {
   const { heads: h, features: d, hidden: m, outputs: c } = weights;
-  checkSizes({
+  validateSizes({
     "weights.heads": h,
     "weights.features": d,
     "weights.hidden": m,
     "weights.outputs": c,
   });
-  checkArray("weights.WQ", weights.WQ, h * d * m);
-  checkArray("weights.WK", weights.WK, h * d * m);
-  checkArray("weights.WV", weights.WV, h * d * m);
-  checkArray("weights.WO", weights.WO, h * m * c);
+  validateArray("weights.WQ", weights.WQ, h * d * m);
+  validateArray("weights.WK", weights.WK, h * d * m);
+  validateArray("weights.WV", weights.WV, h * d * m);
+  validateArray("weights.WO", weights.WO, h * m * c);
+  const scale = weights.scoreScale;
+  if (scale !== undefined && (typeof scale !== "number" || !Number.isFinite(scale))) {
+    throw new InvalidOptionError("weights.scoreScale", scale, "must be a finite number");
+  }
 }

@@ -1,6 +1,6 @@
-import { checkArray } from "./checks.js";
 import { rowNorm } from "./convex-maps.js";
-import { type ConvexAttentionLayout, checkLayout, layoutDimension } from "./layout.js";
+import { type ConvexAttentionLayout, layoutDimension, validateLayout } from "./layout.js";
+import { validateArray } from "./model-input-validation.js";
 
 /**
  * The convex model's "attention map" (spec §5): the row norms `‖z_{j,l,k}‖₂`.
@@ -36,8 +36,8 @@ export interface TokenImportance {
  * ```
  */
 export function tokenImportance(x: Float64Array, layout: ConvexAttentionLayout): TokenImportance {
-  checkLayout(layout);
-  checkArray("x", x, layoutDimension(layout));
+  validateLayout(layout);
+  validateArray("x", x, layoutDimension(layout));
   const { gates: P, outputs: c, tokens: n, features: d } = layout;
   const norms = new Float64Array(P * c * n);
   const perToken = new Float64Array(n);

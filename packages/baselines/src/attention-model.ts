@@ -1,3 +1,4 @@
+import { type LossName, validateLossName } from "@convexformer/attention";
 import {
   assertFinite,
   assertInteger,
@@ -6,7 +7,7 @@ import {
   type TokenBatch,
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
-import { assertLossName, correctCount, type LossName, lossSum, type Reduction } from "./losses.js";
+import { correctCount, lossSum, type Reduction } from "./losses.js";
 import type { NamedWeight } from "./named-weight.js";
 import { projectOntoSimplex } from "./simplex-projection.js";
 import { type Batch, TensorDataset } from "./tensor-dataset.js";
@@ -81,8 +82,8 @@ export interface ObjectiveGradients {
   readonly gradients: Record<string, Float64Array>;
 }
 
-/** @internal validates and fills the common options */
-export function resolveCommonOptions(
+/** @internal validates the common options and fills in their defaults */
+export function validateCommonOptions(
   options: AttentionModelOptions,
   output: OutputKind,
 ): AttentionModelConfig {
@@ -94,7 +95,7 @@ export function resolveCommonOptions(
   const outputs = options.outputs ?? 1;
   assertInteger("outputs", outputs, 1);
   const loss = options.loss ?? "squared";
-  assertLossName("loss", loss);
+  validateLossName("loss", loss);
   const reduction = options.reduction ?? "sum";
   if (reduction !== "sum" && reduction !== "mean") {
     throw new InvalidOptionError("reduction", reduction, 'must be "sum" or "mean"');

@@ -1,11 +1,11 @@
+import type { AttentionWeights, LossName } from "@convexformer/attention";
 import { createRng, TokenBatch } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AttentionModel } from "./attention-model.js";
-import type { LossName } from "./losses.js";
 import { SequenceHeads } from "./sequence-heads.js";
 import { SimplexAttention } from "./simplex-attention.js";
-import { type HeadsWeights, SimplexHeads } from "./simplex-heads.js";
+import { SimplexHeads } from "./simplex-heads.js";
 import { StandardAttention } from "./standard-attention.js";
 import { setupTfjs } from "./tfjs-backend.js";
 import { train } from "./train.js";
@@ -315,8 +315,22 @@ function rawFromExport(kind: Kind, model: AttentionModel): Raw {
   const w = (model as unknown as { exportWeights(): Record<string, unknown> }).exportWeights();
   const pick = (...names: string[]) =>
     Object.fromEntries(names.map((k) => [k, w[k] as Float64Array]));
-  if (kind === "standard") return pick("WQ", "WK", "WV", "WO");
-  if (kind === "simplex") return pick("W1", "WV", "WO");
+  // the exported layout keeps head j's projection as block j (h × d × dk); the reference reads
+  // one d × h·dk matrix (head j = columns j·dk …)
+  const columns = (name: string): Float64Array => {
+    const blocks = w[name] as Float64Array;
+    const h = w.heads as number;
+    const d = w.features as number;
+    const m = w.hidden as number;
+    const out = new Float64Array(blocks.length);
+    for (let j = 0; j < h; j++)
+      for (let q = 0; q < d; q++)
+        for (let r = 0; r < m; r++) out[q * h * m + j * m + r] = blocks[(j * d + q) * m + r]!;
+    return out;
+  };
+  if (kind === "standard")
+    return { WQ: columns("WQ"), WK: columns("WK"), WV: columns("WV"), WO: w.WO as Float64Array };
+  if (kind === "simplex") return { ...pick("W1", "WO"), WV: columns("WV") };
   if (kind === "heads") return pick("w1", "w2", "alpha");
   return pick("W1", "W2", "alpha");
 }
@@ -461,7 +475,7 @@ describe("recovered convex networks load and reproduce the convex predictions", 
     nn: number,
     dd: number,
     cc: number,
-  ): HeadsWeights & { heads: number } {
+  ): AttentionWeights & { heads: number } {
     const heads: { k: number; l: number; z: Float64Array }[] = [];
     for (let l = 0; l < cc; l++)
       for (let k = 0; k < nn; k++) {

@@ -1,7 +1,8 @@
 import { type ConvexformerError, createRng, InvalidOptionError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type AttentionKind, DecoderTransformer } from "./decoder-transformer.js";
+import type { AttentionKind } from "./decoder/decoder-options.js";
+import { DecoderTransformer } from "./decoder-transformer.js";
 import type { NamedWeight } from "./named-weight.js";
 import { setupTfjs } from "./tfjs-backend.js";
 import { train } from "./train.js";

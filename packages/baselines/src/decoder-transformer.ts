@@ -1,134 +1,23 @@
-import {
-  assertFinite,
-  assertInteger,
-  createRng,
-  InvalidOptionError,
-  ShapeMismatchError,
-} from "@convexformer/tensors";
+import { ShapeMismatchError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import { decoderLossAndGradients } from "./decoder/decoder-backward.js";
+import type { DecoderContext } from "./decoder/decoder-context.js";
+import { decoderDataset, validateTokenIds } from "./decoder/decoder-data.js";
+import { evaluateDecoder } from "./decoder/decoder-evaluation.js";
+import { decoderForward } from "./decoder/decoder-forward.js";
 import {
-  columnSum,
-  inputGradient,
-  type LayerNormCache,
-  layerNormBackward,
-  layerNormForward,
-  softmaxBackward,
-  weightGradient,
-} from "./internal/backprop-ops.js";
+  type AttentionKind,
+  type DecoderConfig,
+  type DecoderTransformerOptions,
+  validateDecoderOptions,
+} from "./decoder/decoder-options.js";
+import { causalMask, createDecoderParameters } from "./decoder/decoder-parameters.js";
+import { exportDecoderWeights, loadDecoderWeights } from "./decoder/decoder-weights.js";
+import { PLAIN_OPS, TAPE_OPS } from "./decoder/forward-ops.js";
 import type { NamedWeight } from "./named-weight.js";
-import { type Batch, TensorDataset } from "./tensor-dataset.js";
-import { seededNormal, seededUniform, tensorToFloat64 } from "./tfjs-init.js";
-import { fastMatMul } from "./tfjs-matmul.js";
+import type { Batch, TensorDataset } from "./tensor-dataset.js";
+import { tensorToFloat64 } from "./tfjs-init.js";
 import type { Evaluation, LossAndGradients, Trainable } from "./trainable.js";
-
-/**
- * The attention of a decoder block: `"softmax"` (standard causal multi-head attention with
- * bias-free Q/K/V/O and scores scaled by `1/√(d/h)`) or `"simplex"` (each head's attention
- * matrix is a learned, input-independent row-stochastic matrix: a causally masked softmax
- * over free logits, initialized at zero; the relaxation (4) inside the network; bias-free
- * V/O).
- */
-export type AttentionKind = "softmax" | "simplex";
-
-/** Options of {@link DecoderTransformer}. */
-export interface DecoderTransformerOptions {
-  /** Vocabulary size (`p + 2` for the modular-arithmetic task of E2). */
-  readonly vocabSize: number;
-  /** Tokens per sequence `n` (4 for `[x, op, y, =]`). */
-  readonly sequenceLength: number;
-  /** Model width `d`. */
-  readonly width: number;
-  /** Heads `h`; must divide `width`. */
-  readonly heads: number;
-  /** Number of blocks. */
-  readonly layers: number;
-  /** Attention kind (default `"softmax"`). */
-  readonly attention?: AttentionKind;
-  /** MLP hidden width as a multiple of `d` (default 4). */
-  readonly mlpRatio?: number;
-  /** LayerNorm `ε` (default 1e-5). */
-  readonly layerNormEpsilon?: number;
-  /** Initialization seed (default 0). */
-  readonly seed?: number;
-}
-
-const KINDS: readonly AttentionKind[] = ["softmax", "simplex"];
-const EVAL_CHUNK = 4096;
-
-/** How the forward pass takes products and embeds tokens (see `DecoderTransformer.forward`). */
-interface ForwardOps {
-  /** 2-D product `a · b`. */
-  mm(a: tf.Tensor, b: tf.Tensor): tf.Tensor;
-  /** Batched product `op(a) · op(b)` (rank 3). */
-  bmm(a: tf.Tensor, b: tf.Tensor, transposeA?: boolean, transposeB?: boolean): tf.Tensor;
-  /** Rows `ids` (`[R]`, int32) of `table`. */
-  embed(table: tf.Tensor, ids: tf.Tensor): tf.Tensor;
-}
-
-/** Differentiable by tfjs's tape: products through {@link fastMatMul}. */
-const TAPE_OPS: ForwardOps = {
-  mm: (a, b) => fastMatMul(a, b),
-  bmm: fastMatMul,
-  embed: (table, ids) => fastMatMul(tf.oneHot(ids, table.shape[0] as number).toFloat(), table),
-};
-
-/**
- * Plain kernels (same values as {@link TAPE_OPS}), for inference and the hand-written
- * backward pass. Embedding rows are taken by a one-hot product, as on the tape: the wasm
- * `GatherV2` kernel is several times slower than the product.
- */
-const PLAIN_OPS: ForwardOps = {
-  mm: (a, b) => tf.matMul(a, b),
-  bmm: (a, b, transposeA = false, transposeB = false) => tf.matMul(a, b, transposeA, transposeB),
-  embed: (table, ids) => tf.matMul(tf.oneHot(ids, table.shape[0] as number).toFloat(), table),
-};
-
-/** What the forward pass of one attention keeps for the backward pass. */
-type AttentionCache =
-  | {
-      readonly kind: "softmax";
-      readonly y: tf.Tensor;
-      readonly qh: tf.Tensor;
-      readonly kh: tf.Tensor;
-      readonly vh: tf.Tensor;
-      readonly a: tf.Tensor;
-      readonly merged: tf.Tensor;
-      readonly scale: number;
-    }
-  | {
-      readonly kind: "simplex";
-      readonly y: tf.Tensor;
-      readonly a: tf.Tensor;
-      readonly stacked: tf.Tensor;
-      readonly merged: tf.Tensor;
-    }
-  | {
-      readonly kind: "simplex-last";
-      readonly y: tf.Tensor;
-      readonly a: tf.Tensor;
-      readonly v4: tf.Tensor;
-      readonly weights: tf.Tensor;
-      readonly merged: tf.Tensor;
-    };
-
-interface MlpCache {
-  readonly ln: LayerNormCache;
-  readonly z: tf.Tensor;
-  readonly hidden: tf.Tensor;
-}
-
-interface BlockCache {
-  readonly ln1: LayerNormCache;
-  readonly attention: AttentionCache;
-  readonly mlp: MlpCache;
-}
-
-interface ForwardCache {
-  readonly ids: tf.Tensor;
-  readonly blocks: readonly BlockCache[];
-  readonly lnFinal: LayerNormCache;
-  readonly features: tf.Tensor;
-}
 
 /**
  * The decoder-only transformer of experiment E2: token + learned position embeddings,
@@ -177,8 +66,9 @@ export class DecoderTransformer implements Trainable {
   readonly hidden: number;
   /** LayerNorm `ε`. */
   readonly layerNormEpsilon: number;
-  private readonly params = new Map<string, tf.Variable>();
-  private readonly mask: tf.Tensor;
+  private readonly config: DecoderConfig;
+  private readonly params: Map<string, tf.Variable>;
+  private readonly ctx: DecoderContext;
   private disposed = false;
 
   /**
@@ -186,89 +76,24 @@ export class DecoderTransformer implements Trainable {
    * kind is unknown, or a size is not a positive integer
    */
   constructor(options: DecoderTransformerOptions) {
-    if (typeof options !== "object" || options === null) {
-      throw new InvalidOptionError("options", options, "must be an object");
-    }
-    assertInteger("vocabSize", options.vocabSize, 1);
-    assertInteger("sequenceLength", options.sequenceLength, 1);
-    assertInteger("width", options.width, 1);
-    assertInteger("heads", options.heads, 1);
-    assertInteger("layers", options.layers, 1);
-    if (options.width % options.heads !== 0) {
-      throw new InvalidOptionError(
-        "heads",
-        options.heads,
-        `width (${options.width}) must be divisible by heads`,
-      );
-    }
-    const attention = options.attention ?? "softmax";
-    if (!KINDS.includes(attention)) {
-      throw new InvalidOptionError(
-        "attention",
-        attention,
-        'unknown attention kind; must be "softmax" or "simplex"',
-      );
-    }
-    const ratio = options.mlpRatio ?? 4;
-    assertInteger("mlpRatio", ratio, 1);
-    const eps = options.layerNormEpsilon ?? 1e-5;
-    if (!(eps > 0 && Number.isFinite(eps)))
-      throw new InvalidOptionError("layerNormEpsilon", eps, "must be > 0");
-    const seed = options.seed ?? 0;
-    assertInteger("seed", seed, 0);
-    this.vocabSize = options.vocabSize;
-    this.sequenceLength = options.sequenceLength;
-    this.width = options.width;
-    this.heads = options.heads;
-    this.layers = options.layers;
-    this.attention = attention;
-    this.hidden = ratio * options.width;
-    this.layerNormEpsilon = eps;
-
-    const V = this.vocabSize;
-    const n = this.sequenceLength;
-    const d = this.width;
-    const h = this.heads;
-    const H = this.hidden;
-    const rng = createRng(seed);
-    const lin = (fanIn: number, shape: number[]): tf.Tensor =>
-      seededUniform(rng, shape, 1 / Math.sqrt(fanIn));
-    this.add("tokenEmbedding", seededNormal(rng, [V, d], 1));
-    this.add("positionEmbedding", seededNormal(rng, [n, d], 0.02));
-    for (let l = 0; l < this.layers; l++) {
-      const p = `blocks.${l}`;
-      this.add(`${p}.ln1.gain`, tf.ones([d]));
-      this.add(`${p}.ln1.bias`, tf.zeros([d]));
-      if (attention === "softmax") {
-        this.add(`${p}.attn.WQ`, lin(d, [d, d]));
-        this.add(`${p}.attn.WK`, lin(d, [d, d]));
-      } else {
-        this.add(`${p}.attn.logits`, tf.zeros([h, n, n]));
-      }
-      this.add(`${p}.attn.WV`, lin(d, [d, d]));
-      this.add(`${p}.attn.WO`, lin(d, [d, d]));
-      this.add(`${p}.ln2.gain`, tf.ones([d]));
-      this.add(`${p}.ln2.bias`, tf.zeros([d]));
-      this.add(`${p}.mlp.W1`, lin(d, [d, H]));
-      this.add(`${p}.mlp.b1`, lin(d, [H]));
-      this.add(`${p}.mlp.W2`, lin(H, [H, d]));
-      this.add(`${p}.mlp.b2`, lin(H, [d]));
-    }
-    this.add("lnFinal.gain", tf.ones([d]));
-    this.add("lnFinal.bias", tf.zeros([d]));
-    this.add("readout", lin(d, [d, V]));
-    const m = new Float32Array(n * n);
-    for (let r = 0; r < n; r++) for (let k = r + 1; k < n; k++) m[r * n + k] = -1e9;
-    this.mask = tf.tensor(m, [n, n], "float32");
-  }
-
-  private add(name: string, initial: tf.Tensor): void {
-    this.params.set(name, tf.variable(initial, true));
-    initial.dispose();
-  }
-
-  private p(name: string): tf.Variable {
-    return this.params.get(name) as tf.Variable;
+    const config = validateDecoderOptions(options);
+    this.config = config;
+    this.vocabSize = config.vocabSize;
+    this.sequenceLength = config.sequenceLength;
+    this.width = config.width;
+    this.heads = config.heads;
+    this.layers = config.layers;
+    this.attention = config.attention;
+    this.hidden = config.hidden;
+    this.layerNormEpsilon = config.layerNormEpsilon;
+    const params = createDecoderParameters(config);
+    this.params = params;
+    this.ctx = {
+      config,
+      param: (name) => params.get(name) as tf.Variable,
+      names: [...params.keys()],
+      mask: causalMask(config.sequenceLength),
+    };
   }
 
   /** The variables the optimizer updates (all parameters). */
@@ -281,245 +106,6 @@ export class DecoderTransformer implements Trainable {
     let s = 0;
     for (const v of this.params.values()) s += v.size;
     return s;
-  }
-
-  /** `[R, d]` rows `(sample, position)` → `[b·h, n, dk]` per-head blocks. */
-  private splitHeads(t: tf.Tensor, b: number): tf.Tensor {
-    const n = this.sequenceLength;
-    const dk = this.width / this.heads;
-    return tf
-      .transpose(t.reshape([b, n, this.heads, dk]), [0, 2, 1, 3])
-      .reshape([b * this.heads, n, dk]);
-  }
-
-  /** Inverse of {@link DecoderTransformer.splitHeads}: `[b·h, n, dk]` → `[R, d]`. */
-  private mergeHeads(t: tf.Tensor, b: number): tf.Tensor {
-    const n = this.sequenceLength;
-    const dk = this.width / this.heads;
-    return tf
-      .transpose(t.reshape([b, this.heads, n, dk]), [0, 2, 1, 3])
-      .reshape([b * n, this.width]);
-  }
-
-  private layerNorm(x: tf.Tensor, prefix: string): { y: tf.Tensor; cache: LayerNormCache } {
-    return layerNormForward(
-      x,
-      this.p(`${prefix}.gain`),
-      this.p(`${prefix}.bias`),
-      this.layerNormEpsilon,
-    );
-  }
-
-  /** The last position of each sequence: `[R, d]` → `[b, d]`. */
-  private lastRows(t: tf.Tensor, b: number): tf.Tensor {
-    const n = this.sequenceLength;
-    const d = t.shape[1] as number;
-    return tf.slice(t.reshape([b, n, d]), [0, n - 1, 0], [b, 1, d]).reshape([b, d]);
-  }
-
-  /** Adjoint of {@link DecoderTransformer.lastRows}: `[b, d]` → `[R, d]`, zero elsewhere. */
-  private padLastRows(t: tf.Tensor, b: number): tf.Tensor {
-    const n = this.sequenceLength;
-    const d = t.shape[1] as number;
-    return tf
-      .pad(t.reshape([b, 1, d]), [
-        [0, 0],
-        [n - 1, 0],
-        [0, 0],
-      ])
-      .reshape([b * n, d]);
-  }
-
-  /**
-   * Attention of block `l` (output projection included) from its LayerNorm output `y`
-   * `[R, d]`: every position (`last = false`, output `[R, d]`) or the last position only
-   * (`last = true`, output `[b, d]`; keys and values still cover every position).
-   */
-  private attentionForward(
-    y: tf.Tensor,
-    l: number,
-    b: number,
-    last: boolean,
-    ops: ForwardOps,
-  ): { out: tf.Tensor; cache: AttentionCache } {
-    const n = this.sequenceLength;
-    const d = this.width;
-    const h = this.heads;
-    const dk = d / h;
-    const p = `blocks.${l}.attn`;
-    const v = ops.mm(y, this.p(`${p}.WV`)); // [R, d]
-    let merged: tf.Tensor;
-    let cache: AttentionCache;
-    if (this.attention === "softmax") {
-      const kh = this.splitHeads(ops.mm(y, this.p(`${p}.WK`)), b); // [b·h, n, dk]
-      const vh = this.splitHeads(v, b);
-      const scale = 1 / Math.sqrt(dk);
-      let qh: tf.Tensor;
-      let a: tf.Tensor;
-      if (last) {
-        // one query per sequence; the last row of the causal mask is all zeros
-        qh = ops.mm(this.lastRows(y, b), this.p(`${p}.WQ`)).reshape([b * h, 1, dk]);
-        a = tf.softmax(tf.mul(ops.bmm(qh, kh, false, true), scale), -1); // [b·h, 1, n]
-        merged = ops.bmm(a, vh).reshape([b, d]);
-      } else {
-        qh = this.splitHeads(ops.mm(y, this.p(`${p}.WQ`)), b);
-        a = tf.softmax(tf.add(tf.mul(ops.bmm(qh, kh, false, true), scale), this.mask), -1);
-        merged = this.mergeHeads(ops.bmm(a, vh), b);
-      }
-      cache = { kind: "softmax", y, qh, kh, vh, a, merged, scale };
-    } else {
-      const a = tf.softmax(tf.add(this.p(`${p}.logits`), this.mask), -1); // [h, n, n]
-      const v4 = v.reshape([b, n, h, dk]);
-      if (last) {
-        const aLast = tf.transpose(tf.slice(a, [0, n - 1, 0], [h, 1, n]).reshape([h, n]));
-        const weights = aLast.reshape([1, n, h, 1]); // [1, n, h, 1]
-        merged = tf.sum(tf.mul(v4, weights), 1).reshape([b, d]);
-        cache = { kind: "simplex-last", y, a, v4, weights, merged };
-      } else {
-        const stacked = tf.transpose(v4, [2, 1, 0, 3]).reshape([h, n, b * dk]);
-        const o = ops.bmm(a, stacked).reshape([h, n, b, dk]);
-        merged = tf.transpose(o, [2, 1, 0, 3]).reshape([b * n, d]);
-        cache = { kind: "simplex", y, a, stacked, merged };
-      }
-    }
-    return { out: ops.mm(merged, this.p(`${p}.WO`)), cache };
-  }
-
-  /**
-   * Backward of {@link DecoderTransformer.attentionForward}: the gradient of its input `y`
-   * (`[R, d]`) for the output gradient `dout`; parameter gradients go into `grads`.
-   */
-  private attentionBackward(
-    dout: tf.Tensor,
-    c: AttentionCache,
-    l: number,
-    b: number,
-    grads: Map<string, tf.Tensor>,
-  ): tf.Tensor {
-    const n = this.sequenceLength;
-    const d = this.width;
-    const h = this.heads;
-    const dk = d / h;
-    const p = `blocks.${l}.attn`;
-    grads.set(`${p}.WO`, weightGradient(c.merged, dout));
-    const dmerged = inputGradient(dout, this.p(`${p}.WO`));
-    const yT = tf.transpose(c.y); // [d, R], shared by the weight gradients
-    let dv: tf.Tensor;
-    let dy: tf.Tensor;
-    if (c.kind === "softmax") {
-      const single = c.qh.shape[1] === 1;
-      const dO = single ? dmerged.reshape([b * h, 1, dk]) : this.splitHeads(dmerged, b);
-      const da = tf.matMul(dO, c.vh, false, true);
-      const ds = tf.mul(softmaxBackward(c.a, da), c.scale);
-      const dqh = tf.matMul(ds, c.kh);
-      // with a single query the products aᵀ·dO and dsᵀ·q are outer products: a broadcast
-      // multiply is about three times faster than the batched product
-      const dvh = single ? tf.mul(c.a.reshape([b * h, n, 1]), dO) : tf.matMul(c.a, dO, true, false);
-      const dkh = single
-        ? tf.mul(ds.reshape([b * h, n, 1]), c.qh)
-        : tf.matMul(ds, c.qh, true, false);
-      dv = this.mergeHeads(dvh, b);
-      const dk_ = this.mergeHeads(dkh, b);
-      grads.set(`${p}.WK`, tf.matMul(yT, dk_));
-      dy = tf.add(inputGradient(dk_, this.p(`${p}.WK`)), inputGradient(dv, this.p(`${p}.WV`)));
-      if (single) {
-        const dq = dqh.reshape([b, d]);
-        const yLast = this.lastRows(c.y, b);
-        grads.set(`${p}.WQ`, weightGradient(yLast, dq));
-        dy = tf.add(dy, this.padLastRows(inputGradient(dq, this.p(`${p}.WQ`)), b));
-      } else {
-        const dq = this.mergeHeads(dqh, b);
-        grads.set(`${p}.WQ`, tf.matMul(yT, dq));
-        dy = tf.add(dy, inputGradient(dq, this.p(`${p}.WQ`)));
-      }
-    } else if (c.kind === "simplex") {
-      const dO = tf.transpose(dmerged.reshape([b, n, h, dk]), [2, 1, 0, 3]).reshape([h, n, b * dk]);
-      const da = tf.matMul(dO, c.stacked, false, true); // [h, n, n]
-      const dstacked = tf.matMul(c.a, dO, true, false); // [h, n, b·dk]
-      grads.set(`${p}.logits`, softmaxBackward(c.a, da));
-      dv = tf.transpose(dstacked.reshape([h, n, b, dk]), [2, 1, 0, 3]).reshape([b * n, d]);
-      dy = inputGradient(dv, this.p(`${p}.WV`));
-    } else {
-      const dO = dmerged.reshape([b, 1, h, dk]);
-      dv = tf.mul(dO, c.weights).reshape([b * n, d]); // [b, n, h, dk]
-      const dWeights = tf.sum(tf.mul(c.v4, dO), [0, 3]); // [n, h]
-      const daLast = tf.transpose(dWeights).reshape([h, 1, n]);
-      const da = tf.pad(daLast, [
-        [0, 0],
-        [n - 1, 0],
-        [0, 0],
-      ]);
-      grads.set(`${p}.logits`, softmaxBackward(c.a, da));
-      dy = inputGradient(dv, this.p(`${p}.WV`));
-    }
-    grads.set(`${p}.WV`, tf.matMul(yT, dv));
-    return dy;
-  }
-
-  private mlpForward(
-    x: tf.Tensor,
-    prefix: string,
-    ops: ForwardOps,
-  ): { out: tf.Tensor; cache: MlpCache } {
-    const ln = this.layerNorm(x, `${prefix}.ln2`);
-    const hidden = tf.relu(
-      tf.add(ops.mm(ln.y, this.p(`${prefix}.mlp.W1`)), this.p(`${prefix}.mlp.b1`)),
-    );
-    const out = tf.add(ops.mm(hidden, this.p(`${prefix}.mlp.W2`)), this.p(`${prefix}.mlp.b2`));
-    return { out, cache: { ln: ln.cache, z: ln.y, hidden } };
-  }
-
-  /** Backward of {@link DecoderTransformer.mlpForward}: the gradient of its input. */
-  private mlpBackward(
-    dout: tf.Tensor,
-    c: MlpCache,
-    prefix: string,
-    grads: Map<string, tf.Tensor>,
-  ): tf.Tensor {
-    const m = `${prefix}.mlp`;
-    grads.set(`${m}.b2`, columnSum(dout));
-    grads.set(`${m}.W2`, weightGradient(c.hidden, dout));
-    const du = tf.mul(inputGradient(dout, this.p(`${m}.W2`)), tf.step(c.hidden));
-    grads.set(`${m}.b1`, columnSum(du));
-    grads.set(`${m}.W1`, weightGradient(c.z, du));
-    const dz = inputGradient(du, this.p(`${m}.W1`));
-    const ln = layerNormBackward(dz, c.ln, this.p(`${prefix}.ln2.gain`));
-    grads.set(`${prefix}.ln2.gain`, ln.dgain);
-    grads.set(`${prefix}.ln2.bias`, ln.dbias);
-    return ln.dx;
-  }
-
-  /**
-   * Logits `[b, V]` at the last position for int32 token ids `[b, n]`, and what the
-   * hand-written backward pass needs. Only the last position is read out, so the last
-   * block computes keys and values for every position but queries, attention output and
-   * MLP for the last position only (same function, less work). `ops` decides how products
-   * are taken: through the custom-gradient {@link fastMatMul} when tfjs's tape records
-   * (`batchLoss` under `tf.variableGrads`), or as plain `matMul` for the hand-written
-   * backward pass; the values are the same.
-   */
-  private forward(tokens: tf.Tensor, ops: ForwardOps): { logits: tf.Tensor; cache: ForwardCache } {
-    const b = tokens.shape[0] as number;
-    const n = this.sequenceLength;
-    const d = this.width;
-    const ids = tokens.reshape([b * n]);
-    let x = tf
-      .add(ops.embed(this.p("tokenEmbedding"), ids).reshape([b, n, d]), this.p("positionEmbedding"))
-      .reshape([b * n, d]);
-    const blocks: BlockCache[] = [];
-    for (let l = 0; l < this.layers; l++) {
-      const pre = `blocks.${l}`;
-      const last = l === this.layers - 1;
-      const ln1 = this.layerNorm(x, `${pre}.ln1`);
-      const attn = this.attentionForward(ln1.y, l, b, last, ops);
-      const x1 = tf.add(last ? this.lastRows(x, b) : x, attn.out);
-      const mlp = this.mlpForward(x1, pre, ops);
-      x = tf.add(x1, mlp.out);
-      blocks.push({ ln1: ln1.cache, attention: attn.cache, mlp: mlp.cache });
-    }
-    const lnFinal = this.layerNorm(x, "lnFinal");
-    const logits = ops.mm(lnFinal.y, this.p("readout"));
-    return { logits, cache: { ids, blocks, lnFinal: lnFinal.cache, features: lnFinal.y } };
   }
 
   /**
@@ -535,41 +121,13 @@ export class DecoderTransformer implements Trainable {
    * ```
    */
   dataset(tokens: Int32Array, labels: Int32Array): TensorDataset {
-    const n = this.sequenceLength;
-    if (!(tokens instanceof Int32Array))
-      throw new InvalidOptionError("tokens", typeof tokens, "must be an Int32Array");
-    if (!(labels instanceof Int32Array))
-      throw new InvalidOptionError("labels", typeof labels, "must be an Int32Array");
-    if (tokens.length !== labels.length * n) {
-      throw new ShapeMismatchError(
-        "tokens",
-        `expected ${labels.length} x ${n} = ${labels.length * n} ids, got ${tokens.length}`,
-      );
-    }
-    this.checkIds("tokens", tokens);
-    this.checkIds("labels", labels);
-    return new TensorDataset(
-      tf.tensor2d(tokens, [labels.length, n], "int32"),
-      tf.tensor1d(labels, "int32"),
-    );
-  }
-
-  private checkIds(argument: string, ids: Int32Array): void {
-    for (let i = 0; i < ids.length; i++) {
-      const t = ids[i] as number;
-      if (t < 0 || t >= this.vocabSize)
-        throw new InvalidOptionError(
-          `${argument}[${i}]`,
-          t,
-          `must be a token id in [0, ${this.vocabSize})`,
-        );
-    }
+    return decoderDataset(this.config, tokens, labels);
   }
 
   /** Mean cross-entropy of the batch (see {@link Trainable.batchLoss}; `datasetSize` is not used: the loss is a mean). */
   batchLoss(batch: Batch, _datasetSize: number): tf.Scalar {
     return tf.tidy(() => {
-      const { logits } = this.forward(batch.inputs, TAPE_OPS);
+      const { logits } = decoderForward(this.ctx, batch.inputs, TAPE_OPS);
       const onehot = tf.oneHot(batch.targets, this.vocabSize).toFloat();
       return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), -1))) as tf.Scalar;
     });
@@ -596,41 +154,7 @@ export class DecoderTransformer implements Trainable {
    * ```
    */
   lossAndGradients(batch: Batch, _datasetSize: number): LossAndGradients {
-    const b = batch.inputs.shape[0] as number;
-    const n = this.sequenceLength;
-    const d = this.width;
-    const V = this.vocabSize;
-    const { logits, cache } = this.forward(batch.inputs, PLAIN_OPS);
-    const onehot = tf.oneHot(batch.targets, V).toFloat();
-    const logProbs = tf.logSoftmax(logits);
-    const value = tf.neg(tf.mean(tf.sum(tf.mul(onehot, logProbs), -1))) as tf.Scalar;
-    const grads = new Map<string, tf.Tensor>();
-    const dlogits = tf.div(tf.sub(tf.exp(logProbs), onehot), b);
-    grads.set("readout", weightGradient(cache.features, dlogits));
-    const lnF = layerNormBackward(
-      inputGradient(dlogits, this.p("readout")),
-      cache.lnFinal,
-      this.p("lnFinal.gain"),
-    );
-    grads.set("lnFinal.gain", lnF.dgain);
-    grads.set("lnFinal.bias", lnF.dbias);
-    let dx = lnF.dx; // [b, d] for the last block, [R, d] below it
-    for (let l = this.layers - 1; l >= 0; l--) {
-      const pre = `blocks.${l}`;
-      const c = cache.blocks[l] as BlockCache;
-      const dx1 = tf.add(dx, this.mlpBackward(dx, c.mlp, pre, grads));
-      const dy = this.attentionBackward(dx1, c.attention, l, b, grads);
-      const ln1 = layerNormBackward(dy, c.ln1, this.p(`${pre}.ln1.gain`));
-      grads.set(`${pre}.ln1.gain`, ln1.dgain);
-      grads.set(`${pre}.ln1.bias`, ln1.dbias);
-      dx = tf.add(l === this.layers - 1 ? this.padLastRows(dx1, b) : dx1, ln1.dx);
-    }
-    grads.set("positionEmbedding", columnSum(dx.reshape([b, n * d])).reshape([n, d]));
-    grads.set("tokenEmbedding", tf.scatterND(cache.ids.reshape([b * n, 1]), dx, [V, d]));
-    return {
-      value,
-      grads: [...this.params.keys()].map((name) => grads.get(name) as tf.Tensor),
-    };
+    return decoderLossAndGradients(this.ctx, batch);
   }
 
   /** No constraint to restore: a no-op. */
@@ -648,25 +172,7 @@ export class DecoderTransformer implements Trainable {
    * ```
    */
   evaluate(data: TensorDataset): Evaluation {
-    let total = 0;
-    let correct = 0;
-    for (let start = 0; start < data.size; start += EVAL_CHUNK) {
-      const end = Math.min(data.size, start + EVAL_CHUNK);
-      const out = tf.tidy(() => {
-        const batch = data.slice(start, end);
-        const { logits } = this.forward(batch.inputs, PLAIN_OPS);
-        const onehot = tf.oneHot(batch.targets, this.vocabSize).toFloat();
-        const ce = tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(logits))));
-        const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), batch.targets), "float32"));
-        return tf.stack([ce, hits]);
-      });
-      const [ce, hits] = out.dataSync() as Float32Array;
-      out.dispose();
-      total += ce as number;
-      correct += hits as number;
-    }
-    const loss = total / data.size;
-    return { objective: loss, loss, accuracy: correct / data.size };
+    return evaluateDecoder(this.ctx, data);
   }
 
   /**
@@ -684,9 +190,9 @@ export class DecoderTransformer implements Trainable {
     if (!(tokens instanceof Int32Array) || tokens.length % n !== 0) {
       throw new ShapeMismatchError("tokens", `expected an Int32Array of N x ${n} ids`);
     }
-    this.checkIds("tokens", tokens);
+    validateTokenIds(this.vocabSize, "tokens", tokens);
     const t = tf.tensor2d(tokens, [tokens.length / n, n], "int32");
-    const y = tf.tidy(() => this.forward(t, PLAIN_OPS).logits);
+    const y = tf.tidy(() => decoderForward(this.ctx, t, PLAIN_OPS).logits);
     t.dispose();
     const out = tensorToFloat64(y);
     y.dispose();
@@ -704,10 +210,7 @@ export class DecoderTransformer implements Trainable {
    * ```
    */
   exportWeights(): Record<string, NamedWeight> {
-    const out: Record<string, NamedWeight> = {};
-    for (const [name, v] of this.params)
-      out[name] = { shape: [...v.shape], data: tensorToFloat64(v) };
-    return out;
+    return exportDecoderWeights(this.params);
   }
 
   /**
@@ -723,29 +226,7 @@ export class DecoderTransformer implements Trainable {
    * ```
    */
   loadWeights(weights: Record<string, NamedWeight>): void {
-    for (const name of Object.keys(weights)) {
-      if (!this.params.has(name))
-        throw new InvalidOptionError(`weights.${name}`, name, "unknown parameter");
-    }
-    for (const [name, v] of this.params) {
-      const w = weights[name];
-      if (w === undefined) throw new ShapeMismatchError(`weights.${name}`, "missing");
-      if (
-        w.shape.length !== v.rank ||
-        w.shape.some((s, i) => s !== v.shape[i]) ||
-        w.data.length !== v.size
-      ) {
-        throw new ShapeMismatchError(
-          `weights.${name}`,
-          `expected shape [${v.shape}], got [${w.shape}] with ${w.data.length} entries`,
-        );
-      }
-      assertFinite(`weights.${name}`, w.data);
-    }
-    for (const [name, v] of this.params) {
-      const w = weights[name] as NamedWeight;
-      tf.tidy(() => v.assign(tf.tensor(Float32Array.from(w.data), v.shape, "float32")));
-    }
+    loadDecoderWeights(this.params, weights);
   }
 
   /**
@@ -761,6 +242,6 @@ export class DecoderTransformer implements Trainable {
     if (this.disposed) return;
     this.disposed = true;
     for (const v of this.params.values()) v.dispose();
-    this.mask.dispose();
+    this.ctx.mask.dispose();
   }
 }

@@ -1,14 +1,6 @@
+import { LOSS_NAMES, type LossName } from "@convexformer/attention";
 import { InvalidOptionError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
-
-/**
- * The convex losses every model can train with (the same ones the convex programs use):
- * - `"squared"`: `½‖ŷ − y‖²` per sample;
- * - `"logistic"`: `Σ_l log(1 + exp(−y_l ŷ_l))`, labels `±1`;
- * - `"cross-entropy"`: softmax cross-entropy over the `c` outputs, a joint loss
- *   `logsumexp(ŷ) − ŷ_y` (or `−Σ_l p_l log softmax(ŷ)_l` for probability targets).
- */
-export type LossName = "squared" | "logistic" | "cross-entropy";
 
 /**
  * How the data term adds up over samples: `"sum"` (default, as in the paper) or `"mean"`
@@ -16,31 +8,13 @@ export type LossName = "squared" | "logistic" | "cross-entropy";
  */
 export type Reduction = "sum" | "mean";
 
-/** The loss names accepted by {@link lossSum}. */
-export const LOSS_NAMES: readonly LossName[] = ["squared", "logistic", "cross-entropy"];
-
-/**
- * Throws `InvalidOptionError` unless `loss` is one of {@link LOSS_NAMES}.
- *
- * @example
- * ```ts
- * import { assertLossName } from "@convexformer/baselines";
- * assertLossName("loss", "squared"); // ok
- * ```
- */
-export function assertLossName(argument: string, loss: unknown): asserts loss is LossName {
-  if (!LOSS_NAMES.includes(loss as LossName)) {
-    throw new InvalidOptionError(argument, loss, `must be one of ${LOSS_NAMES.join(", ")}`);
-  }
-}
-
 /**
  * The data term summed over every sample (and every token for sequence outputs):
  * `Σ L(ŷ, y)`, a scalar tensor. For `"cross-entropy"` the last axis holds the `c` classes
  * and `targets` holds probabilities (one-hot for class labels); for the other losses the
  * two tensors are compared entrywise.
  *
- * @param loss - the loss
+ * @param loss - the loss (one of the attention package's `LOSS_NAMES`)
  * @param predictions - model outputs
  * @param targets - same shape as `predictions`
  *

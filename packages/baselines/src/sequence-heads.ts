@@ -1,49 +1,25 @@
+import type { SequenceWeights } from "@convexformer/attention";
 import { assertInteger, createRng } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import {
   AttentionModel,
   type AttentionModelOptions,
-  resolveCommonOptions,
   type SimplexParameterization,
+  validateCommonOptions,
 } from "./attention-model.js";
 import {
-  checkDim,
+  validateDimension,
+  validateHeads,
+  validateSimplexParameterization,
+} from "./internal/model-options.js";
+import {
+  float64SimplexRows,
   initialSimplex,
-  resolveHeads,
-  resolveSimplex,
   simplexParameterFrom,
   simplexValue,
-} from "./internal/model-utils.js";
+} from "./internal/simplex-parameter.js";
 import { seededUniform, tensorToFloat64 } from "./tfjs-init.js";
-import { fastMatMul, linearMap } from "./tfjs-matmul.js";
-
-/**
- * Plain float64 weights of the sequence-output model (30), row-major:
- * - `W1`: `heads × tokens × tokens`, `W1[j]` = the row-stochastic `W_{1j} ∈ Δ`
- *   (entry `(j, r, k)` at `(j·n + r)·n + k`);
- * - `W2`: `heads × features × outputs`, `W2[j]` = `W_{2j} ∈ R^{d×c}` (entry `(j, q, l)` at
- *   `(j·d + q)·c + l`);
- * - `alpha`: `heads`, the scalars `α_j`.
- *
- * Prediction `Ŷ_i = Σ_j α_j W_{1j} X_i W_{2j}` (`n × c`); regularizer
- * `β/2 Σ_j (‖W_{2j}‖₁² + α_j²)` with the entrywise ℓ1 norm.
- */
-export interface SequenceHeadsWeights {
-  /** `h`: number of heads. */
-  readonly heads: number;
-  /** `n`: tokens per sample. */
-  readonly tokens: number;
-  /** `d`: features per token. */
-  readonly features: number;
-  /** `c`: outputs per token. */
-  readonly outputs: number;
-  /** `h × n × n`, each `n × n` block row-stochastic. */
-  readonly W1: Float64Array;
-  /** `h × d × c`. */
-  readonly W2: Float64Array;
-  /** `h`. */
-  readonly alpha: Float64Array;
-}
+import { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
 
 /** Options of {@link SequenceHeads}. */
 export interface SequenceHeadsOptions extends AttentionModelOptions {
@@ -78,10 +54,10 @@ export class SequenceHeads extends AttentionModel {
 
   /** @throws `InvalidOptionError` for bad options */
   constructor(options: SequenceHeadsOptions) {
-    const config = resolveCommonOptions(options, "sequence");
+    const config = validateCommonOptions(options, "sequence");
     super(config);
-    this.heads = resolveHeads(options.heads);
-    this.simplex = resolveSimplex(options.simplex);
+    this.heads = validateHeads(options.heads);
+    this.simplex = validateSimplexParameterization(options.simplex);
     const { tokens: n, features: d, outputs: c, seed } = config;
     const h = this.heads;
     assertInteger("heads", h, 1);
@@ -104,7 +80,7 @@ export class SequenceHeads extends AttentionModel {
     const h = this.heads;
     const b = inputs.shape[0] as number;
     const w2 = tf.transpose(this.param("W2"), [1, 0, 2]).reshape([d, h * c]);
-    const xw = linearMap(inputs, w2).reshape([b, n, h, c]); // X W_{2j}
+    const xw = matMulLastAxis(inputs, w2).reshape([b, n, h, c]); // X W_{2j}
     const stacked = tf.transpose(xw, [2, 1, 0, 3]).reshape([h, n, b * c]);
     const mixed = fastMatMul(this.w1(), stacked); // [h, n, b·c]: W_{1j} X W_{2j}
     const y = tf.sum(tf.mul(mixed, this.param("alpha").reshape([h, 1, 1])), 0); // [n, b·c]
@@ -120,7 +96,8 @@ export class SequenceHeads extends AttentionModel {
   }
 
   /**
-   * The current weights in the {@link SequenceHeadsWeights} layout.
+   * The current weights in the attention package's `SequenceWeights` layout (the one its
+   * float64 `sequenceAttentionForward` evaluates and `recoverSequenceNetwork` produces; rows of `W1` renormalized in float64 to sum to 1).
    *
    * @example
    * ```ts
@@ -129,11 +106,11 @@ export class SequenceHeads extends AttentionModel {
    * m.exportWeights().W1; // Float64Array [0.5, 0.5, 0.5, 0.5]
    * ```
    */
-  exportWeights(): SequenceHeadsWeights {
+  exportWeights(): SequenceWeights {
     const { tokens, features, outputs } = this.config;
     // clone: under the projection parameterization the value is the variable itself
     const w1t = tf.tidy(() => tf.clone(this.w1()));
-    const W1 = tensorToFloat64(w1t);
+    const W1 = float64SimplexRows(tensorToFloat64(w1t), this.config.tokens);
     w1t.dispose();
     return {
       heads: this.heads,
@@ -147,7 +124,8 @@ export class SequenceHeads extends AttentionModel {
   }
 
   /**
-   * Overwrites the weights from the {@link SequenceHeadsWeights} layout (dimensions must
+   * Overwrites the weights from the attention package's `SequenceWeights` layout (the one its
+   * float64 `sequenceAttentionForward` evaluates and `recoverSequenceNetwork` produces) (dimensions must
    * match; every row of every `W_{1j}` must lie on the simplex).
    *
    * @example
@@ -158,13 +136,13 @@ export class SequenceHeads extends AttentionModel {
    *   W1: new Float64Array([1, 0, 0, 1]), W2: new Float64Array([3]), alpha: new Float64Array([1]) });
    * ```
    */
-  loadWeights(weights: SequenceHeadsWeights): void {
+  loadWeights(weights: SequenceWeights): void {
     const { tokens: n, features: d, outputs: c } = this.config;
     const h = this.heads;
-    checkDim("weights.heads", weights.heads, h);
-    checkDim("weights.tokens", weights.tokens, n);
-    checkDim("weights.features", weights.features, d);
-    checkDim("weights.outputs", weights.outputs, c);
+    validateDimension("weights.heads", weights.heads, h);
+    validateDimension("weights.tokens", weights.tokens, n);
+    validateDimension("weights.features", weights.features, d);
+    validateDimension("weights.outputs", weights.outputs, c);
     const raw = simplexParameterFrom(weights.W1, n, h * n * n, this.simplex, "weights.W1");
     this.assignParameter("W2", weights.W2, "weights.W2");
     this.assignParameter("alpha", weights.alpha, "weights.alpha");

@@ -1,60 +1,39 @@
+import type { SimplexAttentionWeights } from "@convexformer/attention";
 import { createRng } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import {
   AttentionModel,
   type AttentionModelOptions,
   type OutputKind,
-  resolveCommonOptions,
   type SimplexParameterization,
+  validateCommonOptions,
 } from "./attention-model.js";
+import { blocksFromColumns, columnsFromBlocks } from "./internal/head-blocks.js";
 import {
-  applyReadout,
-  checkDim,
+  validateDimension,
+  validateFloat64Array,
+  validateHeadDim,
+  validateHeads,
+  validateOutputKind,
+  validateReadout,
+  validateSimplexParameterization,
+} from "./internal/model-options.js";
+import { applyReadout } from "./internal/readout.js";
+import {
+  float64SimplexRows,
   initialSimplex,
-  resolveHeadDim,
-  resolveHeads,
-  resolveOutputKind,
-  resolveReadout,
-  resolveSimplex,
   simplexParameterFrom,
   simplexValue,
-  sumSquares,
-} from "./internal/model-utils.js";
+} from "./internal/simplex-parameter.js";
+import { sumSquares } from "./internal/sum-squares.js";
 import { seededUniform, tensorToFloat64 } from "./tfjs-init.js";
-import { fastMatMul, linearMap } from "./tfjs-matmul.js";
-
-/**
- * Plain float64 weights of simplex attention (4), row-major:
- * - `W1`: `heads × tokens × tokens`, each block row-stochastic (`W_{1j} ∈ Δ`);
- * - `WV`: `features × (heads·headDim)` (head `j` = columns `j·dk …`);
- * - `WO`: `(heads·headDim) × outputs` (head `j` = rows `j·dk …`).
- *
- * Output rows `Σ_j W_{1j} X W_{Vj} W_{Oj}`.
- */
-export interface SimplexAttentionWeights {
-  /** `h`: number of heads. */
-  readonly heads: number;
-  /** `n`: tokens per sample. */
-  readonly tokens: number;
-  /** `d`: features per token. */
-  readonly features: number;
-  /** `dk`: per-head width. */
-  readonly headDim: number;
-  /** `c`: outputs. */
-  readonly outputs: number;
-  /** `h × n × n`, row-stochastic blocks. */
-  readonly W1: Float64Array;
-  /** `d × h·dk`. */
-  readonly WV: Float64Array;
-  /** `h·dk × c`. */
-  readonly WO: Float64Array;
-}
+import { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
 
 /** Options of {@link SimplexAttention}. */
 export interface SimplexAttentionOptions extends AttentionModelOptions {
   /** `h`: number of heads (default 1). */
   readonly heads?: number;
-  /** `dk`: per-head width (default `features / heads`, which must then divide). */
+  /** `dk`: per-head width, `hidden` in the weights (default `features / heads`, which must then divide). */
   readonly headDim?: number;
   /** Output per sample (default `"scalar"` when `outputs = 1`, else `"vector"`). */
   readonly output?: OutputKind;
@@ -92,13 +71,13 @@ export class SimplexAttention extends AttentionModel {
 
   /** @throws `InvalidOptionError` for bad options */
   constructor(options: SimplexAttentionOptions) {
-    const output = resolveOutputKind(options?.output, options?.outputs);
-    const config = resolveCommonOptions(options, output);
+    const output = validateOutputKind(options?.output, options?.outputs);
+    const config = validateCommonOptions(options, output);
     super(config);
-    this.heads = resolveHeads(options.heads ?? 1);
-    this.headDim = resolveHeadDim(config.features, this.heads, options.headDim);
-    this.readout = resolveReadout(options.readout, config.tokens);
-    this.simplex = resolveSimplex(options.simplex);
+    this.heads = validateHeads(options.heads ?? 1);
+    this.headDim = validateHeadDim(config.features, this.heads, options.headDim);
+    this.readout = validateReadout(options.readout, config.tokens);
+    this.simplex = validateSimplexParameterization(options.simplex);
     const { tokens: n, features: d, outputs: c, seed } = config;
     const h = this.heads;
     const w = h * this.headDim;
@@ -121,11 +100,11 @@ export class SimplexAttention extends AttentionModel {
     const { tokens: n } = this.config;
     const h = this.heads;
     const dk = this.headDim;
-    const v = linearMap(inputs, this.param("WV")).reshape([b, n, h, dk]);
+    const v = matMulLastAxis(inputs, this.param("WV")).reshape([b, n, h, dk]);
     const stacked = tf.transpose(v, [2, 1, 0, 3]).reshape([h, n, b * dk]);
     const mixed = fastMatMul(this.w1(), stacked).reshape([h, n, b, dk]); // W_{1j} X W_{Vj}
     const merged = tf.transpose(mixed, [2, 1, 0, 3]).reshape([b, n, h * dk]);
-    const y = linearMap(merged, this.param("WO"));
+    const y = matMulLastAxis(merged, this.param("WO"));
     return applyReadout(y, this.config.output, this.readout);
   }
 
@@ -137,7 +116,11 @@ export class SimplexAttention extends AttentionModel {
   }
 
   /**
-   * The current weights in the {@link SimplexAttentionWeights} layout.
+   * The current weights in the attention package's `SimplexAttentionWeights` layout (the one
+   * its float64 `simplexAttentionForward` evaluates): `W1` `h × n × n` (the simplex weights
+   * themselves, `softmax(logits)` under the softmax parameterization, rows renormalized in float64 to sum to 1), `WV` `h × d × dk`,
+   * `WO` `h × dk × c`, `hidden = dk`. The readout (scalar/vector outputs) is the model's, not
+   * a weight: the layer's output is every token's row.
    *
    * @example
    * ```ts
@@ -149,28 +132,36 @@ export class SimplexAttention extends AttentionModel {
   exportWeights(): SimplexAttentionWeights {
     // clone: under the projection parameterization the value is the variable itself
     const w1t = tf.tidy(() => tf.clone(this.w1()));
-    const W1 = tensorToFloat64(w1t);
+    const W1 = float64SimplexRows(tensorToFloat64(w1t), this.config.tokens);
     w1t.dispose();
     return {
       heads: this.heads,
       tokens: this.config.tokens,
       features: this.config.features,
-      headDim: this.headDim,
+      hidden: this.headDim,
       outputs: this.config.outputs,
       W1,
-      WV: this.readParameter("WV"),
+      WV: blocksFromColumns(
+        this.readParameter("WV"),
+        this.config.features,
+        this.heads,
+        this.headDim,
+      ),
       WO: this.readParameter("WO"),
     };
   }
 
   /**
-   * Overwrites the weights from the {@link SimplexAttentionWeights} layout.
+   * Overwrites the weights from the attention package's `SimplexAttentionWeights` layout
+   * (sizes must match the model, `hidden` its `headDim`; rows of `W1` on the simplex).
+   *
+   * @throws `ShapeMismatchError` naming the field (`weights.hidden`, `weights.WV`, …)
    *
    * @example
    * ```ts
    * import { SimplexAttention } from "@convexformer/baselines";
    * const m = new SimplexAttention({ tokens: 2, features: 1, output: "sequence" });
-   * m.loadWeights({ heads: 1, tokens: 2, features: 1, headDim: 1, outputs: 1,
+   * m.loadWeights({ heads: 1, tokens: 2, features: 1, hidden: 1, outputs: 1,
    *   W1: new Float64Array([1, 0, 1, 0]), WV: new Float64Array([Math.SQRT1_2]),
    *   WO: new Float64Array([Math.SQRT1_2]) });
    * ```
@@ -178,13 +169,14 @@ export class SimplexAttention extends AttentionModel {
   loadWeights(weights: SimplexAttentionWeights): void {
     const { tokens: n, features: d, outputs: c } = this.config;
     const h = this.heads;
-    checkDim("weights.heads", weights.heads, h);
-    checkDim("weights.tokens", weights.tokens, n);
-    checkDim("weights.features", weights.features, d);
-    checkDim("weights.headDim", weights.headDim, this.headDim);
-    checkDim("weights.outputs", weights.outputs, c);
+    validateDimension("weights.heads", weights.heads, h);
+    validateDimension("weights.tokens", weights.tokens, n);
+    validateDimension("weights.features", weights.features, d);
+    validateDimension("weights.hidden", weights.hidden, this.headDim);
+    validateDimension("weights.outputs", weights.outputs, c);
     const raw = simplexParameterFrom(weights.W1, n, h * n * n, this.simplex, "weights.W1");
-    this.assignParameter("WV", weights.WV, "weights.WV");
+    const WV = validateFloat64Array("weights.WV", weights.WV, h * d * this.headDim);
+    this.assignParameter("WV", columnsFromBlocks(WV, d, h, this.headDim), "weights.WV");
     this.assignParameter("WO", weights.WO, "weights.WO");
     this.assignParameter(this.simplex === "softmax" ? "W1Logits" : "W1", raw, "weights.W1");
   }

@@ -1,3 +1,4 @@
+import type { AttentionWeights, GateVectors } from "@convexformer/attention";
 import {
   assertFinite,
   createRng,
@@ -8,59 +9,22 @@ import * as tf from "@tensorflow/tfjs";
 import {
   AttentionModel,
   type AttentionModelOptions,
-  resolveCommonOptions,
   type SimplexParameterization,
+  validateCommonOptions,
 } from "./attention-model.js";
 import {
-  checkDim,
+  validateDimension,
+  validateHeads,
+  validateSimplexParameterization,
+} from "./internal/model-options.js";
+import {
+  float64SimplexRows,
   initialSimplex,
-  resolveHeads,
-  resolveSimplex,
   simplexParameterFrom,
   simplexValue,
-} from "./internal/model-utils.js";
+} from "./internal/simplex-parameter.js";
 import { seededNormal, seededUniform, tensorToFloat64 } from "./tfjs-init.js";
-import { fastMatMul, linearMap } from "./tfjs-matmul.js";
-
-/**
- * Plain float64 weights of the multi-head simplex models (8), (11) and (13), the layout the
- * attention package maps to and from its convex variables. Head `j` occupies row `j` of each
- * array (row-major):
- * - `w1`: `heads × tokens`, row `j` = `w_{1j} ∈ Δ_n` (the attention weights over tokens);
- * - `w2`: `heads × features`, row `j` = `w_{2j} ∈ R^d`;
- * - `alpha`: `heads × outputs`, row `j` = `α_j ∈ R^c` (`c = 1` for the scalar model (8));
- * - `gates` (model (13) only): `u1` `heads × tokens` and `u2` `heads × features`, the fixed
- *   gate vectors: head `j` is active on sample `i` iff `u_{1j}ᵀ X_i u_{2j} ≥ 0`.
- *
- * Prediction: `ŷ_i = Σ_j D_ij (w_{1j}ᵀ X_i w_{2j}) α_j` (`D_ij = 1` without gates).
- * Regularizer: `β/2 Σ_j (‖w_{2j}‖² + ‖α_j‖₁²)` (for `c = 1` this is `β/2 Σ_j (‖w_{2j}‖² + α_j²)`).
- */
-export interface HeadsWeights {
-  /** `h`: number of heads. */
-  readonly heads: number;
-  /** `n`: tokens per sample. */
-  readonly tokens: number;
-  /** `d`: features per token. */
-  readonly features: number;
-  /** `c`: outputs. */
-  readonly outputs: number;
-  /** `h × n` attention weights, each row on the simplex. */
-  readonly w1: Float64Array;
-  /** `h × d` value weights. */
-  readonly w2: Float64Array;
-  /** `h × c` output weights. */
-  readonly alpha: Float64Array;
-  /** Fixed gate vectors of model (13): `u1` is `h × n`, `u2` is `h × d`. */
-  readonly gates?: GateVectors;
-}
-
-/** The fixed gate vectors of model (13), row `j` for head `j`. */
-export interface GateVectors {
-  /** `h × n`: `u_{1j}`. */
-  readonly u1: Float64Array;
-  /** `h × d`: `u_{2j}`. */
-  readonly u2: Float64Array;
-}
+import { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
 
 /** Options of {@link SimplexHeads}. */
 export interface SimplexHeadsOptions extends AttentionModelOptions {
@@ -85,7 +49,7 @@ export interface SimplexHeadsOptions extends AttentionModelOptions {
  * `±1/√d`, `α` uniform in `±1/√h`, seeded.
  *
  * Weights in and out: {@link SimplexHeads.exportWeights} / {@link SimplexHeads.loadWeights}
- * in the {@link HeadsWeights} layout (a recovered convex network, one head per nonzero row
+ * in the attention package's `AttentionWeights` layout (a recovered convex network, one head per nonzero row
  * with `w_1 = e_k`, loads exactly: zero weights become logits of −10⁴ whose softmax is
  * exactly 0 in float32).
  *
@@ -115,13 +79,13 @@ export class SimplexHeads extends AttentionModel {
    * @throws `InvalidOptionError` for bad options (heads < 1, unknown simplex kind, …)
    */
   constructor(options: SimplexHeadsOptions) {
-    const config = resolveCommonOptions(
+    const config = validateCommonOptions(
       options,
       (options?.outputs ?? 1) === 1 ? "scalar" : "vector",
     );
     super(config);
-    this.heads = resolveHeads(options.heads);
-    this.simplex = resolveSimplex(options.simplex);
+    this.heads = validateHeads(options.heads);
+    this.simplex = validateSimplexParameterization(options.simplex);
     const { tokens: n, features: d, outputs: c, seed } = config;
     const h = this.heads;
     const rng = createRng(seed);
@@ -171,7 +135,7 @@ export class SimplexHeads extends AttentionModel {
 
   /** `[b, h]`: `w_{1j}ᵀ X_i w_{2j}` for every sample and head. */
   private headScores(inputs: tf.Tensor, w1: tf.Tensor, w2: tf.Tensor): tf.Tensor {
-    const t = linearMap(inputs, tf.transpose(w2)); // [b, n, h]
+    const t = matMulLastAxis(inputs, tf.transpose(w2)); // [b, n, h]
     return tf.sum(tf.mul(t, tf.transpose(w1)), 1); // [b, h]
   }
 
@@ -198,8 +162,8 @@ export class SimplexHeads extends AttentionModel {
   }
 
   /**
-   * The current weights as plain float64 arrays ({@link HeadsWeights} layout; `w1` is the
-   * simplex weights themselves, `softmax(logits)` under the softmax parameterization).
+   * The current weights as plain float64 arrays (attention package's `AttentionWeights` layout; `w1` is the
+   * simplex weights themselves, `softmax(logits)` under the softmax parameterization; rows renormalized in float64 to sum to 1).
    *
    * @example
    * ```ts
@@ -208,7 +172,7 @@ export class SimplexHeads extends AttentionModel {
    * m.exportWeights().w1; // Float64Array(6), each row 1/3
    * ```
    */
-  exportWeights(): HeadsWeights {
+  exportWeights(): AttentionWeights {
     const { tokens, features, outputs } = this.config;
     // clone: under the projection parameterization the value is the variable itself
     const w1t = tf.tidy(() =>
@@ -216,7 +180,7 @@ export class SimplexHeads extends AttentionModel {
         simplexValue(this.param(this.simplex === "softmax" ? "w1Logits" : "w1"), this.simplex),
       ),
     );
-    const w1 = tensorToFloat64(w1t);
+    const w1 = float64SimplexRows(tensorToFloat64(w1t), this.config.tokens);
     w1t.dispose();
     const base = {
       heads: this.heads,
@@ -238,7 +202,7 @@ export class SimplexHeads extends AttentionModel {
   }
 
   /**
-   * Overwrites the weights from the {@link HeadsWeights} layout. Dimensions must match the
+   * Overwrites the weights from the attention package's `AttentionWeights` layout. Dimensions must match the
    * model; `w1` rows must lie on the simplex; gates are required for (and only for) a gated
    * model, and replace its gates.
    *
@@ -253,13 +217,13 @@ export class SimplexHeads extends AttentionModel {
    *   w1: new Float64Array([0, 1]), w2: new Float64Array([2]), alpha: new Float64Array([0.5]) });
    * ```
    */
-  loadWeights(weights: HeadsWeights): void {
+  loadWeights(weights: AttentionWeights): void {
     const { tokens: n, features: d, outputs: c } = this.config;
     const h = this.heads;
-    checkDim("weights.heads", weights.heads, h);
-    checkDim("weights.tokens", weights.tokens, n);
-    checkDim("weights.features", weights.features, d);
-    checkDim("weights.outputs", weights.outputs, c);
+    validateDimension("weights.heads", weights.heads, h);
+    validateDimension("weights.tokens", weights.tokens, n);
+    validateDimension("weights.features", weights.features, d);
+    validateDimension("weights.outputs", weights.outputs, c);
     if ((weights.gates !== undefined) !== this.gated) {
       throw new InvalidOptionError(
         "weights.gates",

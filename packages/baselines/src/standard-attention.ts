@@ -1,55 +1,31 @@
+import type { StandardAttentionWeights } from "@convexformer/attention";
 import { createRng, InvalidOptionError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import {
   AttentionModel,
   type AttentionModelOptions,
   type OutputKind,
-  resolveCommonOptions,
+  validateCommonOptions,
 } from "./attention-model.js";
+import { blocksFromColumns, columnsFromBlocks } from "./internal/head-blocks.js";
 import {
-  applyReadout,
-  checkDim,
-  resolveHeadDim,
-  resolveHeads,
-  resolveOutputKind,
-  resolveReadout,
-  sumSquares,
-} from "./internal/model-utils.js";
+  validateDimension,
+  validateFloat64Array,
+  validateHeadDim,
+  validateHeads,
+  validateOutputKind,
+  validateReadout,
+} from "./internal/model-options.js";
+import { applyReadout } from "./internal/readout.js";
+import { sumSquares } from "./internal/sum-squares.js";
 import { seededUniform } from "./tfjs-init.js";
-import { fastMatMul, linearMap } from "./tfjs-matmul.js";
-
-/**
- * Plain float64 weights of standard multi-head attention (3), row-major. Head `j` uses
- * columns `j·dk … (j+1)·dk − 1` of `WQ`, `WK`, `WV` and rows `j·dk … (j+1)·dk − 1` of `WO`:
- * - `WQ`, `WK`, `WV`: `features × (heads·headDim)`;
- * - `WO`: `(heads·headDim) × outputs`.
- *
- * Output rows `Σ_j softmax_row(s · X W_{Qj} W_{Kj}ᵀ Xᵀ) X W_{Vj} W_{Oj}` (`s` = `scoreScale`).
- */
-export interface StandardAttentionWeights {
-  /** `h`: number of heads. */
-  readonly heads: number;
-  /** `d`: features per token. */
-  readonly features: number;
-  /** `dk`: per-head width. */
-  readonly headDim: number;
-  /** `c`: outputs. */
-  readonly outputs: number;
-  /** `d × h·dk`. */
-  readonly WQ: Float64Array;
-  /** `d × h·dk`. */
-  readonly WK: Float64Array;
-  /** `d × h·dk`. */
-  readonly WV: Float64Array;
-  /** `h·dk × c`. */
-  readonly WO: Float64Array;
-}
+import { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
 
 /** Options of {@link StandardAttention}. */
 export interface StandardAttentionOptions extends AttentionModelOptions {
   /** `h`: number of heads. */
   readonly heads: number;
-  /** `dk`: per-head width (default `features / heads`, which must then divide). */
+  /** `dk`: per-head width, `hidden` in the weights (default `features / heads`, which must then divide). */
   readonly headDim?: number;
   /** Output per sample (default `"scalar"` when `outputs = 1`, else `"vector"`). */
   readonly output?: OutputKind;
@@ -93,12 +69,12 @@ export class StandardAttention extends AttentionModel {
    * without an explicit headDim, bad readout, …)
    */
   constructor(options: StandardAttentionOptions) {
-    const output = resolveOutputKind(options?.output, options?.outputs);
-    const config = resolveCommonOptions(options, output);
+    const output = validateOutputKind(options?.output, options?.outputs);
+    const config = validateCommonOptions(options, output);
     super(config);
-    this.heads = resolveHeads(options.heads);
-    this.headDim = resolveHeadDim(config.features, this.heads, options.headDim);
-    this.readout = resolveReadout(options.readout, config.tokens);
+    this.heads = validateHeads(options.heads);
+    this.headDim = validateHeadDim(config.features, this.heads, options.headDim);
+    this.readout = validateReadout(options.readout, config.tokens);
     const scale = options.scoreScale ?? 1;
     if (typeof scale !== "number" || !Number.isFinite(scale)) {
       throw new InvalidOptionError("scoreScale", scale, "must be a finite number");
@@ -142,20 +118,20 @@ export class StandardAttention extends AttentionModel {
   }
 
   private scores(inputs: tf.Tensor, b: number): tf.Tensor {
-    const q = this.splitHeads(linearMap(inputs, this.param("WQ")), b);
-    const k = this.splitHeads(linearMap(inputs, this.param("WK")), b);
+    const q = this.splitHeads(matMulLastAxis(inputs, this.param("WQ")), b);
+    const k = this.splitHeads(matMulLastAxis(inputs, this.param("WK")), b);
     return tf.softmax(tf.mul(fastMatMul(q, k, false, true), this.scoreScale), -1);
   }
 
   protected forward(inputs: tf.Tensor): tf.Tensor {
     const b = inputs.shape[0] as number;
     const n = this.config.tokens;
-    const v = this.splitHeads(linearMap(inputs, this.param("WV")), b);
+    const v = this.splitHeads(matMulLastAxis(inputs, this.param("WV")), b);
     const o = fastMatMul(this.scores(inputs, b), v); // [b·h, n, dk]
     const merged = tf
       .transpose(o.reshape([b, this.heads, n, this.headDim]), [0, 2, 1, 3])
       .reshape([b, n, this.heads * this.headDim]);
-    const y = linearMap(merged, this.param("WO")); // [b, n, c]
+    const y = matMulLastAxis(merged, this.param("WO")); // [b, n, c]
     return applyReadout(y, this.config.output, this.readout);
   }
 
@@ -170,30 +146,42 @@ export class StandardAttention extends AttentionModel {
   }
 
   /**
-   * The current weights in the {@link StandardAttentionWeights} layout.
+   * The current weights in the attention package's `StandardAttentionWeights` layout (the one
+   * its float64 `standardAttentionForward` evaluates): `WQ`, `WK`, `WV` `h × d × dk`, `WO`
+   * `h × dk × c`, `hidden = dk`, and the model's `scoreScale`. The readout (scalar/vector
+   * outputs) is the model's, not a weight: the layer's output is every token's row.
    *
    * @example
    * ```ts
    * import { StandardAttention } from "@convexformer/baselines";
    * const m = new StandardAttention({ tokens: 3, features: 4, heads: 2 });
-   * m.exportWeights().WQ.length; // 4 * 4
+   * m.exportWeights().WQ.length; // 2 heads × 4 features × 2 = 16
    * ```
    */
   exportWeights(): StandardAttentionWeights {
+    const { features: d, outputs } = this.config;
+    const blocks = (name: string) =>
+      blocksFromColumns(this.readParameter(name), d, this.heads, this.headDim);
     return {
       heads: this.heads,
-      features: this.config.features,
-      headDim: this.headDim,
-      outputs: this.config.outputs,
-      WQ: this.readParameter("WQ"),
-      WK: this.readParameter("WK"),
-      WV: this.readParameter("WV"),
+      features: d,
+      hidden: this.headDim,
+      outputs,
+      WQ: blocks("WQ"),
+      WK: blocks("WK"),
+      WV: blocks("WV"),
       WO: this.readParameter("WO"),
+      scoreScale: this.scoreScale,
     };
   }
 
   /**
-   * Overwrites the weights from the {@link StandardAttentionWeights} layout.
+   * Overwrites the weights from the attention package's `StandardAttentionWeights` layout
+   * (sizes must match the model, `hidden` its `headDim`; `scoreScale`, default 1, must be the
+   * model's: it is a setting of the model, not a trained weight).
+   *
+   * @throws `ShapeMismatchError` naming the field (`weights.hidden`, `weights.WQ`, …);
+   *   `InvalidOptionError` naming `weights.scoreScale`
    *
    * @example
    * ```ts
@@ -204,13 +192,29 @@ export class StandardAttention extends AttentionModel {
    * ```
    */
   loadWeights(weights: StandardAttentionWeights): void {
-    checkDim("weights.heads", weights.heads, this.heads);
-    checkDim("weights.features", weights.features, this.config.features);
-    checkDim("weights.headDim", weights.headDim, this.headDim);
-    checkDim("weights.outputs", weights.outputs, this.config.outputs);
-    this.assignParameter("WQ", weights.WQ, "weights.WQ");
-    this.assignParameter("WK", weights.WK, "weights.WK");
-    this.assignParameter("WV", weights.WV, "weights.WV");
+    const h = this.heads;
+    const d = this.config.features;
+    const m = this.headDim;
+    validateDimension("weights.heads", weights.heads, h);
+    validateDimension("weights.features", weights.features, d);
+    validateDimension("weights.hidden", weights.hidden, m);
+    validateDimension("weights.outputs", weights.outputs, this.config.outputs);
+    const scale = weights.scoreScale ?? 1;
+    if (scale !== this.scoreScale) {
+      throw new InvalidOptionError(
+        "weights.scoreScale",
+        scale,
+        `must be the model's scoreScale (${this.scoreScale})`,
+      );
+    }
+    const columns = (name: "WQ" | "WK" | "WV") =>
+      columnsFromBlocks(validateFloat64Array(`weights.${name}`, weights[name], h * d * m), d, h, m);
+    const WQ = columns("WQ");
+    const WK = columns("WK");
+    const WV = columns("WV");
+    this.assignParameter("WQ", WQ, "weights.WQ");
+    this.assignParameter("WK", WK, "weights.WK");
+    this.assignParameter("WV", WV, "weights.WV");
     this.assignParameter("WO", weights.WO, "weights.WO");
   }
 }

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupTfjs } from "./tfjs-backend.js";
 import { seededNormal } from "./tfjs-init.js";
-import { fastMatMul, linearMap } from "./tfjs-matmul.js";
+import { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
 
 beforeAll(async () => {
   await setupTfjs();
@@ -57,7 +57,7 @@ describe("fastMatMul", () => {
     expect(() => fastMatMul(a, b)).toThrow(ShapeMismatchError);
     expect(() => fastMatMul(a, tf.zeros([1, 3, 2]))).toThrow(ShapeMismatchError);
     expect(fastMatMul(a, b, true, true).shape).toEqual([3, 4]);
-    expect(() => linearMap(tf.zeros([2, 2, 3]), b)).toThrow(ShapeMismatchError);
-    expect(linearMap(tf.ones([2, 5, 4]), b).shape).toEqual([2, 5, 2]);
+    expect(() => matMulLastAxis(tf.zeros([2, 2, 3]), b)).toThrow(ShapeMismatchError);
+    expect(matMulLastAxis(tf.ones([2, 5, 4]), b).shape).toEqual([2, 5, 2]);
   });
 });

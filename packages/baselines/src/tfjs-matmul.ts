@@ -84,11 +84,11 @@ export function fastMatMul(
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
- * import { linearMap } from "@convexformer/baselines";
- * linearMap(tf.ones([5, 4, 3]), tf.ones([3, 2])).shape; // [5, 4, 2]
+ * import { matMulLastAxis } from "@convexformer/baselines";
+ * matMulLastAxis(tf.ones([5, 4, 3]), tf.ones([3, 2])).shape; // [5, 4, 2]
  * ```
  */
-export function linearMap(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
+export function matMulLastAxis(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
   const k = x.shape[x.rank - 1] as number;
   if (w.rank !== 2 || w.shape[0] !== k) {
     throw new ShapeMismatchError("w", `expected [${k}, m], got [${w.shape}]`);

@@ -1,10 +1,20 @@
 /**
  * `@convexformer/solvers`: group-sparse composite problems `F(Ax) + λ R(x)` and the solvers
  * that certify their global optimum (FISTA, ADMM, interior point), with duality-gap
- * certificates, regularization paths, and a registry.
+ * certificates, regularization paths, and a registry. The error classes it throws are
+ * re-exported from `@convexformer/tensors`.
  *
  * @packageDocumentation
  */
+export {
+  ConvexformerError,
+  CorruptFileError,
+  type ErrorCode,
+  InvalidOptionError,
+  NonFiniteInputError,
+  ShapeMismatchError,
+  UnsupportedFormatError,
+} from "@convexformer/tensors";
 export { type Certificate, type CertificateWork, certify } from "./certificate.js";
 export type { CompositeProblem } from "./composite-problem.js";
 export { createProblem, type ProblemParts, withLambda } from "./create-problem.js";

@@ -7,19 +7,19 @@ import {
   TokenBatch,
 } from "@convexformer/tensors";
 
-/** Internal validation helpers shared by the models and programs. */
+/** Internal argument validation shared by the models and programs (`validate*`: throw a typed error naming the argument). */
 
 /** Tolerance of the simplex test on attention rows. */
 const SIMPLEX_TOLERANCE = 1e-9;
 
 /** Throws unless `values` holds `rows` rows of length `cols`, each nonnegative summing to 1. */
-export function checkSimplexRows(
+export function validateSimplexRows(
   name: string,
   values: Float64Array,
   rows: number,
   cols: number,
 ): void {
-  checkArray(name, values, rows * cols);
+  validateArray(name, values, rows * cols);
   for (let r = 0; r < rows; r++) {
     let s = 0;
     for (let k = 0; k < cols; k++) {
@@ -43,7 +43,7 @@ export function checkSimplexRows(
 }
 
 /** Throws unless `values.length === length` and all entries are finite. */
-export function checkArray(name: string, values: Float64Array, length: number): void {
+export function validateArray(name: string, values: Float64Array, length: number): void {
   if (!(values instanceof Float64Array))
     throw new InvalidOptionError(name, typeof values, "must be a Float64Array");
   if (values.length !== length)
@@ -52,7 +52,7 @@ export function checkArray(name: string, values: Float64Array, length: number): 
 }
 
 /** Throws unless `X` has the given tokens and features and is finite. */
-export function checkBatch(X: TokenBatch, tokens: number, features: number): void {
+export function validateBatchShape(X: TokenBatch, tokens: number, features: number): void {
   if (X.tokens !== tokens || X.features !== features) {
     throw new ShapeMismatchError(
       "X",
@@ -63,7 +63,7 @@ export function checkBatch(X: TokenBatch, tokens: number, features: number): voi
 }
 
 /** Throws unless `loss` takes `size` predictions. */
-export function checkLoss(loss: SmoothLoss, size: number): void {
+export function validateLossSize(loss: SmoothLoss, size: number): void {
   if (loss.size !== size) {
     throw new ShapeMismatchError(
       "loss",
@@ -72,8 +72,8 @@ export function checkLoss(loss: SmoothLoss, size: number): void {
   }
 }
 
-/** Throws unless `beta` is a finite number ≥ 0 (models) or > 0 (`strict`, programs). */
-export function checkBeta(name: string, beta: number, strict: boolean): void {
+/** Throws unless `value` (`β`, `λ`, …) is a finite number ≥ 0, or > 0 when `strict`. */
+export function validateNonnegative(name: string, beta: number, strict: boolean): void {
   if (typeof beta !== "number" || !Number.isFinite(beta) || beta < 0 || (strict && beta === 0)) {
     throw new InvalidOptionError(
       name,
@@ -84,12 +84,12 @@ export function checkBeta(name: string, beta: number, strict: boolean): void {
 }
 
 /** Checks the size fields of a weights object. */
-export function checkSizes(fields: Record<string, number>): void {
+export function validateSizes(fields: Record<string, number>): void {
   for (const [k, v] of Object.entries(fields)) assertInteger(k, v, 1);
 }
 
 /** Throws unless `X` is a non-empty {@link TokenBatch} (samples, tokens, features all ≥ 1) of finite values. */
-export function checkTokenBatch(name: string, X: TokenBatch): void {
+export function validateTokenBatch(name: string, X: TokenBatch): void {
   if (!(X instanceof TokenBatch))
     throw new InvalidOptionError(name, typeof X, "must be a TokenBatch");
   if (X.samples < 1 || X.tokens < 1 || X.features < 1) {

@@ -1,0 +1,261 @@
+import { InvalidOptionError, ShapeMismatchError, type TokenBatch } from "@convexformer/tensors";
+import { attentionForward, validateAttentionWeights } from "./attention-network.js";
+import type { AttentionWeights } from "./attention-weights.js";
+import { validateArray, validateTokenBatch } from "./model-input-validation.js";
+import { sequenceAttentionForward, validateSequenceWeights } from "./sequence-attention.js";
+import { type SequenceLayout, sequenceOperator } from "./sequence-operator.js";
+import type { SequenceWeights } from "./sequence-weights.js";
+
+/**
+ * A fitted multi-head model (8) (`"scalar"`), (11) (`"vector"`) or (13) (`"gated"`, the
+ * network carries its gates): the recovered network and predictions on new token batches.
+ *
+ * @example
+ * ```ts
+ * import { type FittedHeadsModel, fittedModel } from "@convexformer/attention";
+ * import { TokenBatch } from "@convexformer/tensors";
+ * const model: FittedHeadsModel<"scalar"> = fittedModel({ model: "scalar", network: {
+ *   heads: 1, tokens: 2, features: 1, outputs: 1,
+ *   w1: new Float64Array([0, 1]), w2: new Float64Array([2]), alpha: new Float64Array([0.5]) } });
+ * model.predict(new TokenBatch(1, 2, 1, new Float64Array([5, 3]))); // Float64Array [3]
+ * ```
+ */
+export interface FittedHeadsModel<
+  M extends "scalar" | "vector" | "gated" = "scalar" | "vector" | "gated",
+> {
+  /** The program the model was fitted with. */
+  readonly model: M;
+  /** The network, in the one layout of (8)/(11)/(13). */
+  readonly network: AttentionWeights;
+  /** `N × c` predictions on a new `N × n × d` batch (`attentionForward(network, X)`). */
+  predict(X: TokenBatch): Float64Array;
+}
+
+/**
+ * A fitted sequence-output model (30) (from the exact program (33)): the recovered network and
+ * predictions on new token batches.
+ *
+ * @example
+ * ```ts
+ * import { type FittedSequenceModel, fittedModel } from "@convexformer/attention";
+ * import { TokenBatch } from "@convexformer/tensors";
+ * const model: FittedSequenceModel = fittedModel({ model: "sequence", network: {
+ *   heads: 1, tokens: 2, features: 1, outputs: 1,
+ *   W1: new Float64Array([1, 0, 1, 0]), W2: new Float64Array([2]), alpha: new Float64Array([0.5]) } });
+ * model.predict(new TokenBatch(1, 2, 1, new Float64Array([1, -1]))); // Float64Array [1, 1]
+ * ```
+ */
+export interface FittedSequenceModel {
+  /** `"sequence"`: the exact program (33). */
+  readonly model: "sequence";
+  /** The network, in the one layout of (30). */
+  readonly network: SequenceWeights;
+  /** `N × n × c` predictions on a new `N × n × d` batch. */
+  predict(X: TokenBatch): Float64Array;
+}
+
+/**
+ * A model fitted with the max-row-sum relaxation of (33): not representable by (30), so it is
+ * kept as its convex solution; predictions on new data apply the program's operator to it.
+ *
+ * @example
+ * ```ts
+ * import { type FittedRelaxedSequenceModel, fittedModel } from "@convexformer/attention";
+ * import { TokenBatch } from "@convexformer/tensors";
+ * const model: FittedRelaxedSequenceModel = fittedModel({
+ *   model: "sequence-relaxed",
+ *   layout: { tokens: 2, features: 1, outputs: 1, signs: 1 },
+ *   solution: new Float64Array([1, 0, 0, 1]), // the identity block
+ * });
+ * model.predict(new TokenBatch(1, 2, 1, new Float64Array([3, -1]))); // Float64Array [3, -1]
+ * ```
+ */
+export interface FittedRelaxedSequenceModel {
+  /** `"sequence-relaxed"`: the max-row-sum relaxation. */
+  readonly model: "sequence-relaxed";
+  /** No network: the relaxation's solutions are not networks (30). */
+  readonly network?: undefined;
+  /** The layout of {@link FittedRelaxedSequenceModel.solution} (`signs` 1). */
+  readonly layout: SequenceLayout;
+  /** The convex solution, one signed `n × n` block per feature and output. */
+  readonly solution: Float64Array;
+  /** `N × n × c` predictions on a new `N × n × d` batch. */
+  predict(X: TokenBatch): Float64Array;
+}
+
+/**
+ * The fitted model of each program, by program name.
+ *
+ * @example
+ * ```ts
+ * import type { FittedModelByKind } from "@convexformer/attention";
+ * type Gated = FittedModelByKind["gated"]; // FittedHeadsModel<"gated">
+ * const kind: Gated["model"] = "gated";
+ * ```
+ */
+export interface FittedModelByKind {
+  /** Program (9) → model (8). */
+  readonly scalar: FittedHeadsModel<"scalar">;
+  /** Program (12) → model (11). */
+  readonly vector: FittedHeadsModel<"vector">;
+  /** Program (14) → model (13). */
+  readonly gated: FittedHeadsModel<"gated">;
+  /** Program (33) → model (30). */
+  readonly sequence: FittedSequenceModel;
+  /** The relaxation of (33) → its solution. */
+  readonly "sequence-relaxed": FittedRelaxedSequenceModel;
+}
+
+/**
+ * A fitted model, discriminated by `model`: what {@link fitConvexAttention} returns (its
+ * result is one), what {@link fittedModel} builds from weights and what
+ * {@link parseFittedModel} loads. `FittedModel<"vector">` is the one kind.
+ *
+ * @example
+ * ```ts
+ * import { type FittedModel, fittedModel } from "@convexformer/attention";
+ * import { TokenBatch } from "@convexformer/tensors";
+ * const m: FittedModel = fittedModel({ model: "vector", network: {
+ *   heads: 1, tokens: 1, features: 1, outputs: 2,
+ *   w1: new Float64Array([1]), w2: new Float64Array([1]), alpha: new Float64Array([1, -1]) } });
+ * if (m.model === "vector") m.network.outputs; // 2
+ * m.predict(new TokenBatch(1, 1, 1, new Float64Array([4]))); // Float64Array [4, -4]
+ * ```
+ */
+export type FittedModel<M extends keyof FittedModelByKind = keyof FittedModelByKind> =
+  FittedModelByKind[M];
+
+/**
+ * What {@link fittedModel} takes: a fitted model without its `predict`.
+ *
+ * @example
+ * ```ts
+ * import type { FittedModelData } from "@convexformer/attention";
+ * const data: FittedModelData<"sequence-relaxed"> = {
+ *   model: "sequence-relaxed", layout: { tokens: 1, features: 1, outputs: 1, signs: 1 },
+ *   solution: new Float64Array([2]),
+ * };
+ * ```
+ */
+export type FittedModelData<M extends keyof FittedModelByKind = keyof FittedModelByKind> = {
+  readonly [K in M]: Omit<FittedModelByKind[K], "predict">;
+}[M];
+
+/**
+ * Builds a {@link FittedModel} from a network (or, for the relaxation, a convex solution),
+ * checking it once: sizes, simplex rows, finiteness. The arrays are copied.
+ *
+ * @throws `ShapeMismatchError` / `InvalidOptionError` naming the field (`weights.w1`, …) for
+ *   bad weights; `InvalidOptionError` naming `data.model` for an unknown model
+ *
+ * @example
+ * ```ts
+ * import { fittedModel } from "@convexformer/attention";
+ * import { TokenBatch } from "@convexformer/tensors";
+ * const m = fittedModel({ model: "scalar", network: { heads: 1, tokens: 2, features: 1, outputs: 1,
+ *   w1: new Float64Array([0.5, 0.5]), w2: new Float64Array([1]), alpha: new Float64Array([2]) } });
+ * m.predict(new TokenBatch(1, 2, 1, new Float64Array([1, 3]))); // Float64Array [4]
+ * ```
+ */
+export function fittedModel<M extends keyof FittedModelByKind>(
+  data: FittedModelData<M>,
+): FittedModel<M> {
+  const input = data as FittedModelData;
+  switch (input.model) {
+    case "scalar":
+    case "vector":
+    case "gated": {
+      validateAttentionWeights(input.network);
+      const model = input.model;
+      if ((model === "gated") !== (input.network.gates !== undefined)) {
+        throw new InvalidOptionError(
+          "weights.gates",
+          input.network.gates === undefined ? "missing" : "present",
+          model === "gated"
+            ? "the gated model (13) needs its gates"
+            : `the ${model} model has no gates (use model "gated")`,
+        );
+      }
+      if (model === "scalar" && input.network.outputs !== 1) {
+        throw new ShapeMismatchError(
+          "weights.outputs",
+          `the scalar model (8) has one output, got ${input.network.outputs}`,
+        );
+      }
+      const network = copyAttentionWeights(input.network);
+      return Object.freeze({
+        model,
+        network,
+        predict: (X: TokenBatch) => attentionForward(network, X),
+      }) as FittedModel<M>;
+    }
+    case "sequence": {
+      validateSequenceWeights(input.network);
+      const w = input.network;
+      const network: SequenceWeights = {
+        heads: w.heads,
+        tokens: w.tokens,
+        features: w.features,
+        outputs: w.outputs,
+        W1: w.W1.slice(),
+        W2: w.W2.slice(),
+        alpha: w.alpha.slice(),
+      };
+      return Object.freeze({
+        model: "sequence" as const,
+        network,
+        predict: (X: TokenBatch) => sequenceAttentionForward(network, X),
+      }) as FittedModel<M>;
+    }
+    case "sequence-relaxed": {
+      const { tokens: n, features: d, outputs: c, signs } = input.layout;
+      for (const [k, v] of Object.entries({ tokens: n, features: d, outputs: c })) {
+        if (!Number.isSafeInteger(v) || v < 1)
+          throw new InvalidOptionError(`data.layout.${k}`, v, "must be an integer >= 1");
+      }
+      if (signs !== 1)
+        throw new InvalidOptionError("data.layout.signs", signs, "must be 1 (the relaxation)");
+      validateArray("data.solution", input.solution, d * c * n * n);
+      const layout: SequenceLayout = { tokens: n, features: d, outputs: c, signs: 1 };
+      const solution = input.solution.slice();
+      return Object.freeze({
+        model: "sequence-relaxed" as const,
+        layout,
+        solution,
+        predict: (X: TokenBatch) => {
+          validateTokenBatch("X", X);
+          if (X.tokens !== n || X.features !== d) {
+            throw new ShapeMismatchError(
+              "X",
+              `expected samples of ${n} tokens × ${d} features, got ${X.tokens} × ${X.features}`,
+            );
+          }
+          const out = new Float64Array(X.samples * n * c);
+          sequenceOperator(X, c, 1).apply(solution, out);
+          return out;
+        },
+      }) as FittedModel<M>;
+    }
+    default:
+      throw new InvalidOptionError(
+        "data.model",
+        (input as { model?: unknown }).model,
+        "must be one of scalar, vector, gated, sequence, sequence-relaxed",
+      );
+  }
+}
+
+function copyAttentionWeights(w: AttentionWeights): AttentionWeights {
+  const base = {
+    heads: w.heads,
+    tokens: w.tokens,
+    features: w.features,
+    outputs: w.outputs,
+    w1: w.w1.slice(),
+    w2: w.w2.slice(),
+    alpha: w.alpha.slice(),
+  };
+  return w.gates === undefined
+    ? base
+    : { ...base, gates: { u1: w.gates.u1.slice(), u2: w.gates.u2.slice() } };
+}

@@ -1,0 +1,17 @@
+import type * as tf from "@tensorflow/tfjs";
+import { type LayerNormCache, layerNormForward } from "../internal/backprop-ops.js";
+import type { DecoderContext } from "./decoder-context.js";
+
+/** LayerNorm with the gain and bias `${prefix}.gain|bias` (internal). */
+export function layerNormBlock(
+  ctx: DecoderContext,
+  x: tf.Tensor,
+  prefix: string,
+): { y: tf.Tensor; cache: LayerNormCache } {
+  return layerNormForward(
+    x,
+    ctx.param(`${prefix}.gain`),
+    ctx.param(`${prefix}.bias`),
+    ctx.config.layerNormEpsilon,
+  );
+}

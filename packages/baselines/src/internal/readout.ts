@@ -1,0 +1,15 @@
+import * as tf from "@tensorflow/tfjs";
+import type { OutputKind } from "../attention-model.js";
+
+/** Applies the readout to `[b, n, c]` outputs: `[b]` (scalar), `[b, c]` (vector), or as is. */
+export function applyReadout(
+  y: tf.Tensor,
+  output: OutputKind,
+  readout: number | "mean",
+): tf.Tensor {
+  if (output === "sequence") return y;
+  const [b, , c] = y.shape as [number, number, number];
+  const row =
+    readout === "mean" ? tf.mean(y, 1) : tf.slice(y, [0, readout, 0], [b, 1, c]).reshape([b, c]);
+  return output === "scalar" ? row.reshape([b]) : row;
+}
