@@ -1,0 +1,94 @@
+/**
+ * `@convexformer/experiments`: the experiments of Convexformer (paper §4, adapted as in the
+ * project's experiments spec). Datasets (modular arithmetic for E2, the student–teacher
+ * generator of E1 with a frozen random transformer block), text through pretrained word
+ * vectors (tokenizer with pad mask, features), resumable training with checkpoints, and the
+ * runners E1, E2 (with its fully convex variant) and E3. Browser-safe; the file loaders
+ * (`.npy`, JSON/JSONL, text JSONL, GloVe, wink embeddings), the result-folder writer and the
+ * file checkpoint store are in `@convexformer/experiments/node`.
+ *
+ * @packageDocumentation
+ */
+export {
+  createFrozenBlock,
+  type FrozenBlock,
+  type FrozenBlockOptions,
+} from "./datasets/frozen-block.js";
+export {
+  MODULAR_OPERATORS,
+  type ModularArithmeticOptions,
+  type ModularDataset,
+  type ModularOperator,
+  type ModularSplit,
+  modularArithmetic,
+} from "./datasets/modular-arithmetic.js";
+export { positionalEncoding } from "./datasets/positional-encoding.js";
+export {
+  type StudentTeacherData,
+  type StudentTeacherOptions,
+  studentTeacher,
+  type TeacherTarget,
+} from "./datasets/student-teacher.js";
+export { type TokenFeaturesOptions, tokenFeatures } from "./datasets/token-features.js";
+export type {
+  Curve,
+  ExperimentResult,
+  RunnerHooks,
+  RunnerProgress,
+  SoftwareVersions,
+} from "./runners/experiment-result.js";
+export {
+  type E1Config,
+  type E1Metrics,
+  type E1ModelMetrics,
+  type E1Result,
+  runE1,
+} from "./runners/run-e1.js";
+export { type E2Config, type E2Metrics, type E2Result, runE2 } from "./runners/run-e2.js";
+export {
+  type E2ConvexConfig,
+  type E2ConvexMetrics,
+  type E2ConvexResult,
+  runE2Convex,
+} from "./runners/run-e2-convex.js";
+export {
+  type E3Config,
+  type E3Program,
+  type E3Result,
+  type E3Row,
+  type E3Size,
+  runE3,
+} from "./runners/run-e3.js";
+export {
+  runText,
+  type TextConfig,
+  type TextMetrics,
+  type TextResult,
+  type WordWeight,
+} from "./runners/run-text.js";
+export {
+  type TextFeatures,
+  type TextFeaturesOptions,
+  type TextRecord,
+  textFeatures,
+} from "./text/text-features.js";
+export { splitWords, type TokenizedText, tokenize } from "./text/tokenize.js";
+export type { WordEmbeddings } from "./text/word-embeddings.js";
+export {
+  type Checkpoint,
+  type CheckpointStore,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  type JsonValue,
+  memoryCheckpointStore,
+} from "./training/checkpoint.js";
+export {
+  exportOptimizerState,
+  type OptimizerState,
+  restoreOptimizerState,
+} from "./training/optimizer-state.js";
+export {
+  type ResumableTrainOptions,
+  resumableTrain,
+  type TrainingRun,
+} from "./training/resumable-train.js";

@@ -1,0 +1,60 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import { InvalidOptionError } from "@convexformer/tensors";
+import {
+  type CheckpointStore,
+  decodeCheckpoint,
+  encodeCheckpoint,
+} from "../training/checkpoint.js";
+
+/**
+ * A {@link CheckpointStore} in one file: `save` writes `<path>.tmp-…`, fsyncs it and
+ * renames it over `path` (atomic: a crash leaves the previous checkpoint or the new one);
+ * `load` checks the size (at most `maxBytes`, default 4 GiB) and decodes it.
+ *
+ * @param path - the checkpoint file (e.g. `runs/e2/checkpoint.bin`)
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { fileCheckpointStore } from "@convexformer/experiments/node";
+ * const store = fileCheckpointStore(join(mkdtempSync(join(tmpdir(), "ck-")), "checkpoint.bin"));
+ * await store.save({ meta: { step: 5 }, arrays: { w: new Float64Array([1]) } });
+ * (await store.load())?.meta; // { step: 5 }
+ * ```
+ */
+export function fileCheckpointStore(path: string, maxBytes = 4 * 2 ** 30): CheckpointStore {
+  return {
+    load: async () => {
+      const s = await stat(path).catch(() => undefined);
+      if (s === undefined) return undefined;
+      if (!s.isFile()) throw new InvalidOptionError("checkpoint", path, "is not a regular file");
+      if (s.size > maxBytes) {
+        throw new InvalidOptionError(
+          "checkpoint",
+          path,
+          `is ${s.size} bytes, over the limit of ${maxBytes}`,
+        );
+      }
+      return decodeCheckpoint(new Uint8Array(await readFile(path)), path);
+    },
+    save: async (checkpoint) => {
+      await mkdir(dirname(path), { recursive: true });
+      const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+      const handle = await open(tmp, "w");
+      try {
+        await handle.writeFile(encodeCheckpoint(checkpoint));
+        await handle.sync();
+      } catch (error) {
+        await handle.close();
+        await rm(tmp, { force: true });
+        throw error;
+      }
+      await handle.close();
+      await rename(tmp, path);
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { ExperimentResult } from "../runners/experiment-result.js";
+import { writeResultFolder } from "./write-result-folder.js";
+
+/**
+ * Figures for a result folder: file name → SVG text. Supplied by the caller (e.g. the
+ * `@convexformer/interpret` figure functions) so this package draws nothing itself.
+ *
+ * @example
+ * ```ts
+ * import type { FigureMaker } from "@convexformer/experiments/node";
+ * const none: FigureMaker = () => ({});
+ * ```
+ */
+export type FigureMaker = (
+  result: ExperimentResult<unknown, unknown>,
+) => Readonly<Record<string, string>>;
+
+/**
+ * Writes a runner's result as a folder, atomically (see {@link writeResultFolder}):
+ * `result.json` (the whole result: config, seed, software, timings, metrics, curves),
+ * `command.txt` when `command` is given (how to reproduce it), and the SVG files `figures`
+ * returns.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, readFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { runE2Convex } from "@convexformer/experiments";
+ * import { saveExperiment } from "@convexformer/experiments/node";
+ * const dir = join(mkdtempSync(join(tmpdir(), "e2c-")), "run");
+ * await saveExperiment(dir, await runE2Convex({ prime: 5, gates: 2, maxIterations: 50 }), { command: "pnpm e2 --convex" });
+ * JSON.parse(readFileSync(join(dir, "result.json"), "utf8")).experiment; // "e2-convex"
+ * ```
+ */
+export async function saveExperiment(
+  dir: string,
+  result: ExperimentResult<unknown, unknown>,
+  options: { readonly command?: string; readonly figures?: FigureMaker } = {},
+): Promise<void> {
+  const files: Record<string, string> = { "result.json": `${JSON.stringify(result, null, 2)}\n` };
+  if (options.command !== undefined) files["command.txt"] = `${options.command}\n`;
+  if (options.figures !== undefined) {
+    for (const [name, svg] of Object.entries(options.figures(result))) files[name] = svg;
+  }
+  await writeResultFolder(dir, files);
+}
