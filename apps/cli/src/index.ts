@@ -13,9 +13,17 @@ export {
 } from "./checkpoint-files.js";
 export { type CliIo, processIo } from "./cli-io.js";
 export { DEMO_DATA_DIR, type DemoOptions, registerDemoCommand, runDemo } from "./commands/demo.js";
+export { registerExperimentCommand, runExperiment } from "./commands/experiment.js";
+export type {
+  ExperimentJobInput,
+  ExperimentJobOutput,
+  ExperimentName,
+} from "./commands/experiment-job.js";
 export { registerSolveCommand, runSolve, type SolveCommandOptions } from "./commands/solve.js";
 export type { SolveJobInput, SolveJobOutput, SolveSummary } from "./commands/solve-job.js";
 export { deadlineSignal } from "./deadline-signal.js";
+export { experimentFigures, experimentTerminalMaps } from "./experiment-figures.js";
+export { experimentSummary } from "./experiment-summary.js";
 export { checkFiniteEntries, describeEntry } from "./input-checks.js";
 export { readInputNpy, readInputText } from "./input-files.js";
 export { formatBytes, memoryLimitBytes } from "./memory-limit.js";
@@ -44,6 +52,7 @@ export {
   type JobContext,
   runInterruptibly,
 } from "./run-interruptibly.js";
+export { type PhaseReport, phaseProgress } from "./runner-progress.js";
 export { SetupInterruptedError } from "./setup-interrupted.js";
 export { sharedFlagSignal } from "./shared-abort-signal.js";
 export { type Bar, svgBarChart, textBarChart } from "./svg-bar-chart.js";

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { type CliIo, processIo } from "./cli-io.js";
 import { registerDemoCommand } from "./commands/demo.js";
+import { registerExperimentCommand } from "./commands/experiment.js";
 import { registerSolveCommand } from "./commands/solve.js";
 
 /**
@@ -45,5 +46,6 @@ export function createProgram(io: CliIo = processIo()): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerSolveCommand(program, io);
   registerDemoCommand(program, io);
+  registerExperimentCommand(program, io);
   return program;
 }
