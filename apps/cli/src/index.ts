@@ -19,16 +19,27 @@ export type {
   ExperimentJobOutput,
   ExperimentName,
 } from "./commands/experiment-job.js";
+export { addDataOptions, registerFitCommand, runFit } from "./commands/fit.js";
+export type { FitJobInput, FitJobOutput, FitSummary } from "./commands/fit-job.js";
+export { registerPredictCommand, runPredict } from "./commands/predict.js";
 export { registerSolveCommand, runSolve, type SolveCommandOptions } from "./commands/solve.js";
 export type { SolveJobInput, SolveJobOutput, SolveSummary } from "./commands/solve-job.js";
 export { deadlineSignal } from "./deadline-signal.js";
 export { experimentFigures, experimentTerminalMaps } from "./experiment-figures.js";
 export { experimentSummary } from "./experiment-summary.js";
+export { type FitTargets, fitTargets } from "./fit-targets.js";
 export { checkFiniteEntries, describeEntry } from "./input-checks.js";
 export { readInputNpy, readInputText } from "./input-files.js";
 export { formatBytes, memoryLimitBytes } from "./memory-limit.js";
+export {
+  loadModelData,
+  type ModelData,
+  type ModelDataSpec,
+  type TextPipeline,
+} from "./model-data.js";
 export { decimalOption, integerOption } from "./numeric-options.js";
 export { checkOutputDirectory } from "./output-directory.js";
+export { type PredictionMetrics, predictionMetrics } from "./prediction-metrics.js";
 export {
   type LoadedProblem,
   type LoadProblemOptions,
@@ -53,6 +64,7 @@ export {
   runInterruptibly,
 } from "./run-interruptibly.js";
 export { type PhaseReport, phaseProgress } from "./runner-progress.js";
+export { loadSavedModel, type SavedModel } from "./saved-model.js";
 export { SetupInterruptedError } from "./setup-interrupted.js";
 export { sharedFlagSignal } from "./shared-abort-signal.js";
 export { type Bar, svgBarChart, textBarChart } from "./svg-bar-chart.js";

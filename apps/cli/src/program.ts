@@ -3,6 +3,8 @@ import { Command } from "commander";
 import { type CliIo, processIo } from "./cli-io.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerExperimentCommand } from "./commands/experiment.js";
+import { registerFitCommand } from "./commands/fit.js";
+import { registerPredictCommand } from "./commands/predict.js";
 import { registerSolveCommand } from "./commands/solve.js";
 
 /**
@@ -47,5 +49,7 @@ export function createProgram(io: CliIo = processIo()): Command {
   registerSolveCommand(program, io);
   registerDemoCommand(program, io);
   registerExperimentCommand(program, io);
+  registerFitCommand(program, io);
+  registerPredictCommand(program, io);
   return program;
 }
