@@ -21,7 +21,9 @@ export type {
 } from "./commands/experiment-job.js";
 export { addDataOptions, registerFitCommand, runFit } from "./commands/fit.js";
 export type { FitJobInput, FitJobOutput, FitSummary } from "./commands/fit-job.js";
+export { registerInterpretCommand, runInterpret } from "./commands/interpret.js";
 export { registerPredictCommand, runPredict } from "./commands/predict.js";
+export { registerRecoverCommand, runRecover } from "./commands/recover.js";
 export { registerSolveCommand, runSolve, type SolveCommandOptions } from "./commands/solve.js";
 export type { SolveJobInput, SolveJobOutput, SolveSummary } from "./commands/solve-job.js";
 export { deadlineSignal } from "./deadline-signal.js";
@@ -65,6 +67,7 @@ export {
 } from "./run-interruptibly.js";
 export { type PhaseReport, phaseProgress } from "./runner-progress.js";
 export { loadSavedModel, type SavedModel } from "./saved-model.js";
+export { readSavedSolution } from "./saved-solution.js";
 export { SetupInterruptedError } from "./setup-interrupted.js";
 export { sharedFlagSignal } from "./shared-abort-signal.js";
 export { type Bar, svgBarChart, textBarChart } from "./svg-bar-chart.js";

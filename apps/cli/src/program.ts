@@ -4,7 +4,9 @@ import { type CliIo, processIo } from "./cli-io.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerExperimentCommand } from "./commands/experiment.js";
 import { registerFitCommand } from "./commands/fit.js";
+import { registerInterpretCommand } from "./commands/interpret.js";
 import { registerPredictCommand } from "./commands/predict.js";
+import { registerRecoverCommand } from "./commands/recover.js";
 import { registerSolveCommand } from "./commands/solve.js";
 
 /**
@@ -51,5 +53,7 @@ export function createProgram(io: CliIo = processIo()): Command {
   registerExperimentCommand(program, io);
   registerFitCommand(program, io);
   registerPredictCommand(program, io);
+  registerRecoverCommand(program, io);
+  registerInterpretCommand(program, io);
   return program;
 }
