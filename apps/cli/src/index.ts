@@ -12,6 +12,7 @@ export {
   readCheckpoint,
 } from "./checkpoint-files.js";
 export { type CliIo, processIo } from "./cli-io.js";
+export { registerBenchCommand, runBench } from "./commands/bench.js";
 export { DEMO_DATA_DIR, type DemoOptions, registerDemoCommand, runDemo } from "./commands/demo.js";
 export { registerExperimentCommand, runExperiment } from "./commands/experiment.js";
 export type {
@@ -54,6 +55,7 @@ export {
 } from "./problem-files.js";
 export { cliVersion, createProgram } from "./program.js";
 export { gapProgress } from "./progress.js";
+export { BENCHMARKS, type BenchmarkName, findRepositoryRoot } from "./repository-root.js";
 export { RESULT_MANIFEST, recoverResultFolder, writeResultFolder } from "./result-folder.js";
 export {
   ForcedExitError,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { type CliIo, processIo } from "./cli-io.js";
+import { registerBenchCommand } from "./commands/bench.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerExperimentCommand } from "./commands/experiment.js";
 import { registerFitCommand } from "./commands/fit.js";
@@ -55,5 +56,6 @@ export function createProgram(io: CliIo = processIo()): Command {
   registerPredictCommand(program, io);
   registerRecoverCommand(program, io);
   registerInterpretCommand(program, io);
+  registerBenchCommand(program, io);
   return program;
 }
