@@ -61,10 +61,12 @@ export interface FitJobInput {
  * ```
  */
 export interface FitJobOutput {
-  /** File name → contents of the model folder. */
+  /** File name → contents of the model folder (empty when interrupted during set-up). */
   readonly files: Record<string, string | Uint8Array>;
-  /** What the command prints. */
-  readonly summary: FitSummary;
+  /** What the command prints; `undefined` when interrupted before the solve had an iterate. */
+  readonly summary: FitSummary | undefined;
+  /** Why nothing was fitted, when interrupted during loading or set-up. */
+  readonly interrupted?: string;
 }
 
 /**
@@ -149,7 +151,14 @@ export const MODEL_FILES = [
  */
 export async function fitJob(input: FitJobInput, context: JobContext): Promise<FitJobOutput> {
   context.report({ type: "progress", phase: "load", done: 0, total: 1 });
-  const data = await loadModelData(input.data, { signal: context.signal });
+  let data: Awaited<ReturnType<typeof loadModelData>>;
+  try {
+    data = await loadModelData(input.data, { signal: context.signal });
+  } catch (error) {
+    if (context.signal.aborted && (error as { name?: unknown }).name === "AbortError")
+      return { files: {}, summary: undefined, interrupted: (error as Error).message };
+    throw error;
+  }
   const N = data.X.samples;
   const loss: LossName =
     input.loss ??
@@ -203,7 +212,15 @@ export async function fitJob(input: FitJobInput, context: JobContext): Promise<F
       }),
   } as FitOptions;
   const started = performance.now();
-  const fit: FitResult = fitConvexAttention(Xtrain, options);
+  let fit: FitResult;
+  try {
+    fit = fitConvexAttention(Xtrain, options);
+  } catch (error) {
+    // stopped while sampling gates or building the program: no iterate to keep
+    if (context.signal.aborted && (error as { name?: unknown }).name === "AbortError")
+      return { files: {}, summary: undefined, interrupted: (error as Error).message };
+    throw error;
+  }
   const solveMs = performance.now() - started;
   const all = fit.predict(data.X);
   const width = all.length / N;

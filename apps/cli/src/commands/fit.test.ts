@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -242,6 +242,77 @@ describe("convexformer fit, predict, recover, interpret", () => {
     expect(npy(join(net, "gates-u2.npy")).shape).toEqual([record.heads, 2]);
     expect(await runInterpret(model, { out: join(root, "i") }, captureIo())).toBe(0);
   }, 120_000);
+
+  it("SIGINT during the solve keeps the best iterate with status aborted (exit 130)", async () => {
+    const data = await npyTask(1500, 8, 8);
+    const root = mkdtempSync(join(tmpdir(), "cf-fit-"));
+    const model = join(root, "model");
+    const io = captureIo();
+    let started = 0;
+    const running = runFit(
+      fitJob(data, {
+        model: "gated",
+        gates: 200,
+        tolerance: 1e-15,
+        maxIterations: 10_000_000,
+        timeLimitMs: 120_000,
+      }),
+      {
+        out: model,
+        command: "fit",
+        // interrupt at the first iterations of the solve, as Ctrl-C would
+        onProgress: (r) => {
+          if (r.phase === "solve" && r.done >= 1 && started === 0) {
+            started = Date.now();
+            process.emit("SIGINT", "SIGINT");
+          }
+        },
+      },
+      io,
+    );
+    expect(await running).toBe(130);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(io.err.join("")).toMatch(/SIGINT: stopping the solve at the next iteration/);
+    const certificate = JSON.parse(readFileSync(join(model, "certificate.json"), "utf8"));
+    expect(certificate.status).toBe("aborted");
+    expect(Number.isFinite(certificate.relativeGap)).toBe(true);
+    expect(JSON.parse(readFileSync(join(model, "model.json"), "utf8")).model).toBe("gated");
+  }, 180_000);
+
+  it("interpret redraws an experiment result folder's figures", async () => {
+    const root = mkdtempSync(join(tmpdir(), "cf-fit-"));
+    const result = join(root, "e2");
+    mkdirSync(result);
+    writeFileSync(
+      join(result, "result.json"),
+      JSON.stringify({
+        experiment: "e2",
+        status: "complete",
+        seed: 0,
+        software: { runtime: "node" },
+        startedAt: "",
+        timings: {},
+        metrics: {},
+        config: { attention: "simplex" },
+        curves: {
+          accuracy: {
+            step: [1, 10, 100],
+            trainAccuracy: [0.1, 0.9, 1],
+            validationAccuracy: [0, 0.2, 1],
+          },
+        },
+      }),
+    );
+    const io = captureIo();
+    expect(await runInterpret(result, { out: join(root, "figures") }, io)).toBe(0);
+    expect(readFileSync(join(root, "figures", "grokking.svg"), "utf8").startsWith("<svg")).toBe(
+      true,
+    );
+    writeFileSync(join(result, "result.json"), "{not json");
+    const bad = captureIo();
+    expect(await runInterpret(result, { out: join(root, "figures") }, bad)).toBe(2);
+    expect(bad.err.join("")).toMatch(/result\.json: not JSON/);
+  });
 
   it("refuses bad data and options with exit 2 and one line naming the argument", async () => {
     const root = mkdtempSync(join(tmpdir(), "cf-fit-"));

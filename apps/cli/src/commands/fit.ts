@@ -30,7 +30,8 @@ function formatMetric(label: string, m: FitSummary["train"]): string {
  * usage or data, 130/143 interrupted.
  *
  * @param job - what to fit
- * @param options - the model folder, the command line to record, `--json`
+ * @param options - the model folder, the command line to record, `--json`, a progress callback
+ *   (`{ phase: "load" | "solve", done, total, message }`, for embedding)
  * @param io - where to write
  * @example
  * ```ts
@@ -50,7 +51,12 @@ function formatMetric(label: string, m: FitSummary["train"]): string {
  */
 export async function runFit(
   job: FitJobInput,
-  options: { readonly out: string; readonly command: string; readonly json?: boolean },
+  options: {
+    readonly out: string;
+    readonly command: string;
+    readonly json?: boolean;
+    readonly onProgress?: (report: PhaseReport) => void;
+  },
   io: CliIo,
 ): Promise<number> {
   const name = "convexformer fit";
@@ -62,7 +68,9 @@ export async function runFit(
       {
         onReport: (message) => {
           const m = message as { type: string } & PhaseReport;
-          if (m.type === "progress") bar.update(m);
+          if (m.type !== "progress") return;
+          bar.update(m);
+          options.onProgress?.(m);
         },
         onInterrupt: (signal) => {
           bar.stop();
@@ -73,7 +81,11 @@ export async function runFit(
       },
     );
     bar.stop();
-    const { files, summary } = outcome.value;
+    const { files, summary, interrupted } = outcome.value;
+    if (summary === undefined) {
+      io.stderr(`${name}: ${interrupted ?? "interrupted"} (during set-up): nothing to save\n`);
+      return outcome.exitCode ?? 1;
+    }
     await writeResultFolder(out, { ...files, "command.txt": `${options.command}\n` });
     if (options.json === true) {
       io.stdout(`${JSON.stringify({ ...summary, out })}\n`);
