@@ -14,6 +14,7 @@ export {
 export { type CliIo, processIo } from "./cli-io.js";
 export { registerBenchCommand, runBench } from "./commands/bench.js";
 export { DEMO_DATA_DIR, type DemoOptions, registerDemoCommand, runDemo } from "./commands/demo.js";
+export { DEMO_E1_OUT, registerDemoE1Command, runDemoE1 } from "./commands/demo-e1.js";
 export { registerExperimentCommand, runExperiment } from "./commands/experiment.js";
 export type {
   ExperimentJobInput,
