@@ -1,28 +1,14 @@
 import { lstat } from "node:fs/promises";
 import { join } from "node:path";
 import type { ExperimentResult } from "@convexformer/experiments";
-import {
-  figureJson,
-  headTable,
-  headTokenWeights,
-  mapSparsity,
-  sequenceHeadTable,
-  sequenceTokenMap,
-  simplexMaps,
-  sparsityOf,
-  terminalHeatmap,
-  tokenMap,
-  tokenMapFigure,
-} from "@convexformer/interpret";
+import type { Figure } from "@convexformer/interpret";
 import { ConvexformerError } from "@convexformer/tensors";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
-import { experimentFigures, experimentTerminalMaps } from "../experiment-figures.js";
 import { readInputText } from "../input-files.js";
 import { checkOutputDirectory } from "../output-directory.js";
 import { writeResultFolder } from "../result-folder.js";
 import { loadSavedModel } from "../saved-model.js";
-import { readSavedSolution } from "../saved-solution.js";
 import { UsageError } from "../usage-error.js";
 
 /** Files an interpret folder may hold. */
@@ -89,6 +75,22 @@ export async function runInterpret(
 ): Promise<number> {
   const name = "convexformer interpret";
   try {
+    // loaded here, not at start-up: the figures pull in vega
+    const {
+      figureJson,
+      headTable,
+      headTokenWeights,
+      mapSparsity,
+      sequenceHeadTable,
+      sequenceTokenMap,
+      simplexMaps,
+      sparsityOf,
+      terminalHeatmap,
+      tokenMap,
+      tokenMapFigure,
+    } = await import("@convexformer/interpret");
+    const { experimentFigures, experimentTerminalMaps } = await import("../experiment-figures.js");
+    const { readSavedSolution } = await import("../saved-solution.js");
     const info = await lstat(resultDir).catch(() => undefined);
     if (info === undefined || !info.isDirectory())
       throw new UsageError(`<result> ${resultDir}: no such folder`);
@@ -134,7 +136,7 @@ export async function runInterpret(
     let terminal: string;
     let heads: readonly Record<string, unknown>[];
     let sparsity: Record<string, unknown>;
-    let figure: Awaited<ReturnType<typeof tokenMapFigure>>;
+    let figure: Figure;
     if (solution.kind === "token") {
       const map = tokenMap(solution);
       figure = await tokenMapFigure(map);

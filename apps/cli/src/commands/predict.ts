@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { writeFileAtomic } from "../atomic-write.js";
 import type { CliIo } from "../cli-io.js";
 import { fitTargets } from "../fit-targets.js";
-import { loadModelData, type ModelDataSpec } from "../model-data.js";
+import type { ModelDataSpec } from "../model-data.js";
 import { type PredictionMetrics, predictionMetrics } from "../prediction-metrics.js";
 import { loadSavedModel } from "../saved-model.js";
 import { UsageError } from "../usage-error.js";
@@ -71,6 +71,8 @@ export async function runPredict(
     } else if (data.embeddings !== undefined) {
       throw new UsageError(`--embeddings: the model ${modelDir} was not fitted on text`);
     }
+    // loaded here, not at start-up: the loaders pull in tfjs
+    const { loadModelData } = await import("../model-data.js");
     const d = await loadModelData(spec);
     const predictions = saved.model.predict(d.X);
     const N = d.X.samples;
