@@ -228,7 +228,7 @@ export async function fitJob(input: FitJobInput, context: JobContext): Promise<F
     predictionMetrics(
       subsetTargets(all, width, rows),
       subsetTargets(t.targets, perSample, rows),
-      loss === "cross-entropy" ? t.outputs : width,
+      width,
       loss,
     );
   const train = score(trainRows);

@@ -243,6 +243,38 @@ describe("convexformer fit, predict, recover, interpret", () => {
     expect(await runInterpret(model, { out: join(root, "i") }, captureIo())).toBe(0);
   }, 120_000);
 
+  it("fits the sequence program (33) on per-token labels; predict, recover and interpret follow", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cf-fit-"));
+    const rng = createRng(9);
+    const [N, n, d] = [12, 3, 2];
+    const X = rng.fillNormal(new Float64Array(N * n * d));
+    // y_{i,k} = 0.5 x_{i,k,1} + x_{i,2,2}
+    const y = new Float64Array(N * n);
+    for (let i = 0; i < N; i++)
+      for (let k = 0; k < n; k++)
+        y[i * n + k] = 0.5 * (X[(i * n + k) * d] as number) + (X[(i * n + 1) * d + 1] as number);
+    await writeNpyFile(join(dir, "X.npy"), { dtype: "float64", shape: [N, n, d], data: X });
+    await writeNpyFile(join(dir, "y.npy"), { dtype: "float64", shape: [N, n], data: y });
+    const model = join(dir, "model");
+    const io = captureIo();
+    expect(
+      await runFit(fitJob(dir, { model: "sequence" }), { out: model, command: "fit" }, io),
+    ).toBe(0);
+    const saved = npy(join(model, "predictions.npy"));
+    expect(saved.shape).toEqual([N, n]);
+    const p = join(dir, "p.npy");
+    expect(await runPredict(model, { data: dir }, { out: p }, captureIo())).toBe(0);
+    expect(Array.from(npy(p).data)).toEqual(Array.from(saved.data));
+    const net = join(dir, "net");
+    expect(await runRecover(model, { out: net }, captureIo())).toBe(0);
+    const record = JSON.parse(readFileSync(join(net, "network.json"), "utf8"));
+    expect(npy(join(net, "W1.npy")).shape).toEqual([record.heads, n, n]);
+    expect(npy(join(net, "W2.npy")).shape).toEqual([record.heads, d, 1]);
+    expect(await runInterpret(model, { out: join(dir, "i") }, captureIo())).toBe(0);
+    const sparsity = JSON.parse(readFileSync(join(dir, "i", "sparsity.json"), "utf8"));
+    expect(sparsity.heads.perHead).toHaveLength(record.heads);
+  }, 120_000);
+
   it("SIGINT during the solve keeps the best iterate with status aborted (exit 130)", async () => {
     const data = await npyTask(1500, 8, 8);
     const root = mkdtempSync(join(tmpdir(), "cf-fit-"));

@@ -80,12 +80,7 @@ export async function runPredict(
     let metrics: PredictionMetrics | null = null;
     try {
       const t = fitTargets(d.labels, d.outputs, saved.loss);
-      metrics = predictionMetrics(
-        predictions,
-        t.targets,
-        saved.loss === "cross-entropy" ? width : width,
-        saved.loss,
-      );
+      metrics = predictionMetrics(predictions, t.targets, width, saved.loss);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       io.stderr(`${name}: labels not scored (${error.message})\n`);
