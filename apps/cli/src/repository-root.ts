@@ -3,7 +3,16 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "./usage-error.js";
 
-/** The benchmarks `convexformer bench` runs: name → script, relative to the repository root. */
+/**
+ * The benchmarks `convexformer bench` runs: name → script, relative to the repository root
+ * (the root `package.json`'s `bench:*` scripts).
+ *
+ * @example
+ * ```ts
+ * import { BENCHMARKS } from "convexformer";
+ * BENCHMARKS.tensors; // "packages/tensors/bench/gemm.bench.ts"
+ * ```
+ */
 export const BENCHMARKS = {
   tensors: "packages/tensors/bench/gemm.bench.ts",
   solvers: "packages/solvers/bench/solvers.bench.ts",
@@ -11,7 +20,15 @@ export const BENCHMARKS = {
   baselines: "packages/baselines/bench/decoder.bench.ts",
 } as const;
 
-/** A benchmark name: a key of {@link BENCHMARKS}. */
+/**
+ * A benchmark name: a key of {@link BENCHMARKS}.
+ *
+ * @example
+ * ```ts
+ * import type { BenchmarkName } from "convexformer";
+ * const name: BenchmarkName = "solvers";
+ * ```
+ */
 export type BenchmarkName = keyof typeof BENCHMARKS;
 
 function isRoot(dir: string): boolean {
@@ -32,7 +49,13 @@ function isRoot(dir: string): boolean {
  * ```ts
  * import { tmpdir } from "node:os";
  * import { findRepositoryRoot } from "convexformer";
- * try { findRepositoryRoot(tmpdir()); } catch (e) { (e as Error).name; } // "UsageError" outside a clone
+ * let name = "";
+ * try {
+ *   findRepositoryRoot(tmpdir());
+ * } catch (e) {
+ *   name = (e as Error).name;
+ * }
+ * name; // "UsageError"
  * ```
  */
 export function findRepositoryRoot(start?: string): string {

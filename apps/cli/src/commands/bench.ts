@@ -58,8 +58,9 @@ function runScript(
  * ```ts
  * import { tmpdir } from "node:os";
  * import { processIo, runBench } from "convexformer";
+ * // the temporary folder is not a clone of the repository
  * const code = await runBench("tensors", ["--quick"], processIo(), tmpdir());
- * code; // 2: not a clone of the repository
+ * code; // 2
  * ```
  */
 export async function runBench(

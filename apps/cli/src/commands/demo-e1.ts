@@ -2,7 +2,15 @@ import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { runExperiment } from "./experiment.js";
 
-/** Where `convexformer demo` (the E1 version) writes its report and figures. */
+/**
+ * Where `convexformer demo` (the E1 version) writes its report and figures.
+ *
+ * @example
+ * ```ts
+ * import { DEMO_E1_OUT } from "convexformer";
+ * DEMO_E1_OUT; // "convexformer-out/demo"
+ * ```
+ */
 export const DEMO_E1_OUT = "convexformer-out/demo";
 
 /**

@@ -57,7 +57,7 @@ export interface FitJobInput {
  * @example
  * ```ts
  * import type { FitJobOutput } from "convexformer";
- * const converged = (o: FitJobOutput) => o.summary.status === "converged";
+ * const converged = (o: FitJobOutput) => o.summary?.status === "converged";
  * ```
  */
 export interface FitJobOutput {
