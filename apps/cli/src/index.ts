@@ -12,15 +12,38 @@ export {
   readCheckpoint,
 } from "./checkpoint-files.js";
 export { type CliIo, processIo } from "./cli-io.js";
+export { registerBenchCommand, runBench } from "./commands/bench.js";
 export { DEMO_DATA_DIR, type DemoOptions, registerDemoCommand, runDemo } from "./commands/demo.js";
+export { DEMO_E1_OUT, registerDemoE1Command, runDemoE1 } from "./commands/demo-e1.js";
+export { registerExperimentCommand, runExperiment } from "./commands/experiment.js";
+export type {
+  ExperimentJobInput,
+  ExperimentJobOutput,
+  ExperimentName,
+} from "./commands/experiment-job.js";
+export { addDataOptions, registerFitCommand, runFit } from "./commands/fit.js";
+export type { FitJobInput, FitJobOutput, FitSummary } from "./commands/fit-job.js";
+export { registerInterpretCommand, runInterpret } from "./commands/interpret.js";
+export { registerPredictCommand, runPredict } from "./commands/predict.js";
+export { registerRecoverCommand, runRecover } from "./commands/recover.js";
 export { registerSolveCommand, runSolve, type SolveCommandOptions } from "./commands/solve.js";
 export type { SolveJobInput, SolveJobOutput, SolveSummary } from "./commands/solve-job.js";
 export { deadlineSignal } from "./deadline-signal.js";
+export { experimentFigures, experimentTerminalMaps } from "./experiment-figures.js";
+export { experimentSummary } from "./experiment-summary.js";
+export { type FitTargets, fitTargets } from "./fit-targets.js";
 export { checkFiniteEntries, describeEntry } from "./input-checks.js";
 export { readInputNpy, readInputText } from "./input-files.js";
 export { formatBytes, memoryLimitBytes } from "./memory-limit.js";
+export {
+  loadModelData,
+  type ModelData,
+  type ModelDataSpec,
+  type TextPipeline,
+} from "./model-data.js";
 export { decimalOption, integerOption } from "./numeric-options.js";
 export { checkOutputDirectory } from "./output-directory.js";
+export { type PredictionMetrics, predictionMetrics } from "./prediction-metrics.js";
 export {
   type LoadedProblem,
   type LoadProblemOptions,
@@ -33,6 +56,7 @@ export {
 } from "./problem-files.js";
 export { cliVersion, createProgram, programDescription } from "./program.js";
 export { gapProgress } from "./progress.js";
+export { BENCHMARKS, type BenchmarkName, findRepositoryRoot } from "./repository-root.js";
 export { RESULT_MANIFEST, recoverResultFolder, writeResultFolder } from "./result-folder.js";
 export {
   ForcedExitError,
@@ -44,6 +68,9 @@ export {
   type JobContext,
   runInterruptibly,
 } from "./run-interruptibly.js";
+export { type PhaseReport, phaseProgress } from "./runner-progress.js";
+export { loadSavedModel, type SavedModel } from "./saved-model.js";
+export { readSavedSolution } from "./saved-solution.js";
 export { SetupInterruptedError } from "./setup-interrupted.js";
 export { sharedFlagSignal } from "./shared-abort-signal.js";
 export { type Bar, svgBarChart, textBarChart } from "./svg-bar-chart.js";

@@ -1,7 +1,13 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { type CliIo, processIo } from "./cli-io.js";
+import { registerBenchCommand } from "./commands/bench.js";
 import { registerDemoCommand } from "./commands/demo.js";
+import { registerExperimentCommand } from "./commands/experiment.js";
+import { registerFitCommand } from "./commands/fit.js";
+import { registerInterpretCommand } from "./commands/interpret.js";
+import { registerPredictCommand } from "./commands/predict.js";
+import { registerRecoverCommand } from "./commands/recover.js";
 import { registerSolveCommand } from "./commands/solve.js";
 
 /**
@@ -46,6 +52,12 @@ export function createProgram(io: CliIo = processIo()): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerSolveCommand(program, io);
   registerDemoCommand(program, io);
+  registerExperimentCommand(program, io);
+  registerFitCommand(program, io);
+  registerPredictCommand(program, io);
+  registerRecoverCommand(program, io);
+  registerInterpretCommand(program, io);
+  registerBenchCommand(program, io);
   // listed from the registered commands, so the description never advertises a missing one
   return program.description(programDescription(program));
 }

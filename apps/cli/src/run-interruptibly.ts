@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { UsageError } from "./usage-error.js";
 
@@ -260,18 +260,23 @@ function sourceOrBuilt(url: URL): URL {
 
 /**
  * Built code runs `interruptible-worker.js`. From TypeScript source (tests, `node --import tsx`)
- * Node 20 workers get no loader hooks, so the worker registers tsx's require hook and loads
- * `job-host.ts` and the job's module through it, resolving workspace packages to their sources.
+ * Node 20 workers get no loader hooks, so the worker registers tsx's ESM loader for itself
+ * (`tsImport`) and imports `job-host.ts` and the job's module through it, resolving workspace
+ * packages to their sources. (ESM, not tsx's require hook: dependencies such as vega use
+ * top-level await, which `require` cannot load.)
  */
 function startWorker(module: URL, workerData: Record<string, unknown>): Worker {
   if (!import.meta.url.endsWith(".ts") && !module.pathname.endsWith(".ts")) {
     return new Worker(new URL("./interruptible-worker.js", import.meta.url), { workerData });
   }
-  const tsxApi = createRequire(import.meta.url).resolve("tsx/cjs/api");
-  const host = fileURLToPath(new URL("./job-host.ts", import.meta.url));
+  // require.resolve gives the CommonJS build of tsx's ESM API; its ESM twin sits beside it
+  const tsxApiCjs = createRequire(import.meta.url).resolve("tsx/esm/api");
+  const tsxApi = pathToFileURL(tsxApiCjs.replace(/\.cjs$/, ".mjs")).href;
+  const host = new URL("./job-host.ts", import.meta.url).href;
+  const parent = JSON.stringify(import.meta.url);
   const code = [
-    `require(${JSON.stringify(tsxApi)}).register();`,
-    `require(${JSON.stringify(host)}).hostJob((m) => require(require("node:url").fileURLToPath(m)));`,
+    `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) =>`,
+    `  tsImport(${JSON.stringify(host)}, ${parent}).then((h) => h.hostJob((m) => tsImport(m, ${parent}))));`,
   ].join("\n");
   const execArgv: string[] = [];
   const argv = process.execArgv;

@@ -56,6 +56,7 @@ export function softmaxAttentionMaps(
   X: TokenBatch,
 ): SoftmaxAttentionMaps {
   const { heads: h, features: d, hidden: r } = weights;
+  const scale = weights.scoreScale ?? 1;
   assertInteger("weights.heads", h, 1);
   assertInteger("weights.features", d, 1);
   assertInteger("weights.hidden", r, 1);
@@ -98,6 +99,7 @@ export function softmaxAttentionMaps(
         for (let m = 0; m < n; m++) {
           let s = 0;
           for (let c = 0; c < r; c++) s += (Q[k * r + c] as number) * (K[m * r + c] as number);
+          s *= scale;
           maps[row + m] = s;
           if (s > max) max = s;
         }

@@ -1,8 +1,8 @@
 import {
   type AttentionWeights,
   attentionForward,
-  type FitLoss,
   fitConvexAttention,
+  type LossName,
 } from "@convexformer/attention";
 import {
   type AttentionModel,
@@ -10,6 +10,7 @@ import {
   StandardAttention,
   setupTfjs,
 } from "@convexformer/baselines";
+import { softmaxAttentionMaps } from "@convexformer/interpret";
 import { InvalidOptionError, type TokenBatch } from "@convexformer/tensors";
 import type { Checkpoint, JsonValue } from "../training/checkpoint.js";
 import { resumableTrain } from "../training/resumable-train.js";
@@ -21,14 +22,13 @@ import {
   thinIndices,
 } from "./experiment-result.js";
 import { predictionError } from "./prediction-error.js";
-import { readoutAttentionMap } from "./readout-attention-map.js";
 import type { E1Metrics, E1ModelMetrics } from "./run-e1.js";
 
 /** What {@link compareStudents} needs: the data, the loss and the settings of E1. */
 export interface StudentsInput {
   readonly train: { readonly X: TokenBatch; readonly targets: Float64Array | Int32Array };
   readonly test: { readonly X: TokenBatch; readonly targets: Float64Array | Int32Array };
-  readonly loss: FitLoss;
+  readonly loss: LossName;
   readonly outputs: number;
   readonly program: "scalar" | "vector";
   readonly seed: number;
@@ -264,9 +264,12 @@ export async function compareStudents(
           return s / w.heads;
         });
       } else {
-        tokenMap = Array.from(
-          readoutAttentionMap((model as StandardAttention).exportWeights(), input.test.X),
+        // the readout token's softmax row, averaged over the test inputs and the heads
+        const maps = softmaxAttentionMaps(
+          (model as StandardAttention).exportWeights(),
+          input.test.X,
         );
+        tokenMap = Array.from(maps.meanOverHeads.row(0));
       }
       const ev = run.evaluations;
       const phase: AdamPhase = {

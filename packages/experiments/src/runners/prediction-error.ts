@@ -1,11 +1,11 @@
-import type { FitLoss } from "@convexformer/attention";
+import type { LossName } from "@convexformer/attention";
 
 /**
  * Test error of predictions: mean squared error for the squared loss, the error rate of the
  * sign for logistic (`±1` labels), of the arg-max for cross-entropy (class indices).
  */
 export function predictionError(
-  loss: FitLoss,
+  loss: LossName,
   predictions: Float64Array,
   targets: Float64Array | Int32Array,
   outputs: number,

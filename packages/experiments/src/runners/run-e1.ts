@@ -1,4 +1,4 @@
-import type { FitLoss } from "@convexformer/attention";
+import type { LossName } from "@convexformer/attention";
 import { assertInteger, assertKnownOptions, InvalidOptionError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import {
@@ -157,7 +157,7 @@ const KNOWN = [
   "evaluateEvery",
 ] as const;
 
-function lossOf(data: StudentTeacherData): FitLoss {
+function lossOf(data: StudentTeacherData): LossName {
   const o = data.options;
   if (!o.classification) return "squared";
   return o.target === "scalar" ? "logistic" : "cross-entropy";

@@ -1,6 +1,6 @@
 import {
   type AttentionProgramKind,
-  type FitLoss,
+  type LossName,
   fitConvexAttention,
 } from "@convexformer/attention";
 import { SimplexHeads, setupTfjs } from "@convexformer/baselines";
@@ -157,7 +157,7 @@ const KNOWN = [
 
 interface Instance {
   readonly kind: AttentionProgramKind;
-  readonly loss: FitLoss;
+  readonly loss: LossName;
   readonly data: StudentTeacherOptions;
   readonly gates?: number;
 }

@@ -1,0 +1,126 @@
+import type { ExperimentResult } from "@convexformer/experiments";
+import { rowSparsity } from "@convexformer/interpret";
+
+type AnyResult = ExperimentResult<unknown, unknown>;
+
+function num(v: unknown, digits = 4): string {
+  return typeof v === "number" && Number.isFinite(v) ? v.toPrecision(digits) : "–";
+}
+
+function pad(cells: readonly string[], widths: readonly number[]): string {
+  return cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  return [
+    pad(header, widths),
+    pad(
+      widths.map((w) => "-".repeat(w)),
+      widths,
+    ),
+    ...rows.map((r) => pad(r, widths)),
+  ].join("\n");
+}
+
+interface StudentMetrics {
+  readonly objective?: number;
+  readonly testError?: number;
+  readonly milliseconds?: number;
+  readonly relativeGap?: number;
+  readonly headsNeeded?: number;
+  readonly tokenMap?: readonly number[];
+}
+
+/**
+ * A plain-text summary of an experiment's result for the terminal: the comparison table of E1
+ * and the text task (regularized objective, test error, time, relative gap, heads needed, and
+ * the token-sparsity numbers of each student's map: normalized entropy, effective number of
+ * tokens, top-1 mass), E2's fit and generalization steps, E2-convex's accuracies, E3's rows.
+ *
+ * @example
+ * ```ts
+ * import { experimentSummary } from "convexformer";
+ * experimentSummary({
+ *   experiment: "e2-convex", status: "complete", config: {}, seed: 0, software: { runtime: "node" },
+ *   startedAt: "", timings: {}, curves: {},
+ *   metrics: { trainAccuracy: 1, validationAccuracy: 0.5, relativeGap: 1e-7, status: "converged" },
+ * }).includes("validation accuracy 0.5000"); // true
+ * ```
+ */
+export function experimentSummary(result: AnyResult): string {
+  const m = result.metrics as Record<string, unknown>;
+  const head = `${result.experiment}: ${result.status}, seed ${result.seed}`;
+  if (result.experiment === "e1" || result.experiment === "text") {
+    const rows = (["convex", "simplex", "standard"] as const).map((name) => {
+      const s = (m[name] ?? {}) as StudentMetrics;
+      const map = s.tokenMap ?? [];
+      const sparsity =
+        map.length > 1 && map.some((v) => v > 0) ? rowSparsity(map, { topK: 1 }) : undefined;
+      return [
+        name,
+        num(s.objective, 6),
+        num(s.testError),
+        s.milliseconds === undefined ? "–" : `${(s.milliseconds / 1000).toFixed(2)} s`,
+        name === "convex" ? num(s.relativeGap, 2) : "–",
+        name === "convex" ? String(s.headsNeeded ?? "–") : "–",
+        num(sparsity?.entropy, 3),
+        num(sparsity?.effectiveTokens, 3),
+        num(sparsity?.topKMass, 3),
+      ];
+    });
+    return `${head}\n${table(
+      [
+        "model",
+        "objective",
+        "test error",
+        "time",
+        "rel. gap",
+        "heads",
+        "entropy",
+        "eff. tokens",
+        "top-1 mass",
+      ],
+      rows,
+    )}\n`;
+  }
+  if (result.experiment === "e2") {
+    return `${head}\n${table(
+      ["attention", "fit step", "generalized step", "steps", "train acc", "val acc", "ms/step"],
+      [
+        [
+          String((result.config as { attention?: string }).attention ?? "–"),
+          String(m.fitStep ?? "never"),
+          String(m.generalizedStep ?? "never"),
+          String(m.steps ?? "–"),
+          num(m.trainAccuracy),
+          num(m.validationAccuracy),
+          num(m.msPerStep, 3),
+        ],
+      ],
+    )}\n`;
+  }
+  if (result.experiment === "e2-convex") {
+    return `${head}\ntrain accuracy ${num(m.trainAccuracy)}, validation accuracy ${num(m.validationAccuracy)}, relative gap ${num(m.relativeGap, 2)} (${String(m.status ?? "–")})\n`;
+  }
+  const rows = (m.rows ?? []) as readonly {
+    program: string;
+    size: string;
+    solver: string;
+    status: string;
+    reached: readonly { gap: number; milliseconds: number | null; iterations: number | null }[];
+  }[];
+  const gaps = rows[0]?.reached.map((r) => r.gap) ?? [];
+  return `${head}\n${table(
+    ["program", "size", "solver", "status", ...gaps.map((g) => `to ${g.toExponential(0)}`)],
+    rows.map((r) => [
+      r.program,
+      r.size,
+      r.solver,
+      r.status,
+      ...r.reached.map((x) =>
+        x.milliseconds === null ? "–" : `${(x.milliseconds / 1000).toFixed(2)} s / ${x.iterations}`,
+      ),
+    ]),
+  )}\n`;
+}
