@@ -5,7 +5,7 @@
 //   (b) with Vite's defaults (no config file, no options but the root and the output folder),
 // failing on ANY warning or error from either bundler. Each bundle is then loaded in Debian's
 // chromium through playwright-core (served from 127.0.0.1) and calls a real function of the
-// package in the page: tensors multiplies and round-trips an .npy buffer, solvers solves spec §7
+// package in the page: tensors multiplies and round-trips an .npy buffer, solvers solves docs/concepts.md#exact-instances
 // instance 1 with fista (optimum 15/64), attention fits the same instance as convex attention
 // (optimum 15/64). A console error or an uncaught page error fails the check.
 //
@@ -62,7 +62,7 @@ window.__result = { ok, detail: "a·a = " + JSON.stringify(p.toRows()) + ", .npy
   solvers: `
 import { Matrix } from "@convexformer/tensors";
 import { createProblem, denseOperator, fista, groupL2, squaredLoss } from "@convexformer/solvers";
-// spec §7 instance 1 as a group lasso: X_i = e_i, y = (1, -1), λ = 1/8 → z = (7/8, -7/8), 15/64
+// exact instance 1 as a group lasso: X_i = e_i, y = (1, -1), λ = 1/8 → z = (7/8, -7/8), 15/64
 const problem = createProblem({
   operator: denseOperator(Matrix.identity(2)),
   loss: squaredLoss(new Float64Array([1, -1])),
@@ -77,7 +77,7 @@ window.__result = { ok, detail: "fista: " + r.status + ", objective " + r.object
   attention: `
 import { TokenBatch } from "@convexformer/tensors";
 import { fitConvexAttention } from "@convexformer/attention";
-// spec §7 instance 1: N = n = 2, d = 1, X_i = indicator of token i, y = (1, -1), β = 1/8
+// exact instance 1: N = n = 2, d = 1, X_i = indicator of token i, y = (1, -1), β = 1/8
 const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
 const fit = fitConvexAttention(X, { model: "scalar", loss: "squared", targets: new Float64Array([1, -1]), lambda: 1 / 8, tolerance: 1e-10 });
 const ok = fit.solve.status === "converged" && Math.abs(fit.certificate.objective - 15 / 64) < 1e-9;

@@ -12,7 +12,7 @@
 //      peer is NOT installed (unless the package depends on tfjs itself), and a TypeScript
 //      consumer compiles against the package with `skipLibCheck: false` under
 //      module/moduleResolution `node16` and under `bundler`;
-//   4. a smoke test of all tarballs together with npm: spec §7 instance 1 through the
+//   4. a smoke test of all tarballs together with npm: exact instance 1 through the
 //      published packages, tfjs wasm from an installed layout, the CLI's demo.
 // Usage: node scripts/check-packages.mjs [--keep] [--package <dir name>]... [--skip-alone]
 import { execFileSync, spawnSync } from "node:child_process";
@@ -400,7 +400,7 @@ import * as interpret from "@convexformer/interpret";
 import { writeFigure } from "@convexformer/interpret/node";
 const a = tensors.Matrix.fromRows([[1, 2], [3, 4]]);
 if (tensors.matmul(a, a).get(1, 1) !== 22) throw new Error("tensors: wrong product");
-// spec §7 instance 1 through the published packages: optimum 15/64, certified
+// exact instance 1 through the published packages: optimum 15/64, certified
 const X = new tensors.TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
 const fit = attention.fitConvexAttention(X, { model: "scalar", loss: "squared", targets: new Float64Array([1, -1]), lambda: 1 / 8, tolerance: 1e-10 });
 if (fit.solve.status !== "converged" || Math.abs(fit.certificate.objective - 15 / 64) > 1e-9) throw new Error("attention: wrong optimum " + fit.certificate.objective);

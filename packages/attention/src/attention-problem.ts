@@ -67,7 +67,7 @@ export interface SequenceProblem extends CompositeProblem {
 
 /**
  * Program (9): `min_Z Σ_i L(⟨Z, X_i⟩, y_i) + λ Σ_k ‖z_k‖₂`. The paper prints a ½ on the loss
- * only; that is wrong (spec §3): the loss here is exactly the one of the model (8).
+ * only; that is wrong (docs/concepts.md#convex-programs): the loss here is exactly the one of the model (8).
  *
  * @param loss - a scalar loss of size `N` (`squaredLoss`, `logisticLoss` from `@convexformer/solvers`)
  * @param lambda - `λ = β > 0`
@@ -78,7 +78,7 @@ export interface SequenceProblem extends CompositeProblem {
  * import { scalarAttentionProblem } from "@convexformer/attention";
  * import { certify, squaredLoss } from "@convexformer/solvers";
  * import { TokenBatch } from "@convexformer/tensors";
- * // spec §7 instance 1: optimum (7/8, −7/8), value 15/64
+ * // exact instance 1: optimum (7/8, −7/8), value 15/64
  * const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
  * const problem = scalarAttentionProblem(X, squaredLoss(new Float64Array([1, -1])), 1 / 8);
  * certify(problem, new Float64Array([7 / 8, -7 / 8])).objective; // 0.234375
@@ -101,7 +101,7 @@ export function scalarAttentionProblem(
 /**
  * Program (12): `c = loss.outputs` matrices `Z_l`, prediction `ŷ_il = ⟨Z_l, X_i⟩`, joint loss
  * (squared, logistic, softmax cross-entropy) and penalty `λ Σ_{l,k} ‖z_{l,k}‖₂`. Written with the
- * joint loss it covers cross-entropy (the paper states separable losses only; spec §3).
+ * joint loss it covers cross-entropy (the paper states separable losses only; docs/concepts.md#convex-programs).
  *
  * @example
  * ```ts

@@ -196,7 +196,7 @@ describe("exact maps on random data, every model", () => {
   }
 });
 
-describe("Carathéodory pruning (spec §5)", () => {
+describe("Carathéodory pruning (docs/concepts.md#token-sparsity)", () => {
   const settings = [
     { name: "scalar", c: 1, P: 0 },
     { name: "vector, joint loss", c: 3, P: 0 },

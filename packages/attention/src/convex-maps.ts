@@ -30,7 +30,7 @@ export interface ConvexAttentionPoint {
 }
 
 /**
- * Nonconvex → convex (spec §4): `z_{l,k} = Σ_j w_{1j}[k] α_{jl} w_{2j}` for (8)/(11); for the
+ * Nonconvex → convex (docs/concepts.md#maps): `z_{l,k} = Σ_j w_{1j}[k] α_{jl} w_{2j}` for (8)/(11); for the
  * gated model (13) each head keeps its own gate, so the image lives in program (14) with
  * `P = h` gates (the heads' gate vectors) and `Z_{j,l} = α_{jl} w_{1j} w_{2j}ᵀ`.
  * The convex objective at the image is never larger than the nonconvex objective (AM–GM:
@@ -78,7 +78,7 @@ export function toConvex(weights: AttentionWeights): ConvexAttentionPoint {
 }
 
 /**
- * Number of heads the recovered network needs: the number of nonzero rows `z_{j,l,k}` (spec §4:
+ * Number of heads the recovered network needs: the number of nonzero rows `z_{j,l,k}` (docs/concepts.md#maps:
  * one head per nonzero row; the theorems as printed omit this and are false at `h = 1`).
  *
  * @param tolerance - rows with `‖z‖₂ ≤ tolerance` count as zero (default 0: exact zeros, as
@@ -100,7 +100,7 @@ export function headsNeeded(x: Float64Array, layout: ConvexAttentionLayout, tole
 }
 
 /**
- * Convex → nonconvex recovery (spec §4): one head per nonzero row `(j, l, k)` with
+ * Convex → nonconvex recovery (docs/concepts.md#maps): one head per nonzero row `(j, l, k)` with
  * `w_1 = e_k` (the row's **own token**; the paper prints `e_j`, which reads the wrong token),
  * `w_2 = z/√‖z‖`, `α = √‖z‖ e_l`, and, for (14), the gate vectors of gate `j`. Predictions
  * match and the nonconvex objective equals the convex one (each head costs
@@ -115,7 +115,7 @@ export function headsNeeded(x: Float64Array, layout: ConvexAttentionLayout, tole
  * @example
  * ```ts
  * import { recoverNetwork } from "@convexformer/attention";
- * // spec §7 instance 2: the head attends to token 2
+ * // exact instance 2: the head attends to token 2
  * const w = recoverNetwork(new Float64Array([0, 7 / 8]), { gates: 1, outputs: 1, tokens: 2, features: 1 });
  * w.w1; // Float64Array [0, 1]
  * ```

@@ -23,7 +23,7 @@ import { standardAttentionForward, standardAttentionObjective } from "./standard
 const close = (a: number, b: number, tol = 1e-12) =>
   expect(Math.abs(a - b)).toBeLessThanOrEqual(tol);
 
-describe("spec §7 instance 1: one head is not enough", () => {
+describe("exact instance 1: one head is not enough", () => {
   const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
   const y = new Float64Array([1, -1]);
   const beta = 1 / 8;
@@ -70,7 +70,7 @@ describe("spec §7 instance 1: one head is not enough", () => {
   });
 });
 
-describe("spec §7 instance 2: recovery must use the support token", () => {
+describe("exact instance 2: recovery must use the support token", () => {
   const X = new TokenBatch(1, 2, 1, new Float64Array([0, 1]));
   const loss = squaredLoss(new Float64Array([1]));
   const beta = 1 / 8;
@@ -92,7 +92,7 @@ describe("spec §7 instance 2: recovery must use the support token", () => {
   });
 });
 
-describe("spec §7 instance 3: (3) vs (4)", () => {
+describe("exact instance 3: (3) vs (4)", () => {
   const X = new TokenBatch(1, 2, 1, new Float64Array([1, -1]));
   const loss = squaredLoss(new Float64Array([1, 1]));
   const beta = 1;
@@ -151,7 +151,7 @@ describe("spec §7 instance 3: (3) vs (4)", () => {
   });
 });
 
-describe("spec §7 instance 4: λ ≥ λ_max gives Z = 0 exactly", () => {
+describe("exact instance 4: λ ≥ λ_max gives Z = 0 exactly", () => {
   const rng = createRng(4);
   const N = 6;
   const X = new TokenBatch(N, 3, 2, rng.fillNormal(new Float64Array(N * 6)));

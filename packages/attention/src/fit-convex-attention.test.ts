@@ -17,7 +17,7 @@ function batch(N: number, n: number, d: number): TokenBatch {
 }
 
 describe("fitConvexAttention", () => {
-  it("spec §7 instance 1 end to end: certified 15/64, two heads, exact recovered objective", () => {
+  it("exact instance 1 end to end: certified 15/64, two heads, exact recovered objective", () => {
     const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
     const records: IterationRecord[] = [];
     const fit = fitConvexAttention(X, {

@@ -41,8 +41,8 @@ import { type TokenImportance, tokenImportance } from "./token-importance.js";
 /**
  * One call from a token batch and targets to a certified convex-attention solution: builds the
  * loss and the program, picks `λ` (given, a ratio of `λ_max`, or the end of a warm-started
- * path), solves with a registered solver, prunes the support (spec §5), certifies the result
- * (spec §6), and recovers the network (spec §4) with the number of heads it needs and the
+ * path), solves with a registered solver, prunes the support (docs/concepts.md#token-sparsity), certifies the result
+ * (docs/concepts.md#certificates), and recovers the network (docs/concepts.md#maps) with the number of heads it needs and the
  * token-importance profile.
  *
  * The result's type follows `options.model` ({@link FitResult}: `FitResult<"scalar">` has
@@ -58,7 +58,7 @@ import { type TokenImportance, tokenImportance } from "./token-importance.js";
  * ```ts
  * import { fitConvexAttention } from "@convexformer/attention";
  * import { TokenBatch } from "@convexformer/tensors";
- * // spec §7 instance 1: two heads are needed
+ * // exact instance 1: two heads are needed
  * const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
  * const fit = fitConvexAttention(X, { model: "scalar", targets: new Float64Array([1, -1]), lambda: 1 / 8 });
  * fit.certificate.objective; // ≈ 15/64

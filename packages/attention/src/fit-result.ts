@@ -32,7 +32,7 @@ export interface FitDetails {
   readonly solution: Float64Array;
   /** The solver's result (for the final `λ`). */
   readonly solve: SolveResult;
-  /** The certificate of `solution` (spec §6). */
+  /** The certificate of `solution` (docs/concepts.md#certificates). */
   readonly certificate: Certificate;
   /** Heads the recovered network needs (nonzero rows, or nonzero blocks for (33)). */
   readonly headsNeeded: number;

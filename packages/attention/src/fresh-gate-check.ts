@@ -35,7 +35,7 @@ export interface FreshGateReport {
   readonly worstRatio: number;
   /** Per fresh gate, `max_{l,k} ‖A_{(j,l,k)}ᵀ u‖ / λ`. */
   readonly ratios: Float64Array;
-  /** The scale `s` of the dual point `u = −s ∇F(A x)` (spec §6). */
+  /** The scale `s` of the dual point `u = −s ∇F(A x)` (docs/concepts.md#certificates). */
   readonly dualScale: number;
 }
 
@@ -66,7 +66,7 @@ export interface FreshGateOptions {
 
 /**
  * Global-optimality check of the gated program (14) against gates that were not sampled
- * (spec §6): builds the dual point `u = s·(−∇F(A x))`, `s = min(1, λ / max_g ‖A_gᵀ v‖)` at the
+ * (docs/concepts.md#certificates): builds the dual point `u = s·(−∇F(A x))`, `s = min(1, λ / max_g ‖A_gᵀ v‖)` at the
  * solution `x`, draws `K` fresh Gaussian gates, and tests `‖(D X)ᵀ u‖ ≤ λ` for their groups
  * (one product with `X_flat`). A violation means the optimum over the sampled gates is not the
  * optimum over all gate patterns; adding that gate would lower the objective.

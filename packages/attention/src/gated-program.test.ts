@@ -88,7 +88,7 @@ describe("one-token gated program (14) = convex gated-ReLU network (scnn form)",
   });
 });
 
-describe("fresh-gate global-optimality check (spec §6)", () => {
+describe("fresh-gate global-optimality check (docs/concepts.md#certificates)", () => {
   const N = 8;
   const X = new TokenBatch(N, 1, 2, rng.fillNormal(new Float64Array(N * 2)));
   // a planted gated target that a single gate cannot fit

@@ -35,7 +35,7 @@ export interface PruneResult {
 }
 
 /**
- * Carathéodory pruning (spec §5): from any point of (9), (12) or (14), returns one with at most
+ * Carathéodory pruning (docs/concepts.md#token-sparsity): from any point of (9), (12) or (14), returns one with at most
  * `N·c + 1` nonzero rows (`N + 1` for scalar outputs) with the **same predictions and the same
  * penalty**, hence the same objective for every loss — so an optimum stays an optimum.
  *

@@ -40,7 +40,7 @@ export function sequenceToConvex(weights: SequenceWeights): Float64Array {
 }
 
 /**
- * Convex → nonconvex for the exact sequence program (33) (spec §4): one head per block
+ * Convex → nonconvex for the exact sequence program (33) (docs/concepts.md#maps): one head per block
  * `(q, l, ±)` with `t > 0`: `W_1 = C/t` (each row normalized by its own sum, so it lies exactly
  * on the simplex), `W_2 = ±√t E_{ql}`, `α = √t`. Predictions match and the objective of (30)
  * equals that of (33). The zero solution maps to one all-zero head.

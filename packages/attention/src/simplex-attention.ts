@@ -13,7 +13,7 @@ import type { SimplexAttentionWeights } from "./simplex-attention-weights.js";
 /**
  * Forward map of simplex attention (4): `Ŷ_i = Σ_j W_{1j} X_i W_{Vj} W_{Oj}`, `W_{1j}`
  * row-stochastic and the same for every input. This is a **relaxation** of softmax attention
- * (3), not a reformulation (the paper says "reformulated"; spec §2 and §7 instance 3 show the
+ * (3), not a reformulation (the paper says "reformulated"; docs/concepts.md#models and §7 instance 3 show the
  * optimal values differ). Returns the `N × n × c` predictions.
  *
  * @example
@@ -87,7 +87,7 @@ export function simplexAttentionForward(
  * const s = Math.SQRT1_2;
  * const w = { heads: 1, tokens: 2, features: 1, hidden: 1, outputs: 1,
  *   W1: new Float64Array([1, 0, 1, 0]), WV: new Float64Array([s]), WO: new Float64Array([s]) };
- * simplexAttentionObjective(w, X, squaredLoss(new Float64Array([1, 1])), 1); // 0.75 (spec §7.3)
+ * simplexAttentionObjective(w, X, squaredLoss(new Float64Array([1, 1])), 1); // 0.75 (exact instance 3)
  * ```
  */
 export function simplexAttentionObjective(

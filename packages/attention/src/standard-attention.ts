@@ -16,7 +16,7 @@ import type { StandardAttentionWeights } from "./standard-attention-weights.js";
  * softmax). Returns the `N × n × c` predictions.
  *
  * The convex programs are **not** equivalent to this model: (3) → (4) is a relaxation and
- * softmax attention with trainable `W_Q`, `W_K` has no exact convex reformulation (spec §2).
+ * softmax attention with trainable `W_Q`, `W_K` has no exact convex reformulation (docs/concepts.md#models).
  *
  * @example
  * ```ts
@@ -110,7 +110,7 @@ export function standardAttentionForward(
  * const X = new TokenBatch(1, 2, 1, new Float64Array([1, -1]));
  * const zero = { heads: 1, features: 1, hidden: 1, outputs: 1,
  *   WQ: new Float64Array(1), WK: new Float64Array(1), WV: new Float64Array(1), WO: new Float64Array(1) };
- * standardAttentionObjective(zero, X, squaredLoss(new Float64Array([1, 1])), 1); // 1 (spec §7.3)
+ * standardAttentionObjective(zero, X, squaredLoss(new Float64Array([1, 1])), 1); // 1 (exact instance 3)
  * ```
  */
 export function standardAttentionObjective(

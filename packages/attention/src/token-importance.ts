@@ -7,7 +7,7 @@ import { rowNorm } from "./convex-maps.js";
 import { validateArray } from "./model-input-validation.js";
 
 /**
- * The convex model's "attention map" (spec §5): the row norms `‖z_{j,l,k}‖₂`.
+ * The convex model's "attention map" (docs/concepts.md#token-sparsity): the row norms `‖z_{j,l,k}‖₂`.
  *
  * @example
  * ```ts
@@ -34,7 +34,7 @@ export interface TokenImportance {
  * @example
  * ```ts
  * import { tokenImportance } from "@convexformer/attention";
- * // spec §7 instance 2: all weight on token 2
+ * // exact instance 2: all weight on token 2
  * tokenImportance(new Float64Array([0, 7 / 8]), { gates: 1, outputs: 1, tokens: 2, features: 1 }).perToken;
  * // Float64Array [0, 0.875]
  * ```

@@ -325,7 +325,7 @@ describe("float64 weights in the attention layouts load into the tfjs models (3)
     model.dispose();
   });
 
-  it("SimplexAttention.loadWeights: spec §7 instance 3 reaches the optimum 3/4 of (4)", () => {
+  it("SimplexAttention.loadWeights: exact instance 3 reaches the optimum 3/4 of (4)", () => {
     const s = Math.SQRT1_2;
     const w: SimplexAttentionWeights = {
       heads: 1,

@@ -469,7 +469,7 @@ describe.each(CASES)("$name", (cs) => {
 
 describe("recovered convex networks load and reproduce the convex predictions", () => {
   // convex variable Z_l (n x d) per output l; recovery: one head per nonzero row (l, k) with
-  // w1 = e_k, w2 = z_{l,k}/sqrt(|z_{l,k}|), alpha = sqrt(|z_{l,k}|) e_l (spec §4)
+  // w1 = e_k, w2 = z_{l,k}/sqrt(|z_{l,k}|), alpha = sqrt(|z_{l,k}|) e_l (docs/concepts.md#maps)
   function recover(
     Z: Float64Array,
     nn: number,

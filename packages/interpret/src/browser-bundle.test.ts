@@ -11,7 +11,7 @@ if (!haveChromium) {
   console.warn(`browser run skipped: ${chromiumPath} not found (apt-get install -y chromium)`);
 }
 
-// A page script: a real fit of spec §7 instance 1, its token map and figure, a softmax map.
+// A page script: a real fit of exact instance 1, its token map and figure, a softmax map.
 const entry = `
 import { fitConvexAttention } from "@convexformer/attention";
 import { TokenBatch } from "@convexformer/tensors";

@@ -21,7 +21,7 @@ import {
  * @example
  * ```ts
  * import type { TokenProgramSolution } from "@convexformer/interpret";
- * // spec §7 instance 1: z = (7/8, −7/8), N = 2
+ * // exact instance 1: z = (7/8, −7/8), N = 2
  * const s: TokenProgramSolution = {
  *   kind: "token", program: "scalar", samples: 2, gates: undefined,
  *   x: new Float64Array([7 / 8, -7 / 8]), layout: { gates: 1, outputs: 1, tokens: 2, features: 1 },
@@ -95,7 +95,7 @@ export type ConvexSolution = TokenProgramSolution | SequenceProgramSolution;
  * import { fitConvexAttention } from "@convexformer/attention";
  * import { convexSolutionOf } from "@convexformer/interpret";
  * import { TokenBatch } from "@convexformer/tensors";
- * // spec §7 instance 2
+ * // exact instance 2
  * const X = new TokenBatch(1, 2, 1, new Float64Array([0, 1]));
  * const fit = fitConvexAttention(X, { model: "scalar", targets: new Float64Array([1]), lambda: 1 / 8, tolerance: 1e-12 });
  * const s = convexSolutionOf(fit);

@@ -93,7 +93,7 @@ const instance1 = () =>
   });
 
 describe("figures", () => {
-  it("token map heatmap of spec §7 instance 1: labelled axes, colour legend, one rect per token", async () => {
+  it("token map heatmap of exact instance 1: labelled axes, colour legend, one rect per token", async () => {
     const f = await tokenMapFigure(tokenMapOf(instance1()));
     expect(f.kind).toBe("token-map");
     expect(marks(f.svg, "rect")).toBe(2);

@@ -14,7 +14,7 @@ import { type SequenceHeadRow, sequenceHeadTable } from "./sequence-head-table.j
  * import { fitConvexAttention } from "@convexformer/attention";
  * import { TokenBatch } from "@convexformer/tensors";
  * import { headTableOf } from "@convexformer/interpret";
- * // spec §7 instance 2: one head, on token 2
+ * // exact instance 2: one head, on token 2
  * const X = new TokenBatch(1, 2, 1, new Float64Array([0, 1]));
  * const fit = fitConvexAttention(X, { model: "scalar", targets: new Float64Array([1]), lambda: 1 / 8, tolerance: 1e-12 });
  * const [head] = headTableOf(fit);

@@ -3,7 +3,7 @@ import { checkTolerance } from "./internal/check-tolerance.js";
 import { norm2 } from "./internal/norm2.js";
 
 /**
- * One recovered head of a token program (spec §4): it attends to exactly one token
+ * One recovered head of a token program (docs/concepts.md#maps): it attends to exactly one token
  * (`w_1 = e_k`), feeds one output `l` through gate `j`, and carries weight `‖z_{j,l,k}‖₂`
  * (`w_2 = z/√‖z‖`, `α = √‖z‖ e_l`).
  *
@@ -36,7 +36,7 @@ export interface HeadRow {
  * @example
  * ```ts
  * import { headTable } from "@convexformer/interpret";
- * // spec §7 instance 2: the one head attends to token 2 (the paper's map would read token 1)
+ * // exact instance 2: the one head attends to token 2 (the paper's map would read token 1)
  * const rows = headTable({ kind: "token", program: "scalar", samples: 1, gates: undefined,
  *   x: new Float64Array([0, 7 / 8]), layout: { gates: 1, outputs: 1, tokens: 2, features: 1 } });
  * rows; // [{ head: 1, token: 2, output: 1, gate: 1, norm: 0.875 }]

@@ -10,7 +10,7 @@ import { pathSummary, pathSummaryOf } from "./path-summary.js";
 import { sequenceTokenMap } from "./sequence-token-map.js";
 
 describe("λ-path summaries", () => {
-  it("spec §7 instance 1 along λ = 1, 1/8: support 0 then both tokens, objective 15/64, errors", () => {
+  it("exact instance 1 along λ = 1, 1/8: support 0 then both tokens, objective 15/64, errors", () => {
     const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
     const y = new Float64Array([1, -1]);
     const loss = squaredLoss(y);

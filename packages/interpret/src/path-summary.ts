@@ -23,7 +23,7 @@ export interface PathPoint {
   readonly tokens: number;
   /** Primal objective. */
   readonly objective: number;
-  /** Relative duality gap (spec §6). */
+  /** Relative duality gap (docs/concepts.md#certificates). */
   readonly relativeGap: number;
   /** The solver's status. */
   readonly status: SolveStatus;
@@ -69,7 +69,7 @@ export interface PathSummaryOptions {
  * import { solvePath, squaredLoss } from "@convexformer/solvers";
  * import { TokenBatch } from "@convexformer/tensors";
  * import { pathSummary } from "@convexformer/interpret";
- * // spec §7 instance 1 along λ = 1, 1/8: the support grows from 0 to both tokens
+ * // exact instance 1 along λ = 1, 1/8: the support grows from 0 to both tokens
  * const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
  * const loss = squaredLoss(new Float64Array([1, -1]));
  * const path = solvePath((l) => scalarAttentionProblem(X, loss, l), [1, 1 / 8], { solveOptions: { tolerance: 1e-12 } });

@@ -29,7 +29,8 @@ const MAX_RESULT_BYTES = 16 * 2 ** 20;
  * import { join } from "node:path";
  * import { tokenMap } from "@convexformer/interpret";
  * import { readSolutionFolder } from "@convexformer/interpret/node";
- * import { Matrix, writeNpyFile } from "@convexformer/tensors";
+ * import { Matrix } from "@convexformer/tensors";
+ * import { writeNpyFile } from "@convexformer/tensors/node";
  * const dir = await mkdtemp(join(tmpdir(), "run-"));
  * await writeFile(join(dir, "result.json"), JSON.stringify({ program: "(9) scalar convex attention",
  *   shape: { samples: 2, tokens: 2, features: 1, train: 2 } }));

@@ -3,7 +3,7 @@ import { checkSolution, type SequenceProgramSolution } from "./convex-solution.j
 import { checkTolerance } from "./internal/check-tolerance.js";
 
 /**
- * One recovered head of the exact sequence program (33) (spec §4): block `(q, l, ±)` with row
+ * One recovered head of the exact sequence program (33) (docs/concepts.md#maps): block `(q, l, ±)` with row
  * sum `t > 0` becomes a head with `W_1 = C/t`, `W_2 = ±√t E_{ql}`, `α = √t`.
  *
  * @example

@@ -34,7 +34,7 @@ export interface SimplexMaps {
  * const s = Math.SQRT1_2;
  * const m = simplexMaps({ heads: 1, tokens: 2, features: 1, hidden: 1, outputs: 1,
  *   W1: new Float64Array([1, 0, 1, 0]), WV: new Float64Array([s]), WO: new Float64Array([s]) });
- * m.mean.get(1, 0); // 1: spec §7.3, both rows attend to token 1
+ * m.mean.get(1, 0); // 1: exact instance 3, both rows attend to token 1
  * ```
  */
 export function simplexMaps(weights: SimplexAttentionWeights | SequenceWeights): SimplexMaps {

@@ -114,7 +114,7 @@ describe("softmax attention maps of (3)", () => {
 });
 
 describe("simplex maps of (4), (8), (30)", () => {
-  it("spec §7.3: the optimum of (4) attends to token 1 from both rows", () => {
+  it("exact instance 3: the optimum of (4) attends to token 1 from both rows", () => {
     const s = Math.SQRT1_2;
     const w = {
       heads: 1,

@@ -2,8 +2,8 @@ import { type ConvexAttentionLayout, headsNeeded } from "@convexformer/attention
 import { assertInteger } from "@convexformer/tensors";
 
 /**
- * The support of a token-program solution against the Carathéodory bound (spec §5) and the
- * number of heads its recovered network needs (spec §4).
+ * The support of a token-program solution against the Carathéodory bound (docs/concepts.md#token-sparsity) and the
+ * number of heads its recovered network needs (docs/concepts.md#maps).
  *
  * @example
  * ```ts
@@ -39,7 +39,7 @@ export interface SupportReport {
  * @example
  * ```ts
  * import { supportReport } from "@convexformer/interpret";
- * // spec §7 instance 1: both tokens used, N + 1 = 3
+ * // exact instance 1: both tokens used, N + 1 = 3
  * const r = supportReport(new Float64Array([7 / 8, -7 / 8]), { gates: 1, outputs: 1, tokens: 2, features: 1 }, 2);
  * r.rows;        // 2
  * r.bound;       // 3

@@ -12,7 +12,7 @@ import { type TokenMap, tokenMap } from "./token-map.js";
  * import { fitConvexAttention } from "@convexformer/attention";
  * import { TokenBatch } from "@convexformer/tensors";
  * import { tokenMapOf } from "@convexformer/interpret";
- * // spec §7 instance 1: both tokens carry 7/8, two heads, bound N + 1 = 3
+ * // exact instance 1: both tokens carry 7/8, two heads, bound N + 1 = 3
  * const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
  * const fit = fitConvexAttention(X, { model: "scalar", targets: new Float64Array([1, -1]), lambda: 1 / 8, tolerance: 1e-12 });
  * const m = tokenMapOf(fit);

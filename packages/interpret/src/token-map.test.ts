@@ -10,7 +10,7 @@ import { tokenMapOf } from "./token-map-of.js";
 
 const scalar = { gates: 1, outputs: 1, tokens: 2, features: 1 } as const;
 
-describe("token maps, head tables and support on the exact instances (spec §7)", () => {
+describe("token maps, head tables and support on the exact instances (docs/concepts.md#exact-instances)", () => {
   it("instance 1: both tokens carry 7/8, two heads, within N + 1 = 3", () => {
     const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
     const fit = fitConvexAttention(X, {

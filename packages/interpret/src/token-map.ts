@@ -4,7 +4,7 @@ import { checkSolution, type TokenProgramSolution } from "./convex-solution.js";
 import { type SupportReport, supportReport } from "./support-report.js";
 
 /**
- * The convex model's "attention map" for the token programs (9), (12), (14) (spec §5): the
+ * The convex model's "attention map" for the token programs (9), (12), (14) (docs/concepts.md#token-sparsity): the
  * importance `‖z_{j,l,k}‖₂` of every token, per output and per gate, with the support report.
  *
  * @example
@@ -45,7 +45,7 @@ export interface TokenMap {
  * @example
  * ```ts
  * import { tokenMap } from "@convexformer/interpret";
- * // spec §7 instance 1: z = (7/8, −7/8), two samples
+ * // exact instance 1: z = (7/8, −7/8), two samples
  * const m = tokenMap({ kind: "token", program: "scalar", samples: 2, gates: undefined,
  *   x: new Float64Array([7 / 8, -7 / 8]), layout: { gates: 1, outputs: 1, tokens: 2, features: 1 } });
  * m.perToken;             // Float64Array [0.875, 0.875]

@@ -2,7 +2,7 @@ import { assertFinite, ShapeMismatchError } from "@convexformer/tensors";
 import type { CompositeProblem } from "./composite-problem.js";
 
 /**
- * The optimality certificate of a point `x` (spec §6). The dual point is built from `x`:
+ * The optimality certificate of a point `x` (docs/concepts.md#certificates). The dual point is built from `x`:
  * `v = −∇F(Ax)`, `s = min(1, λ / R°(Aᵀv))`, `u = s·v`, which is dual feasible
  * (`R°(Aᵀu) ≤ λ`), so `dualObjective = D(u) ≤ P* ≤ objective` and
  * `objective − P* ≤ relativeGap · max(1, |objective|)`.
@@ -138,7 +138,7 @@ function proxGradientResidual(
 }
 
 /**
- * Certifies `x` for `problem` (spec §6): primal and dual objective, relative duality gap and
+ * Certifies `x` for `problem` (docs/concepts.md#certificates): primal and dual objective, relative duality gap and
  * KKT residual. Costs one `apply` (skipped when `predictions = A x` is given), one loss
  * gradient, one `adjoint` and one dual evaluation.
  *
@@ -149,7 +149,7 @@ function proxGradientResidual(
  * ```ts
  * import { Matrix } from "@convexformer/tensors";
  * import { certify, createProblem, denseOperator, groupL2, squaredLoss } from "@convexformer/solvers";
- * // spec §7 instance 1: optimum z = (7/8, −7/8), value 15/64
+ * // exact instance 1: optimum z = (7/8, −7/8), value 15/64
  * const problem = createProblem({
  *   operator: denseOperator(Matrix.identity(2)),
  *   loss: squaredLoss(new Float64Array([1, -1])),

@@ -2,7 +2,7 @@ import type { CompositeProblem } from "./composite-problem.js";
 import { validateProblem } from "./validate-problem.js";
 
 /**
- * `λ_max = R°(Aᵀ(−∇F(0)))`: the smallest `λ` for which `x = 0` is optimal (spec §6; for
+ * `λ_max = R°(Aᵀ(−∇F(0)))`: the smallest `λ` for which `x = 0` is optimal (docs/concepts.md#certificates; for
  * group ℓ2, `max_g ‖A_gᵀ∇F(0)‖ / w_g`). Every `λ ≥ λ_max` has the unique-value optimum `x = 0`.
  * The problem's own `λ` is ignored.
  *

@@ -27,7 +27,7 @@ function problemDir(
 }
 
 describe("convexformer solve", () => {
-  it("solves spec §7 instance 1 as attention-scalar to its exact optimum 15/64", async () => {
+  it("solves exact instance 1 as attention-scalar to its exact optimum 15/64", async () => {
     // N = n = 2, d = 1, X_i = indicator of token i, y = (1, −1), β = 1/8
     const dir = await problemDir(
       { kind: "attention-scalar", loss: "squared", lambda: 1 / 8 },

@@ -1,7 +1,7 @@
 import {
   type AttentionProgramKind,
-  type LossName,
   fitConvexAttention,
+  type LossName,
 } from "@convexformer/attention";
 import { SimplexHeads, setupTfjs } from "@convexformer/baselines";
 import { listSolvers } from "@convexformer/solvers";

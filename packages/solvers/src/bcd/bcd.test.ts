@@ -34,7 +34,7 @@ describe("bcd", () => {
     }
   });
 
-  it("solves spec §7 instance 1 exactly: (7/8, −7/8), 15/64", () => {
+  it("solves exact instance 1 exactly: (7/8, −7/8), 15/64", () => {
     const problem = createProblem({
       operator: denseOperator(Matrix.identity(2)),
       loss: squaredLoss(new Float64Array([1, -1])),

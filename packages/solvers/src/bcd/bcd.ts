@@ -83,7 +83,7 @@ export interface BcdSolver extends Solver {
  * ```ts
  * import { bcd, createProblem, denseOperator, groupL2, squaredLoss } from "@convexformer/solvers";
  * import { Matrix } from "@convexformer/tensors";
- * // spec §7 instance 1: optimum (7/8, −7/8), value 15/64
+ * // exact instance 1: optimum (7/8, −7/8), value 15/64
  * const problem = createProblem({
  *   operator: denseOperator(Matrix.identity(2)),
  *   loss: squaredLoss(new Float64Array([1, -1])),

@@ -68,7 +68,7 @@ export interface BarrierResult {
  * import { squaredLoss } from "@convexformer/solvers";
  * import { barrierSolve } from "./barrier-solve.js"; // internal module
  * import { restrictGroups } from "./dense-group-problem.js";
- * // spec §7 instance 1: A = I, y = (1, −1), λ = 1/8, one group per coordinate
+ * // exact instance 1: A = I, y = (1, −1), λ = 1/8, one group per coordinate
  * const problem = restrictGroups(
  *   new Float64Array([1, 0, 0, 1]), 2, 2, new Int32Array([0, 1, 2]), new Float64Array([1, 1]),
  *   [0, 1], 1 / 8, squaredLoss(new Float64Array([1, -1])),

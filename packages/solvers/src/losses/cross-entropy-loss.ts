@@ -32,7 +32,7 @@ const OPTION_NAMES = ["scaling", "classes"] as const;
 /**
  * Softmax cross-entropy, a joint loss over each sample's `c` outputs:
  * `F(ŷ) = Σ_i [log Σ_l exp(ŷ_il) − ⟨y_i, ŷ_i⟩]` (stable log-sum-exp; divided by `N` under
- * `scaling: "mean"`). Its dual value is the entropy form of spec §6:
+ * `scaling: "mean"`). Its dual value is the entropy form of docs/concepts.md#certificates:
  * `D(u) = Σ_i H(p_i)`, `p_i = y_i − u_i` on the simplex, `−Infinity` off it.
  *
  * @param labels - class indices (`Int32Array` of length `N`, each in `[0, c)`), or target

@@ -24,7 +24,7 @@ const OPTION_NAMES = ["scaling", "outputs"] as const;
 
 /**
  * The logistic loss `F(ŷ) = Σ_i log(1 + exp(−y_i ŷ_i))` for labels `y_i ∈ {−1, +1}` (divided by
- * `N` under `scaling: "mean"`). Its dual value is the binary entropy (spec §6):
+ * `N` under `scaling: "mean"`). Its dual value is the binary entropy (docs/concepts.md#certificates):
  * `D(u) = Σ_i H(y_i u_i)`, `−Infinity` unless every `y_i u_i ∈ [0, 1]`.
  *
  * @param labels - one label per prediction, each exactly `−1` or `+1`; copied

@@ -23,7 +23,7 @@ const OPTION_NAMES = ["scaling", "outputs"] as const;
 
 /**
  * The squared loss `F(ŷ) = ½‖ŷ − y‖²` (divided by `N` under `scaling: "mean"`), with
- * conjugate dual `D(u) = −½‖u‖² + uᵀy` (spec §6; `−(N/2)‖u‖² + uᵀy` under mean scaling).
+ * conjugate dual `D(u) = −½‖u‖² + uᵀy` (docs/concepts.md#certificates; `−(N/2)‖u‖² + uᵀy` under mean scaling).
  *
  * @param targets - `y`: a flat `N·c` vector (sample-major) or an `N × c` matrix; copied
  * @param options - `outputs` (`c`) and `scaling`

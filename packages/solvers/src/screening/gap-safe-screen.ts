@@ -28,7 +28,7 @@ export interface GapSafeScreenInput {
 }
 
 /**
- * The gap-safe sphere test for the weighted group lasso (spec §6; Ndiaye et al., 2017). The
+ * The gap-safe sphere test for the weighted group lasso (docs/concepts.md#certificates; Ndiaye et al., 2017). The
  * dual `D(u) = −F*(−u)` is `1/L`-strongly concave when `∇F` is `L`-Lipschitz, so every dual
  * optimum lies within `r = sqrt(2 L (P(x) − D(u)))` of the feasible `u`; a group with
  * `‖A_gᵀu‖ + r‖A_g‖₂ < λ w_g` therefore has `‖A_gᵀu*‖ < λ w_g`, and by the KKT conditions

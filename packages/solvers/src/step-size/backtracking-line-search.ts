@@ -51,7 +51,7 @@ const MAX_TRIALS = 60;
  * ```ts
  * import { Matrix } from "@convexformer/tensors";
  * import { BacktrackingLineSearch, createProblem, denseOperator, groupL2, squaredLoss } from "@convexformer/solvers";
- * // spec §7 instance 1: A = I, y = (1, −1), λ = 1/8; optimum (7/8, −7/8)
+ * // exact instance 1: A = I, y = (1, −1), λ = 1/8; optimum (7/8, −7/8)
  * const problem = createProblem({
  *   operator: denseOperator(Matrix.identity(2)),
  *   loss: squaredLoss(new Float64Array([1, -1])),

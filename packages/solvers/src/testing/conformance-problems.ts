@@ -38,7 +38,7 @@ export function specInstance1(): ConformanceProblem {
     regularizer: groupL2({ sizes: [1, 1] }),
     lambda: 1 / 8,
   });
-  return { name: "spec §7 instance 1", problem, matrix };
+  return { name: "exact instance 1", problem, matrix };
 }
 
 /**
@@ -59,7 +59,7 @@ export function specInstance2(): ConformanceProblem {
     regularizer: groupL2({ sizes: [1, 1] }),
     lambda: 1 / 8,
   });
-  return { name: "spec §7 instance 2", problem, matrix };
+  return { name: "exact instance 2", problem, matrix };
 }
 
 /** Options of {@link randomGroupLasso}. */

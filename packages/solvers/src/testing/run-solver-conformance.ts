@@ -131,7 +131,7 @@ export const CONFORMANCE_CHECKS: readonly string[] = Object.freeze([
  * folder, one registry line, and a passing `runSolverConformance(solver)`"). Framework-agnostic:
  * it returns a report and, with `throwOnFailure`, throws an `Error` listing the failures.
  *
- * Checks: `known-optima` (spec §7 instances 1 and 2 to 1e-7), `lambda-max` (`λ ≥ λ_max ⇒
+ * Checks: `known-optima` (exact instances 1 and 2 to 1e-7), `lambda-max` (`λ ≥ λ_max ⇒
  * x = 0` exactly, converged, for squared, logistic and cross-entropy losses),
  * `tolerance-agreement` (random problems solved at gaps 1e-4 and 1e-8 agree),
  * `certificate-honesty` (every result re-certified independently: same objective and KKT
