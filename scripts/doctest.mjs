@@ -456,6 +456,7 @@ function instrument(code, where) {
 
 const RUNTIME = String.raw`
 import { inspect } from "node:util";
+import { isMainThread } from "node:worker_threads";
 const show = (v) => inspect(v, { depth: 4, maxArrayLength: 24, breakLength: 120 });
 function close(actual, expected, options) {
   if (Number.isNaN(expected)) return Number.isNaN(actual);
@@ -515,8 +516,9 @@ globalThis.__doctest = {
     throw new Error(where + ": expected an error " + name + ", but nothing was thrown");
   },
 };
+// worker threads inherit --import of this runtime: only the example's own thread reports
 process.on("exit", (code) => {
-  if (code === 0) process.stderr.write("\n__doctest_assertions=" + count + "\n");
+  if (code === 0 && isMainThread) process.stderr.write("\n__doctest_assertions=" + count + "\n");
 });
 `;
 

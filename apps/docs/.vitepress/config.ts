@@ -19,6 +19,7 @@ const guides: DefaultTheme.SidebarItem[] = [
   { text: "attention", link: "/guide/attention" },
   { text: "baselines", link: "/guide/baselines" },
   { text: "interpret", link: "/guide/interpret" },
+  { text: "experiments", link: "/guide/experiments" },
 ];
 
 export default defineConfig({
@@ -32,7 +33,7 @@ export default defineConfig({
   lastUpdated: false,
   markdown: { math: true },
   // Files under docs/ that are data, not pages.
-  srcExclude: ["benchmarks/**", "api-readme.md", "results/**/*.json"],
+  srcExclude: ["benchmarks/**", "figures/**", "api-readme.md", "results/**/*.json", "results/**/*.txt"],
   themeConfig: {
     nav: [
       { text: "Guide", link: "/getting-started" },
@@ -54,7 +55,10 @@ export default defineConfig({
       { text: "Package guides", items: guides },
       {
         text: "Contributing",
-        items: [{ text: "Add a solver", link: "/adding-a-solver" }],
+        items: [
+          { text: "Add a solver", link: "/adding-a-solver" },
+          { text: "Doctests", link: "/doctest" },
+        ],
       },
       {
         text: "Reference",
@@ -66,6 +70,7 @@ export default defineConfig({
       {
         text: "Results",
         items: [
+          { text: "Experiments E1–E3", link: "/results/README" },
           { text: "Benchmarks", link: "/benchmarks" },
           { text: "In-browser demo", link: "/demo" },
         ],

@@ -21,7 +21,6 @@ import {
   configureKernels,
   createRng,
   gemm,
-  getBackend,
   type KernelOptions,
   Matrix,
 } from "../src/index.js";
