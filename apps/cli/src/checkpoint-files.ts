@@ -129,9 +129,13 @@ export function checkpointFiles(
  * @param dir - the result folder
  * @example
  * ```ts
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
  * import { readCheckpoint } from "convexformer";
- * const { meta, checkpoint } = await readCheckpoint("runs/solve");
- * console.log(meta.problemDir, checkpoint.monitor.iteration);
+ * // a folder without a checkpoint (only an interrupted `solve --save` leaves one)
+ * const dir = mkdtempSync(join(tmpdir(), "cf-resume-"));
+ * await readCheckpoint(dir); // throws UsageError
  * ```
  */
 export async function readCheckpoint(

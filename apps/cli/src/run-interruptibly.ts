@@ -146,14 +146,23 @@ export class ForcedExitError extends Error {
  * @param options - report and interrupt callbacks
  * @example
  * ```ts
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { pathToFileURL } from "node:url";
  * import { runInterruptibly } from "convexformer";
- * // count-job.js exports countJob(input, context) (see JobContext)
+ * // a job module: countJob(input, context) (see JobContext)
+ * const dir = mkdtempSync(join(tmpdir(), "cf-job-"));
+ * writeFileSync(
+ *   join(dir, "count-job.mjs"),
+ *   "export function countJob(input, context) { let i = 0; while (i < input.n && !context.signal.aborted) i++; return i; }\n",
+ * );
  * const outcome = await runInterruptibly<{ n: number }, number>({
- *   module: new URL("./count-job.js", import.meta.url),
+ *   module: pathToFileURL(join(dir, "count-job.mjs")),
  *   exportName: "countJob",
  *   input: { n: 1000 },
  * });
- * outcome.value; // 1000 unless interrupted
+ * outcome.value; // 1000
  * ```
  */
 export async function runInterruptibly<I, O>(

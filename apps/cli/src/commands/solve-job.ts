@@ -109,14 +109,21 @@ export interface SolveSummary {
  *
  * @example
  * ```ts
- * import { runInterruptibly, type SolveJobInput, type SolveJobOutput } from "convexformer";
- * // the module of this function, as `runSolve` passes it
- * const module = new URL("./commands/solve-job.js", import.meta.url);
- * const { value } = await runInterruptibly<SolveJobInput, SolveJobOutput>({
- *   module,
- *   exportName: "solveJob",
- *   input: { dir: "my-problem", solver: "fista", tol: 1e-6, startedAt: Date.now() },
- * });
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { writeNpy } from "@convexformer/tensors";
+ * import { solveJob } from "./solve-job.js"; // internal module
+ * // exact instance 1 as a group lasso: A = I, y = (1, −1), λ = 1/8, optimum 15/64
+ * const dir = mkdtempSync(join(tmpdir(), "cf-solve-"));
+ * writeFileSync(join(dir, "problem.json"), JSON.stringify({ kind: "group-lasso", loss: "squared", lambda: 0.125 }));
+ * writeFileSync(join(dir, "X.npy"), writeNpy({ dtype: "float64", shape: [2, 2], data: new Float64Array([1, 0, 0, 1]) }));
+ * writeFileSync(join(dir, "y.npy"), writeNpy({ dtype: "float64", shape: [2], data: new Float64Array([1, -1]) }));
+ * const out = await solveJob(
+ *   { dir, solver: "fista", tol: 1e-10, startedAt: Date.now() },
+ *   { signal: new AbortController().signal, report: () => {} },
+ * );
+ * "summary" in out && out.summary.objective; // 0.234375 ± 1e-9
  * ```
  */
 export async function solveJob(
