@@ -33,7 +33,13 @@ export default defineConfig({
   lastUpdated: false,
   markdown: { math: true },
   // Files under docs/ that are data, not pages.
-  srcExclude: ["benchmarks/**", "figures/**", "api-readme.md", "results/**/*.json", "results/**/*.txt"],
+  srcExclude: [
+    "benchmarks/**",
+    "figures/**",
+    "api-readme.md",
+    "results/**/*.json",
+    "results/**/*.txt",
+  ],
   themeConfig: {
     nav: [
       { text: "Guide", link: "/getting-started" },

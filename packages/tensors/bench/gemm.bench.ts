@@ -17,13 +17,7 @@ import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Matrix as MlMatrix } from "ml-matrix";
-import {
-  configureKernels,
-  createRng,
-  gemm,
-  type KernelOptions,
-  Matrix,
-} from "../src/index.js";
+import { configureKernels, createRng, gemm, type KernelOptions, Matrix } from "../src/index.js";
 import { getBackend as getTfjsBackend, initTfjs } from "../src/tfjs/index.js";
 
 const quick = process.argv.includes("--quick");
