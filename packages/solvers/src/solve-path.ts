@@ -19,7 +19,10 @@ export interface SolvePathOptions {
    * picks up at `lambdas[k]`, warm-started from the last of them, and returns all results, so it
    * ends as the uninterrupted path would have.
    */
-  readonly resumeFrom?: { readonly results: readonly SolveResult[] };
+  readonly resumeFrom?: {
+    /** The results of the λs already solved, in path order (the path continues after them). */
+    readonly results: readonly SolveResult[];
+  };
 }
 
 /** The solutions along a regularization path. */

@@ -32,6 +32,7 @@ export interface SolverOptionsMap {
   admm: AdmmOptions;
   /** `ipm`: the interior point (the accuracy reference). */
   ipm: IpmOptions;
+  /** `bcd`: working-set block-coordinate descent with Anderson acceleration. */
   bcd: BcdOptions;
 }
 
