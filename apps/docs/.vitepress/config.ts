@@ -35,6 +35,7 @@ export default defineConfig({
   // Files under docs/ that are data, not pages.
   srcExclude: [
     "benchmarks/**",
+    "public/**",
     "figures/**",
     "api-readme.md",
     "results/**/*.json",
