@@ -31,6 +31,13 @@ write(
       version: "0.1.0",
       description,
       license: "MIT",
+      repository: {
+        type: "git",
+        url: "git+https://github.com/convexformer/convexformer.git",
+        directory: folder.replace(/\/+$/, ""),
+      },
+      homepage: `https://github.com/convexformer/convexformer/tree/main/${folder.replace(/\/+$/, "")}#readme`,
+      bugs: { url: "https://github.com/convexformer/convexformer/issues" },
       type: "module",
       sideEffects: false,
       engines: { node: ">=20.19.0" },
