@@ -172,7 +172,7 @@ try {
     (await status.textContent())?.includes("Certified") === true && gap <= 1e-6,
     `gap ${gap}`,
   );
-  const cells = await page.locator("[data-testid=token-map] .mark-rect path").count();
+  const cells = await page.locator("[data-testid=token-map] .mark-rect.role-mark path").count();
   check(
     "demo draws the token map with interpret (one cell per token)",
     cells === 12,
