@@ -29,6 +29,10 @@ export interface ComparisonPanel {
  * each row is the share of attention per token (a convex token-importance row `‖z_k‖` becomes
  * its token profile); all-zero rows stay 0. The records are `{ model, row, column, value }`.
  *
+ * @param panels - one panel per model, at least one, with distinct `model` names; each `map` is a
+ *   nonnegative `rows × n` matrix, `n` the same for every panel
+ * @param options - `title`: the figure title (default "Attention maps side by side (rows
+ *   normalized)")
  * @throws `ShapeMismatchError` when the panels have different token counts; `InvalidOptionError`
  *   for a negative entry, no panels or repeated model names
  *
