@@ -31,6 +31,10 @@ export interface ComparisonPanel {
  * The colour scale runs from 0 to the largest share in any panel (so that maps spread over
  * many tokens keep their contrast), the same scale for every panel.
  *
+ * @param panels - one panel per model, at least one, with distinct `model` names; each `map` is a
+ *   nonnegative `rows × n` matrix, `n` the same for every panel
+ * @param options - `title`: the figure title (default "Attention maps side by side (rows
+ *   normalized)")
  * @throws `ShapeMismatchError` when the panels have different token counts; `InvalidOptionError`
  *   for a negative entry, no panels or repeated model names
  *

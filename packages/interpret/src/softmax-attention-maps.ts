@@ -37,6 +37,10 @@ export interface SoftmaxAttentionMaps {
  * The softmax attention maps of (3) for plain weights and a token batch (stable softmax in
  * float64), per input and head, and averaged over the inputs.
  *
+ * @param weights - the layer of (3) (`StandardAttentionWeights` of `@convexformer/attention`):
+ *   `WQ`, `WK` are `h × d × m` (`WV`, `WO` are not read); `scoreScale`, when set, multiplies the
+ *   scores
+ * @param X - an `N × n × d` token batch with the weights' `d` features (any `N` and `n`)
  * @throws `ShapeMismatchError` when `X` has another feature count than the weights or a weight
  *   array has the wrong length
  *
