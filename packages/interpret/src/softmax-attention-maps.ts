@@ -4,9 +4,9 @@ import { checkWeightArray } from "./internal/check-weight-array.js";
 
 /**
  * Softmax attention maps of standard attention (3), in float64:
- * `A_ij = softmax_row(X_i W_{Qj} W_{Kj}ᵀ X_iᵀ)` for every input `i` and head `j` (no score
- * scaling, as in (3) and its evaluator in `@convexformer/attention`), with the averages over
- * the inputs.
+ * `A_ij = softmax_row(s · X_i W_{Qj} W_{Kj}ᵀ X_iᵀ)` for every input `i` and head `j`, with
+ * `s = weights.scoreScale` when it is set and `s = 1` otherwise (as in (3) and its evaluator in
+ * `@convexformer/attention`), and the averages over the inputs.
  *
  * @example
  * ```ts
