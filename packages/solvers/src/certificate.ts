@@ -6,6 +6,27 @@ import type { CompositeProblem } from "./composite-problem.js";
  * `v = −∇F(Ax)`, `s = min(1, λ / R°(Aᵀv))`, `u = s·v`, which is dual feasible
  * (`R°(Aᵀu) ≤ λ`), so `dualObjective = D(u) ≤ P* ≤ objective` and
  * `objective − P* ≤ relativeGap · max(1, |objective|)`.
+ *
+ * @example
+ * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { type Certificate, certify, createProblem, denseOperator, groupL2, squaredLoss } from "@convexformer/solvers";
+ * // exact instance 1 (optimum (7/8, −7/8), value 15/64), certified at a point that is not optimal
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * const c: Certificate = certify(problem, new Float64Array([0.5, 0]));
+ * c.objective; // 0.6875
+ * // −∇F(Ax) = y − x = (0.5, −1) has R° = 1 > λ: scaled by s = λ / 1
+ * c.dualScale; // 0.125
+ * c.dualObjective; // 0.177734375
+ * c.relativeGap; // 0.509765625
+ * // so P* lies in [0.1777, 0.6875]; it is 15/64 = 0.234375
+ * c.kktResidual > 0; // true
+ * ```
  */
 export interface Certificate {
   /** `P(x) = F(Ax) + λ R(x)`. */

@@ -46,7 +46,14 @@ const DEFAULT_MAX_CACHED = 2 ** 24;
  * ```
  */
 export interface BcdSolver extends Solver {
-  /** Solves `problem` by working-set block-coordinate descent; see {@link BcdOptions}. */
+  /**
+   * Solves `problem` by working-set block-coordinate descent; see {@link BcdOptions}.
+   *
+   * @param problem - a composite problem whose regularizer has a group structure (`groupL2`
+   *   or `l1`; otherwise `InvalidOptionError`), validated like every solver's input
+   * @param options - the shared {@link SolveOptions} plus the {@link BcdOptions} keys (default
+   *   `{}`; unknown keys throw `InvalidOptionError`)
+   */
   solve(problem: CompositeProblem, options?: BcdOptions): SolveResult;
 }
 
