@@ -163,9 +163,12 @@ function proxGradientResidual(
  * KKT residual. Costs one `apply` (skipped when `predictions = A x` is given), one loss
  * gradient, one `adjoint` and one dual evaluation.
  *
- * @param problem - the composite problem
- * @param x - the point (length `dim`)
- * @param predictions - `A x`, when the caller already has it (not modified)
+ * @param problem - the composite problem `min F(Ax) + λ R(x)` (not validated again: build it
+ *   with `createProblem`)
+ * @param x - the point to certify, length `dim`, finite (checked: `ShapeMismatchError`,
+ *   `NonFiniteInputError`); not modified
+ * @param predictions - `A x`, when the caller already has it (length `operator.rows`, finite;
+ *   not modified): saves one `apply`
  * @example
  * ```ts
  * import { Matrix } from "@convexformer/tensors";
