@@ -66,7 +66,8 @@ export interface Certificate {
  * const monitor = new SolveMonitor(problem, {}, { solver: "demo", defaultMaxIterations: 1 });
  * monitor.certify(new Float64Array([0.5, 0]));
  * const buffers = monitor.certificateBuffers;
- * Array.from(buffers.gradient); // [-0.5, 1]: Aᵀ∇F(Ax) = x − y
+ * // Aᵀ∇F(Ax) = x − y
+ * buffers.gradient; // Float64Array [-0.5, 1]
  * ```
  */
 export interface CertificateBuffers {

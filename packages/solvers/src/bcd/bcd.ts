@@ -99,7 +99,7 @@ export interface BcdSolver extends Solver {
  * });
  * const result = bcd.solve(problem, { tolerance: 1e-10 });
  * result.status; // "converged"
- * result.objective; // ≈ 0.234375 = 15/64
+ * result.objective; // ≈ 0.234375
  * ```
  */
 export const bcd: BcdSolver = {

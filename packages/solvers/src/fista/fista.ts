@@ -140,7 +140,8 @@ export type FistaSolver = Solver<FistaOptions>;
  *   lambda: 1 / 8,
  * });
  * const result = fista.solve(problem, { tolerance: 1e-10 });
- * result.x; // ≈ [0.875, -0.875]; result.objective ≈ 15/64
+ * result.x; // [0.875, -0.875] ± 1e-9
+ * result.objective; // ≈ 0.234375
  * ```
  */
 export const fista: FistaSolver = {

@@ -68,7 +68,9 @@ export interface GapSafeScreenInput {
  *   gradient: new Float64Array([0.1, 2]), dualScale: 0.5, gap: 0.01, smoothness: 1, lambda: 1,
  *   groups: { count: 2, ptr: new Int32Array([0, 1, 2]), weights: new Float64Array([1, 1]) },
  *   blockNorms: new Float64Array([1, 1]), screened,
- * }); // 1: group 0 is zero at every optimum (0.05 + 0.1414 < 1)
+ * }); // 1
+ * // group 0 is zero at every optimum: 0.05 + 0.1414 < 1
+ * screened; // Uint8Array [1, 0]
  * ```
  */
 export function gapSafeScreen(input: GapSafeScreenInput): number {

@@ -110,7 +110,8 @@ const MAX_TRIALS = 60;
  * const x = new Float64Array(2); // y = 0: A y = 0, ∇(F∘A)(0) = −(1, −1)
  * const out = { x: new Float64Array(2), predictions: new Float64Array(2) };
  * const step = search.step(x, new Float64Array(2), new Float64Array([-1, 1]), out);
- * step.lipschitz; // 1 (0.25 and 0.5 rejected; 1, the true constant, accepted)
+ * // 0.25 and 0.5 rejected; 1, the true constant, accepted
+ * step.lipschitz; // 1
  * out.x[0]; // 0.875
  * ```
  */
