@@ -129,6 +129,9 @@ export class Rng {
    * A uniform integer in `[minInclusive, maxExclusive)`, without modulo bias (rejection
    * sampling on 32-bit draws for ranges up to 2^32, on 53-bit draws above).
    *
+   * @param minInclusive - the smallest value that can be drawn (a safe integer)
+   * @param maxExclusive - one more than the largest value that can be drawn (a safe integer
+   *   `> minInclusive`, at most 2^53 above it)
    * @throws {@link InvalidOptionError} unless both bounds are safe integers with
    *   `minInclusive < maxExclusive` and a range of at most 2^53
    *
@@ -173,6 +176,7 @@ export class Rng {
   /**
    * A uniformly random permutation of `0, …, n − 1` (Fisher–Yates, bit-identical everywhere).
    *
+   * @param n - length of the permutation (an integer in `[0, 2^31)`); `0` gives an empty array
    * @throws {@link InvalidOptionError} unless `n` is an integer in `[0, 2^31)`
    *
    * @example
@@ -200,6 +204,9 @@ export class Rng {
    * A Zipf-distributed rank in `[0, n)`: `P(k) ∝ 1 / (k + 1)^exponent` (inverse CDF on a
    * cached table of cumulative weights; `exponent = 0` is uniform). One uniform draw per call.
    *
+   * @param n - number of ranks (an integer in `[1, 2^22]`): the result is in `0, …, n − 1`
+   * @param exponent - the Zipf exponent `s ≥ 0` (finite) in `P(k) ∝ 1 / (k + 1)^s`; `0` is uniform,
+   *   larger values favour small ranks more
    * @throws {@link InvalidOptionError} unless `n` is an integer in `[1, 2^22]` and `exponent`
    *   is finite and ≥ 0
    *
