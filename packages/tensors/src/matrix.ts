@@ -108,8 +108,10 @@ export class Matrix {
   /**
    * Entry `(i, j)` (no bounds check beyond the typed array's).
    *
-   * @param i - row index, `0 ≤ i < rows` (not checked: an index outside the storage reads `undefined`)
-   * @param j - column index, `0 ≤ j < cols` (not checked: a column past the end reads the next row's entries)
+   * @param i - row index, `0 ≤ i < rows` (not checked: an index outside the storage reads
+   *   `undefined`)
+   * @param j - column index, `0 ≤ j < cols` (not checked: a column past the end reads the next
+   *   row's entries)
    */
   get(i: number, j: number): number {
     return this.data[i * this.cols + j] as number;
@@ -119,8 +121,9 @@ export class Matrix {
    * Sets entry `(i, j)` (no bounds check beyond the typed array's).
    *
    * @param i - row index, `0 ≤ i < rows` (not checked: a write outside the storage is dropped)
-   * @param j - column index, `0 ≤ j < cols` (not checked: a column past the end writes the next row)
-   * @param value - the new entry
+   * @param j - column index, `0 ≤ j < cols` (not checked: a column past the end writes the next
+   *   row)
+   * @param value - the new entry, stored as is (not validated: `NaN` and infinities are kept)
    */
   set(i: number, j: number, value: number): void {
     this.data[i * this.cols + j] = value;
@@ -141,8 +144,8 @@ export class Matrix {
    * Rows `start ≤ i < end` as a zero-copy `(end − start) × cols` matrix.
    *
    * @param start - first row of the block (inclusive)
-   * @param end - row after the last one of the block (exclusive); `0 ≤ start ≤ end ≤ rows`, otherwise
-   *   `shape-mismatch`
+   * @param end - row after the last one of the block (exclusive); `0 ≤ start ≤ end ≤ rows`,
+   *   otherwise `shape-mismatch`
    */
   rowBlock(start: number, end: number): Matrix {
     if (!(start >= 0 && start <= end && end <= this.rows)) {
