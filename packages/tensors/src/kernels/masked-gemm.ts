@@ -1,5 +1,5 @@
 import { dispatchEngine } from "../wasm/kernel-config.js";
-import { checkDimension, checkStrided2d } from "./check-strided.js";
+import { checkDimension, checkStrided2d, checkTranspose } from "./check-strided.js";
 import { jsGemm, wasmWorthIt } from "./gemm.js";
 import type { Transpose } from "./transpose.js";
 
@@ -242,7 +242,8 @@ export function jsMaskedGemm(
  * If `F(B) = D ⊙ (op(A)·B)`, then `⟨F(B), R⟩ = ⟨B, op(A)ᵀ(D ⊙ R)⟩`. Runs in WebAssembly
  * SIMD128 above gemm's crossover size, like {@link maskedGemm}.
  *
- * @param transA - `"no-transpose"` to use the stored `A`, `"transpose"` to use `Aᵀ`
+ * @param transA - `"no-transpose"` to use the stored `A`, `"transpose"` to use `Aᵀ`; anything
+ *   else is an `InvalidOptionError` naming `transA`
  * @param M - rows of `op(A)`, `R` and the mask (an integer ≥ 0; otherwise `invalid-option`)
  * @param N - columns of `R`, the mask and `G` (an integer ≥ 0; otherwise `invalid-option`)
  * @param K - columns of `op(A)` and rows of `G` (an integer ≥ 0; otherwise `invalid-option`)
@@ -315,6 +316,7 @@ export function maskedGemmAdjoint(
   strideG2: number,
   offsetG: number,
 ): void {
+  checkTranspose("transA", transA);
   checkDimension("M", M);
   checkDimension("N", N);
   checkStrided2d("R", R, M, N, strideR1, strideR2, offsetR);
@@ -416,6 +418,7 @@ export function jsMaskedGemmAdjoint(
   strideG2: number,
   offsetG: number,
 ): void {
+  checkTranspose("transA", transA);
   checkDimension("M", M);
   checkDimension("N", N);
   checkStrided2d("R", R, M, N, strideR1, strideR2, offsetR);
