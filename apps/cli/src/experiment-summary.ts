@@ -29,14 +29,17 @@ interface StudentMetrics {
   readonly milliseconds?: number;
   readonly relativeGap?: number;
   readonly headsNeeded?: number;
+  readonly heads?: number;
   readonly tokenMap?: readonly number[];
 }
 
 /**
  * A plain-text summary of an experiment's result for the terminal: the comparison table of E1
- * and the text task (regularized objective, test error, time, relative gap, heads needed, and
- * the token-sparsity numbers of each student's map: normalized entropy, effective number of
- * tokens, top-1 mass), E2's fit and generalization steps, E2-convex's accuracies, E3's rows.
+ * and the text task (regularized objective, test error, time, relative gap, heads: those the
+ * recovered convex network needs and the fixed heads of the Adam-trained models, and the
+ * token-sparsity numbers of each student's map: normalized entropy, effective number of
+ * tokens, top-1 mass) with a line explaining the columns, E2's fit and generalization steps,
+ * E2-convex's accuracies, E3's rows.
  *
  * @example
  * ```ts
@@ -63,7 +66,7 @@ export function experimentSummary(result: AnyResult): string {
         num(s.testError),
         s.milliseconds === undefined ? "–" : `${(s.milliseconds / 1000).toFixed(2)} s`,
         name === "convex" ? num(s.relativeGap, 2) : "–",
-        name === "convex" ? String(s.headsNeeded ?? "–") : "–",
+        String((name === "convex" ? s.headsNeeded : s.heads) ?? "–"),
         num(sparsity?.entropy, 3),
         num(sparsity?.effectiveTokens, 3),
         num(sparsity?.topKMass, 3),
@@ -72,7 +75,7 @@ export function experimentSummary(result: AnyResult): string {
     return `${head}\n${table(
       [
         "model",
-        "objective",
+        "reg. objective",
         "test error",
         "time",
         "rel. gap",
@@ -82,7 +85,7 @@ export function experimentSummary(result: AnyResult): string {
         "top-1 mass",
       ],
       rows,
-    )}\n`;
+    )}\nheads: what the recovered convex network needs; the fixed heads of the Adam-trained models. entropy, eff. tokens, top-1 mass: the sparsity of each token map (1, n, 1/n when uniform over n tokens).\n`;
   }
   if (result.experiment === "e2") {
     return `${head}\n${table(

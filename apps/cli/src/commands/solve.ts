@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import { writeResultFolder } from "@convexformer/experiments/node";
 import { type FistaCheckpoint, type IterationRecord, listSolvers } from "@convexformer/solvers";
 import { ConvexformerError, writeNpy } from "@convexformer/tensors";
 import type { Command } from "commander";
@@ -14,7 +15,6 @@ import { decimalOption, integerOption } from "../numeric-options.js";
 import { checkOutputDirectory } from "../output-directory.js";
 import { parseSpec } from "../problem-files.js";
 import { gapProgress } from "../progress.js";
-import { writeResultFolder } from "../result-folder.js";
 import { ForcedExitError, runInterruptibly } from "../run-interruptibly.js";
 import { UsageError } from "../usage-error.js";
 import type { SolveJobInput, SolveJobOutput } from "./solve-job.js";
