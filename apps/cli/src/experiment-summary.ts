@@ -41,6 +41,8 @@ interface StudentMetrics {
  * tokens, top-1 mass) with a line explaining the columns, E2's fit and generalization steps,
  * E2-convex's accuracies, E3's rows.
  *
+ * @param result - an experiment's result as its runner returns it (or as read back from its
+ *   `result.json`); a missing number prints as `–`
  * @example
  * ```ts
  * import { experimentSummary } from "convexformer";

@@ -71,5 +71,4 @@ export { loadSavedModel, type SavedModel } from "./saved-model.js";
 export { readSavedSolution } from "./saved-solution.js";
 export { SetupInterruptedError } from "./setup-interrupted.js";
 export { sharedFlagSignal } from "./shared-abort-signal.js";
-export { type Bar, svgBarChart, textBarChart } from "./svg-bar-chart.js";
 export { UsageError } from "./usage-error.js";

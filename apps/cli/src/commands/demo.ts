@@ -13,7 +13,18 @@ import { runExperiment } from "./experiment.js";
  */
 export const DEMO_OUT = "convexformer-out/demo";
 
-/** Options of {@link runDemo}. */
+/**
+ * Options of {@link runDemo}; all optional (`convexformer demo` sets `out` and `json` from its
+ * command line).
+ *
+ * @example
+ * ```ts
+ * import type { DemoOptions } from "convexformer";
+ * // `convexformer demo --out results/demo --json`
+ * const options: DemoOptions = { out: "results/demo", json: true };
+ * options.config; // undefined
+ * ```
+ */
 export interface DemoOptions {
   /**
    * The result folder, replaced as a whole and atomically; checked before any work (an existing

@@ -193,6 +193,8 @@ function common(cmd: Command, experiment: ExperimentName, defaultOut: string): C
  * Registers `experiment e1|e2|e2-convex|e3|text` on the program: the paper's experiments
  * (spec: docs/experiments) with their options, each writing an atomic result folder.
  *
+ * @param program - the command tree to add `experiment` and its subcommands to
+ * @param io - where the commands write (`processIo()` for the process streams)
  * @example
  * ```ts
  * import { Command } from "commander";
