@@ -5,6 +5,7 @@ import { RESULT_MANIFEST } from "@convexformer/experiments/node";
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import type { CliIo } from "../cli-io.js";
+import { createProgram } from "../program.js";
 import { DEMO_OUT, registerDemoCommand, runDemo } from "./demo.js";
 
 function captureIo(): CliIo & { out: string[]; err: string[] } {
@@ -96,5 +97,10 @@ describe("convexformer demo (E1)", () => {
     expect(demo?.options.map((o) => o.long)).toEqual(["--out", "--json"]);
     expect(demo?.options[0]?.defaultValue).toBe(DEMO_OUT);
     expect(DEMO_OUT).toBe("convexformer-out/demo");
+    // the program registers this demo, and only one
+    const registered = createProgram(captureIo()).commands.filter((c) => c.name() === "demo");
+    expect(registered).toHaveLength(1);
+    expect(registered[0]?.description()).toBe(demo?.description());
+    expect(registered[0]?.options.map((o) => o.long)).toEqual(["--out", "--json"]);
   });
 });
