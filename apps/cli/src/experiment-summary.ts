@@ -87,7 +87,7 @@ export function experimentSummary(result: AnyResult): string {
         "top-1 mass",
       ],
       rows,
-    )}\nheads: what the recovered convex network needs; the fixed heads of the Adam-trained models. entropy, eff. tokens, top-1 mass: the sparsity of each token map (1, n, 1/n when uniform over n tokens).\n`;
+    )}\nheads: needed by the recovered convex network; fixed for the Adam-trained models.\nentropy, eff. tokens, top-1 mass: token-map sparsity (1, n, 1/n if uniform over n tokens).\n`;
   }
   if (result.experiment === "e2") {
     return `${head}\n${table(
