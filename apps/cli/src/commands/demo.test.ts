@@ -53,6 +53,11 @@ describe("convexformer demo (E1)", () => {
     const convexRow = (lines[header + 2] as string).trim().split(/\s{2,}/);
     expect(Number(convexRow[4])).toBeLessThanOrEqual(1e-6);
     expect(Number(convexRow[5])).toBe(result.metrics.convex.headsNeeded);
+    // the Adam-trained models' heads are their fixed ones (E1's defaults: 16 simplex, 3 standard)
+    expect(result.metrics.simplex.heads).toBe(16);
+    expect(result.metrics.standard.heads).toBe(3);
+    expect((lines[header + 3] as string).trim().split(/\s{2,}/)[5]).toBe("16");
+    expect((lines[header + 4] as string).trim().split(/\s{2,}/)[5]).toBe("3");
     expect(result.experiment).toBe("e1");
     expect(result.status).toBe("complete");
     expect(result.metrics.convex.status).toBe("converged");
