@@ -13,7 +13,8 @@
 //      consumer compiles against the package with `skipLibCheck: false` under
 //      module/moduleResolution `node16` and under `bundler`;
 //   4. a smoke test of all tarballs together with npm: exact instance 1 through the
-//      published packages, tfjs wasm from an installed layout, the CLI's demo.
+//      published packages, tfjs wasm from an installed layout, the CLI's demo (E1: its table,
+//      token maps, report and figures).
 // Usage: node scripts/check-packages.mjs [--keep] [--package <dir name>]... [--skip-alone]
 import { execFileSync, spawnSync } from "node:child_process";
 import {
@@ -430,12 +431,53 @@ for (const pkg of publishable.filter((p) => p.manifest.bin)) {
   for (const bin of Object.keys(pkg.manifest.bin)) {
     try {
       run(join(consumer, "node_modules", ".bin", bin), ["--version"], consumer);
-      // the demo's embedded dataset must ship in the tarball
-      run(
+      if (bin !== "convexformer") continue;
+      // the demo (E1 on generated data: no data file ships) from the installed tarballs, with
+      // tfjs wasm from node_modules: the table, a token map of each model, the report and figures
+      const out = join(work, "demo");
+      const printed = run(
         join(consumer, "node_modules", ".bin", bin),
-        ["demo", "--out", join(work, "demo")],
+        ["demo", "--out", out],
         consumer,
+        {
+          capture: true,
+        },
       );
+      process.stdout.write(printed);
+      const problems = [];
+      for (const column of [
+        "reg. objective",
+        "test error",
+        "time",
+        "rel. gap",
+        "heads",
+        "entropy",
+        "eff. tokens",
+        "top-1 mass",
+      ])
+        if (!printed.includes(column)) problems.push(`no "${column}" column`);
+      for (const model of ["convex", "simplex", "standard"])
+        if (!printed.includes(`${model}: token map`)) problems.push(`no token map of ${model}`);
+      for (const file of [
+        "result.json",
+        "command.txt",
+        "objective.svg",
+        "objective.json",
+        "token-maps.svg",
+        "token-maps.json",
+      ])
+        if (!existsSync(join(out, file))) problems.push(`no ${file}`);
+      if (problems.length === 0) {
+        const result = JSON.parse(readFileSync(join(out, "result.json"), "utf8"));
+        if (result.experiment !== "e1" || result.status !== "complete")
+          problems.push(`result ${result.experiment} ${result.status}`);
+        if (!(result.metrics?.convex?.relativeGap <= 1e-6))
+          problems.push(`convex gap ${result.metrics?.convex?.relativeGap}`);
+        for (const svg of ["objective.svg", "token-maps.svg"])
+          if (!readFileSync(join(out, svg), "utf8").startsWith("<svg"))
+            problems.push(`${svg} is not an SVG`);
+      }
+      if (problems.length > 0) fail(`${pkg.name}: the packed demo: ${problems.join("; ")}`);
     } catch {
       fail(`${pkg.name}: the packed binary ${bin} failed`);
     }

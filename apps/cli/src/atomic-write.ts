@@ -4,8 +4,12 @@ import { open, rename, rm } from "node:fs/promises";
  * Writes a file so that an interrupted run never leaves a half-written one: the bytes go to a
  * temporary sibling first (flushed with `fsync`), which is then renamed over the target; a
  * failed write removes the temporary file. For several files that belong together use
- * `writeResultFolder`, which replaces a whole folder atomically.
+ * `writeResultFolder` of `@convexformer/experiments/node`, which replaces a whole folder
+ * atomically.
  *
+ * @param path - the file to write or replace; its folder must exist. The temporary sibling is
+ *   `<path>.<pid>.partial`
+ * @param data - the contents (a string is written as UTF-8)
  * @example
  * ```ts
  * import { writeFileAtomic } from "convexformer";

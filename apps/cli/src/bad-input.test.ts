@@ -87,10 +87,7 @@ describe("outputs are checked before any work", () => {
       /^convexformer solve: --save .*a-file: exists and is not a directory\n$/,
     );
     const demo = captureIo();
-    const code = await runDemo(
-      { out: file, lambdaRatio: 0.01, trainFraction: 0.75, solver: "fista", tol: 1e-8 },
-      demo,
-    );
+    const code = await runDemo({ out: file }, demo);
     expect(code).toBe(2);
     expect(demo.err.join("")).toMatch(
       /^convexformer demo: --out .*a-file: exists and is not a directory\n$/,

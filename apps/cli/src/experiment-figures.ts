@@ -73,7 +73,11 @@ function e1Maps(result: AnyResult): { model: string; map: Matrix }[] {
  * plots (through `@convexformer/interpret`): E1 and the text task: the three students'
  * regularized objective against iterations and time, and their token maps side by side; E2:
  * the grokking curves (train and validation accuracy against the step, the 99 % line).
+ * Returns file name → contents (`objective.svg`, `objective.json`, `token-maps.svg`,
+ * `token-maps.json` for E1; `grokking.svg`, `grokking.json` for E2; none for E2-convex, E3).
  *
+ * @param result - an experiment's result as its runner returns it (or as read back from its
+ *   `result.json`); the curves and token maps it lacks are left out of the figures
  * @example
  * ```ts
  * import { experimentFigures } from "convexformer";
@@ -130,6 +134,8 @@ export async function experimentFigures(result: AnyResult): Promise<Record<strin
  * Terminal token maps of an E1-style result (one Unicode-block heatmap per student), fitting
  * 80 columns; empty for other experiments.
  *
+ * @param result - an experiment's result (E1 or text: its `metrics.convex`, `simplex` and
+ *   `standard` token maps are drawn; any other experiment gives `""`)
  * @example
  * ```ts
  * import { experimentTerminalMaps } from "convexformer";

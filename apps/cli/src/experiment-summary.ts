@@ -29,15 +29,20 @@ interface StudentMetrics {
   readonly milliseconds?: number;
   readonly relativeGap?: number;
   readonly headsNeeded?: number;
+  readonly heads?: number;
   readonly tokenMap?: readonly number[];
 }
 
 /**
  * A plain-text summary of an experiment's result for the terminal: the comparison table of E1
- * and the text task (regularized objective, test error, time, relative gap, heads needed, and
- * the token-sparsity numbers of each student's map: normalized entropy, effective number of
- * tokens, top-1 mass), E2's fit and generalization steps, E2-convex's accuracies, E3's rows.
+ * and the text task (regularized objective, test error, time, relative gap, heads: those the
+ * recovered convex network needs and the fixed heads of the Adam-trained models, and the
+ * token-sparsity numbers of each student's map: normalized entropy, effective number of
+ * tokens, top-1 mass) with a line explaining the columns, E2's fit and generalization steps,
+ * E2-convex's accuracies, E3's rows.
  *
+ * @param result - an experiment's result as its runner returns it (or as read back from its
+ *   `result.json`); a missing number prints as `–`
  * @example
  * ```ts
  * import { experimentSummary } from "convexformer";
@@ -63,7 +68,7 @@ export function experimentSummary(result: AnyResult): string {
         num(s.testError),
         s.milliseconds === undefined ? "–" : `${(s.milliseconds / 1000).toFixed(2)} s`,
         name === "convex" ? num(s.relativeGap, 2) : "–",
-        name === "convex" ? String(s.headsNeeded ?? "–") : "–",
+        String((name === "convex" ? s.headsNeeded : s.heads) ?? "–"),
         num(sparsity?.entropy, 3),
         num(sparsity?.effectiveTokens, 3),
         num(sparsity?.topKMass, 3),
@@ -72,7 +77,7 @@ export function experimentSummary(result: AnyResult): string {
     return `${head}\n${table(
       [
         "model",
-        "objective",
+        "reg. objective",
         "test error",
         "time",
         "rel. gap",
@@ -82,7 +87,7 @@ export function experimentSummary(result: AnyResult): string {
         "top-1 mass",
       ],
       rows,
-    )}\n`;
+    )}\nheads: needed by the recovered convex network; fixed for the Adam-trained models.\nentropy, eff. tokens, top-1 mass: token-map sparsity (1, n, 1/n if uniform over n tokens).\n`;
   }
   if (result.experiment === "e2") {
     return `${head}\n${table(

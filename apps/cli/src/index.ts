@@ -13,8 +13,7 @@ export {
 } from "./checkpoint-files.js";
 export { type CliIo, processIo } from "./cli-io.js";
 export { registerBenchCommand, runBench } from "./commands/bench.js";
-export { DEMO_DATA_DIR, type DemoOptions, registerDemoCommand, runDemo } from "./commands/demo.js";
-export { DEMO_E1_OUT, registerDemoE1Command, runDemoE1 } from "./commands/demo-e1.js";
+export { DEMO_OUT, type DemoOptions, registerDemoCommand, runDemo } from "./commands/demo.js";
 export { registerExperimentCommand, runExperiment } from "./commands/experiment.js";
 export type {
   ExperimentJobInput,
@@ -57,7 +56,6 @@ export {
 export { cliVersion, createProgram, programDescription } from "./program.js";
 export { gapProgress } from "./progress.js";
 export { BENCHMARKS, type BenchmarkName, findRepositoryRoot } from "./repository-root.js";
-export { RESULT_MANIFEST, recoverResultFolder, writeResultFolder } from "./result-folder.js";
 export {
   ForcedExitError,
   INTERRUPT_EXIT_CODES,
@@ -73,5 +71,4 @@ export { loadSavedModel, type SavedModel } from "./saved-model.js";
 export { readSavedSolution } from "./saved-solution.js";
 export { SetupInterruptedError } from "./setup-interrupted.js";
 export { sharedFlagSignal } from "./shared-abort-signal.js";
-export { type Bar, svgBarChart, textBarChart } from "./svg-bar-chart.js";
 export { UsageError } from "./usage-error.js";

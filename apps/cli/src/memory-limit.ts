@@ -26,6 +26,7 @@ export function memoryLimitBytes(): number {
 /**
  * Bytes in human units: `"9.80 GB"` (powers of 1000, three significant digits).
  *
+ * @param bytes - a byte count (a non-finite one prints as `"<value> bytes"`)
  * @example
  * ```ts
  * import { formatBytes } from "convexformer";

@@ -1,7 +1,7 @@
 import { constants } from "node:fs";
 import { access, lstat, mkdir, readdir, rmdir, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { RESULT_MANIFEST, recoverResultFolder } from "./result-folder.js";
+import { RESULT_MANIFEST, recoverResultFolder } from "@convexformer/experiments/node";
 import { UsageError } from "./usage-error.js";
 
 /** Most missing ancestors an output path may have (they are created one level at a time). */

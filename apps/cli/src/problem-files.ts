@@ -48,7 +48,16 @@ export const MAX_INFERRED_CLASSES = 1000;
 /** Largest `classes` and `gates.count` accepted at all (memory is checked as well). */
 const MAX_COUNT = 10_000_000;
 
-/** The problem kinds a problem directory can hold. */
+/**
+ * The problem kinds a problem directory can hold (the `kind` of its `problem.json`).
+ *
+ * @example
+ * ```ts
+ * import { PROBLEM_KINDS } from "convexformer";
+ * PROBLEM_KINDS.includes("attention-scalar"); // true
+ * PROBLEM_KINDS.length; // 6
+ * ```
+ */
 export const PROBLEM_KINDS = [
   "group-lasso",
   "gated-relu",
@@ -58,7 +67,17 @@ export const PROBLEM_KINDS = [
   "attention-sequence",
 ] as const;
 
-/** One of {@link PROBLEM_KINDS}. */
+/**
+ * One of {@link PROBLEM_KINDS}.
+ *
+ * @example
+ * ```ts
+ * import { PROBLEM_KINDS, type ProblemKind } from "convexformer";
+ * const isKind = (k: string): k is ProblemKind => (PROBLEM_KINDS as readonly string[]).includes(k);
+ * isKind("group-lasso"); // true
+ * isKind("lasso"); // false
+ * ```
+ */
 export type ProblemKind = (typeof PROBLEM_KINDS)[number];
 
 /**
@@ -141,6 +160,9 @@ export interface LoadProblemOptions {
  * Reads and validates a problem directory: `problem.json` plus `X.npy`, `y.npy` (and `G.npy`
  * for `gated-relu`). Every error names the file and the problem and is a {@link UsageError}.
  *
+ * @param dir - the problem directory; gate files it names must lie inside it
+ * @param options - `memoryLimitBytes`: the most bytes the problem may need (default
+ *   `memoryLimitBytes()`); a larger problem is refused before it is allocated
  * @example
  * ```ts
  * import { mkdtempSync, writeFileSync } from "node:fs";

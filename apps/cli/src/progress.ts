@@ -6,6 +6,9 @@ import type { CliIo } from "./cli-io.js";
  * A progress display for solves: on a terminal, a bar that fills as the relative duality gap
  * falls (log scale) from 1 to the tolerance; elsewhere (CI logs, pipes) nothing at all.
  *
+ * @param io - where the bar is drawn; nothing is drawn unless `io.interactive`
+ * @param tolerance - the target relative duality gap in (0, 1): the bar is full when the gap
+ *   reaches it
  * @example
  * ```ts
  * import { gapProgress, processIo } from "convexformer";

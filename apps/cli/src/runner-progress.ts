@@ -26,6 +26,7 @@ export interface PhaseReport {
  * A progress bar for phased work on an interactive terminal (stderr), silent in pipes and CI
  * logs; `stop()` restores the cursor. Redraws at most ten times a second.
  *
+ * @param io - where the bar is drawn (stderr); nothing is drawn unless `io.interactive`
  * @example
  * ```ts
  * import { phaseProgress, processIo } from "convexformer";

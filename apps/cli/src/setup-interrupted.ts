@@ -23,7 +23,12 @@ export class SetupInterruptedError extends Error {
     this.reason = reason;
   }
 
-  /** Throws a {@link SetupInterruptedError} when `signal` is aborted (reason `"time-limit"` when the signal says so). */
+  /**
+   * Throws a {@link SetupInterruptedError} when `signal` is aborted (reason `"time-limit"` when
+   * the signal says so).
+   *
+   * @param signal - the command's abort signal; `undefined` (no signal) never throws
+   */
   static throwIfAborted(signal: AbortSignal | undefined): void {
     if (signal?.aborted === true)
       throw new SetupInterruptedError(signal.reason === "time-limit" ? "time-limit" : "signal");

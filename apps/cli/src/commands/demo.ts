@@ -1,140 +1,121 @@
-import { fileURLToPath } from "node:url";
-import type { IterationRecord } from "@convexformer/solvers";
-import { ConvexformerError } from "@convexformer/tensors";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
-import { decimalOption } from "../numeric-options.js";
-import { checkOutputDirectory } from "../output-directory.js";
-import { gapProgress } from "../progress.js";
-import { writeResultFolder } from "../result-folder.js";
-import { ForcedExitError, runInterruptibly } from "../run-interruptibly.js";
-import { UsageError } from "../usage-error.js";
-
-/** The files a demo result folder holds. */
-const DEMO_FILES = ["result.json", "z.npy", "token-importance.svg"];
-
-/** Options of `convexformer demo`. */
-export interface DemoOptions {
-  /** Directory with `X.npy` (`N × n × d`) and `y.npy` (`N`); default the embedded dataset. */
-  readonly data?: string;
-  /** Output directory. Default `runs/demo`. */
-  readonly out: string;
-  /** `λ = ratio · λ_max`. Default 0.01. */
-  readonly lambdaRatio: number;
-  /** Fraction of samples used for training (the rest are held out). Default 0.75. */
-  readonly trainFraction: number;
-  /** Solver name. Default `fista`. */
-  readonly solver: string;
-  /** Target relative duality gap. Default 1e-8. */
-  readonly tol: number;
-}
-
-/** The embedded default dataset shipped with the CLI (see `scripts/make-demo-data.ts`). */
-export const DEMO_DATA_DIR = fileURLToPath(new URL("../../data/demo/", import.meta.url));
+import { runExperiment } from "./experiment.js";
 
 /**
- * `convexformer demo`: fits the convex scalar attention program (9) to a dataset (by default
- * the embedded one: a planted two-head simplex-attention teacher on tokens 2 and 5 plus noise),
- * certifies the global optimum by its duality gap, recovers the network (one head per nonzero
- * token row), checks that its nonconvex objective equals the convex one, evaluates it on held-out
- * samples and writes `result.json`, `z.npy` and `token-importance.svg` as one atomic result
- * folder (`--out` is checked before any work). The fit runs in a worker (`runInterruptibly`):
- * SIGINT / SIGTERM stop it within an iteration, the best iterate is kept (status `aborted`),
- * the folder written and the exit code is 130 / 143. Returns the exit code.
+ * Where `convexformer demo` writes its report and figures (relative to the working directory).
  *
  * @example
  * ```ts
- * import { processIo, runDemo } from "convexformer";
- * await runDemo({ out: "runs/demo", lambdaRatio: 0.01, trainFraction: 0.75, solver: "fista", tol: 1e-8 }, processIo());
+ * import { DEMO_OUT } from "convexformer";
+ * DEMO_OUT; // "convexformer-out/demo"
  * ```
  */
-export async function runDemo(options: DemoOptions, io: CliIo): Promise<number> {
-  let progress: ReturnType<typeof gapProgress> | undefined;
-  try {
-    const dataDir = options.data ?? DEMO_DATA_DIR;
-    const out = await checkOutputDirectory("--out", options.out, DEMO_FILES);
-    const bar = gapProgress(io, options.tol);
-    progress = bar;
-    const outcome = await runInterruptibly<
-      { options: DemoOptions; dataDir: string; embedded: boolean },
-      { files: Record<string, string | Uint8Array>; text: string; status: string }
-    >(
-      {
-        module: new URL("./demo-job.js", import.meta.url),
-        exportName: "demoJob",
-        input: { options, dataDir, embedded: options.data === undefined },
-      },
-      {
-        onReport: (message) => {
-          const m = message as { type: string; record?: IterationRecord; text?: string };
-          if (m.type === "progress" && m.record !== undefined) bar.update(m.record);
-          if (m.type === "info" && m.text !== undefined) io.stderr(m.text);
-        },
-        onInterrupt: (signal) => {
-          bar.stop();
-          io.stderr(
-            `convexformer demo: ${signal}: stopping the fit after this iteration and keeping the best iterate (${signal === "SIGINT" ? "Ctrl-C" : signal} again quits at once, saving nothing)\n`,
-          );
-        },
-      },
-    );
-    bar.stop();
-    await writeResultFolder(out, outcome.value.files);
-    io.stdout(outcome.value.text);
-    return outcome.exitCode ?? (outcome.value.status === "converged" ? 0 : 1);
-  } catch (error) {
-    progress?.stop();
-    if (error instanceof ForcedExitError) {
-      io.stderr(`convexformer demo: ${error.message}\n`);
-      return error.exitCode;
-    }
-    if (error instanceof UsageError || error instanceof ConvexformerError) {
-      io.stderr(`convexformer demo: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-}
+export const DEMO_OUT = "convexformer-out/demo";
 
-function ratio(name: string) {
-  return decimalOption(name, { min: 0, max: 1 });
+/**
+ * Options of {@link runDemo}; all optional (`convexformer demo` sets `out` and `json` from its
+ * command line).
+ *
+ * @example
+ * ```ts
+ * import type { DemoOptions } from "convexformer";
+ * // `convexformer demo --out results/demo --json`
+ * const options: DemoOptions = { out: "results/demo", json: true };
+ * options.config; // undefined
+ * ```
+ */
+export interface DemoOptions {
+  /**
+   * The result folder, replaced as a whole and atomically; checked before any work (an existing
+   * folder must be an earlier result). Default {@link DEMO_OUT}.
+   */
+  readonly out?: string;
+  /** Print one JSON line (experiment, status, folder, metrics) instead of the table. Default false. */
+  readonly json?: boolean;
+  /**
+   * Overrides of E1's configuration (`E1Config` of `@convexformer/experiments`, e.g.
+   * `{ scale: 0.25, steps: 20 }` for a quick run); validated by the runner, which names an
+   * unknown or bad key. The demo command passes none: it runs E1 at its defaults.
+   */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
 
 /**
- * Registers `demo` on the program.
+ * `convexformer demo`, the main job (issue 11): on the E1 default data (generated by the
+ * student–teacher generator of `@convexformer/experiments`, so no data file is needed) it fits
+ * the convex program with a certificate and recovers the network, trains the standard attention
+ * and the nonconvex alternative by Adam on the same data and loss, prints the comparison table
+ * (regularized objective, test error, time, relative gap, heads, and the token-sparsity numbers
+ * of each model's token map: entropy, effective tokens, top-1 mass) and a terminal token map of
+ * each of the three models, and writes the report (`result.json`, `command.txt`) and the
+ * figures (`objective.svg`, `token-maps.svg`, each with its JSON) as one atomic result folder.
+ * It is `convexformer experiment e1` at its defaults without checkpoints; SIGINT / SIGTERM stop
+ * it at the next step and what was computed is written with status `aborted`. Returns the exit
+ * code: 0 complete, 1 failed, 2 bad usage (e.g. an `--out` that is not a result folder),
+ * 130 / 143 interrupted.
  *
+ * @param options - the result folder, `--json`, and E1 overrides (see {@link DemoOptions})
+ * @param io - where the table, the token maps and the messages go (`processIo()` for the
+ *   process streams)
+ * @example
+ * ```ts
+ * import { mkdtempSync, readFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { runDemo } from "convexformer";
+ * const out = join(mkdtempSync(join(tmpdir(), "cf-")), "demo");
+ * const printed: string[] = [];
+ * const io = { stdout: (t: string) => printed.push(t), stderr: () => {}, interactive: false };
+ * // a quarter of the default samples and 20 Adam steps, to keep the example short
+ * await runDemo({ out, config: { scale: 0.25, steps: 20 } }, io); // 0
+ * printed.join("").includes("standard: token map"); // true
+ * JSON.parse(readFileSync(join(out, "result.json"), "utf8")).status; // "complete"
+ * ```
+ */
+export async function runDemo(options: DemoOptions, io: CliIo): Promise<number> {
+  return await runExperiment(
+    { experiment: "e1", config: { ...(options.config ?? {}) }, resume: false },
+    {
+      out: options.out ?? DEMO_OUT,
+      command: "convexformer demo",
+      name: "convexformer demo",
+      checkpoint: false,
+      ...(options.json === undefined ? {} : { json: options.json }),
+    },
+    io,
+  );
+}
+
+/**
+ * Registers `convexformer demo [--out <dir>] [--json]` on the program; its action runs
+ * {@link runDemo} and sets `process.exitCode`.
+ *
+ * @param program - the command tree to add `demo` to (it must not have a `demo` yet)
+ * @param io - where the command writes (`processIo()` for the process streams)
  * @example
  * ```ts
  * import { Command } from "commander";
  * import { processIo, registerDemoCommand } from "convexformer";
- * registerDemoCommand(new Command("convexformer"), processIo());
+ * const program = new Command("convexformer");
+ * registerDemoCommand(program, processIo());
+ * program.commands.map((c) => c.name()); // ["demo"]
+ * program.commands[0]?.options.map((o) => o.long); // ["--out", "--json"]
  * ```
  */
 export function registerDemoCommand(program: Command, io: CliIo): void {
   program
     .command("demo")
     .description(
-      "fit convex attention to the embedded default dataset (or --data), certify it, recover the network, write result.json and an SVG",
+      "the main job, on the E1 default data: convex attention (certified, recovered) vs the nonconvex alternative vs standard attention; table, token maps, report and figures",
     )
-    .option(
-      "--data <dir>",
-      "directory with X.npy (N × n × d) and y.npy (N) instead of the embedded dataset",
-    )
-    .option("--out <dir>", "output directory", "runs/demo")
-    .option("--lambda-ratio <r>", "λ = r · λ_max", ratio("--lambda-ratio"), 0.01)
-    .option(
-      "--train-fraction <f>",
-      "fraction of samples used for training",
-      ratio("--train-fraction"),
-      0.75,
-    )
-    .option("--solver <name>", "solver", "fista")
-    .option("--tol <gap>", "target relative duality gap", ratio("--tol"), 1e-8)
+    .option("--out <dir>", "report and figures folder (replaced as a whole, atomically)", DEMO_OUT)
+    .option("--json", "print one JSON line instead of the table")
     .addHelpText(
       "after",
-      "\nExit codes: 0 certified, 1 not converged, 2 bad usage or data, 130 SIGINT / 143 SIGTERM (the fit stops\nwithin an iteration, the best iterate is kept with status aborted and written to --out).",
+      "\nExit codes: 0 complete, 1 failed, 2 bad usage, 130 SIGINT / 143 SIGTERM (the run stops at the next step,\nwhat was computed is written with status aborted).",
     )
-    .action(async (options: DemoOptions) => {
-      process.exitCode = await runDemo(options, io);
+    .action(async (o: { out: string; json?: boolean }) => {
+      process.exitCode = await runDemo({ out: o.out, json: o.json === true }, io);
     });
 }

@@ -19,7 +19,17 @@ import { experimentFigures, experimentTerminalMaps } from "../experiment-figures
 import { experimentSummary } from "../experiment-summary.js";
 import type { JobContext } from "../run-interruptibly.js";
 
-/** The experiments `convexformer experiment` runs. */
+/**
+ * The experiments `convexformer experiment` runs (one subcommand each; `convexformer demo` is
+ * `e1` at its defaults).
+ *
+ * @example
+ * ```ts
+ * import type { ExperimentName } from "convexformer";
+ * const names: ExperimentName[] = ["e1", "e2", "e2-convex", "e3", "text"];
+ * names.length; // 5
+ * ```
+ */
 export type ExperimentName = "e1" | "e2" | "e2-convex" | "e3" | "text";
 
 /**

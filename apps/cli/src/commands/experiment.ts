@@ -1,10 +1,10 @@
 import { rm } from "node:fs/promises";
+import { writeResultFolder } from "@convexformer/experiments/node";
 import { ConvexformerError } from "@convexformer/tensors";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { decimalOption, integerOption } from "../numeric-options.js";
 import { checkOutputDirectory } from "../output-directory.js";
-import { writeResultFolder } from "../result-folder.js";
 import { ForcedExitError, runInterruptibly } from "../run-interruptibly.js";
 import { type PhaseReport, phaseProgress } from "../runner-progress.js";
 import { UsageError } from "../usage-error.js";
@@ -38,6 +38,15 @@ interface CommonOptions {
  * writes `result.json`, `command.txt` and the figures as one atomic result folder. Returns the
  * exit code: 0 complete, 1 failed, 2 bad usage, 130/143 interrupted.
  *
+ * @param job - the experiment, its runner configuration, whether to resume, the checkpoint
+ *   interval (the checkpoint file itself is set here, from `options.out`)
+ * @param options - `out`: the result folder (checked before any work: absent, or an earlier
+ *   result); `command`: the command line written to `command.txt`; `json`: print one JSON line
+ *   instead of the table (default false); `name`: the prefix of error messages (default
+ *   `convexformer experiment <name>`); `checkpoint`: keep `<out>.checkpoint.json` for E1, E2
+ *   and the text task (default true; E2-convex and E3 never checkpoint)
+ * @param io - where the table and the messages go
+ *
  * @example
  * ```ts
  * import { mkdtempSync } from "node:fs";
@@ -55,15 +64,21 @@ interface CommonOptions {
  */
 export async function runExperiment(
   job: ExperimentJobInput,
-  options: { readonly out: string; readonly command: string; readonly json?: boolean },
+  options: {
+    readonly out: string;
+    readonly command: string;
+    readonly json?: boolean;
+    readonly name?: string;
+    readonly checkpoint?: boolean;
+  },
   io: CliIo,
 ): Promise<number> {
-  const name = `convexformer experiment ${job.experiment}`;
+  const name = options.name ?? `convexformer experiment ${job.experiment}`;
   const bar = phaseProgress(io);
   try {
     const out = await checkOutputDirectory("--out", options.out, EXPERIMENT_FILES);
     const checkpoint =
-      job.experiment === "e3" || job.experiment === "e2-convex"
+      options.checkpoint === false || job.experiment === "e3" || job.experiment === "e2-convex"
         ? undefined
         : `${out}.checkpoint.json`;
     const outcome = await runInterruptibly<ExperimentJobInput, ExperimentJobOutput>(
@@ -178,6 +193,8 @@ function common(cmd: Command, experiment: ExperimentName, defaultOut: string): C
  * Registers `experiment e1|e2|e2-convex|e3|text` on the program: the paper's experiments
  * (spec: docs/experiments) with their options, each writing an atomic result folder.
  *
+ * @param program - the command tree to add `experiment` and its subcommands to
+ * @param io - where the commands write (`processIo()` for the process streams)
  * @example
  * ```ts
  * import { Command } from "commander";

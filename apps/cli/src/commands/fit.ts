@@ -1,10 +1,10 @@
 import { ATTENTION_PROGRAM_KINDS, LOSS_NAMES } from "@convexformer/attention";
+import { writeResultFolder } from "@convexformer/experiments/node";
 import { ConvexformerError } from "@convexformer/tensors";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { decimalOption, integerOption } from "../numeric-options.js";
 import { checkOutputDirectory } from "../output-directory.js";
-import { writeResultFolder } from "../result-folder.js";
 import { ForcedExitError, runInterruptibly } from "../run-interruptibly.js";
 import { type PhaseReport, phaseProgress } from "../runner-progress.js";
 import { UsageError } from "../usage-error.js";

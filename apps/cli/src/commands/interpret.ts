@@ -1,13 +1,13 @@
 import { lstat } from "node:fs/promises";
 import { join } from "node:path";
 import type { ExperimentResult } from "@convexformer/experiments";
+import { writeResultFolder } from "@convexformer/experiments/node";
 import type { Figure } from "@convexformer/interpret";
 import { ConvexformerError } from "@convexformer/tensors";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { readInputText } from "../input-files.js";
 import { checkOutputDirectory } from "../output-directory.js";
-import { writeResultFolder } from "../result-folder.js";
 import { loadSavedModel } from "../saved-model.js";
 import { UsageError } from "../usage-error.js";
 

@@ -1,8 +1,8 @@
+import { writeResultFolder } from "@convexformer/experiments/node";
 import { ConvexformerError, writeNpy } from "@convexformer/tensors";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { checkOutputDirectory } from "../output-directory.js";
-import { writeResultFolder } from "../result-folder.js";
 import { loadSavedModel } from "../saved-model.js";
 import { UsageError } from "../usage-error.js";
 

