@@ -1,7 +1,6 @@
 /**
- * `@convexformer/interpret/node`: files (Node only): writing figures, reading saved result folders.
+ * `@convexformer/interpret/node`: files (Node only): writing figures.
  *
  * @packageDocumentation
  */
-export { readSolutionFolder } from "./read-solution-folder.js";
 export { type WrittenFigure, writeFigure } from "./write-figure.js";
