@@ -7,7 +7,7 @@ import {
   type TokenBatch,
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
-import { correctCount, lossSum, type Reduction } from "./losses.js";
+import { correctCount, lossSum } from "./losses.js";
 import type { NamedWeight } from "./named-weight.js";
 import { projectOntoSimplex } from "./simplex-projection.js";
 import { type Batch, TensorDataset } from "./tensor-dataset.js";
@@ -38,8 +38,12 @@ export interface AttentionModelOptions {
   readonly outputs?: number;
   /** The loss (default `"squared"`). Cross-entropy needs `outputs ≥ 2`. */
   readonly loss?: LossName;
-  /** `"sum"` over samples (default) or `"mean"`. */
-  readonly reduction?: Reduction;
+  /**
+   * How the data term adds up over samples, the `scaling` of `@convexformer/attention`'s
+   * losses: `"sum"` (default, as in the paper) or `"mean"` (divided by the number of samples
+   * `N`; the regularizer is not divided).
+   */
+  readonly scaling?: "sum" | "mean";
   /** `β ≥ 0`, the weight-decay strength of the regularized objective (default 0). */
   readonly beta?: number;
   /** Seed of the initialization (default 0). */
@@ -58,8 +62,8 @@ export interface AttentionModelConfig {
   readonly output: OutputKind;
   /** The loss. */
   readonly loss: LossName;
-  /** The data-term reduction. */
-  readonly reduction: Reduction;
+  /** The data term's scaling over samples: `"sum"` or `"mean"`. */
+  readonly scaling: "sum" | "mean";
   /** `β`. */
   readonly beta: number;
   /** Initialization seed. */
@@ -96,9 +100,9 @@ export function validateCommonOptions(
   assertInteger("outputs", outputs, 1);
   const loss = options.loss ?? "squared";
   validateLossName("loss", loss);
-  const reduction = options.reduction ?? "sum";
-  if (reduction !== "sum" && reduction !== "mean") {
-    throw new InvalidOptionError("reduction", reduction, 'must be "sum" or "mean"');
+  const scaling = options.scaling ?? "sum";
+  if (scaling !== "sum" && scaling !== "mean") {
+    throw new InvalidOptionError("scaling", scaling, 'must be "sum" or "mean"');
   }
   const beta = options.beta ?? 0;
   if (typeof beta !== "number" || !Number.isFinite(beta) || beta < 0) {
@@ -118,7 +122,7 @@ export function validateCommonOptions(
     outputs,
     output,
     loss,
-    reduction,
+    scaling,
     beta,
     seed,
   };
@@ -310,7 +314,7 @@ export abstract class AttentionModel implements Trainable {
   batchLoss(batch: Batch, datasetSize: number): tf.Scalar {
     this.assertLive();
     const b = batch.inputs.shape[0] as number;
-    const scale = (this.config.reduction === "sum" ? datasetSize : 1) / b;
+    const scale = (this.config.scaling === "sum" ? datasetSize : 1) / b;
     return tf.tidy(() => {
       const data = lossSum(this.config.loss, this.forward(batch.inputs), batch.targets);
       return tf.add(tf.mul(scale, data), this.penalty()) as tf.Scalar;
@@ -358,7 +362,7 @@ export abstract class AttentionModel implements Trainable {
       count += m.dataSync()[0] as number;
       tf.dispose([l, k, m]);
     }
-    const loss = this.config.reduction === "mean" ? lossTotal / data.size : lossTotal;
+    const loss = this.config.scaling === "mean" ? lossTotal / data.size : lossTotal;
     const p = this.penalty();
     const penalty = p.dataSync()[0] as number;
     p.dispose();

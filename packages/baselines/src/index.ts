@@ -36,9 +36,14 @@ export {
 } from "./attention-model.js";
 export type { AttentionKind, DecoderTransformerOptions } from "./decoder/decoder-options.js";
 export { DecoderTransformer } from "./decoder-transformer.js";
-export { type CorrectCount, correctCount, lossSum, type Reduction } from "./losses.js";
+export { type CorrectCount, correctCount, lossSum } from "./losses.js";
 export type { NamedWeight } from "./named-weight.js";
-export { Optimizer, type OptimizerName, type OptimizerOptions } from "./optimizer.js";
+export {
+  Optimizer,
+  type OptimizerName,
+  type OptimizerOptions,
+  type OptimizerState,
+} from "./optimizer.js";
 export { SequenceHeads, type SequenceHeadsOptions } from "./sequence-heads.js";
 export { SimplexAttention, type SimplexAttentionOptions } from "./simplex-attention.js";
 export { SimplexHeads, type SimplexHeadsOptions } from "./simplex-heads.js";

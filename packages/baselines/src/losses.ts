@@ -3,12 +3,6 @@ import { InvalidOptionError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 
 /**
- * How the data term adds up over samples: `"sum"` (default, as in the paper) or `"mean"`
- * (divided by the number of samples `N`; the regularizer is not divided).
- */
-export type Reduction = "sum" | "mean";
-
-/**
  * The data term summed over every sample (and every token for sequence outputs):
  * `Σ L(ŷ, y)`, a scalar tensor. For `"cross-entropy"` the last axis holds the `c` classes
  * and `targets` holds probabilities (one-hot for class labels); for the other losses the

@@ -3,9 +3,9 @@ import type { Batch, TensorDataset } from "./tensor-dataset.js";
 
 /** A model's scores on a whole data set (float64 numbers read back from tfjs). */
 export interface Evaluation {
-  /** The training objective on the whole set: data term (with the model's reduction) + regularizer. */
+  /** The training objective on the whole set: data term (with the model's `scaling`) + regularizer. */
   readonly objective: number;
-  /** The data term alone (summed, or averaged under `"mean"` reduction). */
+  /** The data term alone (summed, or averaged under `scaling: "mean"`). */
   readonly loss: number;
   /** Fraction of correct predictions (cross-entropy: arg-max; logistic: sign); `undefined` for squared loss. */
   readonly accuracy: number | undefined;
@@ -21,7 +21,7 @@ export interface Trainable {
   readonly trainableVariables: readonly tf.Variable[];
   /**
    * The training loss of one mini-batch as a scalar tensor: the data term rescaled so that
-   * a full batch gives the model's objective exactly (sum reduction: `N/b · Σ_batch L`, mean:
+   * a full batch gives the model's objective exactly (`scaling: "sum"`: `N/b · Σ_batch L`, `"mean"`:
    * `1/b · Σ_batch L`) plus the regularizer.
    *
    * @param batch - the mini-batch

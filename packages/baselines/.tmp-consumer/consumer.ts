@@ -1,0 +1,2 @@
+import * as b from "@convexformer/baselines";
+export const x: object = b;
