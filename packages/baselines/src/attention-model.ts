@@ -7,6 +7,7 @@ import {
   type TokenBatch,
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Scalar, Tensor, Variable } from "@tensorflow/tfjs-core";
 import { correctCount, lossSum } from "./losses.js";
 import type { NamedWeight } from "./named-weight.js";
 import { projectOntoSimplex } from "./simplex-projection.js";
@@ -73,7 +74,7 @@ export interface AttentionModelConfig {
 /** A variable whose rows (of length `rowLength`) are projected onto the simplex after each step. */
 export interface ProjectedVariable {
   /** The variable. */
-  readonly variable: tf.Variable;
+  readonly variable: Variable;
   /** Length of one simplex row. */
   readonly rowLength: number;
 }
@@ -156,7 +157,7 @@ export abstract class AttentionModel implements Trainable {
   /** The resolved configuration. */
   readonly config: AttentionModelConfig;
   /** Parameters by name, in creation order. */
-  protected readonly params = new Map<string, tf.Variable>();
+  protected readonly params: Map<string, Variable> = new Map();
   /** Variables kept on the simplex by projection. */
   protected readonly projected: ProjectedVariable[] = [];
   private disposed = false;
@@ -167,13 +168,13 @@ export abstract class AttentionModel implements Trainable {
   }
 
   /** Predictions for a batch of inputs `[b, n, d]`: `[b]`, `[b, c]` or `[b, n, c]`. */
-  protected abstract forward(inputs: tf.Tensor): tf.Tensor;
+  protected abstract forward(inputs: Tensor): Tensor;
 
   /** The regularizer (already multiplied by `β/2`), a scalar. */
-  protected abstract penalty(): tf.Scalar;
+  protected abstract penalty(): Scalar;
 
   /** Registers a trainable parameter (the model owns and disposes it). */
-  protected addParameter(name: string, initial: tf.Tensor, simplexRowLength?: number): tf.Variable {
+  protected addParameter(name: string, initial: Tensor, simplexRowLength?: number): Variable {
     const variable = tf.variable(initial, true);
     initial.dispose();
     this.params.set(name, variable);
@@ -183,7 +184,7 @@ export abstract class AttentionModel implements Trainable {
   }
 
   /** The parameter called `name`. */
-  protected param(name: string): tf.Variable {
+  protected param(name: string): Variable {
     const v = this.params.get(name);
     if (v === undefined) throw new InvalidOptionError("name", name, "no such parameter");
     return v;
@@ -211,7 +212,7 @@ export abstract class AttentionModel implements Trainable {
   }
 
   /** The variables the optimizer updates. */
-  get trainableVariables(): readonly tf.Variable[] {
+  get trainableVariables(): readonly Variable[] {
     return [...this.params.values()];
   }
 
@@ -258,7 +259,7 @@ export abstract class AttentionModel implements Trainable {
     const N = inputs.samples;
     const rows = output === "sequence" ? N * n : N;
     const shape = output === "scalar" ? [N] : output === "vector" ? [N, c] : [N, n, c];
-    let targetTensor: tf.Tensor;
+    let targetTensor: Tensor;
     if (targets instanceof Int32Array) {
       if (loss !== "cross-entropy") {
         throw new InvalidOptionError(
@@ -311,13 +312,13 @@ export abstract class AttentionModel implements Trainable {
   }
 
   /** The training loss of a mini-batch (see {@link Trainable.batchLoss}). */
-  batchLoss(batch: Batch, datasetSize: number): tf.Scalar {
+  batchLoss(batch: Batch, datasetSize: number): Scalar {
     this.assertLive();
     const b = batch.inputs.shape[0] as number;
     const scale = (this.config.scaling === "sum" ? datasetSize : 1) / b;
     return tf.tidy(() => {
       const data = lossSum(this.config.loss, this.forward(batch.inputs), batch.targets);
-      return tf.add(tf.mul(scale, data), this.penalty()) as tf.Scalar;
+      return tf.add(tf.mul(scale, data), this.penalty()) as Scalar;
     });
   }
 
@@ -445,9 +446,9 @@ export abstract class AttentionModel implements Trainable {
     );
     const gradients: Record<string, Float64Array> = {};
     names.forEach((name, k) => {
-      const g = grads[(vars[k] as tf.Variable).name];
+      const g = grads[(vars[k] as Variable).name];
       gradients[name] =
-        g === undefined ? new Float64Array((vars[k] as tf.Variable).size) : tensorToFloat64(g);
+        g === undefined ? new Float64Array((vars[k] as Variable).size) : tensorToFloat64(g);
     });
     const objective = value.dataSync()[0] as number;
     value.dispose();

@@ -1,5 +1,6 @@
 import { ShapeMismatchError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Scalar, Variable } from "@tensorflow/tfjs-core";
 import { decoderLossAndGradients } from "./decoder/decoder-backward.js";
 import type { DecoderContext } from "./decoder/decoder-context.js";
 import { decoderDataset, validateTokenIds } from "./decoder/decoder-data.js";
@@ -67,7 +68,7 @@ export class DecoderTransformer implements Trainable {
   /** LayerNorm `ε`. */
   readonly layerNormEpsilon: number;
   private readonly config: DecoderConfig;
-  private readonly params: Map<string, tf.Variable>;
+  private readonly params: Map<string, Variable>;
   private readonly ctx: DecoderContext;
   private disposed = false;
 
@@ -90,14 +91,14 @@ export class DecoderTransformer implements Trainable {
     this.params = params;
     this.ctx = {
       config,
-      param: (name) => params.get(name) as tf.Variable,
+      param: (name) => params.get(name) as Variable,
       names: [...params.keys()],
       mask: causalMask(config.sequenceLength),
     };
   }
 
   /** The variables the optimizer updates (all parameters). */
-  get trainableVariables(): readonly tf.Variable[] {
+  get trainableVariables(): readonly Variable[] {
     return [...this.params.values()];
   }
 
@@ -125,11 +126,11 @@ export class DecoderTransformer implements Trainable {
   }
 
   /** Mean cross-entropy of the batch (see {@link Trainable.batchLoss}; `datasetSize` is not used: the loss is a mean). */
-  batchLoss(batch: Batch, _datasetSize: number): tf.Scalar {
+  batchLoss(batch: Batch, _datasetSize: number): Scalar {
     return tf.tidy(() => {
       const { logits } = decoderForward(this.ctx, batch.inputs, TAPE_OPS);
       const onehot = tf.oneHot(batch.targets, this.vocabSize).toFloat();
-      return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), -1))) as tf.Scalar;
+      return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), -1))) as Scalar;
     });
   }
 

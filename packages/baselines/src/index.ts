@@ -50,7 +50,7 @@ export { SimplexHeads, type SimplexHeadsOptions } from "./simplex-heads.js";
 export { projectOntoSimplex } from "./simplex-projection.js";
 export { StandardAttention, type StandardAttentionOptions } from "./standard-attention.js";
 export { type Batch, TensorDataset } from "./tensor-dataset.js";
-export { type BaselineBackend, setupTfjs } from "./tfjs-backend.js";
+export { type BaselineBackend, type BaselineTfjs, setupTfjs } from "./tfjs-backend.js";
 export { seededNormal, seededUniform, tensorFromFloat64, tensorToFloat64 } from "./tfjs-init.js";
 export { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
 export {

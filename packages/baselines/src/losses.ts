@@ -1,6 +1,7 @@
 import { LOSS_NAMES, type LossName } from "@convexformer/attention";
 import { InvalidOptionError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
 
 /**
  * The data term summed over every sample (and every token for sequence outputs):
@@ -19,15 +20,15 @@ import * as tf from "@tensorflow/tfjs";
  * lossSum("squared", tf.tensor([1, 2]), tf.tensor([0, 0])).dataSync(); // [2.5]
  * ```
  */
-export function lossSum(loss: LossName, predictions: tf.Tensor, targets: tf.Tensor): tf.Scalar {
+export function lossSum(loss: LossName, predictions: Tensor, targets: Tensor): Scalar {
   return tf.tidy(() => {
     switch (loss) {
       case "squared":
-        return tf.mul(0.5, tf.sum(tf.square(tf.sub(predictions, targets)))) as tf.Scalar;
+        return tf.mul(0.5, tf.sum(tf.square(tf.sub(predictions, targets)))) as Scalar;
       case "logistic":
-        return tf.sum(tf.softplus(tf.neg(tf.mul(targets, predictions)))) as tf.Scalar;
+        return tf.sum(tf.softplus(tf.neg(tf.mul(targets, predictions)))) as Scalar;
       case "cross-entropy":
-        return tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(predictions)))) as tf.Scalar;
+        return tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(predictions)))) as Scalar;
       default:
         throw new InvalidOptionError("loss", loss, `must be one of ${LOSS_NAMES.join(", ")}`);
     }
@@ -37,7 +38,7 @@ export function lossSum(loss: LossName, predictions: tf.Tensor, targets: tf.Tens
 /** What {@link correctCount} returns. */
 export interface CorrectCount {
   /** Number of correct predictions (a scalar tensor the caller disposes). */
-  readonly correct: tf.Scalar;
+  readonly correct: Scalar;
   /** Number of predictions scored. */
   readonly count: number;
 }
@@ -57,13 +58,13 @@ export interface CorrectCount {
  */
 export function correctCount(
   loss: LossName,
-  predictions: tf.Tensor,
-  targets: tf.Tensor,
+  predictions: Tensor,
+  targets: Tensor,
 ): CorrectCount | undefined {
   if (loss === "squared") return undefined;
   if (loss === "logistic") {
     const correct = tf.tidy(
-      () => tf.sum(tf.cast(tf.greater(tf.mul(predictions, targets), 0), "float32")) as tf.Scalar,
+      () => tf.sum(tf.cast(tf.greater(tf.mul(predictions, targets), 0), "float32")) as Scalar,
     );
     return { correct, count: predictions.size };
   }
@@ -72,7 +73,7 @@ export function correctCount(
     () =>
       tf.sum(
         tf.cast(tf.equal(tf.argMax(predictions, -1), tf.argMax(targets, -1)), "float32"),
-      ) as tf.Scalar,
+      ) as Scalar,
   );
   return { correct, count: predictions.size / c };
 }

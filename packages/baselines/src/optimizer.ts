@@ -5,6 +5,7 @@ import {
   ShapeMismatchError,
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor, Variable } from "@tensorflow/tfjs-core";
 
 /** The optimizers the trainers offer. */
 export type OptimizerName = "sgd" | "adam" | "adamw";
@@ -87,7 +88,7 @@ export class Optimizer {
   readonly options: Required<OptimizerOptions>;
   /** Number of steps applied so far. */
   stepCount = 0;
-  private readonly variables: readonly tf.Variable[];
+  private readonly variables: readonly Variable[];
   private readonly first: Float64Array[] = [];
   private readonly second: Float64Array[] = [];
 
@@ -97,7 +98,7 @@ export class Optimizer {
    * @param options - the settings ({@link OptimizerOptions}), validated here
    * @throws `InvalidOptionError` for an unknown optimizer or out-of-range settings
    */
-  constructor(variables: readonly tf.Variable[], options: OptimizerOptions) {
+  constructor(variables: readonly Variable[], options: OptimizerOptions) {
     if (typeof options !== "object" || options === null) {
       throw new InvalidOptionError("options", options, "must be an object");
     }
@@ -172,7 +173,7 @@ export class Optimizer {
    * tf.tidy(() => opt.apply([tf.scalar(2)])); // w = 0
    * ```
    */
-  apply(grads: readonly tf.Tensor[]): void {
+  apply(grads: readonly Tensor[]): void {
     const { optimizer, momentum, betas, epsilon, weightDecay } = this.options;
     const lr = this.learningRateAt(this.stepCount);
     this.stepCount += 1;

@@ -1,6 +1,7 @@
 import type { SequenceWeights } from "@convexformer/attention";
 import { assertInteger, createRng } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
 import {
   AttentionModel,
   type AttentionModelOptions,
@@ -71,11 +72,11 @@ export class SequenceHeads extends AttentionModel {
     this.addParameter("alpha", seededUniform(rng, [h], 1 / Math.sqrt(h)));
   }
 
-  private w1(): tf.Tensor {
+  private w1(): Tensor {
     return simplexValue(this.param(this.simplex === "softmax" ? "W1Logits" : "W1"), this.simplex);
   }
 
-  protected forward(inputs: tf.Tensor): tf.Tensor {
+  protected forward(inputs: Tensor): Tensor {
     const { tokens: n, features: d, outputs: c } = this.config;
     const h = this.heads;
     const b = inputs.shape[0] as number;
@@ -87,11 +88,11 @@ export class SequenceHeads extends AttentionModel {
     return tf.transpose(y.reshape([n, b, c]), [1, 0, 2]);
   }
 
-  protected penalty(): tf.Scalar {
+  protected penalty(): Scalar {
     return tf.tidy(() => {
       const l1 = tf.sum(tf.abs(this.param("W2")), [1, 2]);
       const r = tf.add(tf.sum(tf.square(l1)), tf.sum(tf.square(this.param("alpha"))));
-      return tf.mul(this.config.beta / 2, r) as tf.Scalar;
+      return tf.mul(this.config.beta / 2, r) as Scalar;
     });
   }
 

@@ -1,6 +1,7 @@
 import type { SimplexAttentionWeights } from "@convexformer/attention";
 import { createRng } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
 import {
   AttentionModel,
   type AttentionModelOptions,
@@ -91,11 +92,11 @@ export class SimplexAttention extends AttentionModel {
     this.addParameter("WO", seededUniform(rng, [w, c], 1 / Math.sqrt(w)));
   }
 
-  private w1(): tf.Tensor {
+  private w1(): Tensor {
     return simplexValue(this.param(this.simplex === "softmax" ? "W1Logits" : "W1"), this.simplex);
   }
 
-  protected forward(inputs: tf.Tensor): tf.Tensor {
+  protected forward(inputs: Tensor): Tensor {
     const b = inputs.shape[0] as number;
     const { tokens: n } = this.config;
     const h = this.heads;
@@ -108,10 +109,9 @@ export class SimplexAttention extends AttentionModel {
     return applyReadout(y, this.config.output, this.readout);
   }
 
-  protected penalty(): tf.Scalar {
+  protected penalty(): Scalar {
     return tf.tidy(
-      () =>
-        tf.mul(this.config.beta / 2, sumSquares(this.param("WV"), this.param("WO"))) as tf.Scalar,
+      () => tf.mul(this.config.beta / 2, sumSquares(this.param("WV"), this.param("WO"))) as Scalar,
     );
   }
 

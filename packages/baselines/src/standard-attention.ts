@@ -1,6 +1,7 @@
 import type { StandardAttentionWeights } from "@convexformer/attention";
 import { createRng, InvalidOptionError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
 import {
   AttentionModel,
   type AttentionModelOptions,
@@ -90,7 +91,7 @@ export class StandardAttention extends AttentionModel {
   }
 
   /** `[b, n, h·dk]` → `[b·h, n, dk]`. */
-  private splitHeads(t: tf.Tensor, b: number): tf.Tensor {
+  private splitHeads(t: Tensor, b: number): Tensor {
     const n = this.config.tokens;
     return tf
       .transpose(t.reshape([b, n, this.heads, this.headDim]), [0, 2, 1, 3])
@@ -109,7 +110,7 @@ export class StandardAttention extends AttentionModel {
    * const a = m.attentionMaps(tf.ones([1, 3, 4])); // [1, 2, 3, 3], rows sum to 1
    * ```
    */
-  attentionMaps(inputs: tf.Tensor): tf.Tensor {
+  attentionMaps(inputs: Tensor): Tensor {
     return tf.tidy(() => {
       const b = inputs.shape[0] as number;
       const n = this.config.tokens;
@@ -117,13 +118,13 @@ export class StandardAttention extends AttentionModel {
     });
   }
 
-  private scores(inputs: tf.Tensor, b: number): tf.Tensor {
+  private scores(inputs: Tensor, b: number): Tensor {
     const q = this.splitHeads(matMulLastAxis(inputs, this.param("WQ")), b);
     const k = this.splitHeads(matMulLastAxis(inputs, this.param("WK")), b);
     return tf.softmax(tf.mul(fastMatMul(q, k, false, true), this.scoreScale), -1);
   }
 
-  protected forward(inputs: tf.Tensor): tf.Tensor {
+  protected forward(inputs: Tensor): Tensor {
     const b = inputs.shape[0] as number;
     const n = this.config.tokens;
     const v = this.splitHeads(matMulLastAxis(inputs, this.param("WV")), b);
@@ -135,13 +136,13 @@ export class StandardAttention extends AttentionModel {
     return applyReadout(y, this.config.output, this.readout);
   }
 
-  protected penalty(): tf.Scalar {
+  protected penalty(): Scalar {
     return tf.tidy(
       () =>
         tf.mul(
           this.config.beta / 2,
           sumSquares(this.param("WQ"), this.param("WK"), this.param("WV"), this.param("WO")),
-        ) as tf.Scalar,
+        ) as Scalar,
     );
   }
 

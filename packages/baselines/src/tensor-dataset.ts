@@ -1,12 +1,13 @@
 import { InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor } from "@tensorflow/tfjs-core";
 
 /** One mini-batch: inputs and targets, first axis = samples. */
 export interface Batch {
   /** Model inputs (`[b, n, d]` float32 token matrices, or `[b, n]` int32 token ids). */
-  readonly inputs: tf.Tensor;
+  readonly inputs: Tensor;
   /** Targets in the layout the model's loss expects. */
-  readonly targets: tf.Tensor;
+  readonly targets: Tensor;
 }
 
 /**
@@ -27,16 +28,16 @@ export class TensorDataset {
   /** Number of samples `N`. */
   readonly size: number;
   /** All inputs, `[N, ...]`. */
-  readonly inputs: tf.Tensor;
+  readonly inputs: Tensor;
   /** All targets, `[N, ...]`. */
-  readonly targets: tf.Tensor;
+  readonly targets: Tensor;
 
   /**
    * Takes ownership of both tensors (they must agree on the first axis and not be empty).
    *
    * @throws `ShapeMismatchError` when the first axes differ
    */
-  constructor(inputs: tf.Tensor, targets: tf.Tensor) {
+  constructor(inputs: Tensor, targets: Tensor) {
     if (inputs.rank < 1 || targets.rank < 1 || inputs.shape[0] !== targets.shape[0]) {
       throw new ShapeMismatchError(
         "targets",

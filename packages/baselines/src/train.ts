@@ -5,6 +5,7 @@ import {
   InvalidOptionError,
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor, Variable } from "@tensorflow/tfjs-core";
 import { Optimizer, type OptimizerOptions } from "./optimizer.js";
 import type { Batch, TensorDataset } from "./tensor-dataset.js";
 import type { Trainable } from "./trainable.js";
@@ -257,9 +258,9 @@ export function train(model: Trainable, data: TensorDataset, options: TrainOptio
         }
         const { value, grads } = tf.variableGrads(
           () => model.batchLoss(batch, N),
-          variables as tf.Variable[],
+          variables as Variable[],
         );
-        optimizer.apply(variables.map((v) => grads[v.name] as tf.Tensor));
+        optimizer.apply(variables.map((v) => grads[v.name] as Tensor));
         return value;
       });
       const lossValue = value.dataSync()[0] as number;

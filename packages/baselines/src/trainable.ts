@@ -1,4 +1,4 @@
-import type * as tf from "@tensorflow/tfjs";
+import type { Scalar, Tensor, Variable } from "@tensorflow/tfjs-core";
 import type { Batch, TensorDataset } from "./tensor-dataset.js";
 
 /** A model's scores on a whole data set (float64 numbers read back from tfjs). */
@@ -18,7 +18,7 @@ export interface Evaluation {
  */
 export interface Trainable {
   /** The variables the optimizer updates. */
-  readonly trainableVariables: readonly tf.Variable[];
+  readonly trainableVariables: readonly Variable[];
   /**
    * The training loss of one mini-batch as a scalar tensor: the data term rescaled so that
    * a full batch gives the model's objective exactly (`scaling: "sum"`: `N/b · Σ_batch L`, `"mean"`:
@@ -27,7 +27,7 @@ export interface Trainable {
    * @param batch - the mini-batch
    * @param datasetSize - `N`, the size of the set the batch was drawn from
    */
-  batchLoss(batch: Batch, datasetSize: number): tf.Scalar;
+  batchLoss(batch: Batch, datasetSize: number): Scalar;
   /**
    * Optional fast path: {@link Trainable.batchLoss} and its gradient for every variable
    * (`grads[k]` belongs to `trainableVariables[k]`), computed by the model itself instead of
@@ -64,7 +64,7 @@ export interface Trainable {
  */
 export interface LossAndGradients {
   /** The mini-batch loss, as {@link Trainable.batchLoss} computes it. */
-  readonly value: tf.Scalar;
+  readonly value: Scalar;
   /** The gradient of `value` for each trainable variable, in `trainableVariables` order. */
-  readonly grads: readonly tf.Tensor[];
+  readonly grads: readonly Tensor[];
 }

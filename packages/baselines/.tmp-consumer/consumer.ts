@@ -1,2 +1,0 @@
-import * as b from "@convexformer/baselines";
-export const x: object = b;
