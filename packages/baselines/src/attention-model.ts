@@ -18,6 +18,16 @@ import type { Evaluation, Trainable } from "./trainable.js";
 /**
  * The shape of a model's output per sample: `"scalar"` (`ŷ ∈ R`), `"vector"` (`ŷ ∈ R^c`) or
  * `"sequence"` (`Ŷ ∈ R^{n×c}`, one output row per token).
+ *
+ * @example
+ * ```ts
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { StandardAttention, type OutputKind } from "@convexformer/baselines";
+ * const output: OutputKind = "sequence";
+ * const m = new StandardAttention({ tokens: 3, features: 4, heads: 2, outputs: 2, output });
+ * m.predict(TokenBatch.zeros(5, 3, 4)).length; // 30 (5 samples × 3 tokens × 2 outputs)
+ * m.dispose();
+ * ```
  */
 export type OutputKind = "scalar" | "vector" | "sequence";
 
@@ -26,10 +36,32 @@ export type OutputKind = "scalar" | "vector" | "sequence";
  * `"softmax"` trains free logits `θ` and uses `softmax(θ)` (initialized at `θ = 0`, the
  * uniform distribution); `"projection"` trains the weights themselves and projects them
  * onto the simplex (Euclidean projection) after every optimizer step.
+ *
+ * @example
+ * ```ts
+ * import { SimplexHeads, type SimplexParameterization } from "@convexformer/baselines";
+ * const simplex: SimplexParameterization = "projection";
+ * const m = new SimplexHeads({ tokens: 3, features: 2, heads: 1, simplex });
+ * Object.keys(m.parameters()); // ["w1", "w2", "alpha"] (softmax trains "w1Logits" instead)
+ * Array.from(m.parameters().w1?.data ?? []); // ≈ [0.3333333, 0.3333333, 0.3333333]
+ * m.dispose();
+ * ```
  */
 export type SimplexParameterization = "softmax" | "projection";
 
-/** Options shared by every attention model of this package. */
+/**
+ * Options shared by every attention model of this package.
+ *
+ * @example
+ * ```ts
+ * import { SimplexHeads, type AttentionModelOptions } from "@convexformer/baselines";
+ * const common: AttentionModelOptions = { tokens: 4, features: 3, loss: "logistic", scaling: "mean", beta: 0.01, seed: 7 };
+ * const m = new SimplexHeads({ ...common, heads: 2 });
+ * m.config.scaling; // "mean"
+ * m.config.outputs; // 1
+ * m.dispose();
+ * ```
+ */
 export interface AttentionModelOptions {
   /** `n`: tokens per sample. */
   readonly tokens: number;
@@ -51,7 +83,21 @@ export interface AttentionModelOptions {
   readonly seed?: number;
 }
 
-/** The resolved common configuration of a model. */
+/**
+ * The resolved common configuration of a model.
+ *
+ * @example
+ * ```ts
+ * import { SimplexHeads, type AttentionModelConfig } from "@convexformer/baselines";
+ * const m = new SimplexHeads({ tokens: 4, features: 3, heads: 2, outputs: 2 });
+ * const config: AttentionModelConfig = m.config;
+ * config.output; // "vector"
+ * config.loss; // "squared"
+ * config.scaling; // "sum"
+ * config.beta; // 0
+ * m.dispose();
+ * ```
+ */
 export interface AttentionModelConfig {
   /** `n`: tokens per sample. */
   readonly tokens: number;
@@ -71,7 +117,18 @@ export interface AttentionModelConfig {
   readonly seed: number;
 }
 
-/** A variable whose rows (of length `rowLength`) are projected onto the simplex after each step. */
+/**
+ * A variable whose rows (of length `rowLength`) are projected onto the simplex after each step.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { projectOntoSimplex, type ProjectedVariable } from "@convexformer/baselines";
+ * const p: ProjectedVariable = { variable: tf.variable(tf.tensor([[2, 0], [0.25, 0.25]])), rowLength: 2 };
+ * Array.from(projectOntoSimplex(Float64Array.from(p.variable.dataSync()), p.rowLength)); // [1, 0, 0.5, 0.5]
+ * p.variable.dispose();
+ * ```
+ */
 export interface ProjectedVariable {
   /** The variable. */
   readonly variable: Variable;
@@ -79,7 +136,22 @@ export interface ProjectedVariable {
   readonly rowLength: number;
 }
 
-/** The full-batch objective and its gradient, read back as float64. */
+/**
+ * The full-batch objective and its gradient, read back as float64.
+ *
+ * @example
+ * ```ts
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { SimplexHeads, type ObjectiveGradients } from "@convexformer/baselines";
+ * const m = new SimplexHeads({ tokens: 2, features: 1, heads: 1, beta: 1 });
+ * const data = m.dataset(TokenBatch.zeros(3, 2, 1), new Float64Array(3));
+ * const g: ObjectiveGradients = m.gradients(data);
+ * Object.keys(g.gradients); // ["w1Logits", "w2", "alpha"]
+ * g.gradients.w1Logits?.length; // 2
+ * data.dispose();
+ * m.dispose();
+ * ```
+ */
 export interface ObjectiveGradients {
   /** The regularized objective. */
   readonly objective: number;
@@ -167,13 +239,24 @@ export abstract class AttentionModel implements Trainable {
     this.config = config;
   }
 
-  /** Predictions for a batch of inputs `[b, n, d]`: `[b]`, `[b, c]` or `[b, n, c]`. */
+  /**
+   * Predictions for a batch of inputs: `[b]`, `[b, c]` or `[b, n, c]`.
+   *
+   * @param inputs - float32 token matrices `[b, n, d]` (`b` samples)
+   */
   protected abstract forward(inputs: Tensor): Tensor;
 
   /** The regularizer (already multiplied by `β/2`), a scalar. */
   protected abstract penalty(): Scalar;
 
-  /** Registers a trainable parameter (the model owns and disposes it). */
+  /**
+   * Registers a trainable parameter (the model owns and disposes it).
+   *
+   * @param name - the parameter's name in {@link AttentionModel.parameters} and the weight layouts
+   * @param initial - its initial value (disposed here: the variable holds its own copy)
+   * @param simplexRowLength - when given, rows of this length are projected onto the simplex
+   *   after each step ({@link AttentionModel.afterStep})
+   */
   protected addParameter(name: string, initial: Tensor, simplexRowLength?: number): Variable {
     const variable = tf.variable(initial, true);
     initial.dispose();
@@ -183,14 +266,25 @@ export abstract class AttentionModel implements Trainable {
     return variable;
   }
 
-  /** The parameter called `name`. */
+  /**
+   * The parameter called `name`.
+   *
+   * @param name - a name given to {@link AttentionModel.addParameter}
+   * @throws `InvalidOptionError` for an unknown name
+   */
   protected param(name: string): Variable {
     const v = this.params.get(name);
     if (v === undefined) throw new InvalidOptionError("name", name, "no such parameter");
     return v;
   }
 
-  /** Overwrites parameter `name` with float64 `values` (checked for length and finiteness). */
+  /**
+   * Overwrites parameter `name` with float64 `values` (checked for length and finiteness).
+   *
+   * @param name - the parameter to overwrite
+   * @param values - its new values, row-major, as many as the parameter has entries
+   * @param argument - the name errors report (a weight field, e.g. `"weights.w2"`)
+   */
   protected assignParameter(name: string, values: Float64Array, argument: string): void {
     const v = this.param(name);
     if (!(values instanceof Float64Array)) {
@@ -206,7 +300,11 @@ export abstract class AttentionModel implements Trainable {
     tf.tidy(() => v.assign(tf.tensor(Float32Array.from(values), v.shape, "float32")));
   }
 
-  /** Reads parameter `name` as float64. */
+  /**
+   * Reads parameter `name` as float64.
+   *
+   * @param name - a name given to {@link AttentionModel.addParameter}
+   */
   protected readParameter(name: string): Float64Array {
     return tensorToFloat64(this.param(name));
   }
@@ -237,6 +335,12 @@ export abstract class AttentionModel implements Trainable {
   /**
    * Builds a data set for this model from float64 inputs and targets (shapes and values
    * checked against the configuration; see the class docs for the target layouts).
+   *
+   * @param inputs - `N` token matrices `n × d` (the model's `tokens` and `features`), finite
+   * @param targets - `N` (scalar), `N·c` (vector) or `N·n·c` (sequence) float64 values
+   *   (logistic: `±1`), or for cross-entropy `Int32Array` class indices in `[0, c)` (`N`, or
+   *   `N·n` for sequence outputs)
+   * @throws `ShapeMismatchError` / `InvalidOptionError` naming `inputs` or `targets`
    *
    * @example
    * ```ts
@@ -311,7 +415,13 @@ export abstract class AttentionModel implements Trainable {
     return new TensorDataset(inputTensor, targetTensor);
   }
 
-  /** The training loss of a mini-batch (see {@link Trainable.batchLoss}). */
+  /**
+   * The training loss of a mini-batch (see {@link Trainable.batchLoss}).
+   *
+   * @param batch - the mini-batch (`inputs` `[b, n, d]`, `targets` as in the data set)
+   * @param datasetSize - `N`, the size of the set the batch was drawn from (scales the data
+   *   term under `scaling: "sum"`)
+   */
   batchLoss(batch: Batch, datasetSize: number): Scalar {
     this.assertLive();
     const b = batch.inputs.shape[0] as number;
@@ -334,6 +444,8 @@ export abstract class AttentionModel implements Trainable {
 
   /**
    * Objective, data term and accuracy on a whole data set (computed in chunks).
+   *
+   * @param data - a data set from {@link AttentionModel.dataset} of this model
    *
    * @example
    * ```ts
@@ -377,6 +489,9 @@ export abstract class AttentionModel implements Trainable {
   /**
    * The regularized objective at the current weights on `(inputs, targets)`.
    *
+   * @param inputs - token matrices, as for {@link AttentionModel.dataset}
+   * @param targets - targets, as for {@link AttentionModel.dataset}
+   *
    * @example
    * ```ts
    * import { TokenBatch } from "@convexformer/tensors";
@@ -396,6 +511,9 @@ export abstract class AttentionModel implements Trainable {
 
   /**
    * Predictions as float64, row-major: `N` (scalar), `N·c` (vector) or `N·n·c` (sequence).
+   *
+   * @param inputs - `N` token matrices `n × d` (the model's `tokens` and `features`), finite
+   * @throws `ShapeMismatchError` naming `inputs` for other sizes
    *
    * @example
    * ```ts
@@ -426,6 +544,8 @@ export abstract class AttentionModel implements Trainable {
   /**
    * The full-batch objective and its gradient with respect to every raw parameter (by the
    * names of {@link AttentionModel.parameters}), read back as float64.
+   *
+   * @param data - a data set from {@link AttentionModel.dataset}, used as one full batch
    *
    * @example
    * ```ts

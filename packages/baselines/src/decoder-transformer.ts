@@ -73,6 +73,8 @@ export class DecoderTransformer implements Trainable {
   private disposed = false;
 
   /**
+   * @param options - the model's sizes and settings ({@link DecoderTransformerOptions}),
+   *   validated here
    * @throws `InvalidOptionError` when `width` is not divisible by `heads`, the attention
    * kind is unknown, or a size is not a positive integer
    */
@@ -113,6 +115,9 @@ export class DecoderTransformer implements Trainable {
    * A data set of token sequences (`Int32Array`, `N × n`, ids in `[0, V)`) and next-token
    * labels (`Int32Array`, `N`).
    *
+   * @param tokens - `N·n` token ids in `[0, V)`, row-major (`n` = `sequenceLength`)
+   * @param labels - `N` next-token ids in `[0, V)`
+   *
    * @example
    * ```ts
    * import { DecoderTransformer } from "@convexformer/baselines";
@@ -125,7 +130,12 @@ export class DecoderTransformer implements Trainable {
     return decoderDataset(this.config, tokens, labels);
   }
 
-  /** Mean cross-entropy of the batch (see {@link Trainable.batchLoss}; `datasetSize` is not used: the loss is a mean). */
+  /**
+   * Mean cross-entropy of the batch (see {@link Trainable.batchLoss}).
+   *
+   * @param batch - the mini-batch: `inputs` int32 token ids `[b, n]`, `targets` one-hot `[b, V]`
+   * @param _datasetSize - not used: the loss is a mean over the batch
+   */
   batchLoss(batch: Batch, _datasetSize: number): Scalar {
     return tf.tidy(() => {
       const { logits } = decoderForward(this.ctx, batch.inputs, TAPE_OPS);
@@ -140,6 +150,9 @@ export class DecoderTransformer implements Trainable {
    * `tf.variableGrads` of {@link DecoderTransformer.batchLoss}, without tfjs's tape (no
    * saved-tensor copies, no custom-gradient wrappers, only flag-free 2-D products on the
    * large matrices). The trainers use it for every step. Call it inside `tf.tidy`.
+   *
+   * @param batch - the mini-batch: `inputs` int32 token ids `[b, n]`, `targets` one-hot `[b, V]`
+   * @param _datasetSize - not used: the loss is a mean over the batch
    *
    * @example
    * ```ts
@@ -164,6 +177,8 @@ export class DecoderTransformer implements Trainable {
   /**
    * Mean cross-entropy (`objective` and `loss`) and accuracy on a whole data set.
    *
+   * @param data - a data set from {@link DecoderTransformer.dataset}
+   *
    * @example
    * ```ts
    * import { DecoderTransformer } from "@convexformer/baselines";
@@ -178,6 +193,8 @@ export class DecoderTransformer implements Trainable {
 
   /**
    * Logits at the last position, float64 `N × V`, for token ids `N × n`.
+   *
+   * @param tokens - `N·n` token ids in `[0, V)`, row-major
    *
    * @example
    * ```ts
@@ -217,6 +234,9 @@ export class DecoderTransformer implements Trainable {
   /**
    * Overwrites parameters from {@link DecoderTransformer.exportWeights}'s layout. Every
    * parameter of the model must be present with its exact shape; unknown names are errors.
+   *
+   * @param weights - every parameter by name: `shape` and float64 `data` (row-major), e.g.
+   *   another model's {@link DecoderTransformer.exportWeights}
    *
    * @example
    * ```ts

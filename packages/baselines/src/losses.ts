@@ -35,7 +35,21 @@ export function lossSum(loss: LossName, predictions: Tensor, targets: Tensor): S
   });
 }
 
-/** What {@link correctCount} returns. */
+/**
+ * What {@link correctCount} returns.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { correctCount, type CorrectCount } from "@convexformer/baselines";
+ * const scores = tf.tensor([[2, 1], [0, 3], [1, 0]]);
+ * const oneHot = tf.tensor([[1, 0], [1, 0], [1, 0]]);
+ * const c: CorrectCount | undefined = correctCount("cross-entropy", scores, oneHot);
+ * c?.correct.dataSync()[0]; // 2
+ * c?.count; // 3
+ * c?.correct.dispose();
+ * ```
+ */
 export interface CorrectCount {
   /** Number of correct predictions (a scalar tensor the caller disposes). */
   readonly correct: Scalar;
@@ -48,6 +62,11 @@ export interface CorrectCount {
  * cross-entropy compares the arg-max of each row of the last axis with the arg-max of the
  * target row; logistic compares signs entrywise (`y·ŷ > 0`). Squared loss has no accuracy
  * (returns `undefined`).
+ *
+ * @param loss - the loss (one of the attention package's `LOSS_NAMES`)
+ * @param predictions - model outputs (cross-entropy: class scores on the last axis)
+ * @param targets - same shape as `predictions` (logistic: `±1`; cross-entropy: probabilities
+ *   or one-hot rows)
  *
  * @example
  * ```ts

@@ -7,10 +7,31 @@ import {
 import * as tf from "@tensorflow/tfjs";
 import type { Tensor, Variable } from "@tensorflow/tfjs-core";
 
-/** The optimizers the trainers offer. */
+/**
+ * The optimizers the trainers offer.
+ *
+ * @example
+ * ```ts
+ * import { Optimizer, type OptimizerName } from "@convexformer/baselines";
+ * const names: OptimizerName[] = ["sgd", "adam", "adamw"];
+ * names.map((optimizer) => new Optimizer([], { optimizer, learningRate: 0.1 }).options.optimizer); // ["sgd", "adam", "adamw"]
+ * ```
+ */
 export type OptimizerName = "sgd" | "adam" | "adamw";
 
-/** Optimizer settings (PyTorch semantics and defaults). */
+/**
+ * Optimizer settings (PyTorch semantics and defaults).
+ *
+ * @example
+ * ```ts
+ * import { Optimizer, type OptimizerOptions } from "@convexformer/baselines";
+ * const options: OptimizerOptions = { optimizer: "adamw", learningRate: 1e-3, weightDecay: 0.01, warmupSteps: 100 };
+ * const opt = new Optimizer([], options);
+ * opt.learningRateAt(49); // 0.0005
+ * opt.options.betas; // [0.9, 0.999]
+ * opt.options.epsilon; // 1e-8
+ * ```
+ */
 export interface OptimizerOptions {
   /** `"sgd"`, `"adam"` or `"adamw"` (decoupled weight decay). */
   readonly optimizer: OptimizerName;
@@ -149,6 +170,8 @@ export class Optimizer {
   /**
    * The learning rate step `t` (0-based) uses.
    *
+   * @param t - the step, an integer ≥ 0 (0 is the first step)
+   *
    * @example
    * ```ts
    * import { Optimizer } from "@convexformer/baselines";
@@ -163,6 +186,9 @@ export class Optimizer {
   /**
    * Applies one step with the gradients `grads` (same order as the variables). Call it
    * inside `tf.tidy` (the gradients and temporaries are freed by the tidy).
+   *
+   * @param grads - one gradient per variable, same order and shapes as the variables given to
+   *   the constructor; an `undefined` entry leaves its variable (and its moments) unchanged
    *
    * @example
    * ```ts

@@ -22,7 +22,19 @@ import {
 import { seededUniform, tensorToFloat64 } from "./tfjs-init.js";
 import { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
 
-/** Options of {@link SequenceHeads}. */
+/**
+ * Options of {@link SequenceHeads}.
+ *
+ * @example
+ * ```ts
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { SequenceHeads, type SequenceHeadsOptions } from "@convexformer/baselines";
+ * const options: SequenceHeadsOptions = { tokens: 3, features: 2, outputs: 2, heads: 2, simplex: "projection" };
+ * const m = new SequenceHeads(options);
+ * m.predict(TokenBatch.zeros(4, 3, 2)).length; // 24 (4 samples × 3 tokens × 2 outputs)
+ * m.dispose();
+ * ```
+ */
 export interface SequenceHeadsOptions extends AttentionModelOptions {
   /** `h`: number of heads. */
   readonly heads: number;
@@ -53,7 +65,10 @@ export class SequenceHeads extends AttentionModel {
   /** The simplex parameterization of `W_1`. */
   readonly simplex: SimplexParameterization;
 
-  /** @throws `InvalidOptionError` for bad options */
+  /**
+   * @param options - the model's settings ({@link SequenceHeadsOptions}), validated here
+   * @throws `InvalidOptionError` for bad options
+   */
   constructor(options: SequenceHeadsOptions) {
     const config = validateCommonOptions(options, "sequence");
     super(config);
@@ -76,6 +91,11 @@ export class SequenceHeads extends AttentionModel {
     return simplexValue(this.param(this.simplex === "softmax" ? "W1Logits" : "W1"), this.simplex);
   }
 
+  /**
+   * Predictions for a batch of inputs (see {@link AttentionModel.predict} for float64 ones).
+   *
+   * @param inputs - float32 token matrices `[b, n, d]` (`b` samples)
+   */
   protected forward(inputs: Tensor): Tensor {
     const { tokens: n, features: d, outputs: c } = this.config;
     const h = this.heads;
@@ -128,6 +148,8 @@ export class SequenceHeads extends AttentionModel {
    * Overwrites the weights from the attention package's `SequenceWeights` layout (the one its
    * float64 `sequenceAttentionForward` evaluates and `recoverSequenceNetwork` produces) (dimensions must
    * match; every row of every `W_{1j}` must lie on the simplex).
+   *
+   * @param weights - float64 weights in the `SequenceWeights` layout of `@convexformer/attention`
    *
    * @example
    * ```ts

@@ -30,7 +30,19 @@ import { sumSquares } from "./internal/sum-squares.js";
 import { seededUniform, tensorToFloat64 } from "./tfjs-init.js";
 import { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
 
-/** Options of {@link SimplexAttention}. */
+/**
+ * Options of {@link SimplexAttention}.
+ *
+ * @example
+ * ```ts
+ * import { SimplexAttention, type SimplexAttentionOptions } from "@convexformer/baselines";
+ * const options: SimplexAttentionOptions = { tokens: 3, features: 4, heads: 2, outputs: 3, readout: "mean" };
+ * const m = new SimplexAttention(options);
+ * m.config.output; // "vector"
+ * m.exportWeights().hidden; // 2 (features / heads)
+ * m.dispose();
+ * ```
+ */
 export interface SimplexAttentionOptions extends AttentionModelOptions {
   /** `h`: number of heads (default 1). */
   readonly heads?: number;
@@ -70,7 +82,10 @@ export class SimplexAttention extends AttentionModel {
   /** The simplex parameterization of `W_1`. */
   readonly simplex: SimplexParameterization;
 
-  /** @throws `InvalidOptionError` for bad options */
+  /**
+   * @param options - the model's settings ({@link SimplexAttentionOptions}), validated here
+   * @throws `InvalidOptionError` for bad options
+   */
   constructor(options: SimplexAttentionOptions) {
     const output = validateOutputKind(options?.output, options?.outputs);
     const config = validateCommonOptions(options, output);
@@ -96,6 +111,11 @@ export class SimplexAttention extends AttentionModel {
     return simplexValue(this.param(this.simplex === "softmax" ? "W1Logits" : "W1"), this.simplex);
   }
 
+  /**
+   * Predictions for a batch of inputs (see {@link AttentionModel.predict} for float64 ones).
+   *
+   * @param inputs - float32 token matrices `[b, n, d]` (`b` samples)
+   */
   protected forward(inputs: Tensor): Tensor {
     const b = inputs.shape[0] as number;
     const { tokens: n } = this.config;
@@ -155,6 +175,8 @@ export class SimplexAttention extends AttentionModel {
    * Overwrites the weights from the attention package's `SimplexAttentionWeights` layout
    * (sizes must match the model, `hidden` its `headDim`; rows of `W1` on the simplex).
    *
+   * @param weights - float64 weights in the `SimplexAttentionWeights` layout of
+   *   `@convexformer/attention` (rows of `W1` on the simplex)
    * @throws `ShapeMismatchError` naming the field (`weights.hidden`, `weights.WV`, …)
    *
    * @example

@@ -27,7 +27,19 @@ import {
 import { seededNormal, seededUniform, tensorToFloat64 } from "./tfjs-init.js";
 import { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
 
-/** Options of {@link SimplexHeads}. */
+/**
+ * Options of {@link SimplexHeads}.
+ *
+ * @example
+ * ```ts
+ * import { SimplexHeads, type SimplexHeadsOptions } from "@convexformer/baselines";
+ * const options: SimplexHeadsOptions = { tokens: 3, features: 2, heads: 2, gates: "random", seed: 4 };
+ * const m = new SimplexHeads(options);
+ * m.gated; // true (model (13))
+ * m.exportWeights().gates?.u1.length; // 6 (h × n)
+ * m.dispose();
+ * ```
+ */
 export interface SimplexHeadsOptions extends AttentionModelOptions {
   /** `h`: number of heads. */
   readonly heads: number;
@@ -77,6 +89,7 @@ export class SimplexHeads extends AttentionModel {
   private u2: Tensor | undefined;
 
   /**
+   * @param options - the model's settings ({@link SimplexHeadsOptions}), validated here
    * @throws `InvalidOptionError` for bad options (heads < 1, unknown simplex kind, …)
    */
   constructor(options: SimplexHeadsOptions) {
@@ -140,6 +153,11 @@ export class SimplexHeads extends AttentionModel {
     return tf.sum(tf.mul(t, tf.transpose(w1)), 1); // [b, h]
   }
 
+  /**
+   * Predictions for a batch of inputs (see {@link AttentionModel.predict} for float64 ones).
+   *
+   * @param inputs - float32 token matrices `[b, n, d]` (`b` samples)
+   */
   protected forward(inputs: Tensor): Tensor {
     const w1 = simplexValue(
       this.param(this.simplex === "softmax" ? "w1Logits" : "w1"),
@@ -207,6 +225,8 @@ export class SimplexHeads extends AttentionModel {
    * model; `w1` rows must lie on the simplex; gates are required for (and only for) a gated
    * model, and replace its gates.
    *
+   * @param weights - float64 weights in the `AttentionWeights` layout of
+   *   `@convexformer/attention` (`w1` rows on the simplex; gates for the gated model (13))
    * @throws `ShapeMismatchError` on dimension mismatches
    * @throws `InvalidOptionError` when a `w1` row is off the simplex or gates are misplaced
    *

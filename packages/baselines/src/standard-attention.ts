@@ -22,7 +22,19 @@ import { sumSquares } from "./internal/sum-squares.js";
 import { seededUniform } from "./tfjs-init.js";
 import { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
 
-/** Options of {@link StandardAttention}. */
+/**
+ * Options of {@link StandardAttention}.
+ *
+ * @example
+ * ```ts
+ * import { StandardAttention, type StandardAttentionOptions } from "@convexformer/baselines";
+ * const options: StandardAttentionOptions = { tokens: 3, features: 4, heads: 2, scoreScale: 1 / Math.sqrt(2) };
+ * const m = new StandardAttention(options);
+ * m.headDim; // 2
+ * m.scoreScale; // Math.SQRT1_2
+ * m.dispose();
+ * ```
+ */
 export interface StandardAttentionOptions extends AttentionModelOptions {
   /** `h`: number of heads. */
   readonly heads: number;
@@ -66,6 +78,7 @@ export class StandardAttention extends AttentionModel {
   readonly scoreScale: number;
 
   /**
+   * @param options - the model's settings ({@link StandardAttentionOptions}), validated here
    * @throws `InvalidOptionError` for bad options (features not divisible by heads
    * without an explicit headDim, bad readout, …)
    */
@@ -102,6 +115,8 @@ export class StandardAttention extends AttentionModel {
    * Attention matrices `[b, h, n, n]` of a batch of inputs `[b, n, d]` (a tensor; the
    * caller disposes it).
    *
+   * @param inputs - float32 token matrices `[b, n, d]` (the model's `tokens` and `features`)
+   *
    * @example
    * ```ts
    * import * as tf from "@tensorflow/tfjs";
@@ -124,6 +139,11 @@ export class StandardAttention extends AttentionModel {
     return tf.softmax(tf.mul(fastMatMul(q, k, false, true), this.scoreScale), -1);
   }
 
+  /**
+   * Predictions for a batch of inputs (see {@link AttentionModel.predict} for float64 ones).
+   *
+   * @param inputs - float32 token matrices `[b, n, d]` (`b` samples)
+   */
   protected forward(inputs: Tensor): Tensor {
     const b = inputs.shape[0] as number;
     const n = this.config.tokens;
@@ -181,6 +201,8 @@ export class StandardAttention extends AttentionModel {
    * (sizes must match the model, `hidden` its `headDim`; `scoreScale`, default 1, must be the
    * model's: it is a setting of the model, not a trained weight).
    *
+   * @param weights - float64 weights in the `StandardAttentionWeights` layout of
+   *   `@convexformer/attention`, e.g. another model's {@link StandardAttention.exportWeights}
    * @throws `ShapeMismatchError` naming the field (`weights.hidden`, `weights.WQ`, …);
    *   `InvalidOptionError` naming `weights.scoreScale`
    *

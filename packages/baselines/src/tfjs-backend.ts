@@ -5,7 +5,16 @@
 import { initTfjs, type TfjsHandle } from "@convexformer/tensors/tfjs";
 import type * as TfjsCore from "@tensorflow/tfjs-core";
 
-/** The tfjs backends this package runs on. */
+/**
+ * The tfjs backends this package runs on.
+ *
+ * @example
+ * ```ts
+ * import { setupTfjs, type BaselineBackend } from "@convexformer/baselines";
+ * const backend: BaselineBackend = "cpu";
+ * (await setupTfjs({ backend })).backend; // "cpu"
+ * ```
+ */
 export type BaselineBackend = "wasm" | "cpu";
 
 /**

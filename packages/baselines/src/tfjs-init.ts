@@ -88,6 +88,8 @@ export function tensorFromFloat64(
  * Reads a tensor into a new `Float64Array` (row-major). Does not dispose the tensor. Read
  * outside `tf.tidy`: returning large arrays from inside a tidy is very slow.
  *
+ * @param t - any tfjs tensor (read with `dataSync`, so it waits for the backend)
+ *
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs";

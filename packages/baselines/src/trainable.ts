@@ -1,7 +1,22 @@
 import type { Scalar, Tensor, Variable } from "@tensorflow/tfjs-core";
 import type { Batch, TensorDataset } from "./tensor-dataset.js";
 
-/** A model's scores on a whole data set (float64 numbers read back from tfjs). */
+/**
+ * A model's scores on a whole data set (float64 numbers read back from tfjs).
+ *
+ * @example
+ * ```ts
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { SimplexHeads, type Evaluation } from "@convexformer/baselines";
+ * const m = new SimplexHeads({ tokens: 2, features: 1, heads: 2, outputs: 2, loss: "cross-entropy" });
+ * const data = m.dataset(TokenBatch.zeros(4, 2, 1), new Int32Array([0, 1, 1, 0]));
+ * const e: Evaluation = m.evaluate(data);
+ * e.loss; // ≈ 2.7725887 (4 · ln 2: zero inputs give equal scores)
+ * e.objective; // ≈ 2.7725887 (β = 0)
+ * data.dispose();
+ * m.dispose();
+ * ```
+ */
 export interface Evaluation {
   /** The training objective on the whole set: data term (with the model's `scaling`) + regularizer. */
   readonly objective: number;
@@ -15,6 +30,25 @@ export interface Evaluation {
  * What the trainers need from a model: its variables, a mini-batch training loss, an
  * optional post-step hook (projection onto the simplex) and a full-set evaluation. Every
  * model of this package implements it.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { SimplexHeads, type Trainable } from "@convexformer/baselines";
+ * const model: Trainable = new SimplexHeads({ tokens: 2, features: 1, heads: 1 });
+ * const data = (model as SimplexHeads).dataset(TokenBatch.zeros(4, 2, 1), new Float64Array(4).fill(1));
+ * // what the trainers do each step: the batch loss and its gradient for every variable
+ * const loss = tf.tidy(() => {
+ *   const { value } = tf.variableGrads(() => model.batchLoss({ inputs: data.inputs, targets: data.targets }, data.size), model.trainableVariables as tf.Variable[]);
+ *   return value.dataSync()[0];
+ * });
+ * loss; // 2 (4 · ½ with zero inputs)
+ * model.afterStep();
+ * model.evaluate(data).objective; // 2
+ * data.dispose();
+ * (model as SimplexHeads).dispose();
+ * ```
  */
 export interface Trainable {
   /** The variables the optimizer updates. */
@@ -40,7 +74,11 @@ export interface Trainable {
   lossAndGradients?(batch: Batch, datasetSize: number): LossAndGradients;
   /** Called after every optimizer step (the `"projection"` simplex parameterization projects here). */
   afterStep(): void;
-  /** Scores on a whole data set. */
+  /**
+   * Scores on a whole data set.
+   *
+   * @param data - a data set built by this model (its `dataset` method)
+   */
   evaluate(data: TensorDataset): Evaluation;
 }
 
