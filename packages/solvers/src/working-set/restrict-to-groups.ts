@@ -5,7 +5,31 @@ import { denseAdjoint, denseApply } from "../operators/dense-kernels.js";
 import { denseOperator } from "../operators/dense-operator.js";
 import { GroupL2Regularizer } from "../regularizers/group-l2.js";
 
-/** A group-lasso problem restricted to a subset of its groups (all others fixed at zero). */
+/**
+ * A group-lasso problem restricted to a subset of its groups (all others fixed at zero).
+ *
+ * @example
+ * ```ts
+ * import { createProblem, denseOperator, groupL2, type RestrictedProblem, restrictToGroups, squaredLoss } from "@convexformer/solvers";
+ * import { Matrix } from "@convexformer/tensors";
+ * // groups of sizes 1, 2, 1, 2: coordinates [0], [1, 2], [3], [4, 5]
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(6)),
+ *   loss: squaredLoss(new Float64Array(6).fill(1)),
+ *   regularizer: groupL2({ sizes: [1, 2, 1, 2] }),
+ *   lambda: 0.1,
+ * });
+ * const sub: RestrictedProblem = restrictToGroups(problem, new Int32Array([0, 3]));
+ * sub.strategy; // "compact"
+ * sub.problem.dim; // 3
+ * const compact = new Float64Array(3);
+ * sub.gather(new Float64Array([1, 2, 3, 4, 5, 6]), compact);
+ * compact; // Float64Array [1, 5, 6]
+ * const full = new Float64Array(6);
+ * sub.scatter(new Float64Array([7, 8, 9]), full);
+ * full; // Float64Array [7, 0, 0, 0, 8, 9]
+ * ```
+ */
 export interface RestrictedProblem {
   /** The restricted problem in the compact variable `x_W` (the kept groups, in order). */
   readonly problem: CompositeProblem;
@@ -18,9 +42,21 @@ export interface RestrictedProblem {
    * operator on a zero-padded vector).
    */
   readonly strategy: "full" | "compact" | "runs" | "padded";
-  /** Copies the kept groups of a full vector into a compact one. */
+  /**
+   * Copies the kept groups of a full vector into a compact one.
+   *
+   * @param full - a vector of the full problem, length `dim` of the full problem (read only)
+   * @param compact - receives the kept groups' entries in order, length `problem.dim` of the
+   *   restricted problem; overwritten completely
+   */
   gather(full: Float64Array, compact: Float64Array): void;
-  /** Writes a compact vector into the kept groups of a full one (other entries untouched). */
+  /**
+   * Writes a compact vector into the kept groups of a full one (other entries untouched).
+   *
+   * @param compact - a vector of the restricted problem, length `problem.dim` (read only)
+   * @param full - a vector of the full problem, length `dim` of the full problem; only the kept
+   *   groups' entries are written (zero the others first to embed a restricted solution)
+   */
   scatter(compact: Float64Array, full: Float64Array): void;
 }
 
@@ -67,7 +103,8 @@ const DEFAULT_MAX_COMPACT = 2 ** 23;
  *   lambda: 0.1,
  * });
  * const sub = restrictToGroups(problem, new Int32Array([0, 3]));
- * sub.problem.dim; // 3 (the sizes of groups 0 and 3)
+ * sub.problem.dim; // 3
+ * // the sizes of groups 0 and 3
  * ```
  */
 export function restrictToGroups(
