@@ -7,7 +7,8 @@ import {
   type TokenBatch,
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
-import { correctCount, lossSum, type Reduction } from "./losses.js";
+import type { Scalar, Tensor, Variable } from "@tensorflow/tfjs-core";
+import { correctCount, lossSum } from "./losses.js";
 import type { NamedWeight } from "./named-weight.js";
 import { projectOntoSimplex } from "./simplex-projection.js";
 import { type Batch, TensorDataset } from "./tensor-dataset.js";
@@ -17,6 +18,16 @@ import type { Evaluation, Trainable } from "./trainable.js";
 /**
  * The shape of a model's output per sample: `"scalar"` (`ŷ ∈ R`), `"vector"` (`ŷ ∈ R^c`) or
  * `"sequence"` (`Ŷ ∈ R^{n×c}`, one output row per token).
+ *
+ * @example
+ * ```ts
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { StandardAttention, type OutputKind } from "@convexformer/baselines";
+ * const output: OutputKind = "sequence";
+ * const m = new StandardAttention({ tokens: 3, features: 4, heads: 2, outputs: 2, output });
+ * m.predict(TokenBatch.zeros(5, 3, 4)).length; // 30 (5 samples × 3 tokens × 2 outputs)
+ * m.dispose();
+ * ```
  */
 export type OutputKind = "scalar" | "vector" | "sequence";
 
@@ -25,10 +36,32 @@ export type OutputKind = "scalar" | "vector" | "sequence";
  * `"softmax"` trains free logits `θ` and uses `softmax(θ)` (initialized at `θ = 0`, the
  * uniform distribution); `"projection"` trains the weights themselves and projects them
  * onto the simplex (Euclidean projection) after every optimizer step.
+ *
+ * @example
+ * ```ts
+ * import { SimplexHeads, type SimplexParameterization } from "@convexformer/baselines";
+ * const simplex: SimplexParameterization = "projection";
+ * const m = new SimplexHeads({ tokens: 3, features: 2, heads: 1, simplex });
+ * Object.keys(m.parameters()); // ["w1", "w2", "alpha"] (softmax trains "w1Logits" instead)
+ * Array.from(m.parameters().w1?.data ?? []); // ≈ [0.3333333, 0.3333333, 0.3333333]
+ * m.dispose();
+ * ```
  */
 export type SimplexParameterization = "softmax" | "projection";
 
-/** Options shared by every attention model of this package. */
+/**
+ * Options shared by every attention model of this package.
+ *
+ * @example
+ * ```ts
+ * import { SimplexHeads, type AttentionModelOptions } from "@convexformer/baselines";
+ * const common: AttentionModelOptions = { tokens: 4, features: 3, loss: "logistic", scaling: "mean", beta: 0.01, seed: 7 };
+ * const m = new SimplexHeads({ ...common, heads: 2 });
+ * m.config.scaling; // "mean"
+ * m.config.outputs; // 1
+ * m.dispose();
+ * ```
+ */
 export interface AttentionModelOptions {
   /** `n`: tokens per sample. */
   readonly tokens: number;
@@ -38,15 +71,33 @@ export interface AttentionModelOptions {
   readonly outputs?: number;
   /** The loss (default `"squared"`). Cross-entropy needs `outputs ≥ 2`. */
   readonly loss?: LossName;
-  /** `"sum"` over samples (default) or `"mean"`. */
-  readonly reduction?: Reduction;
+  /**
+   * How the data term adds up over samples, the `scaling` of `@convexformer/attention`'s
+   * losses: `"sum"` (default, as in the paper) or `"mean"` (divided by the number of samples
+   * `N`; the regularizer is not divided).
+   */
+  readonly scaling?: "sum" | "mean";
   /** `β ≥ 0`, the weight-decay strength of the regularized objective (default 0). */
   readonly beta?: number;
   /** Seed of the initialization (default 0). */
   readonly seed?: number;
 }
 
-/** The resolved common configuration of a model. */
+/**
+ * The resolved common configuration of a model.
+ *
+ * @example
+ * ```ts
+ * import { SimplexHeads, type AttentionModelConfig } from "@convexformer/baselines";
+ * const m = new SimplexHeads({ tokens: 4, features: 3, heads: 2, outputs: 2 });
+ * const config: AttentionModelConfig = m.config;
+ * config.output; // "vector"
+ * config.loss; // "squared"
+ * config.scaling; // "sum"
+ * config.beta; // 0
+ * m.dispose();
+ * ```
+ */
 export interface AttentionModelConfig {
   /** `n`: tokens per sample. */
   readonly tokens: number;
@@ -58,23 +109,49 @@ export interface AttentionModelConfig {
   readonly output: OutputKind;
   /** The loss. */
   readonly loss: LossName;
-  /** The data-term reduction. */
-  readonly reduction: Reduction;
+  /** The data term's scaling over samples: `"sum"` or `"mean"`. */
+  readonly scaling: "sum" | "mean";
   /** `β`. */
   readonly beta: number;
   /** Initialization seed. */
   readonly seed: number;
 }
 
-/** A variable whose rows (of length `rowLength`) are projected onto the simplex after each step. */
+/**
+ * A variable whose rows (of length `rowLength`) are projected onto the simplex after each step.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { projectOntoSimplex, type ProjectedVariable } from "@convexformer/baselines";
+ * const p: ProjectedVariable = { variable: tf.variable(tf.tensor([[2, 0], [0.25, 0.25]])), rowLength: 2 };
+ * Array.from(projectOntoSimplex(Float64Array.from(p.variable.dataSync()), p.rowLength)); // [1, 0, 0.5, 0.5]
+ * p.variable.dispose();
+ * ```
+ */
 export interface ProjectedVariable {
   /** The variable. */
-  readonly variable: tf.Variable;
+  readonly variable: Variable;
   /** Length of one simplex row. */
   readonly rowLength: number;
 }
 
-/** The full-batch objective and its gradient, read back as float64. */
+/**
+ * The full-batch objective and its gradient, read back as float64.
+ *
+ * @example
+ * ```ts
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { SimplexHeads, type ObjectiveGradients } from "@convexformer/baselines";
+ * const m = new SimplexHeads({ tokens: 2, features: 1, heads: 1, beta: 1 });
+ * const data = m.dataset(TokenBatch.zeros(3, 2, 1), new Float64Array(3));
+ * const g: ObjectiveGradients = m.gradients(data);
+ * Object.keys(g.gradients); // ["w1Logits", "w2", "alpha"]
+ * g.gradients.w1Logits?.length; // 2
+ * data.dispose();
+ * m.dispose();
+ * ```
+ */
 export interface ObjectiveGradients {
   /** The regularized objective. */
   readonly objective: number;
@@ -96,9 +173,9 @@ export function validateCommonOptions(
   assertInteger("outputs", outputs, 1);
   const loss = options.loss ?? "squared";
   validateLossName("loss", loss);
-  const reduction = options.reduction ?? "sum";
-  if (reduction !== "sum" && reduction !== "mean") {
-    throw new InvalidOptionError("reduction", reduction, 'must be "sum" or "mean"');
+  const scaling = options.scaling ?? "sum";
+  if (scaling !== "sum" && scaling !== "mean") {
+    throw new InvalidOptionError("scaling", scaling, 'must be "sum" or "mean"');
   }
   const beta = options.beta ?? 0;
   if (typeof beta !== "number" || !Number.isFinite(beta) || beta < 0) {
@@ -118,7 +195,7 @@ export function validateCommonOptions(
     outputs,
     output,
     loss,
-    reduction,
+    scaling,
     beta,
     seed,
   };
@@ -152,7 +229,7 @@ export abstract class AttentionModel implements Trainable {
   /** The resolved configuration. */
   readonly config: AttentionModelConfig;
   /** Parameters by name, in creation order. */
-  protected readonly params = new Map<string, tf.Variable>();
+  protected readonly params: Map<string, Variable> = new Map();
   /** Variables kept on the simplex by projection. */
   protected readonly projected: ProjectedVariable[] = [];
   private disposed = false;
@@ -162,14 +239,25 @@ export abstract class AttentionModel implements Trainable {
     this.config = config;
   }
 
-  /** Predictions for a batch of inputs `[b, n, d]`: `[b]`, `[b, c]` or `[b, n, c]`. */
-  protected abstract forward(inputs: tf.Tensor): tf.Tensor;
+  /**
+   * Predictions for a batch of inputs: `[b]`, `[b, c]` or `[b, n, c]`.
+   *
+   * @param inputs - float32 token matrices `[b, n, d]` (`b` samples)
+   */
+  protected abstract forward(inputs: Tensor): Tensor;
 
   /** The regularizer (already multiplied by `β/2`), a scalar. */
-  protected abstract penalty(): tf.Scalar;
+  protected abstract penalty(): Scalar;
 
-  /** Registers a trainable parameter (the model owns and disposes it). */
-  protected addParameter(name: string, initial: tf.Tensor, simplexRowLength?: number): tf.Variable {
+  /**
+   * Registers a trainable parameter (the model owns and disposes it).
+   *
+   * @param name - the parameter's name in {@link AttentionModel.parameters} and the weight layouts
+   * @param initial - its initial value (disposed here: the variable holds its own copy)
+   * @param simplexRowLength - when given, rows of this length are projected onto the simplex
+   *   after each step ({@link AttentionModel.afterStep})
+   */
+  protected addParameter(name: string, initial: Tensor, simplexRowLength?: number): Variable {
     const variable = tf.variable(initial, true);
     initial.dispose();
     this.params.set(name, variable);
@@ -178,14 +266,25 @@ export abstract class AttentionModel implements Trainable {
     return variable;
   }
 
-  /** The parameter called `name`. */
-  protected param(name: string): tf.Variable {
+  /**
+   * The parameter called `name`.
+   *
+   * @param name - a name given to {@link AttentionModel.addParameter}
+   * @throws `InvalidOptionError` for an unknown name
+   */
+  protected param(name: string): Variable {
     const v = this.params.get(name);
     if (v === undefined) throw new InvalidOptionError("name", name, "no such parameter");
     return v;
   }
 
-  /** Overwrites parameter `name` with float64 `values` (checked for length and finiteness). */
+  /**
+   * Overwrites parameter `name` with float64 `values` (checked for length and finiteness).
+   *
+   * @param name - the parameter to overwrite
+   * @param values - its new values, row-major, as many as the parameter has entries
+   * @param argument - the name errors report (a weight field, e.g. `"weights.w2"`)
+   */
   protected assignParameter(name: string, values: Float64Array, argument: string): void {
     const v = this.param(name);
     if (!(values instanceof Float64Array)) {
@@ -201,13 +300,17 @@ export abstract class AttentionModel implements Trainable {
     tf.tidy(() => v.assign(tf.tensor(Float32Array.from(values), v.shape, "float32")));
   }
 
-  /** Reads parameter `name` as float64. */
+  /**
+   * Reads parameter `name` as float64.
+   *
+   * @param name - a name given to {@link AttentionModel.addParameter}
+   */
   protected readParameter(name: string): Float64Array {
     return tensorToFloat64(this.param(name));
   }
 
   /** The variables the optimizer updates. */
-  get trainableVariables(): readonly tf.Variable[] {
+  get trainableVariables(): readonly Variable[] {
     return [...this.params.values()];
   }
 
@@ -233,6 +336,12 @@ export abstract class AttentionModel implements Trainable {
    * Builds a data set for this model from float64 inputs and targets (shapes and values
    * checked against the configuration; see the class docs for the target layouts).
    *
+   * @param inputs - `N` token matrices `n × d` (the model's `tokens` and `features`), finite
+   * @param targets - `N` (scalar), `N·c` (vector) or `N·n·c` (sequence) float64 values
+   *   (logistic: `±1`), or for cross-entropy `Int32Array` class indices in `[0, c)` (`N`, or
+   *   `N·n` for sequence outputs)
+   * @throws `ShapeMismatchError` / `InvalidOptionError` naming `inputs` or `targets`
+   *
    * @example
    * ```ts
    * import { TokenBatch } from "@convexformer/tensors";
@@ -254,7 +363,7 @@ export abstract class AttentionModel implements Trainable {
     const N = inputs.samples;
     const rows = output === "sequence" ? N * n : N;
     const shape = output === "scalar" ? [N] : output === "vector" ? [N, c] : [N, n, c];
-    let targetTensor: tf.Tensor;
+    let targetTensor: Tensor;
     if (targets instanceof Int32Array) {
       if (loss !== "cross-entropy") {
         throw new InvalidOptionError(
@@ -306,14 +415,20 @@ export abstract class AttentionModel implements Trainable {
     return new TensorDataset(inputTensor, targetTensor);
   }
 
-  /** The training loss of a mini-batch (see {@link Trainable.batchLoss}). */
-  batchLoss(batch: Batch, datasetSize: number): tf.Scalar {
+  /**
+   * The training loss of a mini-batch (see {@link Trainable.batchLoss}).
+   *
+   * @param batch - the mini-batch (`inputs` `[b, n, d]`, `targets` as in the data set)
+   * @param datasetSize - `N`, the size of the set the batch was drawn from (scales the data
+   *   term under `scaling: "sum"`)
+   */
+  batchLoss(batch: Batch, datasetSize: number): Scalar {
     this.assertLive();
     const b = batch.inputs.shape[0] as number;
-    const scale = (this.config.reduction === "sum" ? datasetSize : 1) / b;
+    const scale = (this.config.scaling === "sum" ? datasetSize : 1) / b;
     return tf.tidy(() => {
       const data = lossSum(this.config.loss, this.forward(batch.inputs), batch.targets);
-      return tf.add(tf.mul(scale, data), this.penalty()) as tf.Scalar;
+      return tf.add(tf.mul(scale, data), this.penalty()) as Scalar;
     });
   }
 
@@ -329,6 +444,8 @@ export abstract class AttentionModel implements Trainable {
 
   /**
    * Objective, data term and accuracy on a whole data set (computed in chunks).
+   *
+   * @param data - a data set from {@link AttentionModel.dataset} of this model
    *
    * @example
    * ```ts
@@ -358,7 +475,7 @@ export abstract class AttentionModel implements Trainable {
       count += m.dataSync()[0] as number;
       tf.dispose([l, k, m]);
     }
-    const loss = this.config.reduction === "mean" ? lossTotal / data.size : lossTotal;
+    const loss = this.config.scaling === "mean" ? lossTotal / data.size : lossTotal;
     const p = this.penalty();
     const penalty = p.dataSync()[0] as number;
     p.dispose();
@@ -371,6 +488,9 @@ export abstract class AttentionModel implements Trainable {
 
   /**
    * The regularized objective at the current weights on `(inputs, targets)`.
+   *
+   * @param inputs - token matrices, as for {@link AttentionModel.dataset}
+   * @param targets - targets, as for {@link AttentionModel.dataset}
    *
    * @example
    * ```ts
@@ -391,6 +511,9 @@ export abstract class AttentionModel implements Trainable {
 
   /**
    * Predictions as float64, row-major: `N` (scalar), `N·c` (vector) or `N·n·c` (sequence).
+   *
+   * @param inputs - `N` token matrices `n × d` (the model's `tokens` and `features`), finite
+   * @throws `ShapeMismatchError` naming `inputs` for other sizes
    *
    * @example
    * ```ts
@@ -422,6 +545,8 @@ export abstract class AttentionModel implements Trainable {
    * The full-batch objective and its gradient with respect to every raw parameter (by the
    * names of {@link AttentionModel.parameters}), read back as float64.
    *
+   * @param data - a data set from {@link AttentionModel.dataset}, used as one full batch
+   *
    * @example
    * ```ts
    * import { TokenBatch } from "@convexformer/tensors";
@@ -441,9 +566,9 @@ export abstract class AttentionModel implements Trainable {
     );
     const gradients: Record<string, Float64Array> = {};
     names.forEach((name, k) => {
-      const g = grads[(vars[k] as tf.Variable).name];
+      const g = grads[(vars[k] as Variable).name];
       gradients[name] =
-        g === undefined ? new Float64Array((vars[k] as tf.Variable).size) : tensorToFloat64(g);
+        g === undefined ? new Float64Array((vars[k] as Variable).size) : tensorToFloat64(g);
     });
     const objective = value.dataSync()[0] as number;
     value.dispose();

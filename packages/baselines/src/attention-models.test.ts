@@ -27,7 +27,7 @@ interface Dims {
   output: "scalar" | "vector" | "sequence";
   loss: LossName;
   beta: number;
-  reduction: "sum" | "mean";
+  scaling: "sum" | "mean";
   readout: number | "mean";
   scale: number;
   gates?: { u1: Float64Array; u2: Float64Array };
@@ -211,7 +211,7 @@ function refObjective(
   dm: Dims,
 ): number {
   const data = refLoss(dm.loss, refPredict(kind, raw, X, dm), Y, dm.output === "scalar" ? 1 : dm.c);
-  return (dm.reduction === "mean" ? data / dm.N : data) + refPenalty(kind, raw, dm);
+  return (dm.scaling === "mean" ? data / dm.N : data) + refPenalty(kind, raw, dm);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ interface Case {
   output: "scalar" | "vector" | "sequence";
   simplex?: "softmax" | "projection";
   gated?: boolean;
-  reduction?: "sum" | "mean";
+  scaling?: "sum" | "mean";
   readout?: number | "mean";
 }
 
@@ -241,7 +241,7 @@ function build(cs: Case, seed: number): { model: AttentionModel; dims: Dims } {
     loss: cs.loss,
     beta: 0.3,
     seed,
-    reduction: cs.reduction ?? "sum",
+    scaling: cs.scaling ?? "sum",
   } as const;
   const dims: Dims = {
     N,
@@ -253,7 +253,7 @@ function build(cs: Case, seed: number): { model: AttentionModel; dims: Dims } {
     output: cs.output,
     loss: cs.loss,
     beta: 0.3,
-    reduction: cs.reduction ?? "sum",
+    scaling: cs.scaling ?? "sum",
     readout: cs.readout ?? 0,
     scale: 0.7,
   };
@@ -345,11 +345,11 @@ const CASES: Case[] = [
     readout: "mean",
   },
   {
-    name: "(3) standard, sequence, logistic, mean reduction",
+    name: "(3) standard, sequence, logistic, mean scaling",
     kind: "standard",
     loss: "logistic",
     output: "sequence",
-    reduction: "mean",
+    scaling: "mean",
   },
   {
     name: "(4) simplex, sequence, squared, softmax",
@@ -384,7 +384,7 @@ const CASES: Case[] = [
     kind: "heads",
     loss: "squared",
     output: "vector",
-    reduction: "mean",
+    scaling: "mean",
   },
   {
     name: "(13) gated, vector, cross-entropy",

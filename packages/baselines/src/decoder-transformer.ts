@@ -1,5 +1,6 @@
 import { ShapeMismatchError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Scalar, Variable } from "@tensorflow/tfjs-core";
 import { decoderLossAndGradients } from "./decoder/decoder-backward.js";
 import type { DecoderContext } from "./decoder/decoder-context.js";
 import { decoderDataset, validateTokenIds } from "./decoder/decoder-data.js";
@@ -67,11 +68,13 @@ export class DecoderTransformer implements Trainable {
   /** LayerNorm `ε`. */
   readonly layerNormEpsilon: number;
   private readonly config: DecoderConfig;
-  private readonly params: Map<string, tf.Variable>;
+  private readonly params: Map<string, Variable>;
   private readonly ctx: DecoderContext;
   private disposed = false;
 
   /**
+   * @param options - the model's sizes and settings ({@link DecoderTransformerOptions}),
+   *   validated here
    * @throws `InvalidOptionError` when `width` is not divisible by `heads`, the attention
    * kind is unknown, or a size is not a positive integer
    */
@@ -90,14 +93,14 @@ export class DecoderTransformer implements Trainable {
     this.params = params;
     this.ctx = {
       config,
-      param: (name) => params.get(name) as tf.Variable,
+      param: (name) => params.get(name) as Variable,
       names: [...params.keys()],
       mask: causalMask(config.sequenceLength),
     };
   }
 
   /** The variables the optimizer updates (all parameters). */
-  get trainableVariables(): readonly tf.Variable[] {
+  get trainableVariables(): readonly Variable[] {
     return [...this.params.values()];
   }
 
@@ -112,6 +115,9 @@ export class DecoderTransformer implements Trainable {
    * A data set of token sequences (`Int32Array`, `N × n`, ids in `[0, V)`) and next-token
    * labels (`Int32Array`, `N`).
    *
+   * @param tokens - `N·n` token ids in `[0, V)`, row-major (`n` = `sequenceLength`)
+   * @param labels - `N` next-token ids in `[0, V)`
+   *
    * @example
    * ```ts
    * import { DecoderTransformer } from "@convexformer/baselines";
@@ -124,12 +130,17 @@ export class DecoderTransformer implements Trainable {
     return decoderDataset(this.config, tokens, labels);
   }
 
-  /** Mean cross-entropy of the batch (see {@link Trainable.batchLoss}; `datasetSize` is not used: the loss is a mean). */
-  batchLoss(batch: Batch, _datasetSize: number): tf.Scalar {
+  /**
+   * Mean cross-entropy of the batch (see {@link Trainable.batchLoss}).
+   *
+   * @param batch - the mini-batch: `inputs` int32 token ids `[b, n]`, `targets` one-hot `[b, V]`
+   * @param _datasetSize - not used: the loss is a mean over the batch
+   */
+  batchLoss(batch: Batch, _datasetSize: number): Scalar {
     return tf.tidy(() => {
       const { logits } = decoderForward(this.ctx, batch.inputs, TAPE_OPS);
       const onehot = tf.oneHot(batch.targets, this.vocabSize).toFloat();
-      return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), -1))) as tf.Scalar;
+      return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), -1))) as Scalar;
     });
   }
 
@@ -139,6 +150,9 @@ export class DecoderTransformer implements Trainable {
    * `tf.variableGrads` of {@link DecoderTransformer.batchLoss}, without tfjs's tape (no
    * saved-tensor copies, no custom-gradient wrappers, only flag-free 2-D products on the
    * large matrices). The trainers use it for every step. Call it inside `tf.tidy`.
+   *
+   * @param batch - the mini-batch: `inputs` int32 token ids `[b, n]`, `targets` one-hot `[b, V]`
+   * @param _datasetSize - not used: the loss is a mean over the batch
    *
    * @example
    * ```ts
@@ -163,6 +177,8 @@ export class DecoderTransformer implements Trainable {
   /**
    * Mean cross-entropy (`objective` and `loss`) and accuracy on a whole data set.
    *
+   * @param data - a data set from {@link DecoderTransformer.dataset}
+   *
    * @example
    * ```ts
    * import { DecoderTransformer } from "@convexformer/baselines";
@@ -177,6 +193,8 @@ export class DecoderTransformer implements Trainable {
 
   /**
    * Logits at the last position, float64 `N × V`, for token ids `N × n`.
+   *
+   * @param tokens - `N·n` token ids in `[0, V)`, row-major
    *
    * @example
    * ```ts
@@ -216,6 +234,9 @@ export class DecoderTransformer implements Trainable {
   /**
    * Overwrites parameters from {@link DecoderTransformer.exportWeights}'s layout. Every
    * parameter of the model must be present with its exact shape; unknown names are errors.
+   *
+   * @param weights - every parameter by name: `shape` and float64 `data` (row-major), e.g.
+   *   another model's {@link DecoderTransformer.exportWeights}
    *
    * @example
    * ```ts

@@ -36,16 +36,21 @@ export {
 } from "./attention-model.js";
 export type { AttentionKind, DecoderTransformerOptions } from "./decoder/decoder-options.js";
 export { DecoderTransformer } from "./decoder-transformer.js";
-export { type CorrectCount, correctCount, lossSum, type Reduction } from "./losses.js";
+export { type CorrectCount, correctCount, lossSum } from "./losses.js";
 export type { NamedWeight } from "./named-weight.js";
-export { Optimizer, type OptimizerName, type OptimizerOptions } from "./optimizer.js";
+export {
+  Optimizer,
+  type OptimizerName,
+  type OptimizerOptions,
+  type OptimizerState,
+} from "./optimizer.js";
 export { SequenceHeads, type SequenceHeadsOptions } from "./sequence-heads.js";
 export { SimplexAttention, type SimplexAttentionOptions } from "./simplex-attention.js";
 export { SimplexHeads, type SimplexHeadsOptions } from "./simplex-heads.js";
 export { projectOntoSimplex } from "./simplex-projection.js";
 export { StandardAttention, type StandardAttentionOptions } from "./standard-attention.js";
 export { type Batch, TensorDataset } from "./tensor-dataset.js";
-export { type BaselineBackend, setupTfjs } from "./tfjs-backend.js";
+export { type BaselineBackend, type BaselineTfjs, setupTfjs } from "./tfjs-backend.js";
 export { seededNormal, seededUniform, tensorFromFloat64, tensorToFloat64 } from "./tfjs-init.js";
 export { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
 export {

@@ -1,12 +1,7 @@
 import { LOSS_NAMES, type LossName } from "@convexformer/attention";
 import { InvalidOptionError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
-
-/**
- * How the data term adds up over samples: `"sum"` (default, as in the paper) or `"mean"`
- * (divided by the number of samples `N`; the regularizer is not divided).
- */
-export type Reduction = "sum" | "mean";
+import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
 
 /**
  * The data term summed over every sample (and every token for sequence outputs):
@@ -25,25 +20,39 @@ export type Reduction = "sum" | "mean";
  * lossSum("squared", tf.tensor([1, 2]), tf.tensor([0, 0])).dataSync(); // [2.5]
  * ```
  */
-export function lossSum(loss: LossName, predictions: tf.Tensor, targets: tf.Tensor): tf.Scalar {
+export function lossSum(loss: LossName, predictions: Tensor, targets: Tensor): Scalar {
   return tf.tidy(() => {
     switch (loss) {
       case "squared":
-        return tf.mul(0.5, tf.sum(tf.square(tf.sub(predictions, targets)))) as tf.Scalar;
+        return tf.mul(0.5, tf.sum(tf.square(tf.sub(predictions, targets)))) as Scalar;
       case "logistic":
-        return tf.sum(tf.softplus(tf.neg(tf.mul(targets, predictions)))) as tf.Scalar;
+        return tf.sum(tf.softplus(tf.neg(tf.mul(targets, predictions)))) as Scalar;
       case "cross-entropy":
-        return tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(predictions)))) as tf.Scalar;
+        return tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(predictions)))) as Scalar;
       default:
         throw new InvalidOptionError("loss", loss, `must be one of ${LOSS_NAMES.join(", ")}`);
     }
   });
 }
 
-/** What {@link correctCount} returns. */
+/**
+ * What {@link correctCount} returns.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { correctCount, type CorrectCount } from "@convexformer/baselines";
+ * const scores = tf.tensor([[2, 1], [0, 3], [1, 0]]);
+ * const oneHot = tf.tensor([[1, 0], [1, 0], [1, 0]]);
+ * const c: CorrectCount | undefined = correctCount("cross-entropy", scores, oneHot);
+ * c?.correct.dataSync()[0]; // 2
+ * c?.count; // 3
+ * c?.correct.dispose();
+ * ```
+ */
 export interface CorrectCount {
   /** Number of correct predictions (a scalar tensor the caller disposes). */
-  readonly correct: tf.Scalar;
+  readonly correct: Scalar;
   /** Number of predictions scored. */
   readonly count: number;
 }
@@ -54,6 +63,11 @@ export interface CorrectCount {
  * target row; logistic compares signs entrywise (`y·ŷ > 0`). Squared loss has no accuracy
  * (returns `undefined`).
  *
+ * @param loss - the loss (one of the attention package's `LOSS_NAMES`)
+ * @param predictions - model outputs (cross-entropy: class scores on the last axis)
+ * @param targets - same shape as `predictions` (logistic: `±1`; cross-entropy: probabilities
+ *   or one-hot rows)
+ *
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
@@ -63,13 +77,13 @@ export interface CorrectCount {
  */
 export function correctCount(
   loss: LossName,
-  predictions: tf.Tensor,
-  targets: tf.Tensor,
+  predictions: Tensor,
+  targets: Tensor,
 ): CorrectCount | undefined {
   if (loss === "squared") return undefined;
   if (loss === "logistic") {
     const correct = tf.tidy(
-      () => tf.sum(tf.cast(tf.greater(tf.mul(predictions, targets), 0), "float32")) as tf.Scalar,
+      () => tf.sum(tf.cast(tf.greater(tf.mul(predictions, targets), 0), "float32")) as Scalar,
     );
     return { correct, count: predictions.size };
   }
@@ -78,7 +92,7 @@ export function correctCount(
     () =>
       tf.sum(
         tf.cast(tf.equal(tf.argMax(predictions, -1), tf.argMax(targets, -1)), "float32"),
-      ) as tf.Scalar,
+      ) as Scalar,
   );
   return { correct, count: predictions.size / c };
 }

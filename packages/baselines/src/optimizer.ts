@@ -1,10 +1,37 @@
-import { assertInteger, InvalidOptionError } from "@convexformer/tensors";
+import {
+  assertFinite,
+  assertInteger,
+  InvalidOptionError,
+  ShapeMismatchError,
+} from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor, Variable } from "@tensorflow/tfjs-core";
 
-/** The optimizers the trainers offer. */
+/**
+ * The optimizers the trainers offer.
+ *
+ * @example
+ * ```ts
+ * import { Optimizer, type OptimizerName } from "@convexformer/baselines";
+ * const names: OptimizerName[] = ["sgd", "adam", "adamw"];
+ * names.map((optimizer) => new Optimizer([], { optimizer, learningRate: 0.1 }).options.optimizer); // ["sgd", "adam", "adamw"]
+ * ```
+ */
 export type OptimizerName = "sgd" | "adam" | "adamw";
 
-/** Optimizer settings (PyTorch semantics and defaults). */
+/**
+ * Optimizer settings (PyTorch semantics and defaults).
+ *
+ * @example
+ * ```ts
+ * import { Optimizer, type OptimizerOptions } from "@convexformer/baselines";
+ * const options: OptimizerOptions = { optimizer: "adamw", learningRate: 1e-3, weightDecay: 0.01, warmupSteps: 100 };
+ * const opt = new Optimizer([], options);
+ * opt.learningRateAt(49); // 0.0005
+ * opt.options.betas; // [0.9, 0.999]
+ * opt.options.epsilon; // 1e-8
+ * ```
+ */
 export interface OptimizerOptions {
   /** `"sgd"`, `"adam"` or `"adamw"` (decoupled weight decay). */
   readonly optimizer: OptimizerName;
@@ -25,6 +52,37 @@ export interface OptimizerOptions {
   readonly warmupSteps?: number;
 }
 
+/**
+ * A snapshot of an {@link Optimizer}'s state: plain data (a name, a step count and float64
+ * typed arrays), so it goes into JSON (`Array.from` each array) or `.npy` files (one array per
+ * file) and back without loss. {@link Optimizer.exportState} makes it,
+ * {@link Optimizer.restoreState} validates and loads it.
+ *
+ * @example
+ * ```ts
+ * import type { OptimizerState } from "@convexformer/baselines";
+ * const fresh: OptimizerState = { optimizer: "adam", stepCount: 0, first: [new Float64Array(2)], second: [new Float64Array(2)] };
+ * fresh.first.length; // 1
+ * ```
+ */
+export interface OptimizerState {
+  /** The optimizer that made it; a restore into a different one is refused. */
+  readonly optimizer: OptimizerName;
+  /**
+   * Steps applied so far, an integer ≥ 0: it drives Adam's bias correction `1 − βᵗ`, SGD's
+   * first-step momentum and the warm-up's learning rate.
+   */
+  readonly stepCount: number;
+  /**
+   * First moments `m` (Adam, AdamW) or momentum buffers (SGD with `momentum > 0`), one array
+   * per variable in the optimizer's variable order, each of the variable's size; empty for
+   * plain SGD.
+   */
+  readonly first: readonly Float64Array[];
+  /** Second moments `v ≥ 0` (Adam, AdamW), one array per variable like `first`; empty for SGD. */
+  readonly second: readonly Float64Array[];
+}
+
 const OPTIMIZERS: readonly OptimizerName[] = ["sgd", "adam", "adamw"];
 
 /**
@@ -33,7 +91,8 @@ const OPTIMIZERS: readonly OptimizerName[] = ["sgd", "adam", "adamw"];
  * to `√v̂`). The update is one fused float64 loop per variable over the gradient read back
  * from tfjs (the moment estimates live in float64 arrays), then one write of the new float32
  * values: no tfjs kernel per element-wise operation (about 14 per variable otherwise, each
- * with its own dispatch cost). {@link Optimizer.dispose} frees the state.
+ * with its own dispatch cost). {@link Optimizer.exportState} / {@link Optimizer.restoreState}
+ * save and resume the state exactly; {@link Optimizer.dispose} frees it.
  *
  * @example
  * ```ts
@@ -50,16 +109,17 @@ export class Optimizer {
   readonly options: Required<OptimizerOptions>;
   /** Number of steps applied so far. */
   stepCount = 0;
-  private readonly variables: readonly tf.Variable[];
+  private readonly variables: readonly Variable[];
   private readonly first: Float64Array[] = [];
   private readonly second: Float64Array[] = [];
 
   /**
-   * @param variables - the variables to update
-   * @param options - the settings
+   * @param variables - the tfjs variables to update, in a fixed order: {@link Optimizer.apply}'s
+   *   gradients and {@link OptimizerState}'s arrays follow it (the list is kept, not copied)
+   * @param options - the settings ({@link OptimizerOptions}), validated here
    * @throws `InvalidOptionError` for an unknown optimizer or out-of-range settings
    */
-  constructor(variables: readonly tf.Variable[], options: OptimizerOptions) {
+  constructor(variables: readonly Variable[], options: OptimizerOptions) {
     if (typeof options !== "object" || options === null) {
       throw new InvalidOptionError("options", options, "must be an object");
     }
@@ -110,6 +170,8 @@ export class Optimizer {
   /**
    * The learning rate step `t` (0-based) uses.
    *
+   * @param t - the step, an integer ≥ 0 (0 is the first step)
+   *
    * @example
    * ```ts
    * import { Optimizer } from "@convexformer/baselines";
@@ -125,6 +187,9 @@ export class Optimizer {
    * Applies one step with the gradients `grads` (same order as the variables). Call it
    * inside `tf.tidy` (the gradients and temporaries are freed by the tidy).
    *
+   * @param grads - one gradient per variable, same order and shapes as the variables given to
+   *   the constructor; an `undefined` entry leaves its variable (and its moments) unchanged
+   *
    * @example
    * ```ts
    * import * as tf from "@tensorflow/tfjs";
@@ -134,7 +199,7 @@ export class Optimizer {
    * tf.tidy(() => opt.apply([tf.scalar(2)])); // w = 0
    * ```
    */
-  apply(grads: readonly tf.Tensor[]): void {
+  apply(grads: readonly Tensor[]): void {
     const { optimizer, momentum, betas, epsilon, weightDecay } = this.options;
     const lr = this.learningRateAt(this.stepCount);
     this.stepCount += 1;
@@ -179,6 +244,115 @@ export class Optimizer {
       p.assign(next);
       next.dispose(); // the variable holds its own reference to the data
     });
+  }
+
+  /**
+   * A copy of the state ({@link OptimizerState}): the step count and the moment arrays, in
+   * float64 exactly as the next {@link Optimizer.apply} would use them. Restoring it with
+   * {@link Optimizer.restoreState} into an optimizer with the same settings over variables
+   * holding the same values continues the run bit for bit.
+   *
+   * @example
+   * ```ts
+   * import * as tf from "@tensorflow/tfjs";
+   * import { Optimizer } from "@convexformer/baselines";
+   * const w = tf.variable(tf.tensor([1, 2]));
+   * const opt = new Optimizer([w], { optimizer: "adam", learningRate: 0.1, betas: [0.5, 0.75] });
+   * tf.tidy(() => opt.apply([tf.tensor([2, -4])]));
+   * const state = opt.exportState();
+   * state.stepCount; // 1
+   * Array.from(state.first[0] ?? []); // [1, -2]
+   * Array.from(state.second[0] ?? []); // [1, 4]
+   * JSON.stringify({ ...state, first: state.first.map((a) => Array.from(a)) }).length > 0; // true
+   * opt.dispose(); w.dispose();
+   * ```
+   */
+  exportState(): OptimizerState {
+    return {
+      optimizer: this.options.optimizer,
+      stepCount: this.stepCount,
+      first: this.first.map((a) => a.slice()),
+      second: this.second.map((a) => a.slice()),
+    };
+  }
+
+  /**
+   * Loads a state from {@link Optimizer.exportState} (or one read back from JSON / `.npy` as
+   * `Float64Array`s): the step count and the moment arrays are copied in. Everything is
+   * validated before anything changes, so a refused state leaves the optimizer as it was.
+   *
+   * @param state - the state to load: the same `optimizer` name as this optimizer's, an
+   *   integer `stepCount ≥ 0`, and as many `first` / `second` arrays as
+   *   {@link Optimizer.exportState} returns here, each a `Float64Array` of its variable's
+   *   size with finite values (`second`'s also ≥ 0)
+   * @throws `InvalidOptionError` naming the field (`state.optimizer`, `state.stepCount`,
+   *   `state.first[k]`, `state.second[k]`) for a wrong name, step count, array type or a
+   *   negative second moment; `ShapeMismatchError` for a wrong number or size of arrays;
+   *   `NonFiniteInputError` for a NaN or infinite value
+   *
+   * @example
+   * ```ts
+   * import * as tf from "@tensorflow/tfjs";
+   * import { Optimizer } from "@convexformer/baselines";
+   * const w = tf.variable(tf.tensor([1, 2]));
+   * const a = new Optimizer([w], { optimizer: "adam", learningRate: 0.1 });
+   * tf.tidy(() => a.apply([tf.tensor([2, -4])]));
+   * const b = new Optimizer([w], { optimizer: "adam", learningRate: 0.1 });
+   * b.restoreState(a.exportState());
+   * b.stepCount; // 1
+   * b.restoreState({ ...a.exportState(), stepCount: -1 }); // throws InvalidOptionError
+   * ```
+   */
+  restoreState(state: OptimizerState): void {
+    if (typeof state !== "object" || state === null) {
+      throw new InvalidOptionError("state", state, "must be an object from exportState()");
+    }
+    if (state.optimizer !== this.options.optimizer) {
+      throw new InvalidOptionError(
+        "state.optimizer",
+        state.optimizer,
+        `must be "${this.options.optimizer}", this optimizer's`,
+      );
+    }
+    if (!Number.isSafeInteger(state.stepCount) || state.stepCount < 0) {
+      throw new InvalidOptionError("state.stepCount", state.stepCount, "must be an integer >= 0");
+    }
+    const check = (name: "first" | "second", into: Float64Array[]): void => {
+      const from: unknown = state[name];
+      if (!Array.isArray(from)) {
+        throw new InvalidOptionError(`state.${name}`, from, "must be an array of Float64Array");
+      }
+      if (from.length !== into.length) {
+        throw new ShapeMismatchError(
+          `state.${name}`,
+          `expected ${into.length} arrays (one per variable${into.length === 0 ? ", none for this optimizer" : ""}), got ${from.length}`,
+        );
+      }
+      into.forEach((a, k) => {
+        const src: unknown = from[k];
+        const field = `state.${name}[${k}]`;
+        if (!(src instanceof Float64Array)) {
+          throw new InvalidOptionError(field, typeof src, "must be a Float64Array");
+        }
+        if (src.length !== a.length) {
+          throw new ShapeMismatchError(field, `expected ${a.length} values, got ${src.length}`);
+        }
+        assertFinite(field, src);
+        if (name === "second") {
+          const i = src.findIndex((x) => x < 0);
+          if (i >= 0) throw new InvalidOptionError(`${field}[${i}]`, src[i], "must be >= 0");
+        }
+      });
+    };
+    check("first", this.first);
+    check("second", this.second);
+    this.first.forEach((a, k) => {
+      a.set(state.first[k] as Float64Array);
+    });
+    this.second.forEach((a, k) => {
+      a.set(state.second[k] as Float64Array);
+    });
+    this.stepCount = state.stepCount;
   }
 
   /**

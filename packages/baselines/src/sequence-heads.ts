@@ -1,6 +1,7 @@
 import type { SequenceWeights } from "@convexformer/attention";
 import { assertInteger, createRng } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
 import {
   AttentionModel,
   type AttentionModelOptions,
@@ -21,7 +22,19 @@ import {
 import { seededUniform, tensorToFloat64 } from "./tfjs-init.js";
 import { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
 
-/** Options of {@link SequenceHeads}. */
+/**
+ * Options of {@link SequenceHeads}.
+ *
+ * @example
+ * ```ts
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { SequenceHeads, type SequenceHeadsOptions } from "@convexformer/baselines";
+ * const options: SequenceHeadsOptions = { tokens: 3, features: 2, outputs: 2, heads: 2, simplex: "projection" };
+ * const m = new SequenceHeads(options);
+ * m.predict(TokenBatch.zeros(4, 3, 2)).length; // 24 (4 samples × 3 tokens × 2 outputs)
+ * m.dispose();
+ * ```
+ */
 export interface SequenceHeadsOptions extends AttentionModelOptions {
   /** `h`: number of heads. */
   readonly heads: number;
@@ -52,7 +65,10 @@ export class SequenceHeads extends AttentionModel {
   /** The simplex parameterization of `W_1`. */
   readonly simplex: SimplexParameterization;
 
-  /** @throws `InvalidOptionError` for bad options */
+  /**
+   * @param options - the model's settings ({@link SequenceHeadsOptions}), validated here
+   * @throws `InvalidOptionError` for bad options
+   */
   constructor(options: SequenceHeadsOptions) {
     const config = validateCommonOptions(options, "sequence");
     super(config);
@@ -71,11 +87,16 @@ export class SequenceHeads extends AttentionModel {
     this.addParameter("alpha", seededUniform(rng, [h], 1 / Math.sqrt(h)));
   }
 
-  private w1(): tf.Tensor {
+  private w1(): Tensor {
     return simplexValue(this.param(this.simplex === "softmax" ? "W1Logits" : "W1"), this.simplex);
   }
 
-  protected forward(inputs: tf.Tensor): tf.Tensor {
+  /**
+   * Predictions for a batch of inputs (see {@link AttentionModel.predict} for float64 ones).
+   *
+   * @param inputs - float32 token matrices `[b, n, d]` (`b` samples)
+   */
+  protected forward(inputs: Tensor): Tensor {
     const { tokens: n, features: d, outputs: c } = this.config;
     const h = this.heads;
     const b = inputs.shape[0] as number;
@@ -87,11 +108,11 @@ export class SequenceHeads extends AttentionModel {
     return tf.transpose(y.reshape([n, b, c]), [1, 0, 2]);
   }
 
-  protected penalty(): tf.Scalar {
+  protected penalty(): Scalar {
     return tf.tidy(() => {
       const l1 = tf.sum(tf.abs(this.param("W2")), [1, 2]);
       const r = tf.add(tf.sum(tf.square(l1)), tf.sum(tf.square(this.param("alpha"))));
-      return tf.mul(this.config.beta / 2, r) as tf.Scalar;
+      return tf.mul(this.config.beta / 2, r) as Scalar;
     });
   }
 
@@ -127,6 +148,8 @@ export class SequenceHeads extends AttentionModel {
    * Overwrites the weights from the attention package's `SequenceWeights` layout (the one its
    * float64 `sequenceAttentionForward` evaluates and `recoverSequenceNetwork` produces) (dimensions must
    * match; every row of every `W_{1j}` must lie on the simplex).
+   *
+   * @param weights - float64 weights in the `SequenceWeights` layout of `@convexformer/attention`
    *
    * @example
    * ```ts

@@ -1,6 +1,7 @@
 import type { SimplexAttentionWeights } from "@convexformer/attention";
 import { createRng } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
 import {
   AttentionModel,
   type AttentionModelOptions,
@@ -29,7 +30,19 @@ import { sumSquares } from "./internal/sum-squares.js";
 import { seededUniform, tensorToFloat64 } from "./tfjs-init.js";
 import { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
 
-/** Options of {@link SimplexAttention}. */
+/**
+ * Options of {@link SimplexAttention}.
+ *
+ * @example
+ * ```ts
+ * import { SimplexAttention, type SimplexAttentionOptions } from "@convexformer/baselines";
+ * const options: SimplexAttentionOptions = { tokens: 3, features: 4, heads: 2, outputs: 3, readout: "mean" };
+ * const m = new SimplexAttention(options);
+ * m.config.output; // "vector"
+ * m.exportWeights().hidden; // 2 (features / heads)
+ * m.dispose();
+ * ```
+ */
 export interface SimplexAttentionOptions extends AttentionModelOptions {
   /** `h`: number of heads (default 1). */
   readonly heads?: number;
@@ -69,7 +82,10 @@ export class SimplexAttention extends AttentionModel {
   /** The simplex parameterization of `W_1`. */
   readonly simplex: SimplexParameterization;
 
-  /** @throws `InvalidOptionError` for bad options */
+  /**
+   * @param options - the model's settings ({@link SimplexAttentionOptions}), validated here
+   * @throws `InvalidOptionError` for bad options
+   */
   constructor(options: SimplexAttentionOptions) {
     const output = validateOutputKind(options?.output, options?.outputs);
     const config = validateCommonOptions(options, output);
@@ -91,11 +107,16 @@ export class SimplexAttention extends AttentionModel {
     this.addParameter("WO", seededUniform(rng, [w, c], 1 / Math.sqrt(w)));
   }
 
-  private w1(): tf.Tensor {
+  private w1(): Tensor {
     return simplexValue(this.param(this.simplex === "softmax" ? "W1Logits" : "W1"), this.simplex);
   }
 
-  protected forward(inputs: tf.Tensor): tf.Tensor {
+  /**
+   * Predictions for a batch of inputs (see {@link AttentionModel.predict} for float64 ones).
+   *
+   * @param inputs - float32 token matrices `[b, n, d]` (`b` samples)
+   */
+  protected forward(inputs: Tensor): Tensor {
     const b = inputs.shape[0] as number;
     const { tokens: n } = this.config;
     const h = this.heads;
@@ -108,10 +129,9 @@ export class SimplexAttention extends AttentionModel {
     return applyReadout(y, this.config.output, this.readout);
   }
 
-  protected penalty(): tf.Scalar {
+  protected penalty(): Scalar {
     return tf.tidy(
-      () =>
-        tf.mul(this.config.beta / 2, sumSquares(this.param("WV"), this.param("WO"))) as tf.Scalar,
+      () => tf.mul(this.config.beta / 2, sumSquares(this.param("WV"), this.param("WO"))) as Scalar,
     );
   }
 
@@ -155,6 +175,8 @@ export class SimplexAttention extends AttentionModel {
    * Overwrites the weights from the attention package's `SimplexAttentionWeights` layout
    * (sizes must match the model, `hidden` its `headDim`; rows of `W1` on the simplex).
    *
+   * @param weights - float64 weights in the `SimplexAttentionWeights` layout of
+   *   `@convexformer/attention` (rows of `W1` on the simplex)
    * @throws `ShapeMismatchError` naming the field (`weights.hidden`, `weights.WV`, …)
    *
    * @example

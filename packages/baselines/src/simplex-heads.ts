@@ -6,6 +6,7 @@ import {
   ShapeMismatchError,
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
 import {
   AttentionModel,
   type AttentionModelOptions,
@@ -26,7 +27,19 @@ import {
 import { seededNormal, seededUniform, tensorToFloat64 } from "./tfjs-init.js";
 import { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
 
-/** Options of {@link SimplexHeads}. */
+/**
+ * Options of {@link SimplexHeads}.
+ *
+ * @example
+ * ```ts
+ * import { SimplexHeads, type SimplexHeadsOptions } from "@convexformer/baselines";
+ * const options: SimplexHeadsOptions = { tokens: 3, features: 2, heads: 2, gates: "random", seed: 4 };
+ * const m = new SimplexHeads(options);
+ * m.gated; // true (model (13))
+ * m.exportWeights().gates?.u1.length; // 6 (h × n)
+ * m.dispose();
+ * ```
+ */
 export interface SimplexHeadsOptions extends AttentionModelOptions {
   /** `h`: number of heads. */
   readonly heads: number;
@@ -72,10 +85,11 @@ export class SimplexHeads extends AttentionModel {
   readonly simplex: SimplexParameterization;
   /** Whether this is the gated model (13). */
   readonly gated: boolean;
-  private u1: tf.Tensor | undefined;
-  private u2: tf.Tensor | undefined;
+  private u1: Tensor | undefined;
+  private u2: Tensor | undefined;
 
   /**
+   * @param options - the model's settings ({@link SimplexHeadsOptions}), validated here
    * @throws `InvalidOptionError` for bad options (heads < 1, unknown simplex kind, …)
    */
   constructor(options: SimplexHeadsOptions) {
@@ -134,30 +148,35 @@ export class SimplexHeads extends AttentionModel {
   }
 
   /** `[b, h]`: `w_{1j}ᵀ X_i w_{2j}` for every sample and head. */
-  private headScores(inputs: tf.Tensor, w1: tf.Tensor, w2: tf.Tensor): tf.Tensor {
+  private headScores(inputs: Tensor, w1: Tensor, w2: Tensor): Tensor {
     const t = matMulLastAxis(inputs, tf.transpose(w2)); // [b, n, h]
     return tf.sum(tf.mul(t, tf.transpose(w1)), 1); // [b, h]
   }
 
-  protected forward(inputs: tf.Tensor): tf.Tensor {
+  /**
+   * Predictions for a batch of inputs (see {@link AttentionModel.predict} for float64 ones).
+   *
+   * @param inputs - float32 token matrices `[b, n, d]` (`b` samples)
+   */
+  protected forward(inputs: Tensor): Tensor {
     const w1 = simplexValue(
       this.param(this.simplex === "softmax" ? "w1Logits" : "w1"),
       this.simplex,
     );
     let s = this.headScores(inputs, w1, this.param("w2"));
     if (this.gated) {
-      const g = this.headScores(inputs, this.u1 as tf.Tensor, this.u2 as tf.Tensor);
+      const g = this.headScores(inputs, this.u1 as Tensor, this.u2 as Tensor);
       s = tf.mul(s, tf.cast(tf.greaterEqual(g, 0), "float32"));
     }
     const y = fastMatMul(s, this.param("alpha")); // [b, c]
     return this.config.output === "scalar" ? y.reshape([inputs.shape[0] as number]) : y;
   }
 
-  protected penalty(): tf.Scalar {
+  protected penalty(): Scalar {
     return tf.tidy(() => {
       const l1 = tf.sum(tf.abs(this.param("alpha")), 1);
       const r = tf.add(tf.sum(tf.square(this.param("w2"))), tf.sum(tf.square(l1)));
-      return tf.mul(this.config.beta / 2, r) as tf.Scalar;
+      return tf.mul(this.config.beta / 2, r) as Scalar;
     });
   }
 
@@ -195,8 +214,8 @@ export class SimplexHeads extends AttentionModel {
     return {
       ...base,
       gates: {
-        u1: tensorToFloat64(this.u1 as tf.Tensor),
-        u2: tensorToFloat64(this.u2 as tf.Tensor),
+        u1: tensorToFloat64(this.u1 as Tensor),
+        u2: tensorToFloat64(this.u2 as Tensor),
       },
     };
   }
@@ -206,6 +225,8 @@ export class SimplexHeads extends AttentionModel {
    * model; `w1` rows must lie on the simplex; gates are required for (and only for) a gated
    * model, and replace its gates.
    *
+   * @param weights - float64 weights in the `AttentionWeights` layout of
+   *   `@convexformer/attention` (`w1` rows on the simplex; gates for the gated model (13))
    * @throws `ShapeMismatchError` on dimension mismatches
    * @throws `InvalidOptionError` when a `w1` row is off the simplex or gates are misplaced
    *

@@ -1,6 +1,7 @@
 import type { StandardAttentionWeights } from "@convexformer/attention";
 import { createRng, InvalidOptionError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
 import {
   AttentionModel,
   type AttentionModelOptions,
@@ -21,7 +22,19 @@ import { sumSquares } from "./internal/sum-squares.js";
 import { seededUniform } from "./tfjs-init.js";
 import { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
 
-/** Options of {@link StandardAttention}. */
+/**
+ * Options of {@link StandardAttention}.
+ *
+ * @example
+ * ```ts
+ * import { StandardAttention, type StandardAttentionOptions } from "@convexformer/baselines";
+ * const options: StandardAttentionOptions = { tokens: 3, features: 4, heads: 2, scoreScale: 1 / Math.sqrt(2) };
+ * const m = new StandardAttention(options);
+ * m.headDim; // 2
+ * m.scoreScale; // Math.SQRT1_2
+ * m.dispose();
+ * ```
+ */
 export interface StandardAttentionOptions extends AttentionModelOptions {
   /** `h`: number of heads. */
   readonly heads: number;
@@ -65,6 +78,7 @@ export class StandardAttention extends AttentionModel {
   readonly scoreScale: number;
 
   /**
+   * @param options - the model's settings ({@link StandardAttentionOptions}), validated here
    * @throws `InvalidOptionError` for bad options (features not divisible by heads
    * without an explicit headDim, bad readout, …)
    */
@@ -90,7 +104,7 @@ export class StandardAttention extends AttentionModel {
   }
 
   /** `[b, n, h·dk]` → `[b·h, n, dk]`. */
-  private splitHeads(t: tf.Tensor, b: number): tf.Tensor {
+  private splitHeads(t: Tensor, b: number): Tensor {
     const n = this.config.tokens;
     return tf
       .transpose(t.reshape([b, n, this.heads, this.headDim]), [0, 2, 1, 3])
@@ -101,6 +115,8 @@ export class StandardAttention extends AttentionModel {
    * Attention matrices `[b, h, n, n]` of a batch of inputs `[b, n, d]` (a tensor; the
    * caller disposes it).
    *
+   * @param inputs - float32 token matrices `[b, n, d]` (the model's `tokens` and `features`)
+   *
    * @example
    * ```ts
    * import * as tf from "@tensorflow/tfjs";
@@ -109,7 +125,7 @@ export class StandardAttention extends AttentionModel {
    * const a = m.attentionMaps(tf.ones([1, 3, 4])); // [1, 2, 3, 3], rows sum to 1
    * ```
    */
-  attentionMaps(inputs: tf.Tensor): tf.Tensor {
+  attentionMaps(inputs: Tensor): Tensor {
     return tf.tidy(() => {
       const b = inputs.shape[0] as number;
       const n = this.config.tokens;
@@ -117,13 +133,18 @@ export class StandardAttention extends AttentionModel {
     });
   }
 
-  private scores(inputs: tf.Tensor, b: number): tf.Tensor {
+  private scores(inputs: Tensor, b: number): Tensor {
     const q = this.splitHeads(matMulLastAxis(inputs, this.param("WQ")), b);
     const k = this.splitHeads(matMulLastAxis(inputs, this.param("WK")), b);
     return tf.softmax(tf.mul(fastMatMul(q, k, false, true), this.scoreScale), -1);
   }
 
-  protected forward(inputs: tf.Tensor): tf.Tensor {
+  /**
+   * Predictions for a batch of inputs (see {@link AttentionModel.predict} for float64 ones).
+   *
+   * @param inputs - float32 token matrices `[b, n, d]` (`b` samples)
+   */
+  protected forward(inputs: Tensor): Tensor {
     const b = inputs.shape[0] as number;
     const n = this.config.tokens;
     const v = this.splitHeads(matMulLastAxis(inputs, this.param("WV")), b);
@@ -135,13 +156,13 @@ export class StandardAttention extends AttentionModel {
     return applyReadout(y, this.config.output, this.readout);
   }
 
-  protected penalty(): tf.Scalar {
+  protected penalty(): Scalar {
     return tf.tidy(
       () =>
         tf.mul(
           this.config.beta / 2,
           sumSquares(this.param("WQ"), this.param("WK"), this.param("WV"), this.param("WO")),
-        ) as tf.Scalar,
+        ) as Scalar,
     );
   }
 
@@ -180,6 +201,8 @@ export class StandardAttention extends AttentionModel {
    * (sizes must match the model, `hidden` its `headDim`; `scoreScale`, default 1, must be the
    * model's: it is a setting of the model, not a trained weight).
    *
+   * @param weights - float64 weights in the `StandardAttentionWeights` layout of
+   *   `@convexformer/attention`, e.g. another model's {@link StandardAttention.exportWeights}
    * @throws `ShapeMismatchError` naming the field (`weights.hidden`, `weights.WQ`, …);
    *   `InvalidOptionError` naming `weights.scoreScale`
    *

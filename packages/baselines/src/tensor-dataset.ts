@@ -1,12 +1,27 @@
 import { InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor } from "@tensorflow/tfjs-core";
 
-/** One mini-batch: inputs and targets, first axis = samples. */
+/**
+ * One mini-batch: inputs and targets, first axis = samples.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { TensorDataset, type Batch } from "@convexformer/baselines";
+ * const data = new TensorDataset(tf.zeros([6, 2, 3]), tf.ones([6]));
+ * const batch: Batch = data.slice(0, 4);
+ * batch.inputs.shape; // [4, 2, 3]
+ * batch.targets.shape; // [4]
+ * tf.dispose([batch.inputs, batch.targets]);
+ * data.dispose();
+ * ```
+ */
 export interface Batch {
   /** Model inputs (`[b, n, d]` float32 token matrices, or `[b, n]` int32 token ids). */
-  readonly inputs: tf.Tensor;
+  readonly inputs: Tensor;
   /** Targets in the layout the model's loss expects. */
-  readonly targets: tf.Tensor;
+  readonly targets: Tensor;
 }
 
 /**
@@ -27,16 +42,19 @@ export class TensorDataset {
   /** Number of samples `N`. */
   readonly size: number;
   /** All inputs, `[N, ...]`. */
-  readonly inputs: tf.Tensor;
+  readonly inputs: Tensor;
   /** All targets, `[N, ...]`. */
-  readonly targets: tf.Tensor;
+  readonly targets: Tensor;
 
   /**
    * Takes ownership of both tensors (they must agree on the first axis and not be empty).
    *
+   * @param inputs - model inputs, first axis = samples (`[N, n, d]` float32 token matrices or
+   *   `[N, n]` int32 token ids)
+   * @param targets - targets in the layout the model's loss expects, first axis = samples
    * @throws `ShapeMismatchError` when the first axes differ
    */
-  constructor(inputs: tf.Tensor, targets: tf.Tensor) {
+  constructor(inputs: Tensor, targets: Tensor) {
     if (inputs.rank < 1 || targets.rank < 1 || inputs.shape[0] !== targets.shape[0]) {
       throw new ShapeMismatchError(
         "targets",
@@ -51,6 +69,8 @@ export class TensorDataset {
   /**
    * The samples at `indices` (new tensors; the caller disposes them, or calls this inside
    * `tf.tidy`).
+   *
+   * @param indices - sample indices in `[0, N)`, in the order wanted (repeats allowed)
    *
    * @example
    * ```ts
@@ -75,6 +95,9 @@ export class TensorDataset {
 
   /**
    * Samples `start ≤ i < end` (new tensors, caller disposes).
+   *
+   * @param start - first sample, `0 ≤ start ≤ end`
+   * @param end - one past the last sample, `≤ N`
    *
    * @example
    * ```ts

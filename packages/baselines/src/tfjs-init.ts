@@ -1,6 +1,7 @@
 import type { Rng } from "@convexformer/tensors";
 import { InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor } from "@tensorflow/tfjs-core";
 
 function size(shape: readonly number[]): number {
   let s = 1;
@@ -24,7 +25,7 @@ function size(shape: readonly number[]): number {
  * const w = seededUniform(createRng(0), [128, 128], 1 / Math.sqrt(128));
  * ```
  */
-export function seededUniform(rng: Rng, shape: readonly number[], bound: number): tf.Tensor {
+export function seededUniform(rng: Rng, shape: readonly number[], bound: number): Tensor {
   if (!(bound >= 0) || !Number.isFinite(bound)) {
     throw new InvalidOptionError("bound", bound, "must be a finite number >= 0");
   }
@@ -47,7 +48,7 @@ export function seededUniform(rng: Rng, shape: readonly number[], bound: number)
  * const positions = seededNormal(createRng(0), [4, 128], 0.02);
  * ```
  */
-export function seededNormal(rng: Rng, shape: readonly number[], std: number, mean = 0): tf.Tensor {
+export function seededNormal(rng: Rng, shape: readonly number[], std: number, mean = 0): Tensor {
   if (!(std >= 0) || !Number.isFinite(std)) {
     throw new InvalidOptionError("std", std, "must be a finite number >= 0");
   }
@@ -72,7 +73,7 @@ export function tensorFromFloat64(
   data: ArrayLike<number>,
   shape: readonly number[],
   argument = "data",
-): tf.Tensor {
+): Tensor {
   const n = size(shape);
   if (data.length !== n) {
     throw new ShapeMismatchError(
@@ -87,6 +88,8 @@ export function tensorFromFloat64(
  * Reads a tensor into a new `Float64Array` (row-major). Does not dispose the tensor. Read
  * outside `tf.tidy`: returning large arrays from inside a tidy is very slow.
  *
+ * @param t - any tfjs tensor (read with `dataSync`, so it waits for the backend)
+ *
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
@@ -96,6 +99,6 @@ export function tensorFromFloat64(
  * t.dispose();
  * ```
  */
-export function tensorToFloat64(t: tf.Tensor): Float64Array {
+export function tensorToFloat64(t: Tensor): Float64Array {
   return Float64Array.from(t.dataSync() as Float32Array);
 }

@@ -1,7 +1,8 @@
 import { ShapeMismatchError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { GradSaveFunc, Tensor } from "@tensorflow/tfjs-core";
 
-function swapLast(t: tf.Tensor): tf.Tensor {
+function swapLast(t: Tensor): Tensor {
   const r = t.rank;
   if (r === 2) return tf.transpose(t);
   const perm: number[] = [];
@@ -12,17 +13,17 @@ function swapLast(t: tf.Tensor): tf.Tensor {
 
 // C = A B with the gradient written with explicit transposes: dA = dC Bᵀ, dB = Aᵀ dC.
 // (tfjs's own matMul gradient calls matMul with transpose flags, ~10× slower on wasm.)
-const plainProduct = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+const plainProduct = tf.customGrad(((...args: (Tensor | GradSaveFunc)[]) => {
+  const [a, b, save] = args as [Tensor, Tensor, GradSaveFunc];
   save([a, b]);
   return {
     value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
+    gradFunc: (dy: Tensor, saved: Tensor[]) => {
+      const [sa, sb] = saved as [Tensor, Tensor];
       return [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)];
     },
   };
-}) as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+}) as Parameters<typeof tf.customGrad>[0]) as (a: Tensor, b: Tensor) => Tensor;
 
 /**
  * Matrix product for training on the wasm backend: `op(a) · op(b)` where `op` transposes
@@ -47,12 +48,7 @@ const plainProduct = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) =
  * const c = fastMatMul(tf.ones([2, 3]), tf.ones([2, 4]), true); // [3, 4], all 2
  * ```
  */
-export function fastMatMul(
-  a: tf.Tensor,
-  b: tf.Tensor,
-  transposeA = false,
-  transposeB = false,
-): tf.Tensor {
+export function fastMatMul(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
   if (a.rank < 2 || a.rank !== b.rank) {
     throw new ShapeMismatchError("b", `ranks must agree and be >= 2, got ${a.rank} and ${b.rank}`);
   }
@@ -88,7 +84,7 @@ export function fastMatMul(
  * matMulLastAxis(tf.ones([5, 4, 3]), tf.ones([3, 2])).shape; // [5, 4, 2]
  * ```
  */
-export function matMulLastAxis(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
+export function matMulLastAxis(x: Tensor, w: Tensor): Tensor {
   const k = x.shape[x.rank - 1] as number;
   if (w.rank !== 2 || w.shape[0] !== k) {
     throw new ShapeMismatchError("w", `expected [${k}, m], got [${w.shape}]`);

@@ -264,8 +264,8 @@ describe("model configuration errors", () => {
       arg(() => new SimplexHeads({ tokens: 3, features: 4, heads: 2, loss: "cross-entropy" })),
     ).toBe("loss");
     expect(
-      arg(() => new SequenceHeads({ tokens: 3, features: 4, heads: 2, reduction: "max" as "sum" })),
-    ).toBe("reduction");
+      arg(() => new SequenceHeads({ tokens: 3, features: 4, heads: 2, scaling: "max" as "sum" })),
+    ).toBe("scaling");
     const m = new SimplexHeads({ tokens: 2, features: 1, heads: 1, loss: "logistic" });
     expect(arg(() => m.dataset(TokenBatch.zeros(2, 2, 1), new Float64Array([1, 0])))).toBe(
       "targets[1]",

@@ -5,11 +5,29 @@ import {
   InvalidOptionError,
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor, Variable } from "@tensorflow/tfjs-core";
 import { Optimizer, type OptimizerOptions } from "./optimizer.js";
 import type { Batch, TensorDataset } from "./tensor-dataset.js";
 import type { Trainable } from "./trainable.js";
 
-/** One evaluation of the model during training (full train set, and validation set if given). */
+/**
+ * One evaluation of the model during training (full train set, and validation set if given).
+ *
+ * @example
+ * ```ts
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { SimplexHeads, train, type EvaluationRecord } from "@convexformer/baselines";
+ * const model = new SimplexHeads({ tokens: 2, features: 1, heads: 1 });
+ * const data = model.dataset(TokenBatch.zeros(8, 2, 1), new Float64Array(8));
+ * const records: readonly EvaluationRecord[] = train(model, data, { optimizer: "sgd", learningRate: 0.1, steps: 4, evaluateEvery: 2 }).evaluations;
+ * records.map((r) => r.step); // [0, 2, 4]
+ * records[0]?.loss; // 0 (zero inputs and targets)
+ * records[0]?.accuracy; // undefined (squared loss)
+ * records[0]?.validationLoss; // undefined (no validation set)
+ * data.dispose();
+ * model.dispose();
+ * ```
+ */
 export interface EvaluationRecord {
   /** Optimizer steps taken before this evaluation. */
   readonly step: number;
@@ -33,7 +51,24 @@ export interface EvaluationRecord {
   readonly validationAccuracy: number | undefined;
 }
 
-/** Metrics an early stop can watch: accuracies stop at `≥ target`, objectives and losses at `≤ target`. */
+/**
+ * Metrics an early stop can watch: accuracies stop at `≥ target`, objectives and losses at `≤ target`.
+ *
+ * @example
+ * ```ts
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { SimplexHeads, train, type EarlyStopMetric } from "@convexformer/baselines";
+ * const model = new SimplexHeads({ tokens: 2, features: 1, heads: 1 });
+ * const data = model.dataset(TokenBatch.zeros(8, 2, 1), new Float64Array(8).fill(1));
+ * const metric: EarlyStopMetric = "validationLoss";
+ * // the loss is 8 · ½ = 4 whatever the weights (zero inputs): a target of 5 holds at step 0
+ * const result = train(model, data, { optimizer: "sgd", learningRate: 0.1, steps: 10, validation: data, earlyStop: { metric, target: 5 } });
+ * result.steps; // 0
+ * result.reachedTarget?.validationLoss; // 4
+ * data.dispose();
+ * model.dispose();
+ * ```
+ */
 export type EarlyStopMetric =
   | "accuracy"
   | "validationAccuracy"
@@ -42,7 +77,22 @@ export type EarlyStopMetric =
   | "validationObjective"
   | "validationLoss";
 
-/** An early-stop rule: stop at the first evaluation where `metric` reaches `target`. */
+/**
+ * An early-stop rule: stop at the first evaluation where `metric` reaches `target`.
+ *
+ * @example
+ * ```ts
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { SimplexHeads, train, type EarlyStop } from "@convexformer/baselines";
+ * const model = new SimplexHeads({ tokens: 2, features: 1, heads: 1 });
+ * const data = model.dataset(TokenBatch.zeros(4, 2, 1), new Float64Array(4).fill(1));
+ * const stop: EarlyStop = { metric: "objective", target: 2 };
+ * const result = train(model, data, { optimizer: "adam", learningRate: 0.1, steps: 5, earlyStop: stop });
+ * result.stopReason; // "target" (objective 4 · ½ = 2 at step 0)
+ * data.dispose();
+ * model.dispose();
+ * ```
+ */
 export interface EarlyStop {
   /** The watched metric (accuracies stop at `≥ target`, objectives and losses at `≤ target`). */
   readonly metric: EarlyStopMetric;
@@ -50,7 +100,23 @@ export interface EarlyStop {
   readonly target: number;
 }
 
-/** Options of {@link train}: the optimizer settings plus the schedule. */
+/**
+ * Options of {@link train}: the optimizer settings plus the schedule.
+ *
+ * @example
+ * ```ts
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { SimplexHeads, train, type TrainOptions } from "@convexformer/baselines";
+ * const model = new SimplexHeads({ tokens: 2, features: 1, heads: 1 });
+ * const data = model.dataset(TokenBatch.zeros(10, 2, 1), new Float64Array(10));
+ * const options: TrainOptions = { optimizer: "sgd", learningRate: 0.1, epochs: 2, batchSize: 4, seed: 1 };
+ * const result = train(model, data, options);
+ * result.steps; // 4 (⌊10/4⌋ = 2 batches per epoch, the tail of 2 skipped)
+ * result.stopReason; // "epochs"
+ * data.dispose();
+ * model.dispose();
+ * ```
+ */
 export interface TrainOptions extends OptimizerOptions {
   /** Total optimizer steps (at least one of `steps` and `epochs` is required; training stops at the first reached). */
   readonly steps?: number;
@@ -67,7 +133,11 @@ export interface TrainOptions extends OptimizerOptions {
   readonly evaluateEvery?: number;
   /** A validation set evaluated with the train set. */
   readonly validation?: TensorDataset;
-  /** Called with each evaluation; returning `"stop"` stops training (any other value is ignored). */
+  /**
+   * Called with each evaluation; returning `"stop"` stops training (any other value is ignored).
+   *
+   * @param record - the evaluation just made (step, objective, loss, accuracy, times)
+   */
   readonly onEvaluate?: (record: EvaluationRecord) => unknown;
   /** Stop at the first evaluation where `metric` reaches `target`. */
   readonly earlyStop?: EarlyStop;
@@ -75,10 +145,42 @@ export interface TrainOptions extends OptimizerOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Why training ended. */
+/**
+ * Why training ended.
+ *
+ * @example
+ * ```ts
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { SimplexHeads, train, type StopReason } from "@convexformer/baselines";
+ * const model = new SimplexHeads({ tokens: 2, features: 1, heads: 1 });
+ * const data = model.dataset(TokenBatch.zeros(4, 2, 1), new Float64Array(4));
+ * const controller = new AbortController();
+ * controller.abort();
+ * const reason: StopReason = train(model, data, { optimizer: "sgd", learningRate: 0.1, steps: 10, signal: controller.signal }).stopReason;
+ * reason; // "aborted"
+ * data.dispose();
+ * model.dispose();
+ * ```
+ */
 export type StopReason = "steps" | "epochs" | "target" | "callback" | "aborted" | "diverged";
 
-/** What {@link train} returns. */
+/**
+ * What {@link train} returns.
+ *
+ * @example
+ * ```ts
+ * import { TokenBatch } from "@convexformer/tensors";
+ * import { SimplexHeads, train, type TrainResult } from "@convexformer/baselines";
+ * const model = new SimplexHeads({ tokens: 2, features: 1, heads: 1 });
+ * const data = model.dataset(TokenBatch.zeros(4, 2, 1), new Float64Array(4));
+ * const result: TrainResult = train(model, data, { optimizer: "adam", learningRate: 0.01, steps: 3 });
+ * result.stepLosses.length; // 3
+ * result.evaluations.length; // 2 (before the first and after the last step)
+ * result.stopReason; // "steps"
+ * data.dispose();
+ * model.dispose();
+ * ```
+ */
 export interface TrainResult {
   /** Optimizer steps taken. */
   readonly steps: number;
@@ -257,9 +359,9 @@ export function train(model: Trainable, data: TensorDataset, options: TrainOptio
         }
         const { value, grads } = tf.variableGrads(
           () => model.batchLoss(batch, N),
-          variables as tf.Variable[],
+          variables as Variable[],
         );
-        optimizer.apply(variables.map((v) => grads[v.name] as tf.Tensor));
+        optimizer.apply(variables.map((v) => grads[v.name] as Tensor));
         return value;
       });
       const lossValue = value.dataSync()[0] as number;

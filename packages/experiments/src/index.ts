@@ -83,11 +83,6 @@ export {
   memoryCheckpointStore,
 } from "./training/checkpoint.js";
 export {
-  exportOptimizerState,
-  type OptimizerState,
-  restoreOptimizerState,
-} from "./training/optimizer-state.js";
-export {
   type ResumableTrainOptions,
   resumableTrain,
   type TrainingRun,

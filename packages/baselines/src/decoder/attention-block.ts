@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor } from "@tensorflow/tfjs-core";
 import { inputGradient, softmaxBackward, weightGradient } from "../internal/backprop-ops.js";
 import type { DecoderContext } from "./decoder-context.js";
 import type { ForwardOps } from "./forward-ops.js";
@@ -8,28 +9,28 @@ import { lastRows, mergeHeads, padLastRows, splitHeads } from "./head-reshapes.j
 export type AttentionCache =
   | {
       readonly kind: "softmax";
-      readonly y: tf.Tensor;
-      readonly qh: tf.Tensor;
-      readonly kh: tf.Tensor;
-      readonly vh: tf.Tensor;
-      readonly a: tf.Tensor;
-      readonly merged: tf.Tensor;
+      readonly y: Tensor;
+      readonly qh: Tensor;
+      readonly kh: Tensor;
+      readonly vh: Tensor;
+      readonly a: Tensor;
+      readonly merged: Tensor;
       readonly scale: number;
     }
   | {
       readonly kind: "simplex";
-      readonly y: tf.Tensor;
-      readonly a: tf.Tensor;
-      readonly stacked: tf.Tensor;
-      readonly merged: tf.Tensor;
+      readonly y: Tensor;
+      readonly a: Tensor;
+      readonly stacked: Tensor;
+      readonly merged: Tensor;
     }
   | {
       readonly kind: "simplex-last";
-      readonly y: tf.Tensor;
-      readonly a: tf.Tensor;
-      readonly v4: tf.Tensor;
-      readonly weights: tf.Tensor;
-      readonly merged: tf.Tensor;
+      readonly y: Tensor;
+      readonly a: Tensor;
+      readonly v4: Tensor;
+      readonly weights: Tensor;
+      readonly merged: Tensor;
     };
 
 /**
@@ -38,26 +39,26 @@ export type AttentionCache =
  * (`last = true`, output `[b, d]`; keys and values still cover every position).
  */ export function attentionBlockForward(
   ctx: DecoderContext,
-  y: tf.Tensor,
+  y: Tensor,
   l: number,
   b: number,
   last: boolean,
   ops: ForwardOps,
-): { out: tf.Tensor; cache: AttentionCache } {
+): { out: Tensor; cache: AttentionCache } {
   const n = ctx.config.sequenceLength;
   const d = ctx.config.width;
   const h = ctx.config.heads;
   const dk = d / h;
   const p = `blocks.${l}.attn`;
   const v = ops.mm(y, ctx.param(`${p}.WV`)); // [R, d]
-  let merged: tf.Tensor;
+  let merged: Tensor;
   let cache: AttentionCache;
   if (ctx.config.attention === "softmax") {
     const kh = splitHeads(ctx.config, ops.mm(y, ctx.param(`${p}.WK`)), b); // [b·h, n, dk]
     const vh = splitHeads(ctx.config, v, b);
     const scale = 1 / Math.sqrt(dk);
-    let qh: tf.Tensor;
-    let a: tf.Tensor;
+    let qh: Tensor;
+    let a: Tensor;
     if (last) {
       // one query per sequence; the last row of the causal mask is all zeros
       qh = ops.mm(lastRows(ctx.config, y, b), ctx.param(`${p}.WQ`)).reshape([b * h, 1, dk]);
@@ -92,12 +93,12 @@ export type AttentionCache =
  * (`[R, d]`) for the output gradient `dout`; parameter gradients go into `grads`.
  */ export function attentionBlockBackward(
   ctx: DecoderContext,
-  dout: tf.Tensor,
+  dout: Tensor,
   c: AttentionCache,
   l: number,
   b: number,
-  grads: Map<string, tf.Tensor>,
-): tf.Tensor {
+  grads: Map<string, Tensor>,
+): Tensor {
   const n = ctx.config.sequenceLength;
   const d = ctx.config.width;
   const h = ctx.config.heads;
@@ -106,8 +107,8 @@ export type AttentionCache =
   grads.set(`${p}.WO`, weightGradient(c.merged, dout));
   const dmerged = inputGradient(dout, ctx.param(`${p}.WO`));
   const yT = tf.transpose(c.y); // [d, R], shared by the weight gradients
-  let dv: tf.Tensor;
-  let dy: tf.Tensor;
+  let dv: Tensor;
+  let dy: Tensor;
   if (c.kind === "softmax") {
     const single = c.qh.shape[1] === 1;
     const dO = single ? dmerged.reshape([b * h, 1, dk]) : splitHeads(ctx.config, dmerged, b);

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
 import {
   columnSum,
   inputGradient,
@@ -27,8 +28,8 @@ export function decoderLossAndGradients(ctx: DecoderContext, batch: Batch): Loss
   const { logits, cache } = decoderForward(ctx, batch.inputs, PLAIN_OPS);
   const onehot = tf.oneHot(batch.targets, V).toFloat();
   const logProbs = tf.logSoftmax(logits);
-  const value = tf.neg(tf.mean(tf.sum(tf.mul(onehot, logProbs), -1))) as tf.Scalar;
-  const grads = new Map<string, tf.Tensor>();
+  const value = tf.neg(tf.mean(tf.sum(tf.mul(onehot, logProbs), -1))) as Scalar;
+  const grads = new Map<string, Tensor>();
   const dlogits = tf.div(tf.sub(tf.exp(logProbs), onehot), b);
   grads.set("readout", weightGradient(cache.features, dlogits));
   const lnF = layerNormBackward(
@@ -53,6 +54,6 @@ export function decoderLossAndGradients(ctx: DecoderContext, batch: Batch): Loss
   grads.set("tokenEmbedding", tf.scatterND(cache.ids.reshape([b * n, 1]), dx, [V, d]));
   return {
     value,
-    grads: ctx.names.map((name) => grads.get(name) as tf.Tensor),
+    grads: ctx.names.map((name) => grads.get(name) as Tensor),
   };
 }

@@ -1,4 +1,4 @@
-import type * as tf from "@tensorflow/tfjs";
+import type { Tensor, Variable } from "@tensorflow/tfjs-core";
 import type { DecoderConfig } from "./decoder-options.js";
 
 /** What the forward and backward passes of a decoder read (internal). */
@@ -6,9 +6,9 @@ export interface DecoderContext {
   /** The checked configuration. */
   readonly config: DecoderConfig;
   /** The parameter called `name` (see `createDecoderParameters`). */
-  param(name: string): tf.Variable;
+  param(name: string): Variable;
   /** Parameter names in creation order (the order of the gradients). */
   readonly names: readonly string[];
   /** The additive causal mask `[n, n]`. */
-  readonly mask: tf.Tensor;
+  readonly mask: Tensor;
 }

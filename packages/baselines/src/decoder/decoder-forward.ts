@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor } from "@tensorflow/tfjs-core";
 import type { LayerNormCache } from "../internal/backprop-ops.js";
 import { type AttentionCache, attentionBlockForward } from "./attention-block.js";
 import type { DecoderContext } from "./decoder-context.js";
@@ -16,10 +17,10 @@ export interface BlockCache {
 
 /** What the forward pass keeps for the hand-written backward pass. */
 export interface ForwardCache {
-  readonly ids: tf.Tensor;
+  readonly ids: Tensor;
   readonly blocks: readonly BlockCache[];
   readonly lnFinal: LayerNormCache;
-  readonly features: tf.Tensor;
+  readonly features: Tensor;
 }
 
 /**
@@ -32,9 +33,9 @@ export interface ForwardCache {
  * backward pass; the values are the same.
  */ export function decoderForward(
   ctx: DecoderContext,
-  tokens: tf.Tensor,
+  tokens: Tensor,
   ops: ForwardOps,
-): { logits: tf.Tensor; cache: ForwardCache } {
+): { logits: Tensor; cache: ForwardCache } {
   const b = tokens.shape[0] as number;
   const n = ctx.config.sequenceLength;
   const d = ctx.config.width;

@@ -1,5 +1,6 @@
 import { createRng } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor, Variable } from "@tensorflow/tfjs-core";
 import { seededNormal, seededUniform } from "../tfjs-init.js";
 import type { DecoderConfig } from "./decoder-options.js";
 
@@ -8,9 +9,9 @@ import type { DecoderConfig } from "./decoder-options.js";
  * `DecoderTransformer.exportWeights`), initialized as PyTorch's defaults from `config.seed`
  * (internal).
  */
-export function createDecoderParameters(config: DecoderConfig): Map<string, tf.Variable> {
-  const params = new Map<string, tf.Variable>();
-  const add = (name: string, initial: tf.Tensor): void => {
+export function createDecoderParameters(config: DecoderConfig): Map<string, Variable> {
+  const params = new Map<string, Variable>();
+  const add = (name: string, initial: Tensor): void => {
     params.set(name, tf.variable(initial, true));
     initial.dispose();
   };
@@ -21,7 +22,7 @@ export function createDecoderParameters(config: DecoderConfig): Map<string, tf.V
   const h = config.heads;
   const H = config.hidden;
   const rng = createRng(seed);
-  const lin = (fanIn: number, shape: number[]): tf.Tensor =>
+  const lin = (fanIn: number, shape: number[]): Tensor =>
     seededUniform(rng, shape, 1 / Math.sqrt(fanIn));
   add("tokenEmbedding", seededNormal(rng, [V, d], 1));
   add("positionEmbedding", seededNormal(rng, [n, d], 0.02));
@@ -51,7 +52,7 @@ export function createDecoderParameters(config: DecoderConfig): Map<string, tf.V
 }
 
 /** The additive causal mask `[n, n]`: 0 on and below the diagonal, −10⁹ above (internal). */
-export function causalMask(n: number): tf.Tensor {
+export function causalMask(n: number): Tensor {
   const m = new Float32Array(n * n);
   for (let r = 0; r < n; r++) for (let k = r + 1; k < n; k++) m[r * n + k] = -1e9;
   return tf.tensor(m, [n, n], "float32");

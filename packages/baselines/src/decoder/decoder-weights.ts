@@ -1,11 +1,12 @@
 import { assertFinite, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Variable } from "@tensorflow/tfjs-core";
 import type { NamedWeight } from "../named-weight.js";
 import { tensorToFloat64 } from "../tfjs-init.js";
 
 /** Every parameter as float64 with its shape, by name (internal). */
 export function exportDecoderWeights(
-  params: ReadonlyMap<string, tf.Variable>,
+  params: ReadonlyMap<string, Variable>,
 ): Record<string, NamedWeight> {
   const out: Record<string, NamedWeight> = {};
   for (const [name, v] of params) out[name] = { shape: [...v.shape], data: tensorToFloat64(v) };
@@ -17,7 +18,7 @@ export function exportDecoderWeights(
  * no unknown names, finite values; nothing is written unless everything checks (internal).
  */
 export function loadDecoderWeights(
-  params: ReadonlyMap<string, tf.Variable>,
+  params: ReadonlyMap<string, Variable>,
   weights: Record<string, NamedWeight>,
 ): void {
   for (const name of Object.keys(weights)) {

@@ -1,14 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor } from "@tensorflow/tfjs-core";
 import { fastMatMul } from "../tfjs-matmul.js";
 
 /** How the forward pass takes products and embeds tokens (see {@link decoderForward}). */
 export interface ForwardOps {
   /** 2-D product `a · b`. */
-  mm(a: tf.Tensor, b: tf.Tensor): tf.Tensor;
+  mm(a: Tensor, b: Tensor): Tensor;
   /** Batched product `op(a) · op(b)` (rank 3). */
-  bmm(a: tf.Tensor, b: tf.Tensor, transposeA?: boolean, transposeB?: boolean): tf.Tensor;
+  bmm(a: Tensor, b: Tensor, transposeA?: boolean, transposeB?: boolean): Tensor;
   /** Rows `ids` (`[R]`, int32) of `table`. */
-  embed(table: tf.Tensor, ids: tf.Tensor): tf.Tensor;
+  embed(table: Tensor, ids: Tensor): Tensor;
 }
 
 /** Differentiable by tfjs's tape: products through {@link fastMatMul}. */

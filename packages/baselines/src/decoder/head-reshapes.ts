@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor } from "@tensorflow/tfjs-core";
 import type { DecoderConfig } from "./decoder-options.js";
 
 /** `[R, d]` rows `(sample, position)` → `[b·h, n, dk]` per-head blocks. */
-export function splitHeads(config: DecoderConfig, t: tf.Tensor, b: number): tf.Tensor {
+export function splitHeads(config: DecoderConfig, t: Tensor, b: number): Tensor {
   const n = config.sequenceLength;
   const dk = config.width / config.heads;
   return tf
@@ -11,7 +12,7 @@ export function splitHeads(config: DecoderConfig, t: tf.Tensor, b: number): tf.T
 }
 
 /** Inverse of {@link splitHeads}: `[b·h, n, dk]` → `[R, d]`. */
-export function mergeHeads(config: DecoderConfig, t: tf.Tensor, b: number): tf.Tensor {
+export function mergeHeads(config: DecoderConfig, t: Tensor, b: number): Tensor {
   const n = config.sequenceLength;
   const dk = config.width / config.heads;
   return tf
@@ -20,14 +21,14 @@ export function mergeHeads(config: DecoderConfig, t: tf.Tensor, b: number): tf.T
 }
 
 /** The last position of each sequence: `[R, d]` → `[b, d]`. */
-export function lastRows(config: DecoderConfig, t: tf.Tensor, b: number): tf.Tensor {
+export function lastRows(config: DecoderConfig, t: Tensor, b: number): Tensor {
   const n = config.sequenceLength;
   const d = t.shape[1] as number;
   return tf.slice(t.reshape([b, n, d]), [0, n - 1, 0], [b, 1, d]).reshape([b, d]);
 }
 
 /** Adjoint of {@link lastRows}: `[b, d]` → `[R, d]`, zero elsewhere. */
-export function padLastRows(config: DecoderConfig, t: tf.Tensor, b: number): tf.Tensor {
+export function padLastRows(config: DecoderConfig, t: Tensor, b: number): Tensor {
   const n = config.sequenceLength;
   const d = t.shape[1] as number;
   return tf

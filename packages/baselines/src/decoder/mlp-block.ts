@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor } from "@tensorflow/tfjs-core";
 import {
   columnSum,
   inputGradient,
@@ -13,17 +14,17 @@ import { layerNormBlock } from "./layer-norm-block.js";
 /** What the forward pass of one MLP keeps for the backward pass. */
 export interface MlpCache {
   readonly ln: LayerNormCache;
-  readonly z: tf.Tensor;
-  readonly hidden: tf.Tensor;
+  readonly z: Tensor;
+  readonly hidden: Tensor;
 }
 
 /** The MLP of block `prefix` on its LayerNorm (`x ↦ W₂ relu(W₁ LN(x) + b₁) + b₂`). */
 export function mlpBlockForward(
   ctx: DecoderContext,
-  x: tf.Tensor,
+  x: Tensor,
   prefix: string,
   ops: ForwardOps,
-): { out: tf.Tensor; cache: MlpCache } {
+): { out: Tensor; cache: MlpCache } {
   const ln = layerNormBlock(ctx, x, `${prefix}.ln2`);
   const hidden = tf.relu(
     tf.add(ops.mm(ln.y, ctx.param(`${prefix}.mlp.W1`)), ctx.param(`${prefix}.mlp.b1`)),
@@ -35,11 +36,11 @@ export function mlpBlockForward(
 /** Backward of {@link mlpBlockForward}: the gradient of its input; parameter gradients go into `grads`. */
 export function mlpBlockBackward(
   ctx: DecoderContext,
-  dout: tf.Tensor,
+  dout: Tensor,
   c: MlpCache,
   prefix: string,
-  grads: Map<string, tf.Tensor>,
-): tf.Tensor {
+  grads: Map<string, Tensor>,
+): Tensor {
   const m = `${prefix}.mlp`;
   grads.set(`${m}.b2`, columnSum(dout));
   grads.set(`${m}.W2`, weightGradient(c.hidden, dout));

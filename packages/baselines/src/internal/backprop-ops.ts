@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor } from "@tensorflow/tfjs-core";
 
 // Building blocks of hand-written backward passes on the wasm backend (no tape: no saved
 // clones, no custom-gradient wrappers, and every 2-D product is a plain `matMul` without
@@ -7,9 +8,9 @@ import * as tf from "@tensorflow/tfjs";
 /** What {@link layerNormForward} keeps for {@link layerNormBackward}. */
 export interface LayerNormCache {
   /** `(x − mean) / √(var + ε)`, `[m, d]`. */
-  readonly xhat: tf.Tensor;
+  readonly xhat: Tensor;
   /** `1 / √(var + ε)`, `[m, 1]`. */
-  readonly rstd: tf.Tensor;
+  readonly rstd: Tensor;
 }
 
 /**
@@ -17,11 +18,11 @@ export interface LayerNormCache {
  * order, as `tf.moments` followed by `(x − mean)·rsqrt(var + ε)·gain + bias`.
  */
 export function layerNormForward(
-  x: tf.Tensor,
-  gain: tf.Tensor,
-  bias: tf.Tensor,
+  x: Tensor,
+  gain: Tensor,
+  bias: Tensor,
   epsilon: number,
-): { y: tf.Tensor; cache: LayerNormCache } {
+): { y: Tensor; cache: LayerNormCache } {
   const mean = tf.mean(x, -1, true);
   const centered = tf.sub(x, mean);
   const variance = tf.mean(tf.square(centered), -1, true);
@@ -35,10 +36,10 @@ export function layerNormForward(
  * `dx = rstd·(g − mean(g) − x̂·mean(g ⊙ x̂))` with `g = dy ⊙ gain`.
  */
 export function layerNormBackward(
-  dy: tf.Tensor,
+  dy: Tensor,
   cache: LayerNormCache,
-  gain: tf.Tensor,
-): { dx: tf.Tensor; dgain: tf.Tensor; dbias: tf.Tensor } {
+  gain: Tensor,
+): { dx: Tensor; dgain: Tensor; dbias: Tensor } {
   const { xhat, rstd } = cache;
   const dgain = columnSum(tf.mul(dy, xhat));
   const dbias = columnSum(dy);
@@ -55,7 +56,7 @@ export function layerNormBackward(
  * transposing whichever operand is smaller: `transpose(x) · dy`, or `(transpose(dy) · x)ᵀ`
  * (the final transpose is only `k × p`). `xT`, when given, is `xᵀ` already computed.
  */
-export function weightGradient(x: tf.Tensor, dy: tf.Tensor, xT?: tf.Tensor): tf.Tensor {
+export function weightGradient(x: Tensor, dy: Tensor, xT?: Tensor): Tensor {
   if (xT !== undefined) return tf.matMul(xT, dy);
   const k = x.shape[1] as number;
   const p = dy.shape[1] as number;
@@ -69,17 +70,17 @@ export function weightGradient(x: tf.Tensor, dy: tf.Tensor, xT?: tf.Tensor): tf.
  * `m × p` matrix costs more than the sum) and runs a plain dot-product loop: several times
  * faster than the `Sum` kernel over the first axis, which transposes before reducing.
  */
-export function columnSum(x: tf.Tensor): tf.Tensor {
+export function columnSum(x: Tensor): Tensor {
   const [m, p] = x.shape as [number, number];
   return tf.matMul(x, tf.ones([m, 1]), true, false).reshape([p]);
 }
 
 /** `dy · wᵀ` for a 2-D weight `w` (the gradient of the input of `y = x w`). */
-export function inputGradient(dy: tf.Tensor, w: tf.Tensor): tf.Tensor {
+export function inputGradient(dy: Tensor, w: Tensor): Tensor {
   return tf.matMul(dy, tf.transpose(w));
 }
 
 /** Softmax backward along the last axis: `a ⊙ (da − Σ a ⊙ da)` for `a = softmax(s)`. */
-export function softmaxBackward(a: tf.Tensor, da: tf.Tensor): tf.Tensor {
+export function softmaxBackward(a: Tensor, da: Tensor): Tensor {
   return tf.mul(a, tf.sub(da, tf.sum(tf.mul(a, da), -1, true)));
 }

@@ -1,12 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor } from "@tensorflow/tfjs-core";
 import type { OutputKind } from "../attention-model.js";
 
 /** Applies the readout to `[b, n, c]` outputs: `[b]` (scalar), `[b, c]` (vector), or as is. */
-export function applyReadout(
-  y: tf.Tensor,
-  output: OutputKind,
-  readout: number | "mean",
-): tf.Tensor {
+export function applyReadout(y: Tensor, output: OutputKind, readout: number | "mean"): Tensor {
   if (output === "sequence") return y;
   const [b, , c] = y.shape as [number, number, number];
   const row =

@@ -1,18 +1,19 @@
 import { assertFinite, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor } from "@tensorflow/tfjs-core";
 import type { SimplexParameterization } from "../attention-model.js";
 
 /** Logit used for an exact zero weight under the softmax parameterization (exp underflows to 0). */
 export const ZERO_LOGIT = -1e4;
 
 /** Initial value of a simplex parameter `[..., n]`: zero logits or the uniform distribution. */
-export function initialSimplex(shape: number[], simplex: SimplexParameterization): tf.Tensor {
+export function initialSimplex(shape: number[], simplex: SimplexParameterization): Tensor {
   const n = shape[shape.length - 1] as number;
   return simplex === "softmax" ? tf.zeros(shape) : tf.fill(shape, 1 / n);
 }
 
 /** Row-stochastic weights from a simplex parameter. */
-export function simplexValue(v: tf.Tensor, simplex: SimplexParameterization): tf.Tensor {
+export function simplexValue(v: Tensor, simplex: SimplexParameterization): Tensor {
   return simplex === "softmax" ? tf.softmax(v, -1) : v;
 }
 

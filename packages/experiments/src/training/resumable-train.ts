@@ -10,7 +10,6 @@ import {
 import { assertInteger, createRng, InvalidOptionError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import type { Checkpoint, JsonValue } from "./checkpoint.js";
-import { exportOptimizerState, restoreOptimizerState } from "./optimizer-state.js";
 
 /**
  * Options of {@link resumableTrain}: the optimizer settings, the schedule (the semantics of
@@ -101,7 +100,8 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeou
  * Trains a baselines `Trainable` like baselines' `train` (same optimizer, warm-up, seeded
  * per-epoch permutations, tail batch skipped, evaluations), but asynchronously (it yields to
  * the event loop at least every 100 ms so an `AbortSignal` fired by a signal handler is seen),
- * with periodic checkpoints (weights, optimizer moments, step, curves) and exact resume: a run
+ * with periodic checkpoints (weights, the optimizer's `exportState()`, step, curves) and exact
+ * resume (`restoreState()` into a fresh optimizer): a run
  * resumed from a checkpoint produces the same step losses and evaluations as the
  * uninterrupted run (the permutations are replayed from the seed; float32 weights and float64
  * moments are stored bit-exactly). Wall times continue from the checkpoint's.
@@ -205,7 +205,12 @@ export async function resumableTrain(
       first.push(arrays[`m1.${k}`] as Float64Array);
     for (let k = 0; arrays[`m2.${k}`] !== undefined; k++)
       second.push(arrays[`m2.${k}`] as Float64Array);
-    restoreOptimizerState(optimizer, { stepCount: meta.stepCount ?? step, first, second });
+    optimizer.restoreState({
+      optimizer: optimizer.options.optimizer,
+      stepCount: meta.stepCount ?? step,
+      first,
+      second,
+    });
     if (!full && step > 0) {
       const drawn = Math.floor((step - 1) / perEpoch) + 1;
       for (let e = 0; e < drawn; e++) order = rng.permutation(N);
@@ -247,7 +252,7 @@ export async function resumableTrain(
   };
   const checkpoint = async (): Promise<void> => {
     if (options.onCheckpoint === undefined) return;
-    const state = exportOptimizerState(optimizer);
+    const state = optimizer.exportState();
     const arrays: Record<string, Float64Array> = { stepLosses: Float64Array.from(stepLosses) };
     variables.forEach((v, k) => {
       arrays[`var.${k}`] = Float64Array.from(v.dataSync() as Float32Array);
