@@ -8,7 +8,7 @@ import { runDemo } from "./commands/demo.js";
 import { runSolve } from "./commands/solve.js";
 import { solveJob } from "./commands/solve-job.js";
 import { decimalOption, integerOption } from "./numeric-options.js";
-import { checkOutputDirectory } from "./output-directory.js";
+import { validateOutputDirectory } from "./output-directory.js";
 import { loadProblemDirectory, parseSpec } from "./problem-files.js";
 
 function captureIo(): CliIo & { out: string[]; err: string[] } {
@@ -65,17 +65,19 @@ describe("outputs are checked before any work", () => {
     [join(root, "dangling"), "dangling or looping symbolic link"],
     [".", "cannot replace the current directory"],
   ])("--save %s is refused: %s", async (dir, message) => {
-    await expect(checkOutputDirectory("--save", dir)).rejects.toThrow(message);
-    await expect(checkOutputDirectory("--save", dir)).rejects.toThrow(/^--save /);
+    await expect(validateOutputDirectory("--save", dir)).rejects.toThrow(message);
+    await expect(validateOutputDirectory("--save", dir)).rejects.toThrow(/^--save /);
   });
 
   it("creates missing parents one level at a time and accepts a previous result", async () => {
     const deep = join(root, "a", "b", "c");
-    expect(await checkOutputDirectory("--save", deep)).toBe(deep);
+    expect(await validateOutputDirectory("--save", deep)).toBe(deep);
     const previous = join(root, "previous");
     mkdirSync(previous);
     writeFileSync(join(previous, "x.npy"), "old");
-    expect(await checkOutputDirectory("--save", previous, ["x.npy", "result.json"])).toBe(previous);
+    expect(await validateOutputDirectory("--save", previous, ["x.npy", "result.json"])).toBe(
+      previous,
+    );
   });
 
   it("solve and demo exit 2 with one line naming the option, before loading or fitting", async () => {

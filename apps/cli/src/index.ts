@@ -31,7 +31,7 @@ export { deadlineSignal } from "./deadline-signal.js";
 export { experimentFigures, experimentTerminalMaps } from "./experiment-figures.js";
 export { experimentSummary } from "./experiment-summary.js";
 export { type FitTargets, fitTargets } from "./fit-targets.js";
-export { checkFiniteEntries, describeEntry } from "./input-checks.js";
+export { describeEntry, validateFiniteEntries } from "./input-checks.js";
 export { readInputNpy, readInputText } from "./input-files.js";
 export { formatBytes, memoryLimitBytes } from "./memory-limit.js";
 export {
@@ -41,7 +41,7 @@ export {
   type TextPipeline,
 } from "./model-data.js";
 export { decimalOption, integerOption } from "./numeric-options.js";
-export { checkOutputDirectory } from "./output-directory.js";
+export { validateOutputDirectory } from "./output-directory.js";
 export { type PredictionMetrics, predictionMetrics } from "./prediction-metrics.js";
 export {
   type LoadedProblem,

@@ -38,11 +38,15 @@ export function describeEntry(
  * @param axes - one name per axis, e.g. `["sample", "token", "feature"]`
  * @example
  * ```ts
- * import { checkFiniteEntries } from "convexformer";
- * checkFiniteEntries("y.npy", { dtype: "float64", shape: [2], data: new Float64Array([1, 2]) }, ["sample"]);
+ * import { validateFiniteEntries } from "convexformer";
+ * validateFiniteEntries("y.npy", { dtype: "float64", shape: [2], data: new Float64Array([1, 2]) }, ["sample"]);
  * ```
  */
-export function checkFiniteEntries(file: string, array: NpyArray, axes: readonly string[]): void {
+export function validateFiniteEntries(
+  file: string,
+  array: NpyArray,
+  axes: readonly string[],
+): void {
   const data = array.data;
   if (!(data instanceof Float64Array || data instanceof Float32Array)) return;
   for (let i = 0; i < data.length; i++) {

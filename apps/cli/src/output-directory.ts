@@ -24,12 +24,12 @@ const MAX_MISSING_LEVELS = 32;
  * import { mkdtempSync } from "node:fs";
  * import { tmpdir } from "node:os";
  * import { join } from "node:path";
- * import { checkOutputDirectory } from "convexformer";
- * const out = await checkOutputDirectory("--save", join(mkdtempSync(join(tmpdir(), "cf-")), "a", "b"));
+ * import { validateOutputDirectory } from "convexformer";
+ * const out = await validateOutputDirectory("--save", join(mkdtempSync(join(tmpdir(), "cf-")), "a", "b"));
  * out.endsWith("b"); // true
  * ```
  */
-export async function checkOutputDirectory(
+export async function validateOutputDirectory(
   option: string,
   dir: string,
   knownFiles: readonly string[] = [],

@@ -29,7 +29,7 @@ import {
   npyToTokenBatch,
   TokenBatch,
 } from "@convexformer/tensors";
-import { checkFiniteEntries, describeEntry } from "./input-checks.js";
+import { describeEntry, validateFiniteEntries } from "./input-checks.js";
 import { readInputNpy, readInputText } from "./input-files.js";
 import { formatBytes, memoryLimitBytes } from "./memory-limit.js";
 import { SetupInterruptedError } from "./setup-interrupted.js";
@@ -377,12 +377,12 @@ async function buildProblem(
     throw new UsageError(
       `${xFile}: ${kind} needs shape [N, p] (samples, features); got [${xArray.shape.join(", ")}]`,
     );
-  checkFiniteEntries(
+  validateFiniteEntries(
     xFile,
     xArray,
     tokenKind ? ["sample", "token", "feature"] : ["sample", "feature"],
   );
-  checkFiniteEntries(
+  validateFiniteEntries(
     yFile,
     yArray,
     kind === "attention-sequence" ? ["sample", "token", "output"] : ["sample", "output"],
@@ -424,7 +424,7 @@ async function buildProblem(
       throw new UsageError(
         `${gFile}: needs shape [p, P] (features, gates); got [${gArray.shape.join(", ")}]`,
       );
-    checkFiniteEntries(gFile, gArray, ["feature", "gate"]);
+    validateFiniteEntries(gFile, gArray, ["feature", "gate"]);
     const G = npyToMatrix(gArray, gFile);
     if (G.rows !== X.cols)
       throw new UsageError(
@@ -506,8 +506,8 @@ async function buildProblem(
     const u2File = await insideFolder(dir, gatesSpec.u2, "gates.u2", specFile);
     const u1Array = await readInputNpy(u1File, limit);
     const u2Array = await readInputNpy(u2File, limit);
-    checkFiniteEntries(u1File, u1Array, ["gate", "token"]);
-    checkFiniteEntries(u2File, u2Array, ["gate", "feature"]);
+    validateFiniteEntries(u1File, u1Array, ["gate", "token"]);
+    validateFiniteEntries(u2File, u2Array, ["gate", "feature"]);
     const u1 = npyToMatrix(u1Array, u1File);
     const u2 = npyToMatrix(u2Array, u2File);
     if (u1.cols !== n)

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { ConvexSolution } from "@convexformer/interpret";
-import { checkSolution } from "@convexformer/interpret";
+import { validateSolution } from "@convexformer/interpret";
 import { readInputText } from "./input-files.js";
 import { UsageError } from "./usage-error.js";
 
@@ -22,7 +22,7 @@ function numbers(file: string, field: string, value: unknown): Float64Array {
  * Reads `solution.json` of a model folder written by `convexformer fit`: the convex solution
  * with its layout and number of training samples, as `@convexformer/interpret` takes it.
  * The file is size-checked (256 MiB at most) and every field validated (the lengths by
- * `checkSolution`); errors name the file and the field.
+ * `validateSolution`); errors name the file and the field.
  *
  * @param dir - the model folder
  * @example
@@ -53,7 +53,7 @@ export async function readSavedSolution(dir: string): Promise<ConvexSolution> {
       throw new UsageError(
         `${file}: "program" must be sequence or sequence-relaxed; got ${JSON.stringify(root.program)}`,
       );
-    return checkSolution({
+    return validateSolution({
       kind: "sequence",
       program: root.program,
       x,
@@ -74,7 +74,7 @@ export async function readSavedSolution(dir: string): Promise<ConvexSolution> {
     g === undefined
       ? undefined
       : { u1: numbers(file, "gates.u1", g.u1), u2: numbers(file, "gates.u2", g.u2) };
-  return checkSolution({
+  return validateSolution({
     kind: "token",
     program: root.program,
     x,

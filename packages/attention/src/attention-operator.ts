@@ -1,12 +1,12 @@
 import type { LinearOperator } from "@convexformer/solvers";
 import {
-  assertFinite,
   gemm,
   gemv,
   InvalidOptionError,
   Matrix,
   ShapeMismatchError,
   type TokenBatch,
+  validateFinite,
 } from "@convexformer/tensors";
 import type { ConvexAttentionLayout } from "./convex-attention-layout.js";
 
@@ -83,7 +83,7 @@ export function attentionOperator(
   if (!Number.isSafeInteger(outputs) || outputs < 1) {
     throw new InvalidOptionError("outputs", outputs, "must be an integer >= 1");
   }
-  assertFinite("X", X.data);
+  validateFinite("X", X.data);
   const N = X.samples;
   const n = X.tokens;
   const d = X.features;

@@ -1,5 +1,5 @@
 import type { GroupStructure } from "@convexformer/solvers";
-import { assertInteger } from "@convexformer/tensors";
+import { validateInteger } from "@convexformer/tensors";
 
 /**
  * Shape of the variable of the convex programs (9), (12) and (14): one `n × d` matrix
@@ -70,8 +70,8 @@ export function layoutGroups(layout: ConvexAttentionLayout): GroupStructure {
 
 /** Validates the four sizes of a layout (internal). */
 export function validateLayout(layout: ConvexAttentionLayout): void {
-  assertInteger("layout.gates", layout.gates, 1);
-  assertInteger("layout.outputs", layout.outputs, 1);
-  assertInteger("layout.tokens", layout.tokens, 1);
-  assertInteger("layout.features", layout.features, 1);
+  validateInteger("layout.gates", layout.gates, 1);
+  validateInteger("layout.outputs", layout.outputs, 1);
+  validateInteger("layout.tokens", layout.tokens, 1);
+  validateInteger("layout.features", layout.features, 1);
 }

@@ -1,4 +1,8 @@
-import { assertKnownOptions, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
+import {
+  InvalidOptionError,
+  ShapeMismatchError,
+  validateKnownOptions,
+} from "@convexformer/tensors";
 import { validateAttentionWeights } from "./attention-network.js";
 import type { AttentionWeights } from "./attention-weights.js";
 import {
@@ -137,7 +141,7 @@ export function recoverNetwork(
   gates?: GateVectors,
   options: { readonly heads?: number; readonly tolerance?: number } = {},
 ): AttentionWeights {
-  assertKnownOptions("options", options, ["heads", "tolerance"]);
+  validateKnownOptions("options", options, ["heads", "tolerance"]);
   validatePoint(x, layout);
   const { gates: P, outputs: c, tokens: n, features: d } = layout;
   if (gates !== undefined && validateGateVectors(gates, n, d) !== P) {

@@ -1,9 +1,9 @@
 import type { Regularizer } from "@convexformer/solvers";
 import {
-  assertInteger,
-  assertPositive,
   InvalidOptionError,
   ShapeMismatchError,
+  validateInteger,
+  validatePositive,
 } from "@convexformer/tensors";
 import { rowThresholdProx } from "./row-threshold.js";
 
@@ -36,9 +36,9 @@ import { rowThresholdProx } from "./row-threshold.js";
  * ```
  */
 export function equalRowSumRegularizer(blocks: number, n: number, tolerance = 1e-9): Regularizer {
-  assertInteger("blocks", blocks, 1);
-  assertInteger("n", n, 1);
-  assertPositive("tolerance", tolerance);
+  validateInteger("blocks", blocks, 1);
+  validateInteger("n", n, 1);
+  validatePositive("tolerance", tolerance);
   const nn = n * n;
   const dim = blocks * nn;
   const check = (x: Float64Array, name: string) => {

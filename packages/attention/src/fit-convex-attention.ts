@@ -8,11 +8,11 @@ import {
   solvePath,
 } from "@convexformer/solvers";
 import {
-  assertInteger,
-  assertKnownOptions,
   InvalidOptionError,
   ShapeMismatchError,
   type TokenBatch,
+  validateInteger,
+  validateKnownOptions,
 } from "@convexformer/tensors";
 import {
   type AttentionProblem,
@@ -75,7 +75,7 @@ export function fitConvexAttention<M extends AttentionProgramKind, S extends str
   data: TokenBatch,
   options: FitOptions<M, S>,
 ): FitResult<M> {
-  assertKnownOptions("options", options, FIT_OPTION_NAMES);
+  validateKnownOptions("options", options, FIT_OPTION_NAMES);
   if (!ATTENTION_PROGRAM_KINDS.includes(options.model)) {
     throw new InvalidOptionError(
       "options.model",
@@ -106,7 +106,7 @@ export function fitConvexAttention<M extends AttentionProgramKind, S extends str
   if (kind === "gated") {
     const g = options.gates ?? 32;
     if (typeof g === "number") {
-      assertInteger("options.gates", g, 1);
+      validateInteger("options.gates", g, 1);
       gates = sampleGates(data, g, {
         seed: options.gateSeed ?? 0,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -143,7 +143,7 @@ export function fitConvexAttention<M extends AttentionProgramKind, S extends str
       loss.outputs *
       data.tokens;
   if (options.heads !== undefined) {
-    assertInteger("options.heads", options.heads, 1);
+    validateInteger("options.heads", options.heads, 1);
     if (options.heads > maxHeads) {
       throw new InvalidOptionError(
         "options.heads",

@@ -1,9 +1,9 @@
 import {
-  assertInteger,
-  assertKnownOptions,
   createRng,
   groupNorms,
   type Rng,
+  validateInteger,
+  validateKnownOptions,
 } from "@convexformer/tensors";
 import { attentionOperator } from "./attention-operator.js";
 import type { AttentionProblem } from "./attention-problem.js";
@@ -94,9 +94,9 @@ export function checkFreshGates(
   x: Float64Array,
   options: FreshGateOptions = {},
 ): FreshGateReport {
-  assertKnownOptions("options", options, ["count", "seed", "rng", "tolerance"]);
+  validateKnownOptions("options", options, ["count", "seed", "rng", "tolerance"]);
   const K = options.count ?? 100;
-  assertInteger("options.count", K, 1);
+  validateInteger("options.count", K, 1);
   const tolerance = options.tolerance ?? 1e-9;
   validateArray("x", x, problem.dim);
   const { operator, loss, regularizer, lambda } = problem;

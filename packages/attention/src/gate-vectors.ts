@@ -1,4 +1,4 @@
-import { assertFinite, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
+import { InvalidOptionError, ShapeMismatchError, validateFinite } from "@convexformer/tensors";
 
 /**
  * Fixed gate vectors of the gated models (13)/(14): gate `j` is active on sample `X_i` when
@@ -34,7 +34,7 @@ export function validateGateVectors(gates: GateVectors, n: number, d: number): n
     );
   }
   if (P < 1) throw new InvalidOptionError("gates", P, "need at least one gate");
-  assertFinite("gates.u1", gates.u1);
-  assertFinite("gates.u2", gates.u2);
+  validateFinite("gates.u1", gates.u1);
+  validateFinite("gates.u2", gates.u2);
   return P;
 }

@@ -5,11 +5,11 @@ import {
   squaredLoss,
 } from "@convexformer/solvers";
 import {
-  assertFinite,
-  assertInteger,
-  assertKnownOptions,
   InvalidOptionError,
   ShapeMismatchError,
+  validateFinite,
+  validateInteger,
+  validateKnownOptions,
 } from "@convexformer/tensors";
 import { type LossName, validateLossName } from "./loss-names.js";
 
@@ -67,14 +67,14 @@ export function lossFromTargets(
   targets: Float64Array | Int32Array,
   options: LossFromTargetsOptions,
 ): SmoothLoss {
-  assertKnownOptions("options", options, OPTION_NAMES);
+  validateKnownOptions("options", options, OPTION_NAMES);
   const argument = options.argument ?? "targets";
   if (typeof argument !== "string") {
     throw new InvalidOptionError("options.argument", argument, "must be a string");
   }
   const kind = options.loss ?? "squared";
   validateLossName("options.loss", kind);
-  assertInteger("options.rows", options.rows, 1);
+  validateInteger("options.rows", options.rows, 1);
   const rows = options.rows;
   if (!(targets instanceof Float64Array || targets instanceof Int32Array)) {
     throw new InvalidOptionError(
@@ -83,12 +83,12 @@ export function lossFromTargets(
       "must be a Float64Array or an Int32Array of class indices",
     );
   }
-  assertFinite(argument, targets);
+  validateFinite(argument, targets);
   const scaling = options.scaling ?? "sum";
   if (scaling !== "sum" && scaling !== "mean") {
     throw new InvalidOptionError("options.scaling", scaling, 'must be "sum" or "mean"');
   }
-  if (options.outputs !== undefined) assertInteger("options.outputs", options.outputs, 1);
+  if (options.outputs !== undefined) validateInteger("options.outputs", options.outputs, 1);
   if (targets instanceof Int32Array) {
     if (kind !== "cross-entropy") {
       throw new InvalidOptionError(

@@ -1,5 +1,5 @@
 import type { Regularizer } from "@convexformer/solvers";
-import { assertInteger, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
+import { InvalidOptionError, ShapeMismatchError, validateInteger } from "@convexformer/tensors";
 import { rowThresholdProx } from "./row-threshold.js";
 
 /**
@@ -27,8 +27,8 @@ import { rowThresholdProx } from "./row-threshold.js";
  * ```
  */
 export function maxRowSumRelaxation(blocks: number, n: number): Regularizer {
-  assertInteger("blocks", blocks, 1);
-  assertInteger("n", n, 1);
+  validateInteger("blocks", blocks, 1);
+  validateInteger("n", n, 1);
   const nn = n * n;
   const dim = blocks * nn;
   const check = (x: Float64Array, name: string) => {

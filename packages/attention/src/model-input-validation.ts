@@ -1,10 +1,10 @@
 import type { SmoothLoss } from "@convexformer/solvers";
 import {
-  assertFinite,
-  assertInteger,
   InvalidOptionError,
   ShapeMismatchError,
   TokenBatch,
+  validateFinite,
+  validateInteger,
 } from "@convexformer/tensors";
 
 /** Internal argument validation shared by the models and programs (`validate*`: throw a typed error naming the argument). */
@@ -48,7 +48,7 @@ export function validateArray(name: string, values: Float64Array, length: number
     throw new InvalidOptionError(name, typeof values, "must be a Float64Array");
   if (values.length !== length)
     throw new ShapeMismatchError(name, `expected length ${length}, got ${values.length}`);
-  assertFinite(name, values);
+  validateFinite(name, values);
 }
 
 /** Throws unless `X` has the given tokens and features and is finite. */
@@ -59,7 +59,7 @@ export function validateBatchShape(X: TokenBatch, tokens: number, features: numb
       `expected samples of ${tokens} tokens × ${features} features, got ${X.tokens} × ${X.features}`,
     );
   }
-  assertFinite("X", X.data);
+  validateFinite("X", X.data);
 }
 
 /** Throws unless `loss` takes `size` predictions. */
@@ -85,7 +85,7 @@ export function validateNonnegative(name: string, beta: number, strict: boolean)
 
 /** Checks the size fields of a weights object. */
 export function validateSizes(fields: Record<string, number>): void {
-  for (const [k, v] of Object.entries(fields)) assertInteger(k, v, 1);
+  for (const [k, v] of Object.entries(fields)) validateInteger(k, v, 1);
 }
 
 /** Throws unless `X` is a non-empty {@link TokenBatch} (samples, tokens, features all ≥ 1) of finite values. */
@@ -98,5 +98,5 @@ export function validateTokenBatch(name: string, X: TokenBatch): void {
       `is empty (${X.samples} samples × ${X.tokens} tokens × ${X.features} features); all must be >= 1`,
     );
   }
-  assertFinite(name, X.data);
+  validateFinite(name, X.data);
 }

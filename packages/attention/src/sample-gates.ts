@@ -1,10 +1,10 @@
 import {
-  assertInteger,
-  assertKnownOptions,
   createRng,
   InvalidOptionError,
   type Rng,
   type TokenBatch,
+  validateInteger,
+  validateKnownOptions,
 } from "@convexformer/tensors";
 import { GATE_BLOCK, gatePatterns, throwIfAborted } from "./gate-patterns.js";
 import type { GateVectors } from "./gate-vectors.js";
@@ -91,12 +91,12 @@ export function sampleGates(
   count: number,
   options: SampleGatesOptions = {},
 ): SampledGates {
-  assertKnownOptions("options", options, ["seed", "rng", "keepDuplicates", "signal"]);
+  validateKnownOptions("options", options, ["seed", "rng", "keepDuplicates", "signal"]);
   const { signal } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal))
     throw new InvalidOptionError("options.signal", typeof signal, "must be an AbortSignal");
   throwIfAborted(signal, "sampleGates");
-  assertInteger("count", count, 1);
+  validateInteger("count", count, 1);
   validateTokenBatch("X", X);
   if (
     options.rng !== undefined &&

@@ -1,11 +1,11 @@
 import type { LinearOperator } from "@convexformer/solvers";
 import {
-  assertFinite,
   gemm,
   InvalidOptionError,
   Matrix,
   ShapeMismatchError,
   type TokenBatch,
+  validateFinite,
 } from "@convexformer/tensors";
 
 /** `toDense()` is offered only up to this many entries (2^22, 32 MiB). */
@@ -87,7 +87,7 @@ export function sequenceOperator(
     throw new InvalidOptionError("outputs", outputs, "must be an integer >= 1");
   }
   if (signs !== 1 && signs !== 2) throw new InvalidOptionError("signs", signs, "must be 1 or 2");
-  assertFinite("X", X.data);
+  validateFinite("X", X.data);
   const N = X.samples;
   const n = X.tokens;
   const d = X.features;

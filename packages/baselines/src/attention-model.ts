@@ -1,10 +1,10 @@
 import { type LossName, validateLossName } from "@convexformer/attention";
 import {
-  assertFinite,
-  assertInteger,
   InvalidOptionError,
   ShapeMismatchError,
   type TokenBatch,
+  validateFinite,
+  validateInteger,
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import type { Scalar, Tensor, Variable } from "@tensorflow/tfjs-core";
@@ -167,10 +167,10 @@ export function validateCommonOptions(
   if (typeof options !== "object" || options === null) {
     throw new InvalidOptionError("options", options, "must be an object");
   }
-  assertInteger("tokens", options.tokens, 1);
-  assertInteger("features", options.features, 1);
+  validateInteger("tokens", options.tokens, 1);
+  validateInteger("features", options.features, 1);
   const outputs = options.outputs ?? 1;
-  assertInteger("outputs", outputs, 1);
+  validateInteger("outputs", outputs, 1);
   const loss = options.loss ?? "squared";
   validateLossName("loss", loss);
   const scaling = options.scaling ?? "sum";
@@ -182,7 +182,7 @@ export function validateCommonOptions(
     throw new InvalidOptionError("beta", beta, "must be a finite number >= 0");
   }
   const seed = options.seed ?? 0;
-  assertInteger("seed", seed, 0);
+  validateInteger("seed", seed, 0);
   if (output === "scalar" && outputs !== 1) {
     throw new InvalidOptionError("outputs", outputs, "a scalar output needs outputs = 1");
   }
@@ -296,7 +296,7 @@ export abstract class AttentionModel implements Trainable {
         `expected ${v.size} entries [${v.shape}], got ${values.length}`,
       );
     }
-    assertFinite(argument, values);
+    validateFinite(argument, values);
     tf.tidy(() => v.assign(tf.tensor(Float32Array.from(values), v.shape, "float32")));
   }
 
@@ -359,7 +359,7 @@ export abstract class AttentionModel implements Trainable {
         `expected N x ${n} x ${d} token matrices, got ${inputs.samples} x ${inputs.tokens} x ${inputs.features}`,
       );
     }
-    assertFinite("inputs", inputs.data);
+    validateFinite("inputs", inputs.data);
     const N = inputs.samples;
     const rows = output === "sequence" ? N * n : N;
     const shape = output === "scalar" ? [N] : output === "vector" ? [N, c] : [N, n, c];
@@ -401,7 +401,7 @@ export abstract class AttentionModel implements Trainable {
           `expected ${expected} entries [${shape}], got ${targets.length}`,
         );
       }
-      assertFinite("targets", targets);
+      validateFinite("targets", targets);
       if (loss === "logistic") {
         for (let i = 0; i < targets.length; i++) {
           const t = targets[i];
@@ -532,7 +532,7 @@ export abstract class AttentionModel implements Trainable {
         `expected N x ${n} x ${d}, got ${inputs.samples} x ${inputs.tokens} x ${inputs.features}`,
       );
     }
-    assertFinite("inputs", inputs.data);
+    validateFinite("inputs", inputs.data);
     const x = tf.tensor(Float32Array.from(inputs.data), [inputs.samples, n, d], "float32");
     const y = tf.tidy(() => this.forward(x));
     x.dispose();

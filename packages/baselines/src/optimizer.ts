@@ -1,8 +1,8 @@
 import {
-  assertFinite,
-  assertInteger,
   InvalidOptionError,
   ShapeMismatchError,
+  validateFinite,
+  validateInteger,
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import type { Tensor, Variable } from "@tensorflow/tfjs-core";
@@ -149,7 +149,7 @@ export class Optimizer {
       throw new InvalidOptionError("weightDecay", weightDecay, "must be a finite number >= 0");
     }
     const warmupSteps = options.warmupSteps ?? 0;
-    assertInteger("warmupSteps", warmupSteps, 0);
+    validateInteger("warmupSteps", warmupSteps, 0);
     this.options = {
       optimizer: options.optimizer,
       learningRate: lr,
@@ -337,7 +337,7 @@ export class Optimizer {
         if (src.length !== a.length) {
           throw new ShapeMismatchError(field, `expected ${a.length} values, got ${src.length}`);
         }
-        assertFinite(field, src);
+        validateFinite(field, src);
         if (name === "second") {
           const i = src.findIndex((x) => x < 0);
           if (i >= 0) throw new InvalidOptionError(`${field}[${i}]`, src[i], "must be >= 0");

@@ -1,5 +1,5 @@
 import type { SequenceWeights } from "@convexformer/attention";
-import { assertInteger, createRng } from "@convexformer/tensors";
+import { createRng, validateInteger } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
 import {
@@ -76,7 +76,7 @@ export class SequenceHeads extends AttentionModel {
     this.simplex = validateSimplexParameterization(options.simplex);
     const { tokens: n, features: d, outputs: c, seed } = config;
     const h = this.heads;
-    assertInteger("heads", h, 1);
+    validateInteger("heads", h, 1);
     const rng = createRng(seed);
     this.addParameter(
       this.simplex === "softmax" ? "W1Logits" : "W1",

@@ -1,9 +1,9 @@
 import type { AttentionWeights, GateVectors } from "@convexformer/attention";
 import {
-  assertFinite,
   createRng,
   InvalidOptionError,
   ShapeMismatchError,
+  validateFinite,
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
@@ -139,8 +139,8 @@ export class SimplexHeads extends AttentionModel {
         `expected a Float64Array of ${h * d} entries (heads x features)`,
       );
     }
-    assertFinite("gates.u1", u1);
-    assertFinite("gates.u2", u2);
+    validateFinite("gates.u1", u1);
+    validateFinite("gates.u2", u2);
     this.u1?.dispose();
     this.u2?.dispose();
     this.u1 = tf.tensor(Float32Array.from(u1), [h, n], "float32");

@@ -1,8 +1,8 @@
 import {
-  assertInteger,
-  assertKnownOptions,
   createRng,
   InvalidOptionError,
+  validateInteger,
+  validateKnownOptions,
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import type { Tensor, Variable } from "@tensorflow/tfjs-core";
@@ -265,10 +265,10 @@ export function train(model: Trainable, data: TensorDataset, options: TrainOptio
   if (typeof options !== "object" || options === null) {
     throw new InvalidOptionError("options", options, "must be an object");
   }
-  assertKnownOptions("options", options, TRAIN_OPTION_NAMES);
+  validateKnownOptions("options", options, TRAIN_OPTION_NAMES);
   const N = data.size;
   const batchSize = options.batchSize ?? N;
-  assertInteger("batchSize", batchSize, 1);
+  validateInteger("batchSize", batchSize, 1);
   if (batchSize > N)
     throw new InvalidOptionError("batchSize", batchSize, `must be <= the number of samples (${N})`);
   const maxSteps = options.steps ?? Number.POSITIVE_INFINITY;
@@ -276,12 +276,12 @@ export function train(model: Trainable, data: TensorDataset, options: TrainOptio
   if (options.steps === undefined && options.epochs === undefined) {
     throw new InvalidOptionError("steps", undefined, "give steps or epochs");
   }
-  if (options.steps !== undefined) assertInteger("steps", options.steps, 0);
-  if (options.epochs !== undefined) assertInteger("epochs", options.epochs, 0);
+  if (options.steps !== undefined) validateInteger("steps", options.steps, 0);
+  if (options.epochs !== undefined) validateInteger("epochs", options.epochs, 0);
   const evaluateEvery = options.evaluateEvery ?? 0;
-  assertInteger("evaluateEvery", evaluateEvery, 0);
+  validateInteger("evaluateEvery", evaluateEvery, 0);
   const seed = options.seed ?? 0;
-  assertInteger("seed", seed, 0);
+  validateInteger("seed", seed, 0);
   const early = options.earlyStop;
   if (early !== undefined) {
     if (!METRICS.includes(early.metric)) {

@@ -1,7 +1,7 @@
 import { fitConvexAttention } from "@convexformer/attention";
 import { createRng, TokenBatch } from "@convexformer/tensors";
 import { describe, expect, it } from "vitest";
-import { checkSolution, convexSolutionOf } from "./convex-solution.js";
+import { convexSolutionOf, validateSolution } from "./convex-solution.js";
 
 describe("convexSolutionOf: the adapter from fitConvexAttention's result", () => {
   const rng = createRng(1);
@@ -41,7 +41,7 @@ describe("convexSolutionOf: the adapter from fitConvexAttention's result", () =>
     expect(s.kind === "sequence" && s.layout.signs).toBe(model === "sequence" ? 2 : 1);
   });
 
-  it("checkSolution names the bad field", () => {
+  it("validateSolution names the bad field", () => {
     const good = {
       kind: "token",
       program: "scalar",
@@ -50,13 +50,13 @@ describe("convexSolutionOf: the adapter from fitConvexAttention's result", () =>
       x: new Float64Array(2),
       layout: { gates: 1, outputs: 1, tokens: 2, features: 1 },
     } as const;
-    expect(checkSolution(good)).toBe(good);
-    expect(() => checkSolution({ ...good, samples: 0 })).toThrow(/solution\.samples = 0/);
-    expect(() => checkSolution({ ...good, layout: { ...good.layout, tokens: 1.5 } })).toThrow(
+    expect(validateSolution(good)).toBe(good);
+    expect(() => validateSolution({ ...good, samples: 0 })).toThrow(/solution\.samples = 0/);
+    expect(() => validateSolution({ ...good, layout: { ...good.layout, tokens: 1.5 } })).toThrow(
       /solution\.layout\.tokens = 1\.5/,
     );
-    expect(() => checkSolution({ ...good, kind: "other" } as never)).toThrow(/solution\.kind/);
-    expect(() => checkSolution({ ...good, x: [0, 0] } as never)).toThrow(
+    expect(() => validateSolution({ ...good, kind: "other" } as never)).toThrow(/solution\.kind/);
+    expect(() => validateSolution({ ...good, x: [0, 0] } as never)).toThrow(
       expect.objectContaining({ code: "shape-mismatch" }),
     );
   });

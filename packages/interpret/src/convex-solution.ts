@@ -7,10 +7,10 @@ import type {
   SequenceProblem,
 } from "@convexformer/attention";
 import {
-  assertFinite,
-  assertInteger,
   InvalidOptionError,
   ShapeMismatchError,
+  validateFinite,
+  validateInteger,
 } from "@convexformer/tensors";
 
 /**
@@ -110,7 +110,7 @@ export function convexSolutionOf(fit: FitResult): ConvexSolution {
   const problem = fit.problem;
   const samples = problem.operator.samples;
   if (isSequenceProblem(problem)) {
-    return checkSolution({
+    return validateSolution({
       kind: "sequence",
       program: problem.kind,
       x: fit.solution,
@@ -118,7 +118,7 @@ export function convexSolutionOf(fit: FitResult): ConvexSolution {
       samples,
     });
   }
-  return checkSolution({
+  return validateSolution({
     kind: "token",
     program: problem.kind,
     x: fit.solution,
@@ -146,27 +146,27 @@ function isSequenceProblem(
  *
  * @example
  * ```ts
- * import { checkSolution } from "@convexformer/interpret";
- * const s = checkSolution({ kind: "token", program: "scalar", samples: 1, gates: undefined,
+ * import { validateSolution } from "@convexformer/interpret";
+ * const s = validateSolution({ kind: "token", program: "scalar", samples: 1, gates: undefined,
  *   x: new Float64Array([0, 0.875]), layout: { gates: 1, outputs: 1, tokens: 2, features: 1 } });
  * s.x.length; // 2
  * ```
  */
-export function checkSolution<S extends ConvexSolution>(solution: S): S {
-  assertInteger("solution.samples", solution.samples, 1);
+export function validateSolution<S extends ConvexSolution>(solution: S): S {
+  validateInteger("solution.samples", solution.samples, 1);
   let expected: number;
   if (solution.kind === "token") {
     const { gates, outputs, tokens, features } = solution.layout;
-    assertInteger("solution.layout.gates", gates, 1);
-    assertInteger("solution.layout.outputs", outputs, 1);
-    assertInteger("solution.layout.tokens", tokens, 1);
-    assertInteger("solution.layout.features", features, 1);
+    validateInteger("solution.layout.gates", gates, 1);
+    validateInteger("solution.layout.outputs", outputs, 1);
+    validateInteger("solution.layout.tokens", tokens, 1);
+    validateInteger("solution.layout.features", features, 1);
     expected = gates * outputs * tokens * features;
   } else if (solution.kind === "sequence") {
     const { tokens, features, outputs, signs } = solution.layout;
-    assertInteger("solution.layout.tokens", tokens, 1);
-    assertInteger("solution.layout.features", features, 1);
-    assertInteger("solution.layout.outputs", outputs, 1);
+    validateInteger("solution.layout.tokens", tokens, 1);
+    validateInteger("solution.layout.features", features, 1);
+    validateInteger("solution.layout.outputs", outputs, 1);
     if (signs !== 1 && signs !== 2) {
       throw new InvalidOptionError("solution.layout.signs", signs, "must be 1 or 2");
     }
@@ -184,6 +184,6 @@ export function checkSolution<S extends ConvexSolution>(solution: S): S {
       `expected a Float64Array of length ${expected}, got ${solution.x instanceof Float64Array ? solution.x.length : typeof solution.x}`,
     );
   }
-  assertFinite("solution.x", solution.x);
+  validateFinite("solution.x", solution.x);
   return solution;
 }

@@ -1,10 +1,10 @@
 import {
-  assertKnownOptions,
   InvalidOptionError,
   Matrix,
   ShapeMismatchError,
+  validateKnownOptions,
 } from "@convexformer/tensors";
-import { checkWeightArray } from "./internal/check-weight-array.js";
+import { validateWeightArray } from "./internal/validate-weight-array.js";
 
 /**
  * A named parameter as plain arrays: a shape and its row-major values (the layout of
@@ -67,7 +67,7 @@ export function decoderSimplexMixing(
   weights: Readonly<Record<string, NamedArray>>,
   options: { readonly causal?: boolean } = {},
 ): DecoderLayerMixing[] {
-  assertKnownOptions("options", options, ["causal"]);
+  validateKnownOptions("options", options, ["causal"]);
   const causal = options.causal ?? true;
   const layers: DecoderLayerMixing[] = [];
   for (const [name, value] of Object.entries(weights)) {
@@ -87,7 +87,7 @@ export function decoderSimplexMixing(
         `expected [h, n, n], got [${shape.join(", ")}]`,
       );
     }
-    const data = checkWeightArray(`weights["${name}"].data`, value.data, h * n * n);
+    const data = validateWeightArray(`weights["${name}"].data`, value.data, h * n * n);
     const heads: Matrix[] = [];
     const mean = new Float64Array(n * n);
     for (let j = 0; j < h; j++) {

@@ -1,6 +1,6 @@
-import { checkSolution, type TokenProgramSolution } from "./convex-solution.js";
-import { checkTolerance } from "./internal/check-tolerance.js";
+import { type TokenProgramSolution, validateSolution } from "./convex-solution.js";
 import { norm2 } from "./internal/norm2.js";
+import { validateTolerance } from "./internal/validate-tolerance.js";
 
 /**
  * One recovered head of a token program (docs/concepts.md#maps): it attends to exactly one token
@@ -32,7 +32,7 @@ export interface HeadRow {
  * the heads of `recoverNetwork`.
  *
  * @param solution - a solution of (9), (12) or (14) with its layout and sample count (e.g. from
- *   {@link convexSolutionOf}); checked by {@link checkSolution}
+ *   {@link convexSolutionOf}); checked by {@link validateSolution}
  * @param options - `tolerance`: rows with `‖z‖₂ ≤ tolerance` are left out (default 0, a finite
  *   number ≥ 0)
  *
@@ -49,8 +49,8 @@ export function headTable(
   solution: TokenProgramSolution,
   options: { readonly tolerance?: number } = {},
 ): HeadRow[] {
-  checkSolution(solution);
-  const tolerance = checkTolerance(options);
+  validateSolution(solution);
+  const tolerance = validateTolerance(options);
   const { gates: P, outputs: c, tokens: n, features: d } = solution.layout;
   const x = solution.x;
   const rows: HeadRow[] = [];

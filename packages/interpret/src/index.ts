@@ -14,10 +14,10 @@
 export { type ConvergenceRun, convergenceFigure } from "./convergence-figure.js";
 export {
   type ConvexSolution,
-  checkSolution,
   convexSolutionOf,
   type SequenceProgramSolution,
   type TokenProgramSolution,
+  validateSolution,
 } from "./convex-solution.js";
 export {
   type DecoderLayerMixing,

@@ -1,6 +1,10 @@
 import type { ConvexAttentionLayout, FitResult, SequenceLayout } from "@convexformer/attention";
 import type { PathResult, SolveStatus } from "@convexformer/solvers";
-import { assertKnownOptions, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
+import {
+  InvalidOptionError,
+  ShapeMismatchError,
+  validateKnownOptions,
+} from "@convexformer/tensors";
 
 /**
  * One `λ` of a regularization path: support, objective, certificate and errors.
@@ -93,7 +97,7 @@ export interface PathSummaryOptions {
  * ```
  */
 export function pathSummary(path: PathResult, options: PathSummaryOptions): PathPoint[] {
-  assertKnownOptions("options", options, ["layout", "trainError", "testError"]);
+  validateKnownOptions("options", options, ["layout", "trainError", "testError"]);
   const { layout } = options;
   const group = "signs" in layout ? layout.tokens * layout.tokens : layout.features;
   const dim =

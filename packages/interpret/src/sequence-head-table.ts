@@ -1,6 +1,6 @@
 import { InvalidOptionError } from "@convexformer/tensors";
-import { checkSolution, type SequenceProgramSolution } from "./convex-solution.js";
-import { checkTolerance } from "./internal/check-tolerance.js";
+import { type SequenceProgramSolution, validateSolution } from "./convex-solution.js";
+import { validateTolerance } from "./internal/validate-tolerance.js";
 
 /**
  * One recovered head of the exact sequence program (33) (docs/concepts.md#maps): block `(q, l, ±)` with row
@@ -35,7 +35,7 @@ export interface SequenceHeadRow {
  * `recoverSequenceNetwork`).
  *
  * @param solution - a solution of the exact sequence program (33) (`program` `"sequence"`,
- *   `layout.signs` 2) with its layout; checked by {@link checkSolution}
+ *   `layout.signs` 2) with its layout; checked by {@link validateSolution}
  * @param options - `tolerance`: blocks with row sum `t ≤ tolerance` are left out (default 0, a
  *   finite number ≥ 0)
  * @throws `InvalidOptionError` for a solution of the relaxation (it has no recovered network)
@@ -52,8 +52,8 @@ export function sequenceHeadTable(
   solution: SequenceProgramSolution,
   options: { readonly tolerance?: number } = {},
 ): SequenceHeadRow[] {
-  checkSolution(solution);
-  const tolerance = checkTolerance(options);
+  validateSolution(solution);
+  const tolerance = validateTolerance(options);
   if (solution.program !== "sequence" || solution.layout.signs !== 2) {
     throw new InvalidOptionError(
       "solution.program",

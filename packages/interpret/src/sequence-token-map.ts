@@ -1,5 +1,5 @@
 import { Matrix } from "@convexformer/tensors";
-import { checkSolution, type SequenceProgramSolution } from "./convex-solution.js";
+import { type SequenceProgramSolution, validateSolution } from "./convex-solution.js";
 
 /**
  * Token map of the sequence programs (33): for every feature `q` and output `l`, the signed
@@ -52,7 +52,7 @@ export interface SequenceTokenMap {
  * max-row-sum relaxation), the total mass per source token and the heads needed.
  *
  * @param solution - a solution of the exact sequence program (33) or its relaxation with its layout
- *   and sample count (e.g. from {@link convexSolutionOf}); checked by {@link checkSolution}
+ *   and sample count (e.g. from {@link convexSolutionOf}); checked by {@link validateSolution}
  *
  * @example
  * ```ts
@@ -66,7 +66,7 @@ export interface SequenceTokenMap {
  * ```
  */
 export function sequenceTokenMap(solution: SequenceProgramSolution): SequenceTokenMap {
-  checkSolution(solution);
+  validateSolution(solution);
   const { x, layout } = solution;
   const { tokens: n, features: d, outputs: c, signs: S } = layout;
   const nn = n * n;

@@ -3,8 +3,8 @@ import type {
   SequenceWeights,
   SimplexAttentionWeights,
 } from "@convexformer/attention";
-import { assertInteger, Matrix } from "@convexformer/tensors";
-import { checkWeightArray } from "./internal/check-weight-array.js";
+import { Matrix, validateInteger } from "@convexformer/tensors";
+import { validateWeightArray } from "./internal/validate-weight-array.js";
 
 /**
  * The input-independent token-mixing matrices `W_{1j}` of the simplex models (4) and (30), one
@@ -43,9 +43,9 @@ export interface SimplexMaps {
  */
 export function simplexMaps(weights: SimplexAttentionWeights | SequenceWeights): SimplexMaps {
   const { heads: h, tokens: n } = weights;
-  assertInteger("weights.heads", h, 1);
-  assertInteger("weights.tokens", n, 1);
-  const W1 = checkWeightArray("weights.W1", weights.W1, h * n * n);
+  validateInteger("weights.heads", h, 1);
+  validateInteger("weights.tokens", n, 1);
+  const W1 = validateWeightArray("weights.W1", weights.W1, h * n * n);
   const nn = n * n;
   const heads: Matrix[] = [];
   const mean = new Float64Array(nn);
@@ -74,7 +74,7 @@ export function simplexMaps(weights: SimplexAttentionWeights | SequenceWeights):
  */
 export function headTokenWeights(weights: AttentionWeights): Matrix {
   const { heads: h, tokens: n } = weights;
-  assertInteger("weights.heads", h, 1);
-  assertInteger("weights.tokens", n, 1);
-  return new Matrix(h, n, checkWeightArray("weights.w1", weights.w1, h * n).slice());
+  validateInteger("weights.heads", h, 1);
+  validateInteger("weights.tokens", n, 1);
+  return new Matrix(h, n, validateWeightArray("weights.w1", weights.w1, h * n).slice());
 }

@@ -1,6 +1,11 @@
 import type { StandardAttentionWeights } from "@convexformer/attention";
-import { assertInteger, Matrix, ShapeMismatchError, type TokenBatch } from "@convexformer/tensors";
-import { checkWeightArray } from "./internal/check-weight-array.js";
+import {
+  Matrix,
+  ShapeMismatchError,
+  type TokenBatch,
+  validateInteger,
+} from "@convexformer/tensors";
+import { validateWeightArray } from "./internal/validate-weight-array.js";
 
 /**
  * Softmax attention maps of standard attention (3), in float64:
@@ -61,11 +66,11 @@ export function softmaxAttentionMaps(
 ): SoftmaxAttentionMaps {
   const { heads: h, features: d, hidden: r } = weights;
   const scale = weights.scoreScale ?? 1;
-  assertInteger("weights.heads", h, 1);
-  assertInteger("weights.features", d, 1);
-  assertInteger("weights.hidden", r, 1);
-  checkWeightArray("weights.WQ", weights.WQ, h * d * r);
-  checkWeightArray("weights.WK", weights.WK, h * d * r);
+  validateInteger("weights.heads", h, 1);
+  validateInteger("weights.features", d, 1);
+  validateInteger("weights.hidden", r, 1);
+  validateWeightArray("weights.WQ", weights.WQ, h * d * r);
+  validateWeightArray("weights.WK", weights.WK, h * d * r);
   if (X.features !== d) {
     throw new ShapeMismatchError(
       "X",

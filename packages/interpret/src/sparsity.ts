@@ -1,8 +1,8 @@
 import {
-  assertInteger,
-  assertKnownOptions,
   InvalidOptionError,
   type Matrix,
+  validateInteger,
+  validateKnownOptions,
 } from "@convexformer/tensors";
 
 /**
@@ -65,9 +65,9 @@ export function rowSparsity(
   options: SparsityOptions = {},
   argument = "values",
 ): RowSparsity {
-  assertKnownOptions("options", options, ["topK", "causal"]);
+  validateKnownOptions("options", options, ["topK", "causal"]);
   const topK = options.topK ?? 1;
-  assertInteger("options.topK", topK, 1);
+  validateInteger("options.topK", topK, 1);
   const n = values.length;
   if (n === 0) throw new InvalidOptionError(argument, "[]", "must hold at least one entry");
   let total = 0;

@@ -1,5 +1,5 @@
 import { type ConvexAttentionLayout, headsNeeded } from "@convexformer/attention";
-import { assertInteger } from "@convexformer/tensors";
+import { validateInteger } from "@convexformer/tensors";
 
 /**
  * The support of a token-program solution against the Carathéodory bound (docs/concepts.md#token-sparsity) and the
@@ -51,7 +51,7 @@ export function supportReport(
   layout: ConvexAttentionLayout,
   samples: number,
 ): SupportReport {
-  assertInteger("samples", samples, 1);
+  validateInteger("samples", samples, 1);
   const rows = headsNeeded(x, layout);
   const { gates: P, outputs: c, tokens: n, features: d } = layout;
   const used = new Uint8Array(n);

@@ -1,9 +1,9 @@
 import {
-  assertInteger,
-  assertKnownOptions,
   InvalidOptionError,
   type Matrix,
   ShapeMismatchError,
+  validateInteger,
+  validateKnownOptions,
 } from "@convexformer/tensors";
 
 /**
@@ -49,9 +49,9 @@ const SHADES = [" ", "░", "▒", "▓", "█"] as const;
  * ```
  */
 export function terminalHeatmap(map: Matrix, options: TerminalHeatmapOptions = {}): string {
-  assertKnownOptions("options", options, ["title", "rowLabels", "width"]);
+  validateKnownOptions("options", options, ["title", "rowLabels", "width"]);
   const width = options.width ?? 80;
-  assertInteger("options.width", width, 24);
+  validateInteger("options.width", width, 24);
   const rowLabels = (
     options.rowLabels ?? Array.from({ length: map.rows }, (_, i) => String(i + 1))
   ).map((l) => (l.length > 16 ? `${l.slice(0, 15)}…` : l));

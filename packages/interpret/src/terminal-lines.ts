@@ -1,4 +1,4 @@
-import { assertInteger, assertKnownOptions, InvalidOptionError } from "@convexformer/tensors";
+import { InvalidOptionError, validateInteger, validateKnownOptions } from "@convexformer/tensors";
 import { plot } from "asciichart";
 
 /**
@@ -65,11 +65,11 @@ export function terminalLines(
   series: readonly TerminalSeries[],
   options: TerminalLinesOptions = {},
 ): string {
-  assertKnownOptions("options", options, ["title", "logY", "height", "width", "colors"]);
+  validateKnownOptions("options", options, ["title", "logY", "height", "width", "colors"]);
   const width = options.width ?? 80;
-  assertInteger("options.width", width, 32);
+  validateInteger("options.width", width, 32);
   const height = options.height ?? 12;
-  assertInteger("options.height", height, 2);
+  validateInteger("options.height", height, 2);
   if (series.length === 0)
     throw new InvalidOptionError("series", "[]", "must hold at least one series");
   const log = options.logY === true;

@@ -1,6 +1,6 @@
 import { tokenImportance } from "@convexformer/attention";
 import { Matrix } from "@convexformer/tensors";
-import { checkSolution, type TokenProgramSolution } from "./convex-solution.js";
+import { type TokenProgramSolution, validateSolution } from "./convex-solution.js";
 import { type SupportReport, supportReport } from "./support-report.js";
 
 /**
@@ -43,7 +43,7 @@ export interface TokenMap {
  * and the support report (nonzero rows against `N·c + 1`, heads needed).
  *
  * @param solution - a solution of (9), (12) or (14) with its layout and sample count (e.g. from
- *   {@link convexSolutionOf}); checked by {@link checkSolution}
+ *   {@link convexSolutionOf}); checked by {@link validateSolution}
  *
  * @example
  * ```ts
@@ -56,7 +56,7 @@ export interface TokenMap {
  * ```
  */
 export function tokenMap(solution: TokenProgramSolution): TokenMap {
-  checkSolution(solution);
+  validateSolution(solution);
   const { x, layout, samples } = solution;
   const importance = tokenImportance(x, layout);
   const { gates: P, outputs: c, tokens: n } = layout;

@@ -1,4 +1,4 @@
-import { assertFinite, ShapeMismatchError } from "@convexformer/tensors";
+import { ShapeMismatchError, validateFinite } from "@convexformer/tensors";
 import type { CompositeProblem } from "./composite-problem.js";
 
 /**
@@ -194,8 +194,8 @@ export function certify(
   if (x.length !== problem.dim) {
     throw new ShapeMismatchError("x", `expected length ${problem.dim}, got ${x.length}`);
   }
-  assertFinite("x", x);
-  if (predictions !== undefined) assertFinite("predictions", predictions);
+  validateFinite("x", x);
+  if (predictions !== undefined) validateFinite("predictions", predictions);
   const work = certificateBuffers(problem);
   if (predictions !== undefined) {
     if (predictions.length !== problem.operator.rows) {

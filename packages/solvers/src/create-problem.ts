@@ -1,4 +1,4 @@
-import { assertKnownOptions, InvalidOptionError } from "@convexformer/tensors";
+import { InvalidOptionError, validateKnownOptions } from "@convexformer/tensors";
 import type { CompositeProblem } from "./composite-problem.js";
 import type { LinearOperator } from "./linear-operator.js";
 import type { Regularizer } from "./regularizer.js";
@@ -60,7 +60,7 @@ const PART_NAMES = ["operator", "loss", "regularizer", "lambda"] as const;
  * ```
  */
 export function createProblem(parts: ProblemParts): CompositeProblem {
-  assertKnownOptions("parts", parts, PART_NAMES);
+  validateKnownOptions("parts", parts, PART_NAMES);
   for (const key of PART_NAMES) {
     if (parts[key] === undefined)
       throw new InvalidOptionError(`parts.${key}`, undefined, "is required");

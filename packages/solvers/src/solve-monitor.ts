@@ -1,4 +1,4 @@
-import { assertInteger, InvalidOptionError } from "@convexformer/tensors";
+import { InvalidOptionError, validateInteger } from "@convexformer/tensors";
 import {
   type Certificate,
   type CertificateBuffers,
@@ -161,7 +161,7 @@ export class SolveMonitor {
     this.t0 = performance.now();
     validateProblem(problem);
     validateSolveOptions(options, problem.dim, config.extraOptionKeys ?? []);
-    assertInteger("config.defaultMaxIterations", config.defaultMaxIterations, 0);
+    validateInteger("config.defaultMaxIterations", config.defaultMaxIterations, 0);
     this.problem = problem;
     this.options = options ?? {};
     this.solver = config.solver;
@@ -219,8 +219,8 @@ export class SolveMonitor {
         state.bestX?.length,
         `must be a Float64Array of length ${this.problem.dim}`,
       );
-    assertInteger("state.iteration", state.iteration, 0);
-    assertInteger("state.stride", state.stride, 1);
+    validateInteger("state.iteration", state.iteration, 0);
+    validateInteger("state.stride", state.stride, 1);
     for (const key of ["bestObjective", "reference"] as const) {
       if (typeof state[key] !== "number" || !Number.isFinite(state[key]))
         throw new InvalidOptionError(`state.${key}`, state[key], "must be a finite number");

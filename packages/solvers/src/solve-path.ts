@@ -1,4 +1,4 @@
-import { assertInteger, assertKnownOptions, InvalidOptionError } from "@convexformer/tensors";
+import { InvalidOptionError, validateInteger, validateKnownOptions } from "@convexformer/tensors";
 import type { CompositeProblem } from "./composite-problem.js";
 import { withLambda } from "./create-problem.js";
 import { lambdaMax } from "./lambda-max.js";
@@ -130,7 +130,7 @@ export function solvePath(
   lambdas: readonly number[] | Float64Array,
   options: SolvePathOptions = {},
 ): PathResult {
-  assertKnownOptions("options", options, OPTION_NAMES);
+  validateKnownOptions("options", options, OPTION_NAMES);
   const t0 = performance.now();
   const solver =
     typeof options.solver === "string"
@@ -252,9 +252,9 @@ export interface LambdaGridOptions {
  * ```
  */
 export function lambdaGrid(problem: CompositeProblem, options: LambdaGridOptions = {}): number[] {
-  assertKnownOptions("options", options, ["count", "ratio"]);
+  validateKnownOptions("options", options, ["count", "ratio"]);
   const count = options.count ?? 20;
-  assertInteger("options.count", count, 1);
+  validateInteger("options.count", count, 1);
   const ratio = options.ratio ?? 1e-2;
   if (!(ratio > 0 && ratio <= 1))
     throw new InvalidOptionError("options.ratio", ratio, "must be in (0, 1]");

@@ -1,10 +1,10 @@
 import {
-  assertFinite,
-  assertInteger,
-  assertKnownOptions,
   InvalidOptionError,
   NonFiniteInputError,
   ShapeMismatchError,
+  validateFinite,
+  validateInteger,
+  validateKnownOptions,
 } from "@convexformer/tensors";
 import type { CompositeProblem } from "./composite-problem.js";
 import type { SolveOptions } from "./solver.js";
@@ -60,7 +60,7 @@ export function validateProblem(problem: CompositeProblem, argument = "problem")
     throw new InvalidOptionError(argument, problem, "must be a CompositeProblem object");
   }
   const { dim, operator, loss, regularizer, lambda } = problem;
-  assertInteger(`${argument}.dim`, dim, 0);
+  validateInteger(`${argument}.dim`, dim, 0);
   if (operator.cols !== dim) {
     throw new ShapeMismatchError(
       `${argument}.operator`,
@@ -158,7 +158,7 @@ export function validateSolveOptions(
   extraKeys: readonly string[] = [],
 ): void {
   if (options === undefined) return;
-  assertKnownOptions("options", options, [...SOLVE_OPTION_KEYS, ...extraKeys]);
+  validateKnownOptions("options", options, [...SOLVE_OPTION_KEYS, ...extraKeys]);
   const { tolerance, maxIterations, timeLimitMs, signal, warmStart, onIteration } = options;
   if (
     tolerance !== undefined &&
@@ -166,7 +166,7 @@ export function validateSolveOptions(
   ) {
     throw new InvalidOptionError("options.tolerance", tolerance, "must be a finite number > 0");
   }
-  if (maxIterations !== undefined) assertInteger("options.maxIterations", maxIterations, 0);
+  if (maxIterations !== undefined) validateInteger("options.maxIterations", maxIterations, 0);
   if (timeLimitMs !== undefined && !(typeof timeLimitMs === "number" && timeLimitMs > 0)) {
     throw new InvalidOptionError("options.timeLimitMs", timeLimitMs, "must be a number > 0");
   }
@@ -186,6 +186,6 @@ export function validateSolveOptions(
         `expected length ${dim}, got ${warmStart.length}`,
       );
     }
-    assertFinite("options.warmStart", warmStart);
+    validateFinite("options.warmStart", warmStart);
   }
 }

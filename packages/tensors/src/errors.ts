@@ -86,11 +86,11 @@ export class ShapeMismatchError extends ConvexformerError {
  *
  * @example
  * ```ts
- * import { assertFinite, NonFiniteInputError } from "@convexformer/tensors";
+ * import { validateFinite, NonFiniteInputError } from "@convexformer/tensors";
  * const error = new NonFiniteInputError("X", 17, Number.NaN);
  * error.message; // "X: entry 17 is NaN; inputs must be finite"
  * error.index; // 17
- * assertFinite("y", new Float64Array([1, Number.POSITIVE_INFINITY])); // throws NonFiniteInputError
+ * validateFinite("y", new Float64Array([1, Number.POSITIVE_INFINITY])); // throws NonFiniteInputError
  * ```
  */
 export class NonFiniteInputError extends ConvexformerError {
@@ -118,11 +118,11 @@ export class NonFiniteInputError extends ConvexformerError {
  *
  * @example
  * ```ts
- * import { assertPositive, InvalidOptionError } from "@convexformer/tensors";
+ * import { validatePositive, InvalidOptionError } from "@convexformer/tensors";
  * const error = new InvalidOptionError("lambda", -1, "must be > 0");
  * error.message; // "lambda = -1: must be > 0"
  * error.code; // "invalid-option"
- * assertPositive("options.lambda", 0); // throws InvalidOptionError
+ * validatePositive("options.lambda", 0); // throws InvalidOptionError
  * ```
  */
 export class InvalidOptionError extends ConvexformerError {

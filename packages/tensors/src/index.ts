@@ -62,12 +62,12 @@ export { writeNpy } from "./npy/write-npy.js";
 export { createRng, Rng } from "./rng.js";
 export { TokenBatch } from "./token-batch.js";
 export {
-  assertFinite,
-  assertInteger,
-  assertKnownOptions,
-  assertLength,
-  assertPositive,
   type NumericArray,
+  validateFinite,
+  validateInteger,
+  validateKnownOptions,
+  validateLength,
+  validatePositive,
 } from "./validate.js";
 export {
   configureKernels,

@@ -2,7 +2,7 @@ import type { Matrix } from "./matrix.js";
 
 /**
  * Options of `matmul` (and of the kernel backends' `matmul`): `out = α·op(a)·op(b) + β·out`.
- * In a file of its own so that the product planner (`backends/operands.ts`) and the backend
+ * In a file of its own so that the product planner (`backends/product-plan.ts`) and the backend
  * interface can use it without importing `matmul.ts`, which imports the planner.
  *
  * @example

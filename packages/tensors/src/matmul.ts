@@ -1,4 +1,4 @@
-import { type ProductPlan, planMatmul } from "./backends/operands.js";
+import { type ProductPlan, planMatmul } from "./backends/product-plan.js";
 import { gemm } from "./kernels/gemm.js";
 import type { MatmulOptions } from "./matmul-options.js";
 import type { Matrix } from "./matrix.js";

@@ -1,5 +1,5 @@
 import { ShapeMismatchError } from "./errors.js";
-import { assertInteger } from "./validate.js";
+import { validateInteger } from "./validate.js";
 
 /**
  * A dense row-major float64 matrix. `data[i * cols + j]` is entry `(i, j)`.
@@ -32,8 +32,8 @@ export class Matrix {
    * @throws {@link ShapeMismatchError} when `data.length !== rows * cols`
    */
   constructor(rows: number, cols: number, data?: Float64Array) {
-    assertInteger("rows", rows);
-    assertInteger("cols", cols);
+    validateInteger("rows", rows);
+    validateInteger("cols", cols);
     const size = rows * cols;
     if (data === undefined) {
       data = new Float64Array(size);
@@ -74,7 +74,7 @@ export class Matrix {
    * ```
    */
   static identity(n: number): Matrix {
-    assertInteger("n", n, 0);
+    validateInteger("n", n, 0);
     const m = new Matrix(n, n);
     for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
     return m;

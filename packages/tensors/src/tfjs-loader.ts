@@ -1,7 +1,7 @@
 import type * as Tfjs from "@tensorflow/tfjs";
 import type * as TfjsWasm from "@tensorflow/tfjs-backend-wasm";
 import { ConvexformerError, InvalidOptionError } from "./errors.js";
-import { assertKnownOptions } from "./validate.js";
+import { validateKnownOptions } from "./validate.js";
 
 /**
  * The tfjs namespace (`import * as tf from "@tensorflow/tfjs"`).
@@ -137,7 +137,7 @@ export function createTfjsLoader(loaders: TfjsModuleLoaders = defaultLoaders): (
   let requested: TfjsBackendName | undefined;
 
   return (options: TfjsOptions = {}): Promise<TfjsHandle> => {
-    assertKnownOptions("options", options, TFJS_OPTIONS);
+    validateKnownOptions("options", options, TFJS_OPTIONS);
     const backend = options.backend;
     if (backend !== undefined && backend !== "wasm" && backend !== "cpu") {
       return Promise.reject(

@@ -1,6 +1,6 @@
 import { ShapeMismatchError } from "./errors.js";
 import { Matrix } from "./matrix.js";
-import { assertInteger } from "./validate.js";
+import { validateInteger } from "./validate.js";
 
 /**
  * A batch of `samples` token matrices, each `tokens × features` (`N × n × d`), stored
@@ -38,9 +38,9 @@ export class TokenBatch {
    * @throws {@link ShapeMismatchError} when `data.length !== samples * tokens * features`
    */
   constructor(samples: number, tokens: number, features: number, data?: Float64Array) {
-    assertInteger("samples", samples);
-    assertInteger("tokens", tokens);
-    assertInteger("features", features);
+    validateInteger("samples", samples);
+    validateInteger("tokens", tokens);
+    validateInteger("features", features);
     const size = samples * tokens * features;
     if (data === undefined) {
       data = new Float64Array(size);

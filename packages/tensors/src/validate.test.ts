@@ -8,11 +8,11 @@ import {
   UnsupportedFormatError,
 } from "./errors.js";
 import {
-  assertFinite,
-  assertInteger,
-  assertKnownOptions,
-  assertLength,
-  assertPositive,
+  validateFinite,
+  validateInteger,
+  validateKnownOptions,
+  validateLength,
+  validatePositive,
 } from "./validate.js";
 
 function caught(fn: () => void): ConvexformerError {
@@ -26,42 +26,42 @@ function caught(fn: () => void): ConvexformerError {
 }
 
 describe("validators", () => {
-  it("assertFinite names the argument and the first bad index", () => {
-    assertFinite("y", new Float64Array([1, -2, 0]));
-    const e = caught(() => assertFinite("y", [1, 2, Number.NaN, Number.POSITIVE_INFINITY]));
+  it("validateFinite names the argument and the first bad index", () => {
+    validateFinite("y", new Float64Array([1, -2, 0]));
+    const e = caught(() => validateFinite("y", [1, 2, Number.NaN, Number.POSITIVE_INFINITY]));
     expect(e).toBeInstanceOf(NonFiniteInputError);
     expect(e.code).toBe("non-finite-input");
     expect(e.argument).toBe("y");
     expect((e as NonFiniteInputError).index).toBe(2);
     expect(e.message).toBe("y: entry 2 is NaN; inputs must be finite");
     expect(
-      caught(() => assertFinite("x", new Float32Array([Number.NEGATIVE_INFINITY]))).message,
+      caught(() => validateFinite("x", new Float32Array([Number.NEGATIVE_INFINITY]))).message,
     ).toMatch(/-Infinity/);
   });
 
-  it("assertInteger, assertPositive, assertLength", () => {
-    assertInteger("n", 0);
-    assertInteger("n", 5, 5);
-    expect(caught(() => assertInteger("n", 4, 5)).message).toBe("n = 4: must be an integer >= 5");
-    expect(caught(() => assertInteger("n", 2.5)).code).toBe("invalid-option");
-    assertPositive("lambda", 1e-300);
+  it("validateInteger, validatePositive, validateLength", () => {
+    validateInteger("n", 0);
+    validateInteger("n", 5, 5);
+    expect(caught(() => validateInteger("n", 4, 5)).message).toBe("n = 4: must be an integer >= 5");
+    expect(caught(() => validateInteger("n", 2.5)).code).toBe("invalid-option");
+    validatePositive("lambda", 1e-300);
     for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(caught(() => assertPositive("lambda", bad))).toBeInstanceOf(InvalidOptionError);
+      expect(caught(() => validatePositive("lambda", bad))).toBeInstanceOf(InvalidOptionError);
     }
-    assertLength("y", 3, 3);
-    const e = caught(() => assertLength("y", 2, 3));
+    validateLength("y", 3, 3);
+    const e = caught(() => validateLength("y", 2, 3));
     expect(e).toBeInstanceOf(ShapeMismatchError);
     expect(e.message).toBe("y: expected length 3, got 2");
   });
 
-  it("assertKnownOptions rejects misspelled options with the known list", () => {
-    assertKnownOptions("options", undefined, ["a"]);
-    assertKnownOptions("options", { a: 1 }, ["a", "b"]);
-    const e = caught(() => assertKnownOptions("options", { tolerence: 1 }, ["tolerance"]));
+  it("validateKnownOptions rejects misspelled options with the known list", () => {
+    validateKnownOptions("options", undefined, ["a"]);
+    validateKnownOptions("options", { a: 1 }, ["a", "b"]);
+    const e = caught(() => validateKnownOptions("options", { tolerence: 1 }, ["tolerance"]));
     expect(e.argument).toBe("options.tolerence");
     expect(e.message).toMatch(/known options: tolerance/);
     expect(
-      caught(() => assertKnownOptions("options", 3 as unknown as object, ["a"])).argument,
+      caught(() => validateKnownOptions("options", 3 as unknown as object, ["a"])).argument,
     ).toBe("options");
   });
 });

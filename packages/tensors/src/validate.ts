@@ -5,9 +5,9 @@ import { InvalidOptionError, NonFiniteInputError, ShapeMismatchError } from "./e
  *
  * @example
  * ```ts
- * import { assertFinite, type NumericArray } from "@convexformer/tensors";
+ * import { validateFinite, type NumericArray } from "@convexformer/tensors";
  * const values: NumericArray[] = [new Float64Array([1, 2]), new Float32Array([3]), [4, 5]];
- * for (const v of values) assertFinite("values", v); // all finite: nothing is thrown
+ * for (const v of values) validateFinite("values", v); // all finite: nothing is thrown
  * values.length; // 3
  * ```
  */
@@ -22,11 +22,11 @@ export type NumericArray = Float64Array | Float32Array | ArrayLike<number>;
  *   value of the first `NaN` or infinite entry
  * @example
  * ```ts
- * import { assertFinite } from "@convexformer/tensors";
- * assertFinite("y", new Float64Array([1, 2, 3])); // ok
+ * import { validateFinite } from "@convexformer/tensors";
+ * validateFinite("y", new Float64Array([1, 2, 3])); // ok
  * ```
  */
-export function assertFinite(argument: string, values: NumericArray): void {
+export function validateFinite(argument: string, values: NumericArray): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
     // v - v is NaN exactly when v is NaN or infinite
@@ -43,11 +43,11 @@ export function assertFinite(argument: string, values: NumericArray): void {
  * @param min - the smallest value allowed (default 0)
  * @example
  * ```ts
- * import { assertInteger } from "@convexformer/tensors";
- * assertInteger("rows", 3, 1); // ok
+ * import { validateInteger } from "@convexformer/tensors";
+ * validateInteger("rows", 3, 1); // ok
  * ```
  */
-export function assertInteger(argument: string, value: number, min = 0): void {
+export function validateInteger(argument: string, value: number, min = 0): void {
   if (!Number.isSafeInteger(value) || value < min) {
     throw new InvalidOptionError(argument, value, `must be an integer >= ${min}`);
   }
@@ -61,11 +61,11 @@ export function assertInteger(argument: string, value: number, min = 0): void {
  * @param value - the value to check: it must be a finite number > 0 (a non-number is rejected too)
  * @example
  * ```ts
- * import { assertPositive } from "@convexformer/tensors";
- * assertPositive("lambda", 0.1); // ok
+ * import { validatePositive } from "@convexformer/tensors";
+ * validatePositive("lambda", 0.1); // ok
  * ```
  */
-export function assertPositive(argument: string, value: number): void {
+export function validatePositive(argument: string, value: number): void {
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
     throw new InvalidOptionError(argument, value, "must be a finite number > 0");
   }
@@ -80,11 +80,11 @@ export function assertPositive(argument: string, value: number): void {
  * @param expected - the length required
  * @example
  * ```ts
- * import { assertLength } from "@convexformer/tensors";
- * assertLength("y", 4, 4); // ok
+ * import { validateLength } from "@convexformer/tensors";
+ * validateLength("y", 4, 4); // ok
  * ```
  */
-export function assertLength(argument: string, actual: number, expected: number): void {
+export function validateLength(argument: string, actual: number, expected: number): void {
   if (actual !== expected) {
     throw new ShapeMismatchError(argument, `expected length ${expected}, got ${actual}`);
   }
@@ -102,11 +102,11 @@ export function assertLength(argument: string, actual: number, expected: number)
  *   lists them
  * @example
  * ```ts
- * import { assertKnownOptions } from "@convexformer/tensors";
- * assertKnownOptions("options", { tol: 1e-6 }, ["tol", "maxIterations"]); // ok
+ * import { validateKnownOptions } from "@convexformer/tensors";
+ * validateKnownOptions("options", { tol: 1e-6 }, ["tol", "maxIterations"]); // ok
  * ```
  */
-export function assertKnownOptions(
+export function validateKnownOptions(
   argument: string,
   options: object | undefined,
   known: readonly string[],

@@ -4,7 +4,7 @@ import { ConvexformerError } from "@convexformer/tensors";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { decimalOption, integerOption } from "../numeric-options.js";
-import { checkOutputDirectory } from "../output-directory.js";
+import { validateOutputDirectory } from "../output-directory.js";
 import { ForcedExitError, runInterruptibly } from "../run-interruptibly.js";
 import { type PhaseReport, phaseProgress } from "../runner-progress.js";
 import { UsageError } from "../usage-error.js";
@@ -76,7 +76,7 @@ export async function runExperiment(
   const name = options.name ?? `convexformer experiment ${job.experiment}`;
   const bar = phaseProgress(io);
   try {
-    const out = await checkOutputDirectory("--out", options.out, EXPERIMENT_FILES);
+    const out = await validateOutputDirectory("--out", options.out, EXPERIMENT_FILES);
     const checkpoint =
       options.checkpoint === false || job.experiment === "e3" || job.experiment === "e2-convex"
         ? undefined

@@ -4,7 +4,7 @@ import { ConvexformerError } from "@convexformer/tensors";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { decimalOption, integerOption } from "../numeric-options.js";
-import { checkOutputDirectory } from "../output-directory.js";
+import { validateOutputDirectory } from "../output-directory.js";
 import { ForcedExitError, runInterruptibly } from "../run-interruptibly.js";
 import { type PhaseReport, phaseProgress } from "../runner-progress.js";
 import { UsageError } from "../usage-error.js";
@@ -62,7 +62,7 @@ export async function runFit(
   const name = "convexformer fit";
   const bar = phaseProgress(io);
   try {
-    const out = await checkOutputDirectory("--out", options.out, MODEL_FILES);
+    const out = await validateOutputDirectory("--out", options.out, MODEL_FILES);
     const outcome = await runInterruptibly<FitJobInput, FitJobOutput>(
       { module: new URL("./fit-job.js", import.meta.url), exportName: "fitJob", input: job },
       {

@@ -7,7 +7,7 @@ import { ConvexformerError } from "@convexformer/tensors";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { readInputText } from "../input-files.js";
-import { checkOutputDirectory } from "../output-directory.js";
+import { validateOutputDirectory } from "../output-directory.js";
 import { loadSavedModel } from "../saved-model.js";
 import { UsageError } from "../usage-error.js";
 
@@ -116,7 +116,7 @@ export async function runInterpret(
         typeof result.curves !== "object"
       )
         throw new UsageError(`${file}: not an experiment result (no "experiment" and "curves")`);
-      const out = await checkOutputDirectory("--out", options.out, INTERPRET_FILES);
+      const out = await validateOutputDirectory("--out", options.out, INTERPRET_FILES);
       const files = await experimentFigures(result);
       await writeResultFolder(out, files);
       const maps = experimentTerminalMaps(result);
@@ -132,7 +132,7 @@ export async function runInterpret(
     }
     const saved = await loadSavedModel(resultDir, "<result>");
     const solution = await readSavedSolution(resultDir);
-    const out = await checkOutputDirectory("--out", options.out, INTERPRET_FILES);
+    const out = await validateOutputDirectory("--out", options.out, INTERPRET_FILES);
     let terminal: string;
     let heads: readonly Record<string, unknown>[];
     let sparsity: Record<string, unknown>;

@@ -2,7 +2,7 @@ import { writeResultFolder } from "@convexformer/experiments/node";
 import { ConvexformerError, writeNpy } from "@convexformer/tensors";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
-import { checkOutputDirectory } from "../output-directory.js";
+import { validateOutputDirectory } from "../output-directory.js";
 import { loadSavedModel } from "../saved-model.js";
 import { UsageError } from "../usage-error.js";
 
@@ -66,7 +66,7 @@ export async function runRecover(
       throw new UsageError(
         `<model> ${modelDir}: a sequence-relaxed fit has no network (its solutions are not models (30)); fit --model sequence for one`,
       );
-    const out = await checkOutputDirectory("--out", options.out, NETWORK_FILES);
+    const out = await validateOutputDirectory("--out", options.out, NETWORK_FILES);
     const files: Record<string, string | Uint8Array> = {};
     const w = m.network;
     const { heads: h, tokens: n, features: d, outputs: c } = w;

@@ -12,7 +12,7 @@ import {
 import type { CliIo } from "../cli-io.js";
 import { readInputText } from "../input-files.js";
 import { decimalOption, integerOption } from "../numeric-options.js";
-import { checkOutputDirectory } from "../output-directory.js";
+import { validateOutputDirectory } from "../output-directory.js";
 import { parseSpec } from "../problem-files.js";
 import { gapProgress } from "../progress.js";
 import { ForcedExitError, runInterruptibly } from "../run-interruptibly.js";
@@ -109,7 +109,7 @@ export async function runSolve(
     const save =
       saveTo === undefined
         ? undefined
-        : await checkOutputDirectory(
+        : await validateOutputDirectory(
             options.save === undefined ? "--resume" : "--save",
             saveTo,
             SOLVE_FILES,

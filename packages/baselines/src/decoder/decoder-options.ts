@@ -1,4 +1,4 @@
-import { assertInteger, InvalidOptionError } from "@convexformer/tensors";
+import { InvalidOptionError, validateInteger } from "@convexformer/tensors";
 
 /**
  * The attention of a decoder block: `"softmax"` (standard causal multi-head attention with
@@ -71,11 +71,11 @@ export function validateDecoderOptions(options: DecoderTransformerOptions): Deco
   if (typeof options !== "object" || options === null) {
     throw new InvalidOptionError("options", options, "must be an object");
   }
-  assertInteger("vocabSize", options.vocabSize, 1);
-  assertInteger("sequenceLength", options.sequenceLength, 1);
-  assertInteger("width", options.width, 1);
-  assertInteger("heads", options.heads, 1);
-  assertInteger("layers", options.layers, 1);
+  validateInteger("vocabSize", options.vocabSize, 1);
+  validateInteger("sequenceLength", options.sequenceLength, 1);
+  validateInteger("width", options.width, 1);
+  validateInteger("heads", options.heads, 1);
+  validateInteger("layers", options.layers, 1);
   if (options.width % options.heads !== 0) {
     throw new InvalidOptionError(
       "heads",
@@ -92,12 +92,12 @@ export function validateDecoderOptions(options: DecoderTransformerOptions): Deco
     );
   }
   const ratio = options.mlpRatio ?? 4;
-  assertInteger("mlpRatio", ratio, 1);
+  validateInteger("mlpRatio", ratio, 1);
   const eps = options.layerNormEpsilon ?? 1e-5;
   if (!(eps > 0 && Number.isFinite(eps)))
     throw new InvalidOptionError("layerNormEpsilon", eps, "must be > 0");
   const seed = options.seed ?? 0;
-  assertInteger("seed", seed, 0);
+  validateInteger("seed", seed, 0);
   return {
     vocabSize: options.vocabSize,
     sequenceLength: options.sequenceLength,

@@ -1,4 +1,4 @@
-import { assertFinite, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
+import { InvalidOptionError, ShapeMismatchError, validateFinite } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import type { Variable } from "@tensorflow/tfjs-core";
 import type { NamedWeight } from "../named-weight.js";
@@ -38,7 +38,7 @@ export function loadDecoderWeights(
         `expected shape [${v.shape}], got [${w.shape}] with ${w.data.length} entries`,
       );
     }
-    assertFinite(`weights.${name}`, w.data);
+    validateFinite(`weights.${name}`, w.data);
   }
   for (const [name, v] of params) {
     const w = weights[name] as NamedWeight;

@@ -1,8 +1,8 @@
 import {
-  assertFinite,
-  assertInteger,
   InvalidOptionError,
   ShapeMismatchError,
+  validateFinite,
+  validateInteger,
 } from "@convexformer/tensors";
 import type { OutputKind, SimplexParameterization } from "../attention-model.js";
 
@@ -17,14 +17,14 @@ export function validateSimplexParameterization(value: unknown): SimplexParamete
 }
 
 export function validateHeads(heads: unknown): number {
-  assertInteger("heads", heads as number, 1);
+  validateInteger("heads", heads as number, 1);
   return heads as number;
 }
 
 /** Head dimension: explicit, or features / heads (which must divide). */
 export function validateHeadDim(features: number, heads: number, headDim: unknown): number {
   if (headDim !== undefined) {
-    assertInteger("headDim", headDim as number, 1);
+    validateInteger("headDim", headDim as number, 1);
     return headDim as number;
   }
   if (features % heads !== 0) {
@@ -69,6 +69,6 @@ export function validateFloat64Array(
     throw new InvalidOptionError(argument, typeof values, "must be a Float64Array");
   if (values.length !== length)
     throw new ShapeMismatchError(argument, `expected ${length} entries, got ${values.length}`);
-  assertFinite(argument, values);
+  validateFinite(argument, values);
   return values;
 }

@@ -1,4 +1,4 @@
-import { assertFinite, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
+import { InvalidOptionError, ShapeMismatchError, validateFinite } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import type { Tensor } from "@tensorflow/tfjs-core";
 import type { SimplexParameterization } from "../attention-model.js";
@@ -33,7 +33,7 @@ export function simplexParameterFrom(
   if (w.length !== expectedLength) {
     throw new ShapeMismatchError(argument, `expected ${expectedLength} entries, got ${w.length}`);
   }
-  assertFinite(argument, w);
+  validateFinite(argument, w);
   for (let start = 0; start < w.length; start += rowLength) {
     let s = 0;
     for (let k = 0; k < rowLength; k++) {

@@ -1,10 +1,10 @@
 import {
-  assertInteger,
-  assertKnownOptions,
   createRng,
   InvalidOptionError,
   ShapeMismatchError,
   TokenBatch,
+  validateInteger,
+  validateKnownOptions,
 } from "@convexformer/tensors";
 
 /**
@@ -62,7 +62,7 @@ export interface FrozenBlock {
   apply(X: TokenBatch, mask?: Uint8Array): TokenBatch;
 }
 
-const KNOWN = ["features", "heads", "mlpRatio", "seed"] as const;
+const OPTION_NAMES = ["features", "heads", "mlpRatio", "seed"] as const;
 const EPS = 1e-5;
 
 function layerNormRows(src: Float64Array, dst: Float64Array, rows: number, d: number): void {
@@ -119,16 +119,16 @@ export function createFrozenBlock(options: FrozenBlockOptions): FrozenBlock {
   if (typeof options !== "object" || options === null) {
     throw new InvalidOptionError("options", options, "must be an object");
   }
-  assertKnownOptions("options", options, KNOWN);
+  validateKnownOptions("options", options, OPTION_NAMES);
   const d = options.features;
-  assertInteger("features", d, 1);
+  validateInteger("features", d, 1);
   const h = options.heads ?? (d % 2 === 0 ? 2 : 1);
-  assertInteger("heads", h, 1);
+  validateInteger("heads", h, 1);
   if (d % h !== 0) throw new InvalidOptionError("heads", h, `must divide features (${d})`);
   const ratio = options.mlpRatio ?? 4;
-  assertInteger("mlpRatio", ratio, 1);
+  validateInteger("mlpRatio", ratio, 1);
   const seed = options.seed ?? 0;
-  assertInteger("seed", seed, 0);
+  validateInteger("seed", seed, 0);
   const H = ratio * d;
   const rng = createRng(seed);
   const uniform = (size: number, fanIn: number): Float64Array => {

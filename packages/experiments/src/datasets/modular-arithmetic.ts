@@ -1,8 +1,8 @@
 import {
-  assertInteger,
-  assertKnownOptions,
   createRng,
   InvalidOptionError,
+  validateInteger,
+  validateKnownOptions,
 } from "@convexformer/tensors";
 
 /**
@@ -95,7 +95,7 @@ export interface ModularDataset {
   readonly trainFraction: number;
 }
 
-const KNOWN = ["prime", "operator", "trainFraction", "seed"] as const;
+const OPTION_NAMES = ["prime", "operator", "trainFraction", "seed"] as const;
 
 function isPrime(p: number): boolean {
   if (p < 2) return false;
@@ -141,9 +141,9 @@ export function modularArithmetic(options: ModularArithmeticOptions): ModularDat
   if (typeof options !== "object" || options === null) {
     throw new InvalidOptionError("options", options, "must be an object");
   }
-  assertKnownOptions("options", options, KNOWN);
+  validateKnownOptions("options", options, OPTION_NAMES);
   const p = options.prime;
-  assertInteger("prime", p, 2);
+  validateInteger("prime", p, 2);
   if (p >= 1 << 15 || !isPrime(p)) {
     throw new InvalidOptionError("prime", p, "must be a prime below 32768");
   }
@@ -156,7 +156,7 @@ export function modularArithmetic(options: ModularArithmeticOptions): ModularDat
     throw new InvalidOptionError("trainFraction", fraction, "must be a number in (0, 1)");
   }
   const seed = options.seed ?? 0;
-  assertInteger("seed", seed, 0);
+  validateInteger("seed", seed, 0);
   const y0 = op === "/" ? 1 : 0;
   const pairs = p * (p - y0);
   const xs = new Int32Array(pairs);

@@ -1,4 +1,4 @@
-import { assertInteger } from "@convexformer/tensors";
+import { validateInteger } from "@convexformer/tensors";
 
 /**
  * Sinusoidal positional encodings (Vaswani et al.): row `t`, column `2k` is
@@ -18,8 +18,8 @@ import { assertInteger } from "@convexformer/tensors";
  * ```
  */
 export function positionalEncoding(tokens: number, features: number): Float64Array {
-  assertInteger("tokens", tokens, 1);
-  assertInteger("features", features, 1);
+  validateInteger("tokens", tokens, 1);
+  validateInteger("features", features, 1);
   const out = new Float64Array(tokens * features);
   for (let t = 0; t < tokens; t++) {
     for (let q = 0; q < features; q++) {

@@ -1,10 +1,10 @@
 import { type StandardAttentionWeights, standardAttentionForward } from "@convexformer/attention";
 import {
-  assertInteger,
-  assertKnownOptions,
   createRng,
   InvalidOptionError,
   type TokenBatch,
+  validateInteger,
+  validateKnownOptions,
 } from "@convexformer/tensors";
 import { createFrozenBlock } from "./frozen-block.js";
 import { tokenFeatures } from "./token-features.js";
@@ -97,7 +97,7 @@ export interface StudentTeacherData {
   readonly options: Required<StudentTeacherOptions>;
 }
 
-const KNOWN = [
+const OPTION_NAMES = [
   "samples",
   "testSamples",
   "tokens",
@@ -144,7 +144,7 @@ export function studentTeacher(options: StudentTeacherOptions = {}): StudentTeac
   if (typeof options !== "object" || options === null) {
     throw new InvalidOptionError("options", options, "must be an object");
   }
-  assertKnownOptions("options", options, KNOWN);
+  validateKnownOptions("options", options, OPTION_NAMES);
   const target = options.target ?? "scalar";
   if (target !== "scalar" && target !== "vector" && target !== "sequence") {
     throw new InvalidOptionError("target", target, 'must be "scalar", "vector" or "sequence"');
@@ -166,15 +166,15 @@ export function studentTeacher(options: StudentTeacherOptions = {}): StudentTeac
     seed: options.seed ?? 0,
   };
   const { samples, testSamples, tokens: n, features: d, vocabulary: V } = resolved;
-  assertInteger("samples", samples, 1);
-  assertInteger("testSamples", testSamples, 1);
-  assertInteger("tokens", n, 1);
-  assertInteger("features", d, 1);
-  assertInteger("vocabulary", V, 1);
-  assertInteger("teacherHeads", resolved.teacherHeads, 1);
-  assertInteger("teacherHidden", resolved.teacherHidden, 1);
-  assertInteger("outputs", resolved.outputs, 1);
-  assertInteger("seed", resolved.seed, 0);
+  validateInteger("samples", samples, 1);
+  validateInteger("testSamples", testSamples, 1);
+  validateInteger("tokens", n, 1);
+  validateInteger("features", d, 1);
+  validateInteger("vocabulary", V, 1);
+  validateInteger("teacherHeads", resolved.teacherHeads, 1);
+  validateInteger("teacherHidden", resolved.teacherHidden, 1);
+  validateInteger("outputs", resolved.outputs, 1);
+  validateInteger("seed", resolved.seed, 0);
   if (target === "scalar" && options.outputs !== undefined && options.outputs !== 1) {
     throw new InvalidOptionError("outputs", options.outputs, "scalar targets have 1 output");
   }

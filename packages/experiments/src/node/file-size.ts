@@ -18,7 +18,7 @@ export const DEFAULT_MAX_BYTES = 2 ** 30;
  *
  * @throws `InvalidOptionError` naming `argument` for a missing file, a non-file, or a file over the cap
  */
-export async function checkFileSize(
+export async function validateFileSize(
   argument: string,
   path: string,
   maxBytes: number,

@@ -1,6 +1,6 @@
-import { assertKnownOptions, CorruptFileError, InvalidOptionError } from "@convexformer/tensors";
+import { CorruptFileError, InvalidOptionError, validateKnownOptions } from "@convexformer/tensors";
 import type { WordEmbeddings } from "../text/word-embeddings.js";
-import { checkFileSize } from "./file-size.js";
+import { validateFileSize } from "./file-size.js";
 import { readLines } from "./read-lines.js";
 
 /**
@@ -67,7 +67,7 @@ export interface GloveResult {
   readonly missingWords: readonly string[];
 }
 
-const KNOWN = ["vocabulary", "badLines", "dimension", "maxBytes", "signal"] as const;
+const OPTION_NAMES = ["vocabulary", "badLines", "dimension", "maxBytes", "signal"] as const;
 
 /**
  * Streams a GloVe-format text file (`word v1 … vd` per line, separated by spaces; the
@@ -101,7 +101,7 @@ export async function loadGloveEmbeddings(
   path: string,
   options: GloveOptions = {},
 ): Promise<GloveResult> {
-  assertKnownOptions("options", options, KNOWN);
+  validateKnownOptions("options", options, OPTION_NAMES);
   const mode = options.badLines ?? "skip";
   if (mode !== "skip" && mode !== "error") {
     throw new InvalidOptionError("badLines", mode, 'must be "skip" or "error"');
@@ -112,7 +112,7 @@ export async function loadGloveEmbeddings(
   ) {
     throw new InvalidOptionError("dimension", options.dimension, "must be a positive integer");
   }
-  await checkFileSize("path", path, options.maxBytes ?? 8 * 2 ** 30);
+  await validateFileSize("path", path, options.maxBytes ?? 8 * 2 ** 30);
   const wanted =
     options.vocabulary === undefined
       ? undefined

@@ -1,12 +1,12 @@
 import { readFile } from "node:fs/promises";
 import {
-  assertKnownOptions,
   npyToTokenBatch,
   readNpy,
   ShapeMismatchError,
   UnsupportedFormatError,
+  validateKnownOptions,
 } from "@convexformer/tensors";
-import { checkFileSize, DEFAULT_MAX_BYTES } from "./file-size.js";
+import { DEFAULT_MAX_BYTES, validateFileSize } from "./file-size.js";
 import type { TokenDataset } from "./token-dataset.js";
 
 /**
@@ -24,7 +24,7 @@ export interface NpyTokensOptions {
 }
 
 async function readChecked(argument: string, path: string, maxBytes: number) {
-  await checkFileSize(argument, path, maxBytes);
+  await validateFileSize(argument, path, maxBytes);
   const bytes = await readFile(path);
   return readNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
 }
@@ -61,7 +61,7 @@ export async function loadNpyTokens(
   labels: string,
   options: NpyTokensOptions = {},
 ): Promise<TokenDataset> {
-  assertKnownOptions("options", options, ["maxBytes"]);
+  validateKnownOptions("options", options, ["maxBytes"]);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const X = npyToTokenBatch(await readChecked("features", features, maxBytes), features);
   const y = await readChecked("labels", labels, maxBytes);

@@ -1,6 +1,6 @@
-import { assertKnownOptions, CorruptFileError } from "@convexformer/tensors";
+import { CorruptFileError, validateKnownOptions } from "@convexformer/tensors";
 import type { TextRecord } from "../text/text-features.js";
-import { checkFileSize, DEFAULT_MAX_BYTES } from "./file-size.js";
+import { DEFAULT_MAX_BYTES, validateFileSize } from "./file-size.js";
 import { readLines } from "./read-lines.js";
 
 /**
@@ -21,7 +21,7 @@ export interface TextRecordsOptions {
   readonly maxBytes?: number;
 }
 
-const KNOWN = ["textField", "labelField", "maxBytes"] as const;
+const OPTION_NAMES = ["textField", "labelField", "maxBytes"] as const;
 
 /**
  * Reads a JSONL file of labelled texts, one JSON object per line (blank lines are
@@ -50,10 +50,10 @@ export async function loadTextRecords(
   path: string,
   options: TextRecordsOptions = {},
 ): Promise<TextRecord[]> {
-  assertKnownOptions("options", options, KNOWN);
+  validateKnownOptions("options", options, OPTION_NAMES);
   const textField = options.textField ?? "text";
   const labelField = options.labelField ?? "label";
-  await checkFileSize("path", path, options.maxBytes ?? DEFAULT_MAX_BYTES);
+  await validateFileSize("path", path, options.maxBytes ?? DEFAULT_MAX_BYTES);
   const records: TextRecord[] = [];
   await readLines(path, (line, number) => {
     if (line.trim() === "") return;

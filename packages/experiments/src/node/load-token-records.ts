@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { assertKnownOptions, CorruptFileError, TokenBatch } from "@convexformer/tensors";
-import { checkFileSize, DEFAULT_MAX_BYTES } from "./file-size.js";
+import { CorruptFileError, TokenBatch, validateKnownOptions } from "@convexformer/tensors";
+import { DEFAULT_MAX_BYTES, validateFileSize } from "./file-size.js";
 import { readLines } from "./read-lines.js";
 import type { TokenDataset } from "./token-dataset.js";
 
@@ -20,7 +20,7 @@ export interface TokenRecordsOptions {
   readonly maxBytes?: number;
 }
 
-const KNOWN = ["format", "maxBytes"] as const;
+const OPTION_NAMES = ["format", "maxBytes"] as const;
 
 /**
  * Reads token records `{"tokens": [[x_11, …, x_1d], …, [x_n1, …, x_nd]], "label": y}` (`y` a
@@ -50,12 +50,12 @@ export async function loadTokenRecords(
   path: string,
   options: TokenRecordsOptions = {},
 ): Promise<TokenDataset> {
-  assertKnownOptions("options", options, KNOWN);
+  validateKnownOptions("options", options, OPTION_NAMES);
   const format = options.format ?? (path.toLowerCase().endsWith(".jsonl") ? "jsonl" : "json");
   if (format !== "json" && format !== "jsonl") {
     throw new CorruptFileError(path, `unknown format ${JSON.stringify(format)}`);
   }
-  await checkFileSize("path", path, options.maxBytes ?? DEFAULT_MAX_BYTES);
+  await validateFileSize("path", path, options.maxBytes ?? DEFAULT_MAX_BYTES);
   let n = -1;
   let d = -1;
   let c = -1;

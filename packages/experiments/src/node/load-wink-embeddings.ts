@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { createRequire } from "node:module";
-import { assertKnownOptions, CorruptFileError } from "@convexformer/tensors";
+import { CorruptFileError, validateKnownOptions } from "@convexformer/tensors";
 import type { WordEmbeddings } from "../text/word-embeddings.js";
 import { MissingPackageError } from "./missing-package-error.js";
 
@@ -40,7 +40,7 @@ export interface WinkOptions {
   readonly file?: string;
 }
 
-const KNOWN = ["vocabulary", "file"] as const;
+const OPTION_NAMES = ["vocabulary", "file"] as const;
 const ENTRY = /\s*,?\s*"((?:[^"\\]|\\.)*)"\s*:\s*\[([^\]]*)\]/y;
 const END = /\s*\}/y;
 
@@ -71,7 +71,7 @@ const END = /\s*\}/y;
  * ```
  */
 export async function loadWinkEmbeddings(options: WinkOptions = {}): Promise<WordEmbeddings> {
-  assertKnownOptions("options", options, KNOWN);
+  validateKnownOptions("options", options, OPTION_NAMES);
   let file = options.file;
   if (file === undefined) {
     try {

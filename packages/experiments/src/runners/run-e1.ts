@@ -1,5 +1,5 @@
 import type { LossName } from "@convexformer/attention";
-import { assertInteger, assertKnownOptions, InvalidOptionError } from "@convexformer/tensors";
+import { InvalidOptionError, validateInteger, validateKnownOptions } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import {
   type StudentTeacherData,
@@ -148,7 +148,7 @@ export type E1Result = ExperimentResult<
   E1Metrics
 >;
 
-const KNOWN = [
+const OPTION_NAMES = [
   "data",
   "scale",
   "beta",
@@ -196,7 +196,7 @@ export async function runE1(config: E1Config = {}, hooks: RunnerHooks = {}): Pro
   if (typeof config !== "object" || config === null) {
     throw new InvalidOptionError("config", config, "must be an object");
   }
-  assertKnownOptions("config", config, KNOWN);
+  validateKnownOptions("config", config, OPTION_NAMES);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const scale = config.scale ?? 1;
@@ -221,9 +221,9 @@ export async function runE1(config: E1Config = {}, hooks: RunnerHooks = {}): Pro
   const c = o.outputs;
   const program = o.target === "scalar" ? "scalar" : "vector";
   const steps = config.steps ?? 400;
-  assertInteger("steps", steps, 0);
+  validateInteger("steps", steps, 0);
   const evaluateEvery = config.evaluateEvery ?? 10;
-  assertInteger("evaluateEvery", evaluateEvery, 1);
+  validateInteger("evaluateEvery", evaluateEvery, 1);
   const learningRates = config.learningRates ?? [1e-3, 1e-2, 1e-1];
   if (learningRates.length === 0 || learningRates.some((lr) => !(lr > 0))) {
     throw new InvalidOptionError(
@@ -238,8 +238,8 @@ export async function runE1(config: E1Config = {}, hooks: RunnerHooks = {}): Pro
   const tolerance = config.tolerance ?? 1e-6;
   const standardHeads = config.standardHeads ?? 3;
   const simplexHeads = config.simplexHeads ?? 16;
-  assertInteger("standardHeads", standardHeads, 1);
-  assertInteger("simplexHeads", simplexHeads, 1);
+  validateInteger("standardHeads", standardHeads, 1);
+  validateInteger("simplexHeads", simplexHeads, 1);
   const outcome = await compareStudents(
     {
       train: data.train,

@@ -4,11 +4,11 @@ import {
   fitConvexAttention,
 } from "@convexformer/attention";
 import {
-  assertInteger,
-  assertKnownOptions,
   createRng,
   InvalidOptionError,
   TokenBatch,
+  validateInteger,
+  validateKnownOptions,
 } from "@convexformer/tensors";
 import {
   type ModularOperator,
@@ -111,7 +111,7 @@ export type E2ConvexResult = ExperimentResult<
   E2ConvexMetrics
 >;
 
-const KNOWN = [
+const OPTION_NAMES = [
   "prime",
   "operator",
   "trainFraction",
@@ -177,7 +177,7 @@ export async function runE2Convex(
   if (typeof config !== "object" || config === null) {
     throw new InvalidOptionError("config", config, "must be an object");
   }
-  assertKnownOptions("config", config, KNOWN);
+  validateKnownOptions("config", config, OPTION_NAMES);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const data = modularArithmetic({
@@ -192,9 +192,9 @@ export async function runE2Convex(
   }
   const p = data.prime;
   const d = kind === "one-hot" ? p : (config.embeddingDim ?? 32);
-  assertInteger("embeddingDim", d, 1);
+  validateInteger("embeddingDim", d, 1);
   const gates = config.gates ?? 16;
-  assertInteger("gates", gates, 1);
+  validateInteger("gates", gates, 1);
   const resolved = {
     prime: p,
     operator: data.operator,

@@ -4,7 +4,7 @@ import {
   type EvaluationRecord,
   setupTfjs,
 } from "@convexformer/baselines";
-import { assertInteger, assertKnownOptions, InvalidOptionError } from "@convexformer/tensors";
+import { InvalidOptionError, validateInteger, validateKnownOptions } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import { type ModularOperator, modularArithmetic } from "../datasets/modular-arithmetic.js";
 import { resumableTrain } from "../training/resumable-train.js";
@@ -100,7 +100,7 @@ export interface E2Metrics {
  */
 export type E2Result = ExperimentResult<Required<E2Config>, E2Metrics>;
 
-const KNOWN = [
+const OPTION_NAMES = [
   "prime",
   "operator",
   "trainFraction",
@@ -155,7 +155,7 @@ export async function runE2(config: E2Config = {}, hooks: RunnerHooks = {}): Pro
   if (typeof config !== "object" || config === null) {
     throw new InvalidOptionError("config", config, "must be an object");
   }
-  assertKnownOptions("config", config, KNOWN);
+  validateKnownOptions("config", config, OPTION_NAMES);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const data = modularArithmetic({
@@ -180,8 +180,8 @@ export async function runE2(config: E2Config = {}, hooks: RunnerHooks = {}): Pro
     stopAtGeneralization: config.stopAtGeneralization ?? true,
     seed: data.seed,
   };
-  assertInteger("steps", resolved.steps, 0);
-  assertInteger("evaluateEvery", resolved.evaluateEvery, 1);
+  validateInteger("steps", resolved.steps, 0);
+  validateInteger("evaluateEvery", resolved.evaluateEvery, 1);
   if (resolved.batchSize > data.train.size) {
     throw new InvalidOptionError(
       "batchSize",

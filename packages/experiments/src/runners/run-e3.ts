@@ -5,7 +5,7 @@ import {
 } from "@convexformer/attention";
 import { SimplexHeads, setupTfjs } from "@convexformer/baselines";
 import { listSolvers } from "@convexformer/solvers";
-import { assertKnownOptions, InvalidOptionError } from "@convexformer/tensors";
+import { InvalidOptionError, validateKnownOptions } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import { type StudentTeacherOptions, studentTeacher } from "../datasets/student-teacher.js";
 import { resumableTrain } from "../training/resumable-train.js";
@@ -141,7 +141,7 @@ export type E3Result = ExperimentResult<
   }
 >;
 
-const KNOWN = [
+const OPTION_NAMES = [
   "programs",
   "sizes",
   "solvers",
@@ -226,7 +226,7 @@ export async function runE3(config: E3Config = {}, hooks: RunnerHooks = {}): Pro
   if (typeof config !== "object" || config === null) {
     throw new InvalidOptionError("config", config, "must be an object");
   }
-  assertKnownOptions("config", config, KNOWN);
+  validateKnownOptions("config", config, OPTION_NAMES);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const resolved: Required<E3Config> = {

@@ -1,10 +1,10 @@
 import type { AttentionWeights } from "@convexformer/attention";
 import {
-  assertInteger,
-  assertKnownOptions,
   createRng,
   InvalidOptionError,
   TokenBatch,
+  validateInteger,
+  validateKnownOptions,
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import { createFrozenBlock } from "../datasets/frozen-block.js";
@@ -123,7 +123,7 @@ export type TextResult = ExperimentResult<
   TextMetrics
 >;
 
-const KNOWN = [
+const OPTION_NAMES = [
   "tokens",
   "positionalScale",
   "frozenBlock",
@@ -200,7 +200,7 @@ export async function runText(
   if (typeof config !== "object" || config === null) {
     throw new InvalidOptionError("config", config, "must be an object");
   }
-  assertKnownOptions("config", config, KNOWN);
+  validateKnownOptions("config", config, OPTION_NAMES);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const resolved = {
@@ -217,8 +217,8 @@ export async function runText(
     simplexHeads: config.simplexHeads ?? 8,
     seed: config.seed ?? 0,
   };
-  assertInteger("tokens", resolved.tokens, 1);
-  assertInteger("seed", resolved.seed, 0);
+  validateInteger("tokens", resolved.tokens, 1);
+  validateInteger("seed", resolved.seed, 0);
   if (!(resolved.testFraction > 0 && resolved.testFraction < 1)) {
     throw new InvalidOptionError("testFraction", resolved.testFraction, "must be in (0, 1)");
   }

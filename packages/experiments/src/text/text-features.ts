@@ -1,8 +1,8 @@
 import {
-  assertKnownOptions,
   InvalidOptionError,
   ShapeMismatchError,
   type TokenBatch,
+  validateKnownOptions,
 } from "@convexformer/tensors";
 import type { FrozenBlock } from "../datasets/frozen-block.js";
 import { tokenFeatures } from "../datasets/token-features.js";
@@ -67,7 +67,7 @@ export interface TextFeatures {
   readonly knownWords: number;
 }
 
-const KNOWN = ["tokens", "positionalScale", "block"] as const;
+const OPTION_NAMES = ["tokens", "positionalScale", "block"] as const;
 
 /**
  * Real text through pretrained embeddings: each record is tokenized (`splitWords`), words
@@ -100,7 +100,7 @@ export function textFeatures(
   embeddings: WordEmbeddings,
   options: TextFeaturesOptions,
 ): TextFeatures {
-  assertKnownOptions("options", options, KNOWN);
+  validateKnownOptions("options", options, OPTION_NAMES);
   if (records.length === 0) throw new ShapeMismatchError("records", "no records");
   const n = options.tokens;
   const d = embeddings.dimension;

@@ -1,4 +1,4 @@
-import { assertInteger } from "@convexformer/tensors";
+import { validateInteger } from "@convexformer/tensors";
 
 /**
  * Tokens of one text, truncated or padded to a fixed length.
@@ -64,7 +64,7 @@ export function tokenize(
   tokens: number,
   keep?: (word: string) => boolean,
 ): TokenizedText {
-  assertInteger("tokens", tokens, 1);
+  validateInteger("tokens", tokens, 1);
   const all = splitWords(text);
   const kept = keep === undefined ? all : all.filter(keep);
   const words: string[] = kept.slice(0, tokens);

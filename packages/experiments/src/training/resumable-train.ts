@@ -7,7 +7,7 @@ import {
   type TensorDataset,
   type Trainable,
 } from "@convexformer/baselines";
-import { assertInteger, createRng, InvalidOptionError } from "@convexformer/tensors";
+import { createRng, InvalidOptionError, validateInteger } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import type { Checkpoint, JsonValue } from "./checkpoint.js";
 
@@ -133,17 +133,17 @@ export async function resumableTrain(
 ): Promise<TrainingRun> {
   const N = data.size;
   const batchSize = options.batchSize ?? N;
-  assertInteger("batchSize", batchSize, 1);
+  validateInteger("batchSize", batchSize, 1);
   if (batchSize > N) {
     throw new InvalidOptionError("batchSize", batchSize, `must be <= the number of samples (${N})`);
   }
-  assertInteger("steps", options.steps, 0);
+  validateInteger("steps", options.steps, 0);
   const evaluateEvery = options.evaluateEvery ?? 0;
-  assertInteger("evaluateEvery", evaluateEvery, 0);
+  validateInteger("evaluateEvery", evaluateEvery, 0);
   const checkpointEvery = options.checkpointEvery ?? 0;
-  assertInteger("checkpointEvery", checkpointEvery, 0);
+  validateInteger("checkpointEvery", checkpointEvery, 0);
   const seed = options.seed ?? 0;
-  assertInteger("seed", seed, 0);
+  validateInteger("seed", seed, 0);
   const variables = model.trainableVariables;
   const optimizer = new Optimizer(variables, options);
   const perEpoch = Math.floor(N / batchSize);

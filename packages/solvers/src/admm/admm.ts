@@ -1,4 +1,4 @@
-import { assertInteger, InvalidOptionError, type Matrix } from "@convexformer/tensors";
+import { InvalidOptionError, type Matrix, validateInteger } from "@convexformer/tensors";
 import type { CompositeProblem } from "../composite-problem.js";
 import { SolveMonitor } from "../solve-monitor.js";
 import type { SolveOptions, SolveResult, Solver } from "../solver.js";
@@ -160,9 +160,9 @@ function solveAdmm(problem: CompositeProblem, options: AdmmOptions | undefined):
     );
   }
   const sketchRank = opts.sketchRank ?? 20;
-  assertInteger("options.sketchRank", sketchRank, 1);
+  validateInteger("options.sketchRank", sketchRank, 1);
   const wsSize = opts.workingSetSize ?? 10;
-  assertInteger("options.workingSetSize", wsSize, 1);
+  validateInteger("options.workingSetSize", wsSize, 1);
   if (opts.workingSet !== undefined && typeof opts.workingSet !== "boolean") {
     throw new InvalidOptionError("options.workingSet", opts.workingSet, "must be a boolean");
   }

@@ -1,4 +1,4 @@
-import { assertInteger, InvalidOptionError, type Matrix } from "@convexformer/tensors";
+import { InvalidOptionError, type Matrix, validateInteger } from "@convexformer/tensors";
 import type { CompositeProblem } from "../composite-problem.js";
 import type { LinearOperator } from "../linear-operator.js";
 import type { GroupStructure } from "../regularizer.js";
@@ -122,11 +122,11 @@ function solveBcd(problem: CompositeProblem, options: BcdOptions = {}): SolveRes
     );
   }
   const p0 = options.workingSetSize ?? 10;
-  assertInteger("options.workingSetSize", p0, 1);
+  validateInteger("options.workingSetSize", p0, 1);
   const K = options.andersonDepth ?? 5;
-  assertInteger("options.andersonDepth", K, 0);
+  validateInteger("options.andersonDepth", K, 0);
   const checkEvery = options.checkEvery ?? 5;
-  assertInteger("options.checkEvery", checkEvery, 1);
+  validateInteger("options.checkEvery", checkEvery, 1);
 
   const { operator, loss, lambda } = problem;
   const { count: G, ptr, weights } = groups;

@@ -117,7 +117,7 @@ export interface FistaCheckpointHook {
 }
 
 /** Throws an `InvalidOptionError` naming `options.resumeFrom.<field>` when the checkpoint does not fit. @internal */
-export function checkFistaCheckpoint(
+export function validateFistaCheckpoint(
   c: FistaCheckpoint,
   dim: number,
   rows: number,

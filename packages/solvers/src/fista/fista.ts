@@ -1,4 +1,4 @@
-import { assertInteger, InvalidOptionError, type Matrix } from "@convexformer/tensors";
+import { InvalidOptionError, type Matrix, validateInteger } from "@convexformer/tensors";
 import { type Certificate, certificateBuffers, certifyInto } from "../certificate.js";
 import type { CompositeProblem } from "../composite-problem.js";
 import type { LinearOperator } from "../linear-operator.js";
@@ -9,10 +9,10 @@ import type { SolveOptions, SolveResult, Solver, SolveStatus } from "../solver.j
 import { estimateLipschitz } from "../step-size/estimate-lipschitz.js";
 import { type RestrictedProblem, restrictToGroups } from "../working-set/restrict-to-groups.js";
 import {
-  checkFistaCheckpoint,
   type FistaCheckpoint,
   type FistaCheckpointHook,
   type FistaRoundState,
+  validateFistaCheckpoint,
 } from "./fista-checkpoint.js";
 import { type FistaRestart, type FistaState, fistaCore } from "./fista-core.js";
 
@@ -168,9 +168,9 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
     throw new InvalidOptionError("options.stepGrowth", stepGrowth, "must be a finite number >= 1");
   }
   const certEvery = options.certificateEvery ?? 10;
-  assertInteger("options.certificateEvery", certEvery, 1);
+  validateInteger("options.certificateEvery", certEvery, 1);
   const wsSize = options.workingSetSize ?? 10;
-  assertInteger("options.workingSetSize", wsSize, 1);
+  validateInteger("options.workingSetSize", wsSize, 1);
   for (const key of ["screening", "workingSet"] as const) {
     const v = options[key];
     if (v !== undefined && typeof v !== "boolean")
@@ -190,7 +190,7 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
         "must be { write(checkpoint), everyIterations?, everyMs? }",
       );
     if (hook.everyIterations !== undefined)
-      assertInteger("options.checkpoint.everyIterations", hook.everyIterations, 1);
+      validateInteger("options.checkpoint.everyIterations", hook.everyIterations, 1);
     if (hook.everyMs !== undefined && !(typeof hook.everyMs === "number" && hook.everyMs > 0))
       throw new InvalidOptionError(
         "options.checkpoint.everyMs",
@@ -203,7 +203,7 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
   const plain = groups === undefined || (!useScreening && !useWorkingSet);
   const resume = options.resumeFrom;
   if (resume !== undefined)
-    checkFistaCheckpoint(
+    validateFistaCheckpoint(
       resume,
       problem.dim,
       operator.rows,

@@ -1,10 +1,10 @@
 import {
-  assertFinite,
-  assertInteger,
-  assertKnownOptions,
   InvalidOptionError,
   Matrix,
   ShapeMismatchError,
+  validateFinite,
+  validateInteger,
+  validateKnownOptions,
 } from "@convexformer/tensors";
 import type { SmoothLoss } from "../smooth-loss.js";
 import { PROBABILITY_SLACK, xlogxNeg } from "./entropy.js";
@@ -51,7 +51,7 @@ export function crossEntropyLoss(
   labels: Int32Array | Float64Array | Matrix,
   options: CrossEntropyLossOptions = {},
 ): SmoothLoss {
-  assertKnownOptions("options", options, OPTION_NAMES);
+  validateKnownOptions("options", options, OPTION_NAMES);
   let c: number;
   if (labels instanceof Matrix) {
     c = labels.cols;
@@ -71,7 +71,7 @@ export function crossEntropyLoss(
     }
     c = options.classes;
   }
-  assertInteger("options.classes", c, 1);
+  validateInteger("options.classes", c, 1);
   let y: Float64Array;
   let samples: number;
   if (labels instanceof Int32Array) {
@@ -91,7 +91,7 @@ export function crossEntropyLoss(
         `length ${flat.length} is not a multiple of classes = ${c}`,
       );
     }
-    assertFinite("labels", flat);
+    validateFinite("labels", flat);
     samples = flat.length / c;
     y = Float64Array.from(flat);
     for (let i = 0; i < samples; i++) {

@@ -1,4 +1,4 @@
-import { assertFinite, assertKnownOptions, InvalidOptionError } from "@convexformer/tensors";
+import { InvalidOptionError, validateFinite, validateKnownOptions } from "@convexformer/tensors";
 import type { SmoothLoss } from "../smooth-loss.js";
 import { PROBABILITY_SLACK, sigmoid, softplus, xlogxNeg } from "./entropy.js";
 import { type LossOptions, samplesOf, validateScaling, validateSize } from "./loss-options.js";
@@ -41,11 +41,11 @@ export function logisticLoss(
   labels: ArrayLike<number>,
   options: LogisticLossOptions = {},
 ): SmoothLoss {
-  assertKnownOptions("options", options, OPTION_NAMES);
+  validateKnownOptions("options", options, OPTION_NAMES);
   const outputs = options.outputs ?? 1;
   const samples = samplesOf("labels", labels.length, outputs);
   const y = Float64Array.from(labels);
-  assertFinite("labels", y);
+  validateFinite("labels", y);
   for (let i = 0; i < y.length; i++) {
     if (y[i] !== 1 && y[i] !== -1)
       throw new InvalidOptionError(`labels[${i}]`, y[i], "must be -1 or +1");

@@ -1,4 +1,4 @@
-import { assertInteger, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
+import { InvalidOptionError, ShapeMismatchError, validateInteger } from "@convexformer/tensors";
 
 /**
  * Options shared by the shipped losses.
@@ -32,7 +32,7 @@ export function validateScaling(
 
 /** @internal Number of samples of a label vector of `length` entries with `outputs` per sample. */
 export function samplesOf(argument: string, length: number, outputs: number): number {
-  assertInteger("options.outputs", outputs, 1);
+  validateInteger("options.outputs", outputs, 1);
   if (length === 0) throw new ShapeMismatchError(argument, "is empty; a loss needs samples >= 1");
   if (length % outputs !== 0) {
     throw new ShapeMismatchError(

@@ -1,4 +1,4 @@
-import { assertFinite, assertKnownOptions, Matrix } from "@convexformer/tensors";
+import { Matrix, validateFinite, validateKnownOptions } from "@convexformer/tensors";
 import type { SmoothLoss } from "../smooth-loss.js";
 import { type LossOptions, samplesOf, validateScaling, validateSize } from "./loss-options.js";
 
@@ -39,7 +39,7 @@ export function squaredLoss(
   targets: Float64Array | Matrix,
   options: SquaredLossOptions = {},
 ): SmoothLoss {
-  assertKnownOptions("options", options, OPTION_NAMES);
+  validateKnownOptions("options", options, OPTION_NAMES);
   const flat = targets instanceof Matrix ? targets.data : targets;
   const outputs = targets instanceof Matrix ? targets.cols : (options.outputs ?? 1);
   if (
@@ -50,7 +50,7 @@ export function squaredLoss(
     samplesOf("targets", targets.cols, options.outputs); // names the mismatch
   }
   const samples = samplesOf("targets", flat.length, outputs);
-  assertFinite("targets", flat);
+  validateFinite("targets", flat);
   const { scaling, factor } = validateScaling(options.scaling, samples);
   const y = Float64Array.from(flat);
   const size = y.length;

@@ -1,8 +1,8 @@
 import {
-  assertFinite,
   InvalidOptionError,
   Matrix,
   ShapeMismatchError,
+  validateFinite,
 } from "@convexformer/tensors";
 import type { LinearOperator } from "../linear-operator.js";
 import { denseAdjoint, denseApply } from "./dense-kernels.js";
@@ -37,7 +37,7 @@ export function denseOperator(matrix: Matrix): LinearOperator {
   if (rows === 0 || cols === 0) {
     throw new ShapeMismatchError("matrix", `is empty (${rows}x${cols}); needs rows, cols >= 1`);
   }
-  assertFinite("matrix", data);
+  validateFinite("matrix", data);
   const checkRange = (start: number, end: number): void => {
     if (
       !(

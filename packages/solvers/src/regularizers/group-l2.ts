@@ -1,9 +1,9 @@
 import {
-  assertFinite,
-  assertInteger,
-  assertKnownOptions,
   InvalidOptionError,
   ShapeMismatchError,
+  validateFinite,
+  validateInteger,
+  validateKnownOptions,
 } from "@convexformer/tensors";
 import type { GroupStructure, Regularizer } from "../regularizer.js";
 
@@ -32,7 +32,7 @@ const OPTION_NAMES = ["ptr", "sizes", "weights"] as const;
 
 /** @internal Builds and validates a {@link GroupStructure}. */
 export function validateGroups(options: GroupL2Options): GroupStructure {
-  assertKnownOptions("options", options, OPTION_NAMES);
+  validateKnownOptions("options", options, OPTION_NAMES);
   const { ptr: ptrIn, sizes } = options;
   if ((ptrIn === undefined) === (sizes === undefined)) {
     throw new InvalidOptionError(
@@ -48,7 +48,7 @@ export function validateGroups(options: GroupL2Options): GroupStructure {
     ptr = new Int32Array(sizes.length + 1);
     for (let g = 0; g < sizes.length; g++) {
       const s = sizes[g] as number;
-      assertInteger(`options.sizes[${g}]`, s, 1);
+      validateInteger(`options.sizes[${g}]`, s, 1);
       ptr[g + 1] = (ptr[g] as number) + s;
     }
   } else {
@@ -79,7 +79,7 @@ export function validateGroups(options: GroupL2Options): GroupStructure {
       );
     }
     weights = Float64Array.from(options.weights);
-    assertFinite("options.weights", weights);
+    validateFinite("options.weights", weights);
     for (let g = 0; g < count; g++) {
       if (!((weights[g] as number) > 0)) {
         throw new InvalidOptionError(`options.weights[${g}]`, weights[g], "must be > 0");

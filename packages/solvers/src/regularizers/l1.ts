@@ -1,4 +1,4 @@
-import { assertInteger, assertKnownOptions } from "@convexformer/tensors";
+import { validateInteger, validateKnownOptions } from "@convexformer/tensors";
 import type { Regularizer } from "../regularizer.js";
 import { GroupL2Regularizer, validateGroups } from "./group-l2.js";
 
@@ -32,8 +32,8 @@ export interface L1Options {
  * ```
  */
 export function l1(dim: number, options: L1Options = {}): Regularizer {
-  assertInteger("dim", dim, 1);
-  assertKnownOptions("options", options, ["weights"]);
+  validateInteger("dim", dim, 1);
+  validateKnownOptions("options", options, ["weights"]);
   const ptr = new Int32Array(dim + 1);
   for (let i = 0; i <= dim; i++) ptr[i] = i;
   const groups =

@@ -1,4 +1,8 @@
-import { assertKnownOptions, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
+import {
+  InvalidOptionError,
+  ShapeMismatchError,
+  validateKnownOptions,
+} from "@convexformer/tensors";
 import type { CompositeProblem } from "../composite-problem.js";
 
 /**
@@ -132,7 +136,7 @@ export class BacktrackingLineSearch {
    *   `increase ≤ 1` or `decrease < 1`
    */
   constructor(problem: CompositeProblem, options: BacktrackingLineSearchOptions) {
-    assertKnownOptions("options", options, OPTION_NAMES);
+    validateKnownOptions("options", options, OPTION_NAMES);
     const { lipschitz, increase = 2, decrease = 1 } = options;
     if (!(typeof lipschitz === "number" && Number.isFinite(lipschitz) && lipschitz > 0)) {
       throw new InvalidOptionError("options.lipschitz", lipschitz, "must be a finite number > 0");

@@ -1,4 +1,4 @@
-import { assertInteger, assertKnownOptions } from "@convexformer/tensors";
+import { validateInteger, validateKnownOptions } from "@convexformer/tensors";
 import type { CompositeProblem } from "../composite-problem.js";
 
 /**
@@ -66,9 +66,9 @@ export function estimateLipschitz(
   problem: CompositeProblem,
   options: EstimateLipschitzOptions = {},
 ): number {
-  assertKnownOptions("options", options, OPTION_NAMES);
+  validateKnownOptions("options", options, OPTION_NAMES);
   const iterations = options.iterations ?? 8;
-  assertInteger("options.iterations", iterations, 1);
+  validateInteger("options.iterations", iterations, 1);
   const { operator, loss } = problem;
   const n = problem.dim;
   let v = new Float64Array(n);

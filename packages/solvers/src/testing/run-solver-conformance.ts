@@ -1,4 +1,8 @@
-import { assertKnownOptions, InvalidOptionError, NonFiniteInputError } from "@convexformer/tensors";
+import {
+  InvalidOptionError,
+  NonFiniteInputError,
+  validateKnownOptions,
+} from "@convexformer/tensors";
 import { certify } from "../certificate.js";
 import type { CompositeProblem } from "../composite-problem.js";
 import { withLambda } from "../create-problem.js";
@@ -173,7 +177,7 @@ export function runSolverConformance<Options extends SolveOptions = SolveOptions
   solver: Solver<Options>,
   options: ConformanceOptions<Options> = {},
 ): ConformanceReport {
-  assertKnownOptions("options", options, OPTION_NAMES);
+  validateKnownOptions("options", options, OPTION_NAMES);
   const seed = options.seed ?? 1;
   const extra = options.solveOptions ?? {};
   const skip = validateCheckNames("options.skip", options.skip ?? []);

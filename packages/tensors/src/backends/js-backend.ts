@@ -8,7 +8,7 @@ import type {
   MaskedMatmulAdjointOptions,
   MaskedMatmulOptions,
 } from "./kernel-backend.js";
-import { checkMask, planAdjoint, planMatmul } from "./operands.js";
+import { planAdjoint, planMatmul, validateMask } from "./product-plan.js";
 
 const T = "transpose" as const;
 const N_ = "no-transpose" as const;
@@ -47,7 +47,7 @@ export const jsBackend: KernelBackend = {
     options?: MaskedMatmulOptions,
   ): BackendResult<Matrix> {
     const p = planMatmul(a, b, options);
-    checkMask(mask, p.M, p.N);
+    validateMask(mask, p.M, p.N);
     jsMaskedGemm(
       p.transA ? T : N_,
       p.transB ? T : N_,

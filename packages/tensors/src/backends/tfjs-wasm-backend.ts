@@ -1,6 +1,6 @@
 import type { Tensor, Tensor2D } from "@tensorflow/tfjs";
 import { ConvexformerError } from "../errors.js";
-import { checkFloat32Range } from "../interop/float32-range.js";
+import { validateFloat32Range } from "../interop/float32-range.js";
 import type { MatmulOptions } from "../matmul.js";
 import type { Matrix } from "../matrix.js";
 import type { TfjsHandle, TfjsNamespace } from "../tfjs-loader.js";
@@ -10,7 +10,7 @@ import type {
   MaskedMatmulAdjointOptions,
   MaskedMatmulOptions,
 } from "./kernel-backend.js";
-import { checkMask, type ProductPlan, planAdjoint, planMatmul } from "./operands.js";
+import { type ProductPlan, planAdjoint, planMatmul, validateMask } from "./product-plan.js";
 
 /**
  * A float32 {@link KernelBackend} running on the tfjs wasm backend (XNNPACK, SIMD; about 10×
@@ -93,7 +93,7 @@ export function createTfjsWasmBackend(handle: TfjsHandle): KernelBackend {
       options?: MaskedMatmulOptions,
     ): BackendResult<Matrix> {
       const p = planMatmul(a, b, options);
-      checkMask(mask, p.M, p.N);
+      validateMask(mask, p.M, p.N);
       const prod = product(
         p,
         () => upload(tf, "a", a, p.transA),
@@ -137,7 +137,7 @@ function ensureWasm(tf: TfjsNamespace): void {
 /** Rounds `m` (or `mᵀ`) to a float32 tensor; rejects values that overflow float32. */
 function upload(tf: TfjsNamespace, argument: string, m: Matrix, transpose: boolean): Tensor2D {
   const { rows, cols, data } = m;
-  checkFloat32Range(argument, data);
+  validateFloat32Range(argument, data);
   const f = new Float32Array(rows * cols);
   if (!transpose) {
     f.set(data);
@@ -155,7 +155,7 @@ function upload(tf: TfjsNamespace, argument: string, m: Matrix, transpose: boole
 /** `D ⊙ r` as a float32 tensor. */
 function uploadMasked(tf: TfjsNamespace, r: Matrix, mask: Uint8Array): Tensor2D {
   const data = r.data;
-  checkFloat32Range("r", data);
+  validateFloat32Range("r", data);
   const f = new Float32Array(r.rows * r.cols);
   for (let i = 0; i < f.length; i++) if (mask[i] !== 0) f[i] = data[i] as number;
   return tf.tensor2d(f, [r.rows, r.cols], "float32");

@@ -13,7 +13,7 @@ import type {
   MaskedMatmulAdjointOptions,
   MaskedMatmulOptions,
 } from "./kernel-backend.js";
-import { checkMask, planAdjoint, planMatmul } from "./operands.js";
+import { planAdjoint, planMatmul, validateMask } from "./product-plan.js";
 
 const T = "transpose" as const;
 const N_ = "no-transpose" as const;
@@ -76,7 +76,7 @@ function wasmSimdBackend(engine: WasmEngine): KernelBackend {
       options?: MaskedMatmulOptions,
     ): BackendResult<Matrix> {
       const p = planMatmul(a, b, options);
-      checkMask(mask, p.M, p.N);
+      validateMask(mask, p.M, p.N);
       const [a1, a2] = opStrides(a, p.transA);
       const [b1, b2] = opStrides(b, p.transB);
       const { M, N, K, alpha, beta } = p;

@@ -3,7 +3,7 @@ import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import { Matrix } from "../matrix.js";
 import type { TfjsNamespace } from "../tfjs-loader.js";
 import { TokenBatch } from "../token-batch.js";
-import { checkFloat32Range } from "./float32-range.js";
+import { validateFloat32Range } from "./float32-range.js";
 
 // tfjs stays optional: this file only imports its types; callers pass the namespace they got
 // from initTfjs() (or their own `import * as tf from "@tensorflow/tfjs"`).
@@ -56,7 +56,7 @@ function readTensor(argument: string, tensor: Tensor, rank: number): Float64Arra
 export function toTensor2d(tf: TfjsNamespace, m: Matrix): Tensor2D {
   checkNamespace(tf);
   if (!(m instanceof Matrix)) throw new InvalidOptionError("m", typeof m, "must be a Matrix");
-  checkFloat32Range("m", m.data);
+  validateFloat32Range("m", m.data);
   return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols], "float32");
 }
 
@@ -106,7 +106,7 @@ export function toTensor3d(tf: TfjsNamespace, batch: TokenBatch): Tensor3D {
   if (!(batch instanceof TokenBatch)) {
     throw new InvalidOptionError("batch", typeof batch, "must be a TokenBatch");
   }
-  checkFloat32Range("batch", batch.data);
+  validateFloat32Range("batch", batch.data);
   return tf.tensor3d(
     Float32Array.from(batch.data),
     [batch.samples, batch.tokens, batch.features],

@@ -1,4 +1,4 @@
-import { checkDimension, checkStrided1d } from "./check-strided.js";
+import { validateExtent, validateStrided1d } from "./validate-strided.js";
 
 /**
  * `y = α·x + y` over `N` strided elements.
@@ -32,9 +32,9 @@ export function axpy(
   strideY: number,
   offsetY: number,
 ): void {
-  checkDimension("N", N);
-  checkStrided1d("x", x, N, strideX, offsetX);
-  checkStrided1d("y", y, N, strideY, offsetY);
+  validateExtent("N", N);
+  validateStrided1d("x", x, N, strideX, offsetX);
+  validateStrided1d("y", y, N, strideY, offsetY);
   if (alpha === 0) return;
   if (strideX === 1 && strideY === 1) {
     for (let i = 0; i < N; i++)

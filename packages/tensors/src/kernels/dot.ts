@@ -1,4 +1,4 @@
-import { checkDimension, checkStrided1d } from "./check-strided.js";
+import { validateExtent, validateStrided1d } from "./validate-strided.js";
 
 /**
  * Dot product `Σ x_i y_i` over `N` strided elements.
@@ -30,9 +30,9 @@ export function dot(
   strideY: number,
   offsetY: number,
 ): number {
-  checkDimension("N", N);
-  checkStrided1d("x", x, N, strideX, offsetX);
-  checkStrided1d("y", y, N, strideY, offsetY);
+  validateExtent("N", N);
+  validateStrided1d("x", x, N, strideX, offsetX);
+  validateStrided1d("y", y, N, strideY, offsetY);
   let s = 0;
   for (let i = 0, ix = offsetX, iy = offsetY; i < N; i++, ix += strideX, iy += strideY) {
     s += (x[ix] as number) * (y[iy] as number);

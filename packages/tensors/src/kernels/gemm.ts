@@ -1,6 +1,6 @@
 import { dispatchEngine } from "../wasm/kernel-config.js";
-import { checkDimension, checkStrided2d, checkTranspose } from "./check-strided.js";
 import type { Transpose } from "./transpose.js";
+import { validateExtent, validateStrided2d, validateTranspose } from "./validate-strided.js";
 
 // Blocking parameters (measured on 2-core x86-64, Node 20): a 4×4 register tile over packed
 // panels, KC-deep, MC rows of A and NC columns of B per packed block.
@@ -263,16 +263,16 @@ function checkGemm(
   strideC2: number,
   offsetC: number,
 ): [number, number, number, number] {
-  checkTranspose("transA", transA);
-  checkTranspose("transB", transB);
-  checkDimension("M", M);
-  checkDimension("N", N);
-  checkDimension("K", K);
+  validateTranspose("transA", transA);
+  validateTranspose("transB", transB);
+  validateExtent("M", M);
+  validateExtent("N", N);
+  validateExtent("K", K);
   const ta = transA === "transpose";
   const tb = transB === "transpose";
-  checkStrided2d("A", A, ta ? K : M, ta ? M : K, strideA1, strideA2, offsetA);
-  checkStrided2d("B", B, tb ? N : K, tb ? K : N, strideB1, strideB2, offsetB);
-  checkStrided2d("C", C, M, N, strideC1, strideC2, offsetC);
+  validateStrided2d("A", A, ta ? K : M, ta ? M : K, strideA1, strideA2, offsetA);
+  validateStrided2d("B", B, tb ? N : K, tb ? K : N, strideB1, strideB2, offsetB);
+  validateStrided2d("C", C, M, N, strideC1, strideC2, offsetC);
   return [
     ta ? strideA2 : strideA1,
     ta ? strideA1 : strideA2,

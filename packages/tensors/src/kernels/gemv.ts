@@ -1,6 +1,11 @@
 import { dispatchEngine } from "../wasm/kernel-config.js";
-import { checkDimension, checkStrided1d, checkStrided2d, checkTranspose } from "./check-strided.js";
 import type { Transpose } from "./transpose.js";
+import {
+  validateExtent,
+  validateStrided1d,
+  validateStrided2d,
+  validateTranspose,
+} from "./validate-strided.js";
 
 /**
  * Entries of `A` from which `gemv` runs on WebAssembly (engine `"auto"`). A gemv reads each
@@ -72,15 +77,15 @@ export function gemv(
   strideY: number,
   offsetY: number,
 ): void {
-  checkTranspose("trans", trans);
-  checkDimension("M", M);
-  checkDimension("N", N);
-  checkStrided2d("A", A, M, N, strideA1, strideA2, offsetA);
+  validateTranspose("trans", trans);
+  validateExtent("M", M);
+  validateExtent("N", N);
+  validateStrided2d("A", A, M, N, strideA1, strideA2, offsetA);
   const t = trans === "transpose";
   const xLen = t ? M : N;
   const yLen = t ? N : M;
-  checkStrided1d("x", x, xLen, strideX, offsetX);
-  checkStrided1d("y", y, yLen, strideY, offsetY);
+  validateStrided1d("x", x, xLen, strideX, offsetX);
+  validateStrided1d("y", y, yLen, strideY, offsetY);
 
   const engine = dispatchEngine(gemvWorthIt(M, N));
   if (
@@ -147,15 +152,15 @@ export function jsGemv(
   strideY: number,
   offsetY: number,
 ): void {
-  checkTranspose("trans", trans);
-  checkDimension("M", M);
-  checkDimension("N", N);
-  checkStrided2d("A", A, M, N, strideA1, strideA2, offsetA);
+  validateTranspose("trans", trans);
+  validateExtent("M", M);
+  validateExtent("N", N);
+  validateStrided2d("A", A, M, N, strideA1, strideA2, offsetA);
   const t = trans === "transpose";
   const xLen = t ? M : N;
   const yLen = t ? N : M;
-  checkStrided1d("x", x, xLen, strideX, offsetX);
-  checkStrided1d("y", y, yLen, strideY, offsetY);
+  validateStrided1d("x", x, xLen, strideX, offsetX);
+  validateStrided1d("y", y, yLen, strideY, offsetY);
 
   runJsGemv(
     t,

@@ -1,6 +1,6 @@
 import { InvalidOptionError } from "../errors.js";
-import { checkStrided1d } from "./check-strided.js";
 import { nrm2Unchecked } from "./nrm2.js";
+import { validateStrided1d } from "./validate-strided.js";
 
 /**
  * Per-group Euclidean norms of a vector split into contiguous groups: group `g` is the
@@ -54,8 +54,8 @@ export function groupNorms(
     }
   }
   if (first < 0) throw new InvalidOptionError("groupPtr", first, "must start at an index >= 0");
-  checkStrided1d("x", x, last, strideX, offsetX);
-  checkStrided1d("out", out, G, strideOut, offsetOut);
+  validateStrided1d("x", x, last, strideX, offsetX);
+  validateStrided1d("out", out, G, strideOut, offsetOut);
   for (let g = 0, io = offsetOut; g < G; g++, io += strideOut) {
     const start = groupPtr[g] as number;
     const size = (groupPtr[g + 1] as number) - start;
@@ -93,8 +93,8 @@ export function rowNorms(
   strideOut: number,
   offsetOut: number,
 ): void {
-  checkStrided1d("x", x, rows * cols, 1, offsetX);
-  checkStrided1d("out", out, rows, strideOut, offsetOut);
+  validateStrided1d("x", x, rows * cols, 1, offsetX);
+  validateStrided1d("out", out, rows, strideOut, offsetOut);
   for (let r = 0, io = offsetOut; r < rows; r++, io += strideOut) {
     out[io] = nrm2Unchecked(cols, x, 1, offsetX + r * cols);
   }

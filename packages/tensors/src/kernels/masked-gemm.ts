@@ -1,7 +1,7 @@
 import { dispatchEngine } from "../wasm/kernel-config.js";
-import { checkDimension, checkStrided2d, checkTranspose } from "./check-strided.js";
 import { jsGemm, wasmWorthIt } from "./gemm.js";
 import type { Transpose } from "./transpose.js";
+import { validateExtent, validateStrided2d, validateTranspose } from "./validate-strided.js";
 
 /**
  * Row-masked product `C = α·(D ⊙ (op(A)·op(B))) + β·C`, where `D` is an `M × N` 0/1 mask
@@ -92,10 +92,10 @@ export function maskedGemm(
   strideC2: number,
   offsetC: number,
 ): void {
-  checkDimension("M", M);
-  checkDimension("N", N);
-  checkStrided2d("mask", mask, M, N, strideD1, strideD2, offsetD);
-  checkStrided2d("C", C, M, N, strideC1, strideC2, offsetC);
+  validateExtent("M", M);
+  validateExtent("N", N);
+  validateStrided2d("mask", mask, M, N, strideD1, strideD2, offsetD);
+  validateStrided2d("C", C, M, N, strideC1, strideC2, offsetC);
   const ta = transA === "transpose";
   const tb = transB === "transpose";
   if (
@@ -104,8 +104,8 @@ export function maskedGemm(
     Number.isSafeInteger(K) &&
     K >= 0
   ) {
-    checkStrided2d("A", A, ta ? K : M, ta ? M : K, strideA1, strideA2, offsetA);
-    checkStrided2d("B", B, tb ? N : K, tb ? K : N, strideB1, strideB2, offsetB);
+    validateStrided2d("A", A, ta ? K : M, ta ? M : K, strideA1, strideA2, offsetA);
+    validateStrided2d("B", B, tb ? N : K, tb ? K : N, strideB1, strideB2, offsetB);
     const engine = dispatchEngine(wasmWorthIt(M, N, K));
     if (
       engine?.maskedGemm(
@@ -199,10 +199,10 @@ export function jsMaskedGemm(
   strideC2: number,
   offsetC: number,
 ): void {
-  checkDimension("M", M);
-  checkDimension("N", N);
-  checkStrided2d("mask", mask, M, N, strideD1, strideD2, offsetD);
-  checkStrided2d("C", C, M, N, strideC1, strideC2, offsetC);
+  validateExtent("M", M);
+  validateExtent("N", N);
+  validateStrided2d("mask", mask, M, N, strideD1, strideD2, offsetD);
+  validateStrided2d("C", C, M, N, strideC1, strideC2, offsetC);
   const product = new Float64Array(M * N);
   jsGemm(
     transA,
@@ -316,15 +316,15 @@ export function maskedGemmAdjoint(
   strideG2: number,
   offsetG: number,
 ): void {
-  checkTranspose("transA", transA);
-  checkDimension("M", M);
-  checkDimension("N", N);
-  checkStrided2d("R", R, M, N, strideR1, strideR2, offsetR);
-  checkStrided2d("mask", mask, M, N, strideD1, strideD2, offsetD);
+  validateTranspose("transA", transA);
+  validateExtent("M", M);
+  validateExtent("N", N);
+  validateStrided2d("R", R, M, N, strideR1, strideR2, offsetR);
+  validateStrided2d("mask", mask, M, N, strideD1, strideD2, offsetD);
   if ((transA === "transpose" || transA === "no-transpose") && Number.isSafeInteger(K) && K >= 0) {
     const ta = transA === "transpose";
-    checkStrided2d("A", A, ta ? K : M, ta ? M : K, strideA1, strideA2, offsetA);
-    checkStrided2d("G", G, K, N, strideG1, strideG2, offsetG);
+    validateStrided2d("A", A, ta ? K : M, ta ? M : K, strideA1, strideA2, offsetA);
+    validateStrided2d("G", G, K, N, strideG1, strideG2, offsetG);
     const engine = dispatchEngine(wasmWorthIt(K, N, M));
     if (
       engine?.maskedGemmAdjoint(
@@ -418,11 +418,11 @@ export function jsMaskedGemmAdjoint(
   strideG2: number,
   offsetG: number,
 ): void {
-  checkTranspose("transA", transA);
-  checkDimension("M", M);
-  checkDimension("N", N);
-  checkStrided2d("R", R, M, N, strideR1, strideR2, offsetR);
-  checkStrided2d("mask", mask, M, N, strideD1, strideD2, offsetD);
+  validateTranspose("transA", transA);
+  validateExtent("M", M);
+  validateExtent("N", N);
+  validateStrided2d("R", R, M, N, strideR1, strideR2, offsetR);
+  validateStrided2d("mask", mask, M, N, strideD1, strideD2, offsetD);
   const masked = new Float64Array(M * N);
   for (let i = 0; i < M; i++) {
     let id = offsetD + i * strideD1;

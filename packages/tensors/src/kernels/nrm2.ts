@@ -1,4 +1,4 @@
-import { checkDimension, checkStrided1d } from "./check-strided.js";
+import { validateExtent, validateStrided1d } from "./validate-strided.js";
 
 /**
  * Euclidean norm `‖x‖₂` over `N` strided elements, without overflow or underflow: a plain
@@ -18,8 +18,8 @@ import { checkDimension, checkStrided1d } from "./check-strided.js";
  * ```
  */
 export function nrm2(N: number, x: Float64Array, strideX: number, offsetX: number): number {
-  checkDimension("N", N);
-  checkStrided1d("x", x, N, strideX, offsetX);
+  validateExtent("N", N);
+  validateStrided1d("x", x, N, strideX, offsetX);
   return nrm2Unchecked(N, x, strideX, offsetX);
 }
 

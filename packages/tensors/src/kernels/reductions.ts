@@ -1,4 +1,4 @@
-import { checkDimension, checkStrided1d } from "./check-strided.js";
+import { validateExtent, validateStrided1d } from "./validate-strided.js";
 
 /**
  * Sum `Σ x_i` over `N` strided elements, with Kahan–Babuška (Neumaier) compensation so that
@@ -17,8 +17,8 @@ import { checkDimension, checkStrided1d } from "./check-strided.js";
  * ```
  */
 export function sum(N: number, x: Float64Array, strideX: number, offsetX: number): number {
-  checkDimension("N", N);
-  checkStrided1d("x", x, N, strideX, offsetX);
+  validateExtent("N", N);
+  validateStrided1d("x", x, N, strideX, offsetX);
   let s = 0;
   let c = 0;
   for (let i = 0, ix = offsetX; i < N; i++, ix += strideX) {
@@ -46,8 +46,8 @@ export function sum(N: number, x: Float64Array, strideX: number, offsetX: number
  * ```
  */
 export function asum(N: number, x: Float64Array, strideX: number, offsetX: number): number {
-  checkDimension("N", N);
-  checkStrided1d("x", x, N, strideX, offsetX);
+  validateExtent("N", N);
+  validateStrided1d("x", x, N, strideX, offsetX);
   let s = 0;
   for (let i = 0, ix = offsetX; i < N; i++, ix += strideX) s += Math.abs(x[ix] as number);
   return s;
@@ -69,8 +69,8 @@ export function asum(N: number, x: Float64Array, strideX: number, offsetX: numbe
  * ```
  */
 export function amax(N: number, x: Float64Array, strideX: number, offsetX: number): number {
-  checkDimension("N", N);
-  checkStrided1d("x", x, N, strideX, offsetX);
+  validateExtent("N", N);
+  validateStrided1d("x", x, N, strideX, offsetX);
   let m = 0;
   for (let i = 0, ix = offsetX; i < N; i++, ix += strideX) {
     const a = Math.abs(x[ix] as number);
@@ -99,8 +99,8 @@ export function amax(N: number, x: Float64Array, strideX: number, offsetX: numbe
  * ```
  */
 export function argmax(N: number, x: Float64Array, strideX: number, offsetX: number): number {
-  checkDimension("N", N);
-  checkStrided1d("x", x, N, strideX, offsetX);
+  validateExtent("N", N);
+  validateStrided1d("x", x, N, strideX, offsetX);
   let best = -1;
   let bestValue = Number.NEGATIVE_INFINITY;
   for (let i = 0, ix = offsetX; i < N; i++, ix += strideX) {

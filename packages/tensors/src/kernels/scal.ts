@@ -1,4 +1,4 @@
-import { checkDimension, checkStrided1d } from "./check-strided.js";
+import { validateExtent, validateStrided1d } from "./validate-strided.js";
 
 /**
  * `x = α·x` over `N` strided elements (with `α = 0` the entries become exactly 0).
@@ -25,8 +25,8 @@ export function scal(
   strideX: number,
   offsetX: number,
 ): void {
-  checkDimension("N", N);
-  checkStrided1d("x", x, N, strideX, offsetX);
+  validateExtent("N", N);
+  validateStrided1d("x", x, N, strideX, offsetX);
   for (let i = 0, ix = offsetX; i < N; i++, ix += strideX) {
     x[ix] = alpha === 0 ? 0 : alpha * (x[ix] as number);
   }

@@ -1,5 +1,5 @@
 import { InvalidOptionError } from "../errors.js";
-import { assertKnownOptions } from "../validate.js";
+import { validateKnownOptions } from "../validate.js";
 import { compileKernelModules, compileKernelModulesSync } from "./kernel-modules.js";
 import { WasmEngine } from "./wasm-engine.js";
 
@@ -159,7 +159,7 @@ export function dispatchEngine(worth: boolean): WasmEngine | undefined {
  * ```
  */
 export async function configureKernels(options: KernelOptions = {}): Promise<KernelInfo> {
-  assertKnownOptions("options", options, OPTIONS);
+  validateKnownOptions("options", options, OPTIONS);
   const { engine: wanted = "auto", threads = "auto" } = options;
   if (wanted !== "auto" && wanted !== "wasm-simd" && wanted !== "js") {
     throw new InvalidOptionError("options.engine", wanted, 'must be "auto", "wasm-simd" or "js"');

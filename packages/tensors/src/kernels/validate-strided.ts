@@ -7,7 +7,7 @@ import type { NumericArray } from "../validate.js";
  *
  * @internal
  */
-export function checkStrided2d(
+export function validateStrided2d(
   argument: string,
   array: NumericArray,
   rows: number,
@@ -45,25 +45,25 @@ export function checkStrided2d(
  *
  * @internal
  */
-export function checkStrided1d(
+export function validateStrided1d(
   argument: string,
   array: NumericArray,
   n: number,
   stride: number,
   offset: number,
 ): void {
-  checkStrided2d(argument, array, n, 1, stride, 0, offset);
+  validateStrided2d(argument, array, n, 1, stride, 0, offset);
 }
 
 /** Checks that `value` is an integer ≥ 0 (a dimension). @internal */
-export function checkDimension(argument: string, value: number): void {
+export function validateExtent(argument: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new InvalidOptionError(argument, value, "must be an integer >= 0");
   }
 }
 
 /** Checks a transpose flag. @internal */
-export function checkTranspose(argument: string, value: string): void {
+export function validateTranspose(argument: string, value: string): void {
   if (value !== "no-transpose" && value !== "transpose") {
     throw new InvalidOptionError(argument, value, 'must be "no-transpose" or "transpose"');
   }

@@ -1,7 +1,7 @@
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import type { MatmulOptions } from "../matmul-options.js";
 import { Matrix } from "../matrix.js";
-import { assertKnownOptions } from "../validate.js";
+import { validateKnownOptions } from "../validate.js";
 import type { MaskedMatmulAdjointOptions } from "./kernel-backend.js";
 
 /** Validated shapes and scalars of a product. @internal */
@@ -54,7 +54,7 @@ export function planMatmul(
 ): ProductPlan {
   checkMatrix("a", a);
   checkMatrix("b", b);
-  assertKnownOptions("options", options, MATMUL_OPTIONS);
+  validateKnownOptions("options", options, MATMUL_OPTIONS);
   const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
   checkFlag("options.transA", transA);
   checkFlag("options.transB", transB);
@@ -83,7 +83,7 @@ export function planAdjoint(
 ): ProductPlan {
   checkMatrix("a", a);
   checkMatrix("r", r);
-  assertKnownOptions("options", options, ADJOINT_OPTIONS);
+  validateKnownOptions("options", options, ADJOINT_OPTIONS);
   const { transA = false, alpha = 1, beta = 0 } = options;
   checkScalar("options.alpha", alpha);
   checkScalar("options.beta", beta);
@@ -93,13 +93,13 @@ export function planAdjoint(
     throw new ShapeMismatchError("r", `expected ${M} rows (those of op(a)), got ${r.rows}`);
   }
   const N = r.cols;
-  checkMask(mask, M, N);
+  validateMask(mask, M, N);
   const out = outFor("options.out", options.out, K, N);
   return { transA, transB: false, M, N, K, alpha, beta: options.out === undefined ? 0 : beta, out };
 }
 
 /** Checks that `mask` is a `Uint8Array` holding an `M × N` row-major matrix. @internal */
-export function checkMask(mask: Uint8Array, M: number, N: number): void {
+export function validateMask(mask: Uint8Array, M: number, N: number): void {
   if (!(mask instanceof Uint8Array)) {
     throw new InvalidOptionError("mask", typeof mask, "must be a Uint8Array");
   }
