@@ -15,6 +15,12 @@ import type { ConvexAttentionLayout } from "./convex-attention-layout.js";
  * present (interior point, screening bounds), and larger designs must stay implicit.
  */
 const DENSE_LIMIT = 2 ** 22;
+/**
+ * A restriction to a working set (`restrictColumns`) offers `toDense()` up to this many
+ * entries (2^23, 64 MiB: the largest compact copy `restrictToGroups` makes), for solvers that
+ * factor the restricted design (ADMM's Cholesky update).
+ */
+const RESTRICTED_DENSE_LIMIT = 2 ** 23;
 
 /**
  * Column products over at least this many whole blocks go through one blocked gemm; fewer
@@ -162,6 +168,21 @@ export function attentionOperator(
     } else {
       for (let b = 0; b < Pc; b++) blockIndex[b] = b;
     }
+    forward(blockIndex, width, source, T, out);
+  };
+
+  /**
+   * `out = Σ_t D_{:, j_t} ⊙ (X_flat · z_t)` summed into output `l_t`, for the blocks
+   * `ids[0 .. width)` (`b = j·c + l`) whose `nd` weights lie consecutively in `source`: one
+   * blocked product `T = X_flat · Zᵀ` (`N × width`), then the mask and the sum.
+   */
+  const forward = (
+    ids: Int32Array,
+    width: number,
+    source: Float64Array,
+    T: Float64Array,
+    out: Float64Array,
+  ): void => {
     gemm(
       "no-transpose",
       "transpose",
@@ -189,7 +210,7 @@ export function attentionOperator(
       const mRow = i * P;
       const oRow = i * c;
       for (let t = 0; t < width; t++) {
-        const b = blockIndex[t] as number;
+        const b = ids[t] as number;
         const l = b % c;
         if (mask !== undefined && mask[mRow + (b - l) / c] === 0) continue;
         out[oRow + l] = (out[oRow + l] as number) + (T[tRow + t] as number);
@@ -358,6 +379,106 @@ export function attentionOperator(
     }
   };
 
+  /**
+   * `A[:, S]` for column ranges made of whole blocks (a working set of groups): products over
+   * the kept blocks only, through the same blocked kernels as the full operator (no copy of
+   * the design); `undefined` for ranges that split a block.
+   */
+  const restrictColumns = (
+    starts: readonly number[],
+    lengths: readonly number[],
+  ): LinearOperator | undefined => {
+    if (starts.length !== lengths.length) return undefined;
+    const ids: number[] = [];
+    let prevEnd = 0;
+    for (let t = 0; t < starts.length; t++) {
+      const a = starts[t] as number;
+      const len = lengths[t] as number;
+      const ok =
+        Number.isSafeInteger(a) &&
+        Number.isSafeInteger(len) &&
+        len > 0 &&
+        a >= prevEnd &&
+        a + len <= cols &&
+        a % nd === 0 &&
+        len % nd === 0;
+      if (!ok) return undefined;
+      for (let b = a / nd; b < (a + len) / nd; b++) ids.push(b);
+      prevEnd = a + len;
+    }
+    const K = ids.length;
+    if (K === 0) return undefined;
+    const kept = Int32Array.from(ids);
+    const subCols = K * nd;
+    const nonzero = new Int32Array(K);
+    let packed: Float64Array | undefined;
+    let residualScratch: Float64Array | undefined;
+    const restricted: LinearOperator = {
+      rows,
+      cols: subCols,
+      apply(x, out) {
+        validateLengths(x, subCols, out, rows, ["x", "out"]);
+        let B = 0;
+        for (let t = 0; t < K; t++) {
+          const base = t * nd;
+          let any = false;
+          for (let e = 0; e < nd && !any; e++) any = x[base + e] !== 0;
+          if (any) nonzero[B++] = t;
+        }
+        if (B === 0) {
+          out.fill(0);
+          return;
+        }
+        let source = x;
+        if (B < K) {
+          // the nonzero blocks only, as in the full apply
+          if (packed === undefined) packed = new Float64Array(subCols);
+          for (let u = 0; u < B; u++) {
+            const t = nonzero[u] as number;
+            packed.set(x.subarray(t * nd, (t + 1) * nd), u * nd);
+          }
+          source = packed;
+        }
+        for (let u = 0; u < B; u++) nonzero[u] = kept[nonzero[u] as number] as number;
+        forward(nonzero, B, source, getScratch(), out);
+      },
+      adjoint(r, out) {
+        validateLengths(r, rows, out, subCols, ["r", "out"]);
+        // M (N × K) = the residual of each kept block's output, masked by its gate
+        if (residualScratch === undefined) residualScratch = new Float64Array(N * K);
+        const M = residualScratch;
+        for (let i = 0; i < N; i++) {
+          const mRow = i * K;
+          const dRow = i * P;
+          const rRow = i * c;
+          for (let t = 0; t < K; t++) {
+            const b = kept[t] as number;
+            const l = b % c;
+            const on = mask === undefined || mask[dRow + (b - l) / c] !== 0;
+            M[mRow + t] = on ? (r[rRow + l] as number) : 0;
+          }
+        }
+        gemm("transpose", "no-transpose", K, nd, N, 1, M, K, 1, 0, Xd, nd, 1, 0, 0, out, nd, 1, 0);
+      },
+    };
+    if (rows * subCols > RESTRICTED_DENSE_LIMIT) return restricted;
+    return {
+      ...restricted,
+      toDense(): Matrix {
+        const A = new Matrix(rows, subCols);
+        for (let i = 0; i < N; i++) {
+          for (let t = 0; t < K; t++) {
+            const b = kept[t] as number;
+            const l = b % c;
+            if (mask !== undefined && mask[i * P + (b - l) / c] === 0) continue;
+            A.data.set(Xd.subarray(i * nd, (i + 1) * nd), (i * c + l) * subCols + t * nd);
+          }
+        }
+        return A;
+      },
+    };
+  };
+
   const toDense = (): Matrix => {
     const A = new Matrix(rows, cols);
     for (let i = 0; i < N; i++) {
@@ -383,6 +504,7 @@ export function attentionOperator(
     adjoint,
     applyColumns,
     adjointColumns,
+    restrictColumns,
   };
   return rows * cols <= DENSE_LIMIT ? { ...operator, toDense } : operator;
 }

@@ -43,6 +43,18 @@ export interface LinearOperator {
    */
   adjointColumns?(start: number, end: number, r: Float64Array, out: Float64Array): void;
   /**
+   * The operator restricted to some of its columns: `A[:, S]`, a `rows × Σ lengths` operator,
+   * where `S` is the column ranges `[starts[t], starts[t] + lengths[t])` in order (increasing,
+   * disjoint, nonempty). Optional, and may return `undefined` for ranges it has no fast route
+   * for; working-set solvers (`restrictToGroups`) use it in preference to copying the columns
+   * out one by one. The result may share scratch memory with this operator (products are
+   * synchronous).
+   */
+  restrictColumns?(
+    starts: readonly number[],
+    lengths: readonly number[],
+  ): LinearOperator | undefined;
+  /**
    * The dense `rows × cols` matrix. Optional; only for small problems (interior point,
    * direct ADMM factorizations). Implementations may throw when it would be too large.
    */
