@@ -133,6 +133,21 @@ export function attentionOperator(
       throw new ShapeMismatchError(names[1], `expected length ${outLen}, got ${out.length}`);
   };
 
+  // the gates as exact 0/1 factors (any nonzero mask byte is an active gate; no mask: all 1)
+  const on = new Uint8Array(N * P);
+  if (mask === undefined) on.fill(1);
+  else for (let k = 0; k < on.length; k++) on[k] = mask[k] !== 0 ? 1 : 0;
+  // block b = j·c + l of the variable: its gate j and its output l
+  const gateOf = new Int32Array(Pc);
+  const outputOf = new Int32Array(Pc);
+  for (let b = 0; b < Pc; b++) {
+    outputOf[b] = b % c;
+    gateOf[b] = (b - (b % c)) / c;
+  }
+  /** `to[at .. at + nd) = from[start .. start + nd)` (no subarray views on the hot path). */
+  const copyBlock = (from: Float64Array, start: number, to: Float64Array, at: number): void => {
+    for (let e = 0; e < nd; e++) to[at + e] = from[start + e] as number;
+  };
   // compact copies of the nonzero (j, l) blocks of x (proximal iterates are group-sparse)
   let compactX: Float64Array | undefined;
   const blockIndex = new Int32Array(Pc);
@@ -161,7 +176,7 @@ export function attentionOperator(
       if (compactX === undefined) compactX = new Float64Array(Pc * nd);
       for (let t = 0; t < B; t++) {
         const b = blockIndex[t] as number;
-        compactX.set(x.subarray(b * nd, (b + 1) * nd), t * nd);
+        copyBlock(x, b * nd, compactX, t * nd);
       }
       source = compactX;
       width = B;
@@ -211,9 +226,11 @@ export function attentionOperator(
       const oRow = i * c;
       for (let t = 0; t < width; t++) {
         const b = ids[t] as number;
-        const l = b % c;
-        if (mask !== undefined && mask[mRow + (b - l) / c] === 0) continue;
-        out[oRow + l] = (out[oRow + l] as number) + (T[tRow + t] as number);
+        const o = oRow + (outputOf[b] as number);
+        // × the 0/1 gate, branch-free (random gates defeat branch prediction)
+        out[o] =
+          (out[o] as number) +
+          (T[tRow + t] as number) * (on[mRow + (gateOf[b] as number)] as number);
       }
     }
   };
@@ -232,9 +249,9 @@ export function attentionOperator(
       const dRow = i * P;
       const rRow = i * c;
       for (let j = 0; j < P; j++) {
-        const on = mask[dRow + j] !== 0;
+        const dj = on[dRow + j] as number;
         const mj = mRow + j * c;
-        for (let l = 0; l < c; l++) M[mj + l] = on ? (r[rRow + l] as number) : 0;
+        for (let l = 0; l < c; l++) M[mj + l] = (r[rRow + l] as number) * dj;
       }
     }
     gemm("transpose", "no-transpose", Pc, nd, N, 1, M, Pc, 1, 0, Xd, nd, 1, 0, 0, out, nd, 1, 0);
@@ -435,7 +452,7 @@ export function attentionOperator(
           if (packed === undefined) packed = new Float64Array(subCols);
           for (let u = 0; u < B; u++) {
             const t = nonzero[u] as number;
-            packed.set(x.subarray(t * nd, (t + 1) * nd), u * nd);
+            copyBlock(x, t * nd, packed, u * nd);
           }
           source = packed;
         }
@@ -453,9 +470,9 @@ export function attentionOperator(
           const rRow = i * c;
           for (let t = 0; t < K; t++) {
             const b = kept[t] as number;
-            const l = b % c;
-            const on = mask === undefined || mask[dRow + (b - l) / c] !== 0;
-            M[mRow + t] = on ? (r[rRow + l] as number) : 0;
+            M[mRow + t] =
+              (r[rRow + (outputOf[b] as number)] as number) *
+              (on[dRow + (gateOf[b] as number)] as number);
           }
         }
         gemm("transpose", "no-transpose", K, nd, N, 1, M, K, 1, 0, Xd, nd, 1, 0, 0, out, nd, 1, 0);
