@@ -144,6 +144,8 @@ export function attentionOperator(
     outputOf[b] = b % c;
     gateOf[b] = (b - (b % c)) / c;
   }
+  const idsGate = new Int32Array(Pc);
+  const idsOutput = new Int32Array(Pc);
   /** `to[at .. at + nd) = from[start .. start + nd)` (no subarray views on the hot path). */
   const copyBlock = (from: Float64Array, start: number, to: Float64Array, at: number): void => {
     for (let e = 0; e < nd; e++) to[at + e] = from[start + e] as number;
@@ -219,18 +221,35 @@ export function attentionOperator(
       1,
       0,
     );
+    // each block's gate and output, once per call (the loop below runs N times over them)
+    for (let t = 0; t < width; t++) {
+      const b = ids[t] as number;
+      idsGate[t] = gateOf[b] as number;
+      idsOutput[t] = outputOf[b] as number;
+    }
+    if (c === 1) {
+      for (let i = 0; i < N; i++) {
+        const tRow = i * width;
+        const mRow = i * P;
+        // × the 0/1 gate, branch-free (random gates defeat branch prediction); the same
+        // additions in the same order as the general loop
+        let s = 0;
+        for (let t = 0; t < width; t++)
+          s += (T[tRow + t] as number) * (on[mRow + (idsGate[t] as number)] as number);
+        out[i] = s;
+      }
+      return;
+    }
     out.fill(0);
     for (let i = 0; i < N; i++) {
       const tRow = i * width;
       const mRow = i * P;
       const oRow = i * c;
       for (let t = 0; t < width; t++) {
-        const b = ids[t] as number;
-        const o = oRow + (outputOf[b] as number);
-        // × the 0/1 gate, branch-free (random gates defeat branch prediction)
+        const o = oRow + (idsOutput[t] as number);
         out[o] =
           (out[o] as number) +
-          (T[tRow + t] as number) * (on[mRow + (gateOf[b] as number)] as number);
+          (T[tRow + t] as number) * (on[mRow + (idsGate[t] as number)] as number);
       }
     }
   };
@@ -426,6 +445,8 @@ export function attentionOperator(
     const K = ids.length;
     if (K === 0) return undefined;
     const kept = Int32Array.from(ids);
+    const keptGate = kept.map((b) => gateOf[b] as number);
+    const keptOutput = kept.map((b) => outputOf[b] as number);
     const subCols = K * nd;
     const nonzero = new Int32Array(K);
     let packed: Float64Array | undefined;
@@ -468,11 +489,15 @@ export function attentionOperator(
           const mRow = i * K;
           const dRow = i * P;
           const rRow = i * c;
-          for (let t = 0; t < K; t++) {
-            const b = kept[t] as number;
-            M[mRow + t] =
-              (r[rRow + (outputOf[b] as number)] as number) *
-              (on[dRow + (gateOf[b] as number)] as number);
+          if (c === 1) {
+            const ri = r[i] as number;
+            for (let t = 0; t < K; t++)
+              M[mRow + t] = ri * (on[dRow + (keptGate[t] as number)] as number);
+          } else {
+            for (let t = 0; t < K; t++)
+              M[mRow + t] =
+                (r[rRow + (keptOutput[t] as number)] as number) *
+                (on[dRow + (keptGate[t] as number)] as number);
           }
         }
         gemm("transpose", "no-transpose", K, nd, N, 1, M, K, 1, 0, Xd, nd, 1, 0, 0, out, nd, 1, 0);
