@@ -19,8 +19,7 @@ export interface ColumnBlocks {
 
 /**
  * {@link columnBlocks} with a cache: the first product with a block copies it into a compact
- * column-major buffer (`rows` numbers per column; from the operator's `restrictColumns` dense
- * form when it has one) (while the cache holds at most `maxEntries`
+ * column-major buffer (`rows` numbers per column) (while the cache holds at most `maxEntries`
  * numbers), and later products run unit-stride kernels on the copy (several times faster
  * than strided or masked column access). @internal
  */
@@ -41,18 +40,9 @@ export function cachedColumnBlocks(
     if (hit !== undefined) return hit.length === rows * len ? hit : undefined;
     if (used + rows * len > maxEntries) return undefined;
     const block = new Float64Array(rows * len);
-    // the operator's own restriction to the block, when it has a dense form (one pass over
-    // the data), else column by column through unit vectors
-    const own = operator.restrictColumns?.([start], [len])?.toDense?.();
-    if (own !== undefined && own.rows === rows && own.cols === len) {
-      const a = own.data;
-      for (let i = 0; i < rows; i++)
-        for (let j = 0; j < len; j++) block[j * rows + i] = a[i * len + j] as number;
-    } else {
-      for (let j = 0; j < len; j++) {
-        base.apply(start + j, start + j + 1, one, col);
-        block.set(col, j * rows);
-      }
+    for (let j = 0; j < len; j++) {
+      base.apply(start + j, start + j + 1, one, col);
+      block.set(col, j * rows);
     }
     cache.set(start, block);
     used += rows * len;
