@@ -7,7 +7,9 @@
 // chromium through playwright-core (served from 127.0.0.1) and calls a real function of the
 // package in the page: tensors multiplies and round-trips an .npy buffer, solvers solves docs/concepts.md#exact-instances
 // instance 1 with fista (optimum 15/64), attention fits the same instance as convex attention
-// (optimum 15/64). A console error or an uncaught page error fails the check.
+// (optimum 15/64), interpret fits it too and draws its token map and a given 2×3 matrix as SVG
+// heatmaps (cells counted in the SVG, the figure laid out in the page's DOM). A console error or
+// an uncaught page error fails the check.
 //
 //   node scripts/check-browser-bundles.mjs [--package <dir name>]... [--keep] [--no-browser]
 //
@@ -84,9 +86,58 @@ const ok = fit.solve.status === "converged" && Math.abs(fit.certificate.objectiv
 window.__result = { ok, detail: "fitConvexAttention: " + fit.solve.status + ", objective " + fit.certificate.objective + " (15/64 = " + 15 / 64 + ")" };
 `,
   interpret: `
-import * as interpret from "@convexformer/interpret";
-const names = Object.keys(interpret);
-window.__result = { ok: names.length > 0, detail: names.length + " exports" };
+import { Matrix, TokenBatch } from "@convexformer/tensors";
+import { fitConvexAttention } from "@convexformer/attention";
+import { headTableOf, heatmapFigure, terminalHeatmap, tokenMapFigure, tokenMapOf } from "@convexformer/interpret";
+// the heatmap's cells: the paths of its rect marks (not the legend's gradient rect)
+const cellsOf = (svg) => [...new DOMParser().parseFromString(svg, "image/svg+xml")
+  .querySelectorAll("g.mark-rect.role-mark path")];
+(async () => {
+  // exact instance 1 (docs/concepts.md#exact-instances): both tokens carry ‖z_k‖ = 7/8, two heads
+  const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
+  const fit = fitConvexAttention(X, { model: "scalar", targets: new Float64Array([1, -1]), lambda: 1 / 8, tolerance: 1e-10 });
+  const map = tokenMapOf(fit);
+  const fitted = await tokenMapFigure(map);
+  const fittedCells = cellsOf(fitted.svg);
+  const heads = headTableOf(fit);
+  // a given 2×3 matrix: one cell per entry, the zeros drawn in one colour, the ones in another
+  const values = Matrix.fromRows([[0, 0.5, 1], [1, 0.25, 0]]);
+  const given = await heatmapFigure({ values, rowLabels: ["head 1", "head 2"], columnLabels: ["a", "b", "c"] });
+  const givenCells = cellsOf(given.svg);
+  const fill = (i) => givenCells[i]?.getAttribute("fill");
+  // the figure in the page's DOM: laid out with a nonzero size (the esbuild page runs its
+  // classic script from <head>, before <body> exists)
+  if (document.readyState === "loading") {
+    await new Promise((done) => document.addEventListener("DOMContentLoaded", done, { once: true }));
+  }
+  document.body.innerHTML = given.svg;
+  const box = document.querySelector("svg")?.getBoundingClientRect();
+  const terminal = terminalHeatmap(values).split("\\n");
+  const checks = {
+    "fit converged at 15/64": fit.solve.status === "converged" && Math.abs(fit.certificate.objective - 15 / 64) < 1e-9,
+    "token map 7/8 per token, 2 heads": map.kind === "token" && map.support.headsNeeded === 2 &&
+      Math.abs(map.perToken[0] - 7 / 8) < 1e-6 && Math.abs(map.perToken[1] - 7 / 8) < 1e-6,
+    "head table: one head on each token": heads.map((h) => h.token).join(",") === "1,2",
+    "fitted figure: <svg>, 2 cells": fitted.svg.startsWith("<svg") && fittedCells.length === 2 && fitted.data.length === 2,
+    "given figure: 6 cells": givenCells.length === 6 && given.data.length === 6,
+    "cell labels name token and row": (givenCells[1]?.getAttribute("aria-label") ?? "").includes("token: b") &&
+      (givenCells[1]?.getAttribute("aria-label") ?? "").includes("head 1"),
+    "equal values, equal colours; 0 and 1 differ": fill(0) === fill(5) && fill(2) === fill(3) && fill(0) !== fill(2),
+    "SVG laid out in the page": box !== undefined && box.width > 0 && box.height > 0,
+    "terminal heatmap rows": terminal[0] === "1 │  ▒▒██│" && terminal[1] === "2 │██░░  │",
+  };
+  const failed = Object.keys(checks).filter((k) => !checks[k]);
+  window.__result = {
+    ok: failed.length === 0,
+    detail: failed.length === 0
+      ? "fit 15/64, token map [" + Array.from(map.perToken, (v) => v.toFixed(4)).join(", ") + "], " +
+        fittedCells.length + " + " + givenCells.length + " heatmap cells in SVG (" + fitted.svg.length + " + " +
+        given.svg.length + " chars), figure " + Math.round(box.width) + "x" + Math.round(box.height) + " px in the DOM"
+      : "failed: " + failed.join("; "),
+  };
+})().catch((error) => {
+  window.__result = { ok: false, detail: "threw: " + (error && error.stack ? error.stack : error) };
+});
 `,
 };
 

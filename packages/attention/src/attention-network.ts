@@ -17,6 +17,12 @@ import {
  * `ŷ_il = Σ_j D_ij (w_{1j}ᵀ X_i w_{2j}) α_{jl}`, with `D_ij = 1[u_{1j}ᵀ X_i u_{2j} ≥ 0]` when
  * `weights.gates` is set (13) and `D = 1` otherwise. Returns the `N × c` predictions, row-major.
  *
+ * @param weights - the network ({@link AttentionWeights}): `h` heads over `n` tokens and `d`
+ *   features with `c` outputs; `w1` is `h × n` with every row on the unit simplex, `w2` is `h × d`,
+ *   `alpha` is `h × c`, and `gates` (one per head) makes it the gated model (13). Checked: integer
+ *   sizes ≥ 1, array lengths, simplex rows, finite entries
+ * @param X - the `N × n × d` token batch; its `tokens` and `features` must equal the weights' and
+ *   its entries must be finite (any number of samples `N`)
  * @throws `ShapeMismatchError` when sizes disagree; `InvalidOptionError` when a row
  * of `w1` is not on the simplex; `NonFiniteInputError` for non-finite inputs
  *
@@ -63,7 +69,11 @@ export function attentionForward(weights: AttentionWeights, X: TokenBatch): Floa
  * `Σ_i L(ŷ_i, y_i) + β/2 Σ_j (‖w_{2j}‖₂² + ‖α_j‖₁²)` (for `c = 1`, `‖α_j‖₁² = α_j²` as in (8);
  * `w_1` is not penalized). The loss carries the targets and the scaling (sum or mean).
  *
- * @param beta - `β ≥ 0`
+ * @param weights - the network, checked as in {@link attentionForward}
+ * @param X - the `N × n × d` token batch, as in {@link attentionForward}
+ * @param loss - the loss with its targets and scaling (e.g. `squaredLoss(y)` from
+ *   `@convexformer/solvers`); it must take the model's `N·c` predictions (`loss.size = N·c`)
+ * @param beta - `β ≥ 0`, the weight of the penalty (finite; `InvalidOptionError` otherwise)
  *
  * @example
  * ```ts

@@ -69,8 +69,12 @@ export interface SequenceProblem extends CompositeProblem {
  * Program (9): `min_Z Σ_i L(⟨Z, X_i⟩, y_i) + λ Σ_k ‖z_k‖₂`. The paper prints a ½ on the loss
  * only; that is wrong (docs/concepts.md#convex-programs): the loss here is exactly the one of the model (8).
  *
- * @param loss - a scalar loss of size `N` (`squaredLoss`, `logisticLoss` from `@convexformer/solvers`)
- * @param lambda - `λ = β > 0`
+ * @param X - the `N × n × d` token batch (at least one sample, token and feature; finite entries).
+ *   Not copied: the problem's operator reads it, so do not change it while the problem is in use
+ * @param loss - a scalar loss over the `N` samples (`loss.outputs = 1`, `loss.samples = N`), e.g.
+ *   `squaredLoss` or `logisticLoss` from `@convexformer/solvers` built from the targets
+ * @param lambda - `λ = β > 0`, the weight of the group penalty (finite; `InvalidOptionError`
+ *   otherwise)
  * @throws `ShapeMismatchError` when the loss does not take `N` predictions; `InvalidOptionError` for `λ ≤ 0`
  *
  * @example
@@ -103,6 +107,14 @@ export function scalarAttentionProblem(
  * (squared, logistic, softmax cross-entropy) and penalty `λ Σ_{l,k} ‖z_{l,k}‖₂`. Written with the
  * joint loss it covers cross-entropy (the paper states separable losses only; docs/concepts.md#convex-programs).
  *
+ * @param X - the `N × n × d` token batch (at least one sample, token and feature; finite entries).
+ *   Not copied: the problem's operator reads it, so do not change it while the problem is in use
+ * @param loss - a loss over the `N` samples with `c = loss.outputs` outputs each (`N·c`
+ *   predictions, row-major), e.g. `squaredLoss` of `N × c` targets or `crossEntropyLoss` of `N`
+ *   class indices from `@convexformer/solvers`; `c` sets the number of matrices `Z_l`
+ * @param lambda - `λ = β > 0`, the weight of the group penalty (finite; `InvalidOptionError`
+ *   otherwise)
+ *
  * @example
  * ```ts
  * import { vectorAttentionProblem } from "@convexformer/attention";
@@ -127,7 +139,14 @@ export function vectorAttentionProblem(
  * penalty `λ Σ_{j,l,k} ‖z_{j,l,k}‖₂`. With one token it is the convex gated-ReLU network of
  * Pilanci–Ergen / Mishkin et al. (scnn).
  *
- * @param gates - the gate vectors (e.g. from {@link sampleGates}); patterns are computed on `X`
+ * @param X - the `N × n × d` token batch (at least one sample, token and feature; finite entries).
+ *   Not copied: the problem's operator reads it, so do not change it while the problem is in use
+ * @param gates - the gate vectors (e.g. from {@link sampleGates}): `u1` is `P × n`, `u2` is
+ *   `P × d`; the patterns are computed on `X` and the vectors are copied into the problem
+ * @param loss - a loss over the `N` samples with `c = loss.outputs` outputs each, as in
+ *   {@link vectorAttentionProblem}
+ * @param lambda - `λ = β > 0`, the weight of the group penalty (finite; `InvalidOptionError`
+ *   otherwise)
  *
  * @example
  * ```ts
@@ -156,6 +175,14 @@ export function gatedAttentionProblem(
  * undefined `‖C‖_{1,∞}` and omits the equal-row-sum constraint; this is the corrected, exact
  * form (equivalent to the sequence model (30)). The loss takes `N·n × c` predictions.
  *
+ * @param X - the `N × n × d` token batch (at least one sample, token and feature; finite entries).
+ *   Not copied: the problem's operator reads it, so do not change it while the problem is in use
+ * @param loss - a loss over the `N·n × c` predictions, one row per token (row `i·n + k`), e.g.
+ *   `squaredLoss` of `N·n·c` targets or `crossEntropyLoss` of `N·n` class indices;
+ *   `ShapeMismatchError` when `loss.size ≠ N·n·c`
+ * @param lambda - `λ = β > 0`, the weight of the group penalty (finite; `InvalidOptionError`
+ *   otherwise)
+ *
  * @example
  * ```ts
  * import { sequenceAttentionProblem } from "@convexformer/attention";
@@ -179,6 +206,12 @@ export function sequenceAttentionProblem(
  * output, penalty `λ Σ_{q,l} max_k ‖(C_{ql})_k‖₁`, no equal-row-sum constraint. Its optimum is
  * never above that of (33) and is strictly lower on some instances; its solutions are not in
  * general representable by the sequence model (30). Offered for comparison only.
+ *
+ * @param X - the `N × n × d` token batch (at least one sample, token and feature; finite entries).
+ *   Not copied: the problem's operator reads it, so do not change it while the problem is in use
+ * @param loss - a loss over the `N·n × c` predictions, as in {@link sequenceAttentionProblem}
+ * @param lambda - `λ = β > 0`, the weight of the group penalty (finite; `InvalidOptionError`
+ *   otherwise)
  *
  * @example
  * ```ts

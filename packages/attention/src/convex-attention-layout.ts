@@ -31,6 +31,9 @@ export interface ConvexAttentionLayout {
 /**
  * Number of variables `P · c · n · d` of a convex attention program.
  *
+ * @param layout - the four sizes `gates` (`P`), `outputs` (`c`), `tokens` (`n`), `features` (`d`),
+ *   each an integer ≥ 1 (`InvalidOptionError` naming the field otherwise)
+ *
  * @example
  * ```ts
  * import { layoutDimension } from "@convexformer/attention";
@@ -45,6 +48,8 @@ export function layoutDimension(layout: ConvexAttentionLayout): number {
 /**
  * The group structure of a convex attention program: one group per row `z_{j,l,k}` (size `d`),
  * `P · c · n` groups with unit weights, in the storage order of {@link ConvexAttentionLayout}.
+ *
+ * @param layout - the four sizes, checked as in {@link layoutDimension}
  *
  * @example
  * ```ts

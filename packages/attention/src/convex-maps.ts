@@ -37,6 +37,9 @@ export interface ConvexAttentionPoint {
  * `Σ_{l,k} ‖z_{l,k}‖ ≤ Σ_j ‖α_j‖₁ ‖w_{2j}‖ ≤ ½ Σ_j (‖w_{2j}‖² + ‖α_j‖₁²)`) and the
  * predictions are the same.
  *
+ * @param weights - the network of (8), (11) or (13) ({@link AttentionWeights}, checked as in
+ *   {@link attentionForward}); with `gates` the image is a point of (14) with one gate per head
+ *
  * @example
  * ```ts
  * import { toConvex } from "@convexformer/attention";
@@ -81,8 +84,12 @@ export function toConvex(weights: AttentionWeights): ConvexAttentionPoint {
  * Number of heads the recovered network needs: the number of nonzero rows `z_{j,l,k}` (docs/concepts.md#maps:
  * one head per nonzero row; the theorems as printed omit this and are false at `h = 1`).
  *
- * @param tolerance - rows with `‖z‖₂ ≤ tolerance` count as zero (default 0: exact zeros, as
- *   the proximal solvers produce)
+ * @param x - a point of (9), (12) or (14) in the storage order of `layout` (length `P·c·n·d`,
+ *   finite entries; not modified)
+ * @param layout - its layout ({@link ConvexAttentionLayout}: `gates`, `outputs`, `tokens`,
+ *   `features`, each an integer ≥ 1)
+ * @param tolerance - rows with `‖z‖₂ ≤ tolerance` count as zero (default 0: exact zeros, as the
+ *   proximal solvers produce; a finite number ≥ 0)
  *
  * @example
  * ```ts
@@ -106,11 +113,15 @@ export function headsNeeded(x: Float64Array, layout: ConvexAttentionLayout, tole
  * match and the nonconvex objective equals the convex one (each head costs
  * `½(‖z‖ + ‖z‖) = ‖z‖`). The zero solution maps to one all-zero head.
  *
- * @param gates - the gate vectors of program (14) (required iff `layout.gates > 1` or the
- *   point came from a gated program)
- * @param options - `heads`: pad the network with zero heads to exactly this many (throws when
- *   fewer than {@link headsNeeded} or more than `P·c·n`, the most distinct heads the program
- *   has); `tolerance` as in {@link headsNeeded}
+ * @param x - a point of (9), (12) or (14) in the storage order of `layout` (length `P·c·n·d`,
+ *   finite entries; not modified)
+ * @param layout - its layout ({@link ConvexAttentionLayout}: `gates`, `outputs`, `tokens`,
+ *   `features`, each an integer ≥ 1)
+ * @param gates - the gate vectors of program (14), `layout.gates` of them (required iff
+ *   `layout.gates > 1` or the point came from a gated program; each head gets the gate of its row)
+ * @param options - `heads`: pad the network with zero heads to exactly this many (throws when fewer
+ *   than {@link headsNeeded} or more than `P·c·n`, the most distinct heads the program has);
+ *   `tolerance` as in {@link headsNeeded} (default 0); unknown keys are errors
  *
  * @example
  * ```ts

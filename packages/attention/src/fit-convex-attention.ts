@@ -50,6 +50,11 @@ import { type TokenImportance, tokenImportance } from "./token-importance.js";
  * {@link FittedModel}: `fit.predict(X)` predicts on new token batches and
  * {@link serializeFittedModel} saves it (reload with {@link parseFittedModel}).
  *
+ * @param data - the `N × n × d` token batch to fit (at least one sample, token and feature; finite
+ *   entries)
+ * @param options - what to fit and how ({@link FitOptions}): `model` and `targets` are required;
+ *   the loss, `λ` (or a ratio or a path), the solver and its options, limits, callbacks, pruning
+ *   and the head count are optional; unknown keys are errors
  * @throws `ShapeMismatchError` when targets and data disagree; `NonFiniteInputError`
  *   for non-finite data or targets; `InvalidOptionError` for `λ ≤ 0`, labels out of range
  *   for cross-entropy, more heads than the program has, unknown options or solvers

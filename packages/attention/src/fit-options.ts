@@ -66,9 +66,20 @@ export interface FitOptions<
   readonly timeLimitMs?: number;
   /** Aborts the solve. */
   readonly signal?: AbortSignal;
-  /** Progress callback, called every iteration. */
+  /**
+   * Progress callback, called every iteration.
+   *
+   * @param record - the iteration's record: iteration number, objective, best dual objective,
+   *   relative gap and elapsed milliseconds
+   */
   readonly onIteration?: (record: IterationRecord) => void;
-  /** Called after each `λ` of a path. */
+  /**
+   * Called after each `λ` of a path.
+   *
+   * @param index - position of this `λ` in `lambdaPath` (0-based)
+   * @param lambda - the `λ` just solved
+   * @param result - the solver's result at that `λ` (solution, certificate, status)
+   */
   readonly onPathStep?: (index: number, lambda: number, result: SolveResult) => void;
   /** Carathéodory-prune the solution to at most `N·c + 1` rows (default `true`; programs (9), (12), (14)). */
   readonly prune?: boolean;

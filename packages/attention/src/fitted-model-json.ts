@@ -20,6 +20,9 @@ const MAX_ENTRIES = 2 ** 27;
  * Format: `{ "format": "convexformer/fitted-model", "version": 1, "model": …, "network": {…} }`
  * (`"layout"` and `"solution"` instead of `"network"` for `"sequence-relaxed"`).
  *
+ * @param model - a fitted model: a {@link FitResult} or what {@link fittedModel} returns; only its
+ *   `model` and `network` (or `layout` and `solution`) are written
+ *
  * @example
  * ```ts
  * import { fittedModel, parseFittedModel, serializeFittedModel } from "@convexformer/attention";

@@ -27,7 +27,12 @@ export interface FittedHeadsModel<
   readonly model: M;
   /** The network, in the one layout of (8)/(11)/(13). */
   readonly network: AttentionWeights;
-  /** `N × c` predictions on a new `N × n × d` batch (`attentionForward(network, X)`). */
+  /**
+   * `N × c` predictions on a new `N × n × d` batch (`attentionForward(network, X)`).
+   *
+   * @param X - a token batch with the network's `n` tokens and `d` features (any number of samples
+   *   `N`; finite entries)
+   */
   predict(X: TokenBatch): Float64Array;
 }
 
@@ -50,7 +55,12 @@ export interface FittedSequenceModel {
   readonly model: "sequence";
   /** The network, in the one layout of (30). */
   readonly network: SequenceWeights;
-  /** `N × n × c` predictions on a new `N × n × d` batch. */
+  /**
+   * `N × n × c` predictions on a new `N × n × d` batch.
+   *
+   * @param X - a token batch with the network's `n` tokens and `d` features (any number of samples
+   *   `N`; finite entries)
+   */
   predict(X: TokenBatch): Float64Array;
 }
 
@@ -79,7 +89,12 @@ export interface FittedRelaxedSequenceModel {
   readonly layout: SequenceLayout;
   /** The convex solution, one signed `n × n` block per feature and output. */
   readonly solution: Float64Array;
-  /** `N × n × c` predictions on a new `N × n × d` batch. */
+  /**
+   * `N × n × c` predictions on a new `N × n × d` batch.
+   *
+   * @param X - a token batch with the layout's `n` tokens and `d` features (any number of samples
+   *   `N`; finite entries)
+   */
   predict(X: TokenBatch): Float64Array;
 }
 
@@ -145,6 +160,9 @@ export type FittedModelData<M extends keyof FittedModelByKind = keyof FittedMode
  * Builds a {@link FittedModel} from a network (or, for the relaxation, a convex solution),
  * checking it once: sizes, simplex rows, finiteness. The arrays are copied.
  *
+ * @param data - the program name and its network (`{ model, network }`; a gated network for
+ *   `"gated"`, one output for `"scalar"`), or for `"sequence-relaxed"` the convex solution and its
+ *   layout (`{ model, layout, solution }`, `layout.signs` 1); checked once and copied
  * @throws `ShapeMismatchError` / `InvalidOptionError` naming the field (`weights.w1`, …) for
  *   bad weights; `InvalidOptionError` naming `data.model` for an unknown model
  *

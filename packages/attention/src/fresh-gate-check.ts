@@ -71,6 +71,12 @@ export interface FreshGateOptions {
  * (one product with `X_flat`). A violation means the optimum over the sampled gates is not the
  * optimum over all gate patterns; adding that gate would lower the objective.
  *
+ * @param problem - the gated program (14) the solution belongs to (from
+ *   {@link gatedAttentionProblem}); its data, loss, `λ` and layout are used
+ * @param x - the solution to check, of length `problem.dim` (finite entries)
+ * @param options - {@link FreshGateOptions}: `count` fresh gates (default 100), `seed` (default 1)
+ *   or `rng`, `tolerance` (default 1e-9); unknown keys are errors
+ *
  * @example
  * ```ts
  * import { checkFreshGates, gatedAttentionProblem, sampleGates } from "@convexformer/attention";

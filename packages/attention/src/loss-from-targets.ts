@@ -43,6 +43,12 @@ const OPTION_NAMES = ["loss", "rows", "outputs", "scaling", "argument"] as const
  * (labels `±1` for `"logistic"`, probability rows for `"cross-entropy"`), or, for
  * `"cross-entropy"` only, `rows` class indices in an `Int32Array` (then `outputs` is required).
  *
+ * @param targets - `rows × c` values row-major in a `Float64Array` (labels `±1` for `"logistic"`,
+ *   probability rows for `"cross-entropy"`), or `rows` class indices in `[0, c)` in an `Int32Array`
+ *   (`"cross-entropy"` only); finite entries
+ * @param options - {@link LossFromTargetsOptions}: `rows` (an integer ≥ 1) is required; `loss`
+ *   (default `"squared"`), `outputs` (required with class indices), `scaling` (default `"sum"`),
+ *   `argument`; unknown keys are errors
  * @throws `ShapeMismatchError` naming the targets when their length is not `rows × c`;
  *   `InvalidOptionError` for a class index out of `[0, c)`, class indices with another loss,
  *   a missing `outputs`, an unknown loss or option; `NonFiniteInputError` for non-finite targets

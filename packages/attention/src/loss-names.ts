@@ -30,6 +30,11 @@ export type LossName = (typeof LOSS_NAMES)[number];
 /**
  * Throws `InvalidOptionError` naming `argument` unless `value` is one of {@link LOSS_NAMES}.
  *
+ * @param argument - the name the error message gives the value (e.g. `"options.loss"`, a
+ *   command-line flag)
+ * @param value - the value to check; it passes when it is one of {@link LOSS_NAMES} (`"squared"`,
+ *   `"logistic"`, `"cross-entropy"`)
+ *
  * @example
  * ```ts
  * import { InvalidOptionError, validateLossName } from "@convexformer/attention";

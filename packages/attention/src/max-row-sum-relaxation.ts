@@ -14,6 +14,11 @@ import { rowThresholdProx } from "./row-threshold.js";
  *   the same breakpoint walk as the exact gauge (rows inside the ball keep their values).
  * - polar: `R°(V) = max_b Σ_k max_m |(V_b)_km|`.
  *
+ * @param blocks - number of contiguous `n × n` blocks (`d·c` for a sequence program), an integer ≥
+ *   1
+ * @param n - the blocks' side `n` (tokens per sample), an integer ≥ 1; the regularizer takes
+ *   vectors of length `blocks·n²`
+ *
  * @example
  * ```ts
  * import { maxRowSumRelaxation } from "@convexformer/attention";

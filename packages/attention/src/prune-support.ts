@@ -46,7 +46,14 @@ export interface PruneResult {
  * move `s ← s + ε δ` with the largest `ε` keeping `s ≥ 0`: one row vanishes exactly while the
  * predictions and `Σ s_r` do not change.
  *
- * @param mask - the `N × P` gate patterns for (14) (`layout.gates > 1`)
+ * @param x - a point of (9), (12) or (14) in the storage order of `layout` (length `P·c·n·d`,
+ *   finite entries; not modified)
+ * @param layout - its layout ({@link ConvexAttentionLayout}: `gates`, `outputs`, `tokens`,
+ *   `features`, each an integer ≥ 1)
+ * @param X - the program's `N × n × d` token batch (its tokens and features must match `layout`;
+ *   finite entries)
+ * @param mask - the `N × P` gate patterns of (14), row-major (e.g. `sampleGates(…).mask`); required
+ *   when `layout.gates > 1`, length `N·P`
  *
  * @example
  * ```ts

@@ -69,6 +69,12 @@ export interface SampleGatesOptions {
  * `X_flat · Uᵀ` (`U` the `P × nd` matrix of the outer products `vec(u_1 u_2ᵀ)`), and removes
  * gates whose pattern repeats an earlier one or is never active (they add nothing to (14)).
  *
+ * @param X - the `N × n × d` token batch the patterns are computed on (at least one sample, token
+ *   and feature; finite entries)
+ * @param count - number of gates to draw, an integer ≥ 1 (fewer come back when repeated or
+ *   never-active patterns are removed)
+ * @param options - {@link SampleGatesOptions}: `seed` (default 0) or `rng`, `keepDuplicates`
+ *   (default `false`), `signal`; unknown keys are errors
  * @throws `InvalidOptionError` for `count < 1` or unknown options
  *
  * @example

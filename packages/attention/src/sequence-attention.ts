@@ -14,6 +14,11 @@ import type { SequenceWeights } from "./sequence-weights.js";
  * Forward map of the sequence-output model (30): `Ŷ_i = Σ_j α_j W_{1j} X_i W_{2j}`. Returns the
  * `N × n × c` predictions (entry `(i, k, l)` at `(i·n + k)·c + l`).
  *
+ * @param weights - the network ({@link SequenceWeights}): `W1` is `h × n × n` with every `W_{1j}`
+ *   row-stochastic, `W2` is `h × d × c`, `alpha` holds the `h` head scales. Checked: integer sizes
+ *   ≥ 1, array lengths, simplex rows, finite entries
+ * @param X - the `N × n × d` token batch; its `tokens` and `features` must equal the weights' and
+ *   its entries must be finite
  * @throws `ShapeMismatchError` when sizes disagree; `InvalidOptionError` when a
  * `W_{1j}` is not row-stochastic
  *
@@ -68,6 +73,12 @@ export function sequenceAttentionForward(weights: SequenceWeights, X: TokenBatch
  * Regularized training objective of (30): `Σ_i L(Ŷ_i, Y_i) + β/2 Σ_j (‖W_{2j}‖₁² + α_j²)`
  * (entrywise ℓ1 on `W_2`; `W_1` is not penalized). The loss takes the `N·n × c` predictions
  * (for cross-entropy: one class per token).
+ *
+ * @param weights - the network, checked as in {@link sequenceAttentionForward}
+ * @param X - the `N × n × d` token batch, as in {@link sequenceAttentionForward}
+ * @param loss - the loss with its targets and scaling; it must take the `N·n × c` predictions
+ *   (`loss.size = N·n·c`)
+ * @param beta - `β ≥ 0`, the weight of the penalty (finite; `InvalidOptionError` otherwise)
  *
  * @example
  * ```ts

@@ -11,6 +11,9 @@ import type { SequenceWeights } from "./sequence-weights.js";
  * penalty `Σ t = Σ_j |α_j| ‖W_{2j}‖₁ ≤ ½ Σ_j (‖W_{2j}‖₁² + α_j²)`. Returns the variable in the
  * layout `{ tokens, features, outputs, signs: 2 }`.
  *
+ * @param weights - the network of (30) ({@link SequenceWeights}, checked as in
+ *   {@link sequenceAttentionForward})
+ *
  * @example
  * ```ts
  * import { sequenceToConvex } from "@convexformer/attention";
@@ -45,7 +48,11 @@ export function sequenceToConvex(weights: SequenceWeights): Float64Array {
  * on the simplex), `W_2 = ±√t E_{ql}`, `α = √t`. Predictions match and the objective of (30)
  * equals that of (33). The zero solution maps to one all-zero head.
  *
- * @param tolerance - blocks with `t ≤ tolerance` are dropped (default 0)
+ * @param x - a point of the exact program (33) in the storage order of {@link SequenceLayout}
+ *   (length `2·d·c·n²`, finite entries), every block nonnegative with equal row sums
+ * @param layout - its layout (`tokens`, `features`, `outputs` integers ≥ 1); `signs` must be 2: a
+ *   point of the relaxation (`signs` 1) is refused
+ * @param tolerance - blocks with row sum `t ≤ tolerance` are dropped (default 0)
  * @throws `InvalidOptionError` when a block is not nonnegative with equal row sums (a
  *   point of the relaxation is not representable by (30))
  *

@@ -13,8 +13,15 @@ import type { SimplexAttentionWeights } from "./simplex-attention-weights.js";
 /**
  * Forward map of simplex attention (4): `Ŷ_i = Σ_j W_{1j} X_i W_{Vj} W_{Oj}`, `W_{1j}`
  * row-stochastic and the same for every input. This is a **relaxation** of softmax attention
- * (3), not a reformulation (the paper says "reformulated"; docs/concepts.md#models and §7 instance 3 show the
- * optimal values differ). Returns the `N × n × c` predictions.
+ * (3), not a reformulation (the paper says "reformulated"; docs/concepts.md#models, and
+ * instance 3 of docs/concepts.md#exact-instances shows the optimal values differ). Returns the
+ * `N × n × c` predictions.
+ *
+ * @param weights - the layer ({@link SimplexAttentionWeights}): `W1` is `h × n × n` with every
+ *   `W_{1j}` row-stochastic, `WV` is `h × d × m`, `WO` is `h × m × c`. Checked: integer sizes ≥ 1,
+ *   array lengths, simplex rows, finite entries
+ * @param X - the `N × n × d` token batch; its `tokens` and `features` must equal the weights' and
+ *   its entries must be finite
  *
  * @example
  * ```ts
@@ -77,6 +84,11 @@ export function simplexAttentionForward(
 /**
  * Regularized objective of (4): `Σ_i L(Ŷ_i, Y_i) + β/2 Σ_j (‖W_{Vj}‖_F² + ‖W_{Oj}‖_F²)`
  * (`W_1` unregularized).
+ *
+ * @param weights - the layer, checked as in {@link simplexAttentionForward}
+ * @param X - the `N × n × d` token batch, as in {@link simplexAttentionForward}
+ * @param loss - the loss with its targets and scaling; it must take the `N·n × c` predictions
+ * @param beta - `β ≥ 0`, the weight of the penalty (finite; `InvalidOptionError` otherwise)
  *
  * @example
  * ```ts

@@ -18,6 +18,12 @@ import type { StandardAttentionWeights } from "./standard-attention-weights.js";
  * The convex programs are **not** equivalent to this model: (3) → (4) is a relaxation and
  * softmax attention with trainable `W_Q`, `W_K` has no exact convex reformulation (docs/concepts.md#models).
  *
+ * @param weights - the layer ({@link StandardAttentionWeights}): `WQ`, `WK`, `WV` are `h × d × m`,
+ *   `WO` is `h × m × c`, and `scoreScale` (default 1) multiplies the scores. Checked: integer sizes
+ *   ≥ 1, array lengths, finite entries
+ * @param X - an `N × n × d` token batch with the weights' `d` features (any number of tokens `n`;
+ *   finite entries)
+ *
  * @example
  * ```ts
  * import { standardAttentionForward } from "@convexformer/attention";
@@ -101,6 +107,11 @@ export function standardAttentionForward(
 /**
  * Regularized objective of (3):
  * `Σ_i L(Ŷ_i, Y_i) + β/2 Σ_j (‖W_{Qj}‖² + ‖W_{Kj}‖² + ‖W_{Vj}‖² + ‖W_{Oj}‖²)`.
+ *
+ * @param weights - the layer, checked as in {@link standardAttentionForward}
+ * @param X - the `N × n × d` token batch, as in {@link standardAttentionForward}
+ * @param loss - the loss with its targets and scaling; it must take the `N·n × c` predictions
+ * @param beta - `β ≥ 0`, the weight of the penalty (finite; `InvalidOptionError` otherwise)
  *
  * @example
  * ```ts

@@ -31,6 +31,11 @@ export interface TokenImportance {
  * Token-importance profile of a point of (9), (12) or (14): row norms per gate, output and
  * token, and their sums per token, per output and per gate.
  *
+ * @param x - a point of (9), (12) or (14) in the storage order of `layout` (length `P·c·n·d`,
+ *   finite entries; not modified)
+ * @param layout - its layout ({@link ConvexAttentionLayout}: `gates`, `outputs`, `tokens`,
+ *   `features`, each an integer ≥ 1)
+ *
  * @example
  * ```ts
  * import { tokenImportance } from "@convexformer/attention";

@@ -1,6 +1,6 @@
 /**
- * `@convexformer/experiments`: the experiments of Convexformer (paper §4, adapted as in the
- * project's experiments spec). Datasets (modular arithmetic for E2, the student–teacher
+ * `@convexformer/experiments`: the experiments of Convexformer (paper §4, adapted as
+ * docs/guide/experiments.md describes). Datasets (modular arithmetic for E2, the student–teacher
  * generator of E1 with a frozen random transformer block), text through pretrained word
  * vectors (tokenizer with pad mask, features), resumable training with checkpoints, and the
  * runners E1, E2 (with its fully convex variant) and E3. Browser-safe; the file loaders

@@ -31,6 +31,10 @@ export interface ConvergenceRun {
  * while it is not yet finite or is exactly 0, and `timeMs` while it is 0; the record of
  * iteration 0 (the starting point) appears in the time panels only (a log axis cannot show 0).
  *
+ * @param runs - one entry per line, at least one: a solver name, an optional distinct `label` and a
+ *   non-empty iteration history (a `SolveResult` of `@convexformer/solvers` fits as it is)
+ * @param options - `title`: the figure title (default "Convergence: objective and relative duality
+ *   gap")
  * @throws `InvalidOptionError` for no runs, an empty history or repeated labels
  *
  * @example

@@ -90,6 +90,9 @@ export type ConvexSolution = TokenProgramSolution | SequenceProgramSolution;
  * `kind`, `solution`, `problem.layout`, `problem.operator.samples` and the gates, so a change
  * of the result type touches this one function.
  *
+ * @param fit - a result of `fitConvexAttention` from `@convexformer/attention` (any program); only
+ *   `kind`, `solution`, the problem's layout and sample count, and the gates are read
+ *
  * @example
  * ```ts
  * import { fitConvexAttention } from "@convexformer/attention";
@@ -135,6 +138,9 @@ function isSequenceProblem(
  * Validates a {@link ConvexSolution} (sizes are positive integers, `x` has the layout's
  * length and finite entries) and returns it.
  *
+ * @param solution - the solution to check: `kind` `"token"` or `"sequence"`, a `layout` of positive
+ *   integer sizes, `samples ≥ 1` and `x` of the layout's length with finite entries; returned as it
+ *   is (not copied)
  * @throws `InvalidOptionError` for a bad size or kind, `ShapeMismatchError` for a wrong length,
  *   `NonFiniteInputError` for a non-finite entry
  *

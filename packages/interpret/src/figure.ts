@@ -82,6 +82,9 @@ export const FIGURE_CONFIG = {
  * Renders a vega-lite spec to an SVG string with vega's headless view (`renderer: "none"`,
  * `view.toSVG()`): no canvas or DOM needed, so it runs in Node and in a browser.
  *
+ * @param spec - a vega-lite spec with its data inline (`data: { values: […] }`), e.g. a
+ *   {@link Figure}'s `spec` or one read back from {@link figureJson}'s output
+ *
  * @example
  * ```ts
  * import { renderSpec } from "@convexformer/interpret";
@@ -128,6 +131,9 @@ function stableIds(svg: string, json: string): string {
 /**
  * The JSON written beside a figure: `{ kind, title, spec, data }` (pretty-printed, stable key
  * order), from which {@link renderSpec} re-renders the same SVG.
+ *
+ * @param figure - a figure from one of this package's figure functions; its `kind`, `title`, `spec`
+ *   and `data` are written (the SVG is not)
  *
  * @example
  * ```ts

@@ -154,6 +154,18 @@ describe("figures", () => {
       expect.closeTo(0.75, 15),
     ]);
     await roundTrips(f);
+    const spread = await modelComparisonFigure([
+      { model: "convex", map: Matrix.fromRows([[3, 1, 1]]) },
+      { model: "softmax", map: Matrix.fromRows([[0.2, 0.4, 0.4]]) },
+    ]);
+    const domains = (
+      spread.spec as { hconcat: { encoding: { color: { scale: { domain: number[] } } } }[] }
+    ).hconcat.map((panel) => panel.encoding.color.scale.domain);
+    // one shared scale from 0 to the largest share (3/5), not to 1
+    expect(domains).toEqual([
+      [0, 0.6],
+      [0, 0.6],
+    ]);
     await expect(
       modelComparisonFigure([
         { model: "a", map: Matrix.fromRows([[1, 0]]) },

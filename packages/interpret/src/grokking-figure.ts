@@ -40,6 +40,10 @@ export interface AccuracyCurve {
  * axis, one colour per attention kind, solid for train and dashed for validation, with the
  * 99 % line marked. The records are `{ kind, split, step, accuracy }`.
  *
+ * @param curves - one curve per attention kind, at least one, with distinct `kind`s; each a
+ *   non-empty list of `{ step, trainAccuracy, validationAccuracy }` with steps ≥ 1 in increasing
+ *   order and accuracies in `[0, 1]`
+ * @param options - `title`: the figure title (default "Train and validation accuracy")
  * @throws `InvalidOptionError` for no curves, repeated kinds, an empty curve, a step `< 1`,
  *   steps out of order, or an accuracy outside `[0, 1]`
  *

@@ -7,6 +7,10 @@ import { type SequenceHeadRow, sequenceHeadTable } from "./sequence-head-table.j
  * The recovered-heads table of a `fitConvexAttention` result in one call: {@link headTable}
  * for (9), (12), (14), {@link sequenceHeadTable} for (33).
  *
+ * @param fit - a result of `fitConvexAttention` from `@convexformer/attention` for (9), (12), (14)
+ *   or the exact (33); a fit of the sequence relaxation is refused
+ * @param options - `tolerance`: rows (blocks for (33)) with norm (row sum) `≤ tolerance` are left
+ *   out (default 0)
  * @throws `InvalidOptionError` for a fit of the sequence relaxation (no recovered network)
  *
  * @example

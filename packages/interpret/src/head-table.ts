@@ -31,7 +31,10 @@ export interface HeadRow {
  * `z_{j,l,k}` in storage order (gate, then output, then token), the same order and count as
  * the heads of `recoverNetwork`.
  *
- * @param options - `tolerance`: rows with `‖z‖₂ ≤ tolerance` are left out (default 0)
+ * @param solution - a solution of (9), (12) or (14) with its layout and sample count (e.g. from
+ *   {@link convexSolutionOf}); checked by {@link checkSolution}
+ * @param options - `tolerance`: rows with `‖z‖₂ ≤ tolerance` are left out (default 0, a finite
+ *   number ≥ 0)
  *
  * @example
  * ```ts

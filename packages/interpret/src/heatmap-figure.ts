@@ -38,6 +38,8 @@ export interface HeatmapInput {
  * "blues" scheme from 0, so an unused token is white-ish). Returns the SVG, the spec and the
  * records `{ row, column, value }` it plots.
  *
+ * @param input - {@link HeatmapInput}: the `rows × cols` matrix of finite `values` (required),
+ *   optional row and column labels (one per row / column), axis, legend and figure titles
  * @throws `ShapeMismatchError` when the label lists do not match the matrix;
  *   `NonFiniteInputError` for a non-finite entry (its row-major index)
  *

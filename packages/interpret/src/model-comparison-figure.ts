@@ -28,7 +28,13 @@ export interface ComparisonPanel {
  * standard softmax) on one shared colour scale. Every row is normalized to sum 1 first, so
  * each row is the share of attention per token (a convex token-importance row `‖z_k‖` becomes
  * its token profile); all-zero rows stay 0. The records are `{ model, row, column, value }`.
+ * The colour scale runs from 0 to the largest share in any panel (so that maps spread over
+ * many tokens keep their contrast), the same scale for every panel.
  *
+ * @param panels - one panel per model, at least one, with distinct `model` names; each `map` is a
+ *   nonnegative `rows × n` matrix, `n` the same for every panel
+ * @param options - `title`: the figure title (default "Attention maps side by side (rows
+ *   normalized)")
  * @throws `ShapeMismatchError` when the panels have different token counts; `InvalidOptionError`
  *   for a negative entry, no panels or repeated model names
  *
@@ -60,7 +66,8 @@ export async function modelComparisonFigure(
   }
   const columnLabels = labels("columns", undefined, n);
   const data: FigureDatum[] = [];
-  const specs: Record<string, unknown>[] = [];
+  const panelRows: { panel: ComparisonPanel; rowLabels: readonly string[] }[] = [];
+  let largestShare = 0;
   panels.forEach((panel, p) => {
     const { map } = panel;
     if (map.cols !== n) {
@@ -91,26 +98,29 @@ export async function modelComparisonFigure(
           column: columnLabels[k] as string,
           value: total > 0 ? v / total : 0,
         });
+        if (total > 0) largestShare = Math.max(largestShare, v / total);
       }
     }
-    specs.push({
-      title: { text: panel.model, fontSize: 12 },
-      transform: [{ filter: { field: "model", equal: panel.model } }],
-      width: { step: cellStep(n) },
-      height: { step: cellStep(map.rows) },
-      mark: { type: "rect", stroke: "white", strokeWidth: 0.5 },
-      encoding: heatmapEncoding(
-        rowLabels,
-        columnLabels,
-        {
-          rowTitle: panel.rowTitle ?? "query token",
-          columnTitle: "token",
-          colorTitle: "attention share",
-        },
-        [0, 1],
-      ),
-    });
+    panelRows.push({ panel, rowLabels });
   });
+  const colorDomain: readonly [number, number] = [0, largestShare > 0 ? largestShare : 1];
+  const specs = panelRows.map(({ panel, rowLabels }) => ({
+    title: { text: panel.model, fontSize: 12 },
+    transform: [{ filter: { field: "model", equal: panel.model } }],
+    width: { step: cellStep(n) },
+    height: { step: cellStep(panel.map.rows) },
+    mark: { type: "rect", stroke: "white", strokeWidth: 0.5 },
+    encoding: heatmapEncoding(
+      rowLabels,
+      columnLabels,
+      {
+        rowTitle: panel.rowTitle ?? "query token",
+        columnTitle: "token",
+        colorTitle: "attention share",
+      },
+      colorDomain,
+    ),
+  }));
   return makeFigure(
     "model-comparison",
     options.title ?? "Attention maps side by side (rows normalized)",

@@ -50,9 +50,19 @@ export interface PathPoint {
 export interface PathSummaryOptions {
   /** The layout of the path's solutions (token programs or sequence programs). */
   readonly layout: ConvexAttentionLayout | SequenceLayout;
-  /** Training error of a solution (any scale: a loss, a misclassification rate). */
+  /**
+   * Training error of a solution (any scale: a loss, a misclassification rate).
+   *
+   * @param x - the solution at this `λ`, laid out as `layout` says
+   * @param lambda - the `λ` it was solved at
+   */
   readonly trainError?: (x: Float64Array, lambda: number) => number;
-  /** Test error of a solution. */
+  /**
+   * Test error of a solution.
+   *
+   * @param x - the solution at this `λ`, laid out as `layout` says
+   * @param lambda - the `λ` it was solved at
+   */
   readonly testError?: (x: Float64Array, lambda: number) => number;
 }
 
@@ -61,6 +71,11 @@ export interface PathSummaryOptions {
  * neuron sparsity", for tokens): per `λ` the support in rows and tokens, the objective, the
  * relative gap, the status, and optional train/test errors.
  *
+ * @param path - a `solvePath` result of `@convexformer/solvers` over a convex attention program:
+ *   its `lambdas` and one solve result per `λ`
+ * @param options - {@link PathSummaryOptions}: the `layout` of the solutions (required; every
+ *   solution must have its length) and optional `trainError` / `testError` functions; unknown keys
+ *   are errors
  * @throws `ShapeMismatchError` when a solution's length does not match `options.layout`
  *
  * @example
@@ -126,6 +141,10 @@ export function pathSummary(path: PathResult, options: PathSummaryOptions): Path
 /**
  * {@link pathSummary} of the path of a `fitConvexAttention` result (fitted with `lambdaPath`).
  *
+ * @param fit - a `fitConvexAttention` result fitted with `lambdaPath` (it has a `path`; the layout
+ *   is taken from its problem)
+ * @param errors - optional `trainError` and `testError` functions of a solution and its `λ`, as in
+ *   {@link PathSummaryOptions} (default: none)
  * @throws `InvalidOptionError` when the fit has no path
  *
  * @example

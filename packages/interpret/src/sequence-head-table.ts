@@ -34,7 +34,10 @@ export interface SequenceHeadRow {
  * block `(q, l, ±)` (blocks whose rows do not all have a positive sum are left out, as by
  * `recoverSequenceNetwork`).
  *
- * @param options - `tolerance`: blocks with `t ≤ tolerance` are left out (default 0)
+ * @param solution - a solution of the exact sequence program (33) (`program` `"sequence"`,
+ *   `layout.signs` 2) with its layout; checked by {@link checkSolution}
+ * @param options - `tolerance`: blocks with row sum `t ≤ tolerance` are left out (default 0, a
+ *   finite number ≥ 0)
  * @throws `InvalidOptionError` for a solution of the relaxation (it has no recovered network)
  *
  * @example

@@ -51,6 +51,9 @@ export interface SequenceTokenMap {
  * Row and column masses of `C⁺ − C⁻` per feature and output for a solution of (33) (or of the
  * max-row-sum relaxation), the total mass per source token and the heads needed.
  *
+ * @param solution - a solution of the exact sequence program (33) or its relaxation with its layout
+ *   and sample count (e.g. from {@link convexSolutionOf}); checked by {@link checkSolution}
+ *
  * @example
  * ```ts
  * import { sequenceTokenMap } from "@convexformer/interpret";

@@ -28,6 +28,10 @@ export interface SimplexMaps {
 /**
  * The mixing matrices `W_{1j}` of simplex attention (4) or of the sequence model (30).
  *
+ * @param weights - the weights of simplex attention (4) or of the sequence model (30): only
+ *   `heads`, `tokens` (integers ≥ 1) and the `h × n × n` array `W1` are read (length checked;
+ *   copied)
+ *
  * @example
  * ```ts
  * import { simplexMaps } from "@convexformer/interpret";
@@ -56,6 +60,9 @@ export function simplexMaps(weights: SimplexAttentionWeights | SequenceWeights):
 /**
  * The token attention vectors `w_{1j} ∈ Δ_n` of the multi-head models (8), (11), (13): row `j`
  * of the returned `h × n` matrix is head `j`'s distribution over tokens.
+ *
+ * @param weights - the network of (8), (11) or (13): only `heads`, `tokens` (integers ≥ 1) and the
+ *   `h × n` array `w1` are read (length checked; copied)
  *
  * @example
  * ```ts

@@ -4,9 +4,9 @@ import { checkWeightArray } from "./internal/check-weight-array.js";
 
 /**
  * Softmax attention maps of standard attention (3), in float64:
- * `A_ij = softmax_row(X_i W_{Qj} W_{Kj}ᵀ X_iᵀ)` for every input `i` and head `j` (no score
- * scaling, as in (3) and its evaluator in `@convexformer/attention`), with the averages over
- * the inputs.
+ * `A_ij = softmax_row(s · X_i W_{Qj} W_{Kj}ᵀ X_iᵀ)` for every input `i` and head `j`, with
+ * `s = weights.scoreScale` when it is set and `s = 1` otherwise (as in (3) and its evaluator in
+ * `@convexformer/attention`), and the averages over the inputs.
  *
  * @example
  * ```ts
@@ -37,6 +37,10 @@ export interface SoftmaxAttentionMaps {
  * The softmax attention maps of (3) for plain weights and a token batch (stable softmax in
  * float64), per input and head, and averaged over the inputs.
  *
+ * @param weights - the layer of (3) (`StandardAttentionWeights` of `@convexformer/attention`):
+ *   `WQ`, `WK` are `h × d × m` (`WV`, `WO` are not read); `scoreScale`, when set, multiplies the
+ *   scores
+ * @param X - an `N × n × d` token batch with the weights' `d` features (any `N` and `n`)
  * @throws `ShapeMismatchError` when `X` has another feature count than the weights or a weight
  *   array has the wrong length
  *

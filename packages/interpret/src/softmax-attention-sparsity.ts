@@ -9,6 +9,11 @@ import { mapSparsity, type SparsityOptions, type SparsitySummary } from "./spars
  * the input-averaged map `SoftmaxAttentionMaps.mean` looks more uniform than any single input's
  * map when the inputs attend to different tokens.
  *
+ * @param maps - the per-input maps from {@link softmaxAttentionMaps}
+ * @param options - {@link SparsityOptions}: `topK` (an integer ≥ 1, default 1) and `causal`
+ *   (default `false`); unknown keys are errors (`causal`: row `k` counts only its first `k + 1`
+ *   tokens)
+ *
  * @example
  * ```ts
  * import { softmaxAttentionMaps, softmaxAttentionSparsity } from "@convexformer/interpret";

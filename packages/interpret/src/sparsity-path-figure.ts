@@ -8,6 +8,10 @@ import type { PathPoint } from "./path-summary.js";
  * the right; right, the train and test errors against the tokens used, when the path summary
  * has them. The records are `{ lambda, rows, tokens, relativeGap, trainError?, testError? }`.
  *
+ * @param points - the path, at least one point (e.g. from {@link pathSummary}); the error panel is
+ *   drawn when the points have `trainError` or `testError`
+ * @param options - `title`: the figure title (default "Token sparsity along the λ path");
+ *   `errorTitle`: the error axis title (default "error")
  * @throws `InvalidOptionError` for an empty path
  *
  * @example

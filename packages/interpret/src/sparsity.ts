@@ -45,6 +45,11 @@ export interface SparsityOptions {
 /**
  * Sparsity of one nonnegative row: normalized entropy, top-`k` mass, effective tokens, Gini.
  *
+ * @param values - the `n ≥ 1` entries of one distribution: finite, ≥ 0, not all 0 (any scale: they
+ *   are normalized to sum 1)
+ * @param options - {@link SparsityOptions}: `topK` (an integer ≥ 1, default 1) and `causal`
+ *   (default `false`); unknown keys are errors (`causal` matters for maps only)
+ * @param argument - the name error messages give `values` (default `"values"`)
  * @throws `InvalidOptionError` for a negative or non-finite entry, or a row summing to 0
  *
  * @example
@@ -115,6 +120,10 @@ export interface MapSparsity {
  * {@link rowSparsity} of each row of `map` (`causal`: row `k` over its first `k + 1` entries)
  * and the means over rows.
  *
+ * @param map - a nonnegative `rows × n` attention map, one distribution per row (all-zero rows are
+ *   skipped and counted; not every row may be 0)
+ * @param options - {@link SparsityOptions}: `topK` (an integer ≥ 1, default 1) and `causal`
+ *   (default `false`); unknown keys are errors
  * @throws `InvalidOptionError` for a negative entry, or when every row is 0
  *
  * @example
@@ -166,6 +175,11 @@ export interface SparsitySummary {
 
 /**
  * {@link mapSparsity} of each head's map and the mean over heads.
+ *
+ * @param maps - one nonnegative map per head (e.g. `SoftmaxAttentionMaps.mean` or
+ *   {@link simplexMaps}' `heads`)
+ * @param options - {@link SparsityOptions}: `topK` (an integer ≥ 1, default 1) and `causal`
+ *   (default `false`); unknown keys are errors, applied to every map
  *
  * @example
  * ```ts

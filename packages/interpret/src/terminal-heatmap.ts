@@ -33,6 +33,10 @@ const SHADES = [" ", "░", "▒", "▓", "█"] as const;
  * Cells are two characters wide when that fits, else one; when even that is too wide,
  * adjacent columns are merged (their maximum) and the ruler says so.
  *
+ * @param map - the `rows × n` matrix to draw, entries finite and ≥ 0 (e.g. a token map's
+ *   `perOutput`)
+ * @param options - {@link TerminalHeatmapOptions}: `title`, `rowLabels` (one per row) and `width`
+ *   (default 80, at least 24); unknown keys are errors
  * @throws `InvalidOptionError` for a negative or non-finite entry or a bad width;
  *   `ShapeMismatchError` for a wrong number of row labels
  *

@@ -47,6 +47,11 @@ const AXIS = 10; // label width of asciichart's axis incl. " ┤"
  * Line chart for the terminal with asciichart: one line per series over a shared step axis,
  * resampled so every line fits `width` columns, with a legend (the x range and the series).
  *
+ * @param series - one line per series, at least one, each a name and its values at steps 0, 1, 2,
+ *   …; at least one value must be plottable
+ * @param options - {@link TerminalLinesOptions}: `title`, `logY` (default `false`), `height`
+ *   (default 12, at least 2), `width` (default 80, at least 32), `colors` (default `false`);
+ *   unknown keys are errors
  * @throws `InvalidOptionError` for no series, no finite value to plot, or bad sizes
  *
  * @example

@@ -9,6 +9,11 @@ import type { TokenMap } from "./token-map.js";
  * when there are several gates) with `‖z_{j,l,k}‖` across the tokens; for (33) one row per
  * feature and output with the column mass of `C⁺ − C⁻` (how strongly each source token is read).
  *
+ * @param map - a token map from {@link tokenMap} (token programs) or {@link sequenceTokenMap}
+ *   (sequence programs), e.g. via {@link tokenMapOf}
+ * @param options - `title`: the figure title (default: "Token map of program …", naming the
+ *   program)
+ *
  * @example
  * ```ts
  * import { tokenMap, tokenMapFigure } from "@convexformer/interpret";

@@ -7,6 +7,9 @@ import { type TokenMap, tokenMap } from "./token-map.js";
  * The token map of a `fitConvexAttention` result in one call: {@link tokenMap} for (9), (12),
  * (14), {@link sequenceTokenMap} for (33) and its relaxation.
  *
+ * @param fit - a result of `fitConvexAttention` from `@convexformer/attention` (any program); only
+ *   its solution, problem layout, sample count and gates are read
+ *
  * @example
  * ```ts
  * import { fitConvexAttention } from "@convexformer/attention";

@@ -42,6 +42,9 @@ export interface TokenMap {
  * Token map of a solution of (9), (12) or (14): `‖z_{j,l,k}‖` per token, per output, per gate,
  * and the support report (nonzero rows against `N·c + 1`, heads needed).
  *
+ * @param solution - a solution of (9), (12) or (14) with its layout and sample count (e.g. from
+ *   {@link convexSolutionOf}); checked by {@link checkSolution}
+ *
  * @example
  * ```ts
  * import { tokenMap } from "@convexformer/interpret";

@@ -23,6 +23,8 @@ export interface WrittenFigure {
  * Writes `<name>.svg` and `<name>.json` into `directory` (created if missing), each atomically
  * (a temporary file renamed into place), so a reader never sees a half-written figure.
  *
+ * @param figure - a figure from one of the figure functions of `@convexformer/interpret`
+ * @param directory - the folder to write into (created, with its parents, if missing)
  * @param name - file stem: letters, digits, `.`, `_`, `-` only
  * @throws `InvalidOptionError` for a bad name
  *

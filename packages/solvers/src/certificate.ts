@@ -6,6 +6,27 @@ import type { CompositeProblem } from "./composite-problem.js";
  * `v = −∇F(Ax)`, `s = min(1, λ / R°(Aᵀv))`, `u = s·v`, which is dual feasible
  * (`R°(Aᵀu) ≤ λ`), so `dualObjective = D(u) ≤ P* ≤ objective` and
  * `objective − P* ≤ relativeGap · max(1, |objective|)`.
+ *
+ * @example
+ * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { type Certificate, certify, createProblem, denseOperator, groupL2, squaredLoss } from "@convexformer/solvers";
+ * // exact instance 1 (optimum (7/8, −7/8), value 15/64), certified at a point that is not optimal
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * const c: Certificate = certify(problem, new Float64Array([0.5, 0]));
+ * c.objective; // 0.6875
+ * // −∇F(Ax) = y − x = (0.5, −1) has R° = 1 > λ: scaled by s = λ / 1
+ * c.dualScale; // 0.125
+ * c.dualObjective; // 0.177734375
+ * c.relativeGap; // 0.509765625
+ * // so P* lies in [0.1777, 0.6875]; it is 15/64 = 0.234375
+ * c.kktResidual > 0; // true
+ * ```
  */
 export interface Certificate {
   /** `P(x) = F(Ax) + λ R(x)`. */
@@ -45,7 +66,8 @@ export interface Certificate {
  * const monitor = new SolveMonitor(problem, {}, { solver: "demo", defaultMaxIterations: 1 });
  * monitor.certify(new Float64Array([0.5, 0]));
  * const buffers = monitor.certificateBuffers;
- * Array.from(buffers.gradient); // [-0.5, 1]: Aᵀ∇F(Ax) = x − y
+ * // Aᵀ∇F(Ax) = x − y
+ * buffers.gradient; // Float64Array [-0.5, 1]
  * ```
  */
 export interface CertificateBuffers {
@@ -142,9 +164,12 @@ function proxGradientResidual(
  * KKT residual. Costs one `apply` (skipped when `predictions = A x` is given), one loss
  * gradient, one `adjoint` and one dual evaluation.
  *
- * @param problem - the composite problem
- * @param x - the point (length `dim`)
- * @param predictions - `A x`, when the caller already has it (not modified)
+ * @param problem - the composite problem `min F(Ax) + λ R(x)` (not validated again: build it
+ *   with `createProblem`)
+ * @param x - the point to certify, length `dim`, finite (checked: `ShapeMismatchError`,
+ *   `NonFiniteInputError`); not modified
+ * @param predictions - `A x`, when the caller already has it (length `operator.rows`, finite;
+ *   not modified): saves one `apply`
  * @example
  * ```ts
  * import { Matrix } from "@convexformer/tensors";

@@ -5,7 +5,25 @@ import type { Regularizer } from "./regularizer.js";
 import type { SmoothLoss } from "./smooth-loss.js";
 import { validateProblem } from "./validate-problem.js";
 
-/** The parts of a {@link CompositeProblem}, as given to {@link createProblem}. */
+/**
+ * The parts of a {@link CompositeProblem}, as given to {@link createProblem}.
+ *
+ * @example
+ * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { createProblem, denseOperator, l1, logisticLoss, type ProblemParts } from "@convexformer/solvers";
+ * // ℓ1-regularized logistic regression on 3 samples with 2 features
+ * const parts: ProblemParts = {
+ *   operator: denseOperator(Matrix.fromRows([[1, 0], [0, 1], [1, 1]])),
+ *   loss: logisticLoss(new Float64Array([1, -1, 1])),
+ *   regularizer: l1(2),
+ *   lambda: 0.1,
+ * };
+ * createProblem(parts).dim; // 2
+ * // the parts must fit together: a regularizer of the wrong dimension is refused
+ * createProblem({ ...parts, regularizer: l1(3) }); // throws ShapeMismatchError
+ * ```
+ */
 export interface ProblemParts {
   /** `A`. */
   readonly operator: LinearOperator;
@@ -24,7 +42,9 @@ const PART_NAMES = ["operator", "loss", "regularizer", "lambda"] as const;
  * {@link validateProblem} for the checks). The result is frozen; use {@link withLambda} for
  * the same problem at another `λ`.
  *
- * @param parts - operator, loss, regularizer and `λ`
+ * @param parts - operator `A`, loss `F` (of size `A.rows`), regularizer `R` (of dimension
+ *   `A.cols`) and `λ` (finite, `> 0`); all four required, unknown keys throw
+ *   `InvalidOptionError`, mismatched sizes `ShapeMismatchError`
  * @throws ShapeMismatchError, InvalidOptionError, NonFiniteInputError
  * @example
  * ```ts
@@ -59,8 +79,8 @@ export function createProblem(parts: ProblemParts): CompositeProblem {
 /**
  * The same problem with another `λ` (shares operator, loss and regularizer).
  *
- * @param problem - the problem
- * @param lambda - the new `λ > 0`
+ * @param problem - the problem to copy (not modified; its parts are shared, not copied)
+ * @param lambda - the new `λ`: a finite number `> 0` (otherwise `InvalidOptionError`)
  * @example
  * ```ts
  * import {

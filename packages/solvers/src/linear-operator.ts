@@ -26,20 +26,40 @@ export interface LinearOperator {
   readonly rows: number;
   /** Input dimension (length of `x`): the problem's `dim`. */
   readonly cols: number;
-  /** `out = A x`; `x.length === cols`, `out.length === rows`. */
+  /**
+   * `out = A x`.
+   *
+   * @param x - the input vector, length `cols` (read only)
+   * @param out - receives `A x`, length `rows`; overwritten completely
+   */
   apply(x: Float64Array, out: Float64Array): void;
-  /** `out = Aᵀ r`; `r.length === rows`, `out.length === cols`. */
+  /**
+   * `out = Aᵀ r`.
+   *
+   * @param r - the vector in the output space, length `rows` (read only; e.g. `∇F(Ax)`)
+   * @param out - receives `Aᵀ r`, length `cols`; overwritten completely
+   */
   adjoint(r: Float64Array, out: Float64Array): void;
   /**
    * The columns `[start, end)` of `A`, restricted to the operator: `out = A[:, start:end] x`.
    * Optional; working-set solvers use it when present and fall back to `apply` on a
    * zero-padded vector otherwise.
+   *
+   * @param start - the first column, an integer in `[0, cols]`
+   * @param end - one past the last column, an integer in `[start, cols]`
+   * @param x - the coefficients of those columns, length `end − start` (read only)
+   * @param out - receives `A[:, start:end] x`, length `rows`; overwritten completely
    */
   applyColumns?(start: number, end: number, x: Float64Array, out: Float64Array): void;
   /**
    * The adjoint restricted to the columns `[start, end)`: `out = A[:, start:end]ᵀ r`
    * (`out.length === end − start`). Optional; working-set and block-coordinate solvers use it
    * when present and fall back to a full `adjoint` otherwise.
+   *
+   * @param start - the first column, an integer in `[0, cols]`
+   * @param end - one past the last column, an integer in `[start, cols]`
+   * @param r - the vector in the output space, length `rows` (read only)
+   * @param out - receives `A[:, start:end]ᵀ r`, length `end − start`; overwritten completely
    */
   adjointColumns?(start: number, end: number, r: Float64Array, out: Float64Array): void;
   /**
@@ -49,6 +69,12 @@ export interface LinearOperator {
    * for; working-set solvers (`restrictToGroups`) use it in preference to copying the columns
    * out one by one. The result may share scratch memory with this operator (products are
    * synchronous).
+   *
+   * @param starts - the first column of each range, increasing integers in `[0, cols)`
+   * @param lengths - each range's number of columns (positive integers, same length as
+   *   `starts`; the ranges must not overlap or pass `cols`)
+   * @returns the `rows × Σ lengths` operator `A[:, S]`, or `undefined` when this operator has
+   *   no faster route for these ranges than its column access
    */
   restrictColumns?(
     starts: readonly number[],

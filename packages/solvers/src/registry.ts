@@ -32,7 +32,24 @@ for (const solver of [fista, admm, ipm, bcd] as Solver[]) {
 }
 // ---------------------------------------------------------------------------------------------
 
-/** Options of {@link getSolver}. */
+/**
+ * Options of {@link getSolver}.
+ *
+ * @example
+ * ```ts
+ * import { type GetSolverOptions, getSolver } from "@convexformer/solvers";
+ * const options: GetSolverOptions = { argument: "--solver" };
+ * getSolver("ipm", options).name; // "ipm"
+ * let message = "";
+ * try {
+ *   getSolver("isa", options);
+ * } catch (e) {
+ *   message = (e as Error).message;
+ * }
+ * // the error names the caller's argument, not getSolver's
+ * message.startsWith('--solver = "isa"'); // true
+ * ```
+ */
 export interface GetSolverOptions {
   /**
    * The caller's argument that held the name, used in the error message (e.g.
@@ -46,8 +63,10 @@ export interface GetSolverOptions {
  * is a `Solver<AdmmOptions>`. Any other string gives a `Solver` of the shared options (and
  * throws unless a solver of that name was registered at run time).
  *
- * @param name - `"fista"`, `"admm"`, `"ipm"`, or the name of a registered solver
- * @param options - `argument`: the caller's argument name for the error message
+ * @param name - `"fista"`, `"admm"`, `"ipm"`, `"bcd"`, or the name of a solver registered
+ *   with {@link registerSolver} (case-sensitive)
+ * @param options - `argument`: the caller's name for `name` in the error message (default
+ *   `"name"`; see {@link GetSolverOptions})
  * @throws InvalidOptionError naming `argument` (default `name`) and listing the registered
  *   solvers when none matches
  * @example
@@ -81,7 +100,20 @@ export function getSolver(name: string, options: GetSolverOptions = {}): Solver 
   return solver;
 }
 
-/** Options of {@link registerSolver}. */
+/**
+ * Options of {@link registerSolver}.
+ *
+ * @example
+ * ```ts
+ * import { admm, fista, getSolver, type RegisterSolverOptions, registerSolver } from "@convexformer/solvers";
+ * registerSolver({ name: "house-default", solve: (problem, options) => fista.solve(problem, options) });
+ * // the name is taken: registering again throws unless replace is set
+ * registerSolver({ name: "house-default", solve: admm.solve }); // throws InvalidOptionError
+ * const options: RegisterSolverOptions = { replace: true };
+ * registerSolver({ name: "house-default", solve: (problem, o) => admm.solve(problem, o) }, options);
+ * getSolver("house-default").name; // "house-default"
+ * ```
+ */
 export interface RegisterSolverOptions {
   /** Replace a solver of the same name instead of throwing. Default `false`. */
   readonly replace?: boolean;
@@ -93,8 +125,11 @@ export interface RegisterSolverOptions {
  * `@convexformer/solvers/testing`; to type `getSolver(name)` and `solverOptions` by its
  * options, add it to {@link SolverOptionsMap} by declaration merging.
  *
- * @param solver - the solver
- * @param options - `replace: true` to replace a solver of the same name (otherwise an error)
+ * @param solver - the solver to register: an object with a non-empty `name` (its registry
+ *   key) and a `solve(problem, options)` method (checked; otherwise `InvalidOptionError`);
+ *   kept by reference
+ * @param options - `replace: true` to replace a solver of the same name (default `false`: a
+ *   taken name throws `InvalidOptionError`; see {@link RegisterSolverOptions})
  * @throws InvalidOptionError when the name is empty or already taken
  * @example
  * ```ts

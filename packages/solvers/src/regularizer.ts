@@ -27,17 +27,36 @@ export interface Regularizer {
    * methods; any other regularizer leaves it `undefined`.
    */
   readonly groups: GroupStructure | undefined;
-  /** `R(x)`; `Infinity` outside its domain (e.g. a nonnegativity constraint). */
+  /**
+   * `R(x)`; `Infinity` outside its domain (e.g. a nonnegativity constraint).
+   *
+   * @param x - the point, length `dim` (read only)
+   */
   value(x: Float64Array): number;
-  /** `out = prox_{t·R}(x) = argmin_z ½‖z − x‖² + t·R(z)`; `out` may alias `x`. */
+  /**
+   * `out = prox_{t·R}(x) = argmin_z ½‖z − x‖² + t·R(z)`.
+   *
+   * @param x - the point, length `dim` (read only unless `out` is `x`)
+   * @param t - the scale of `R`, `≥ 0` (a solver passes step size times `λ`)
+   * @param out - receives the proximal point, length `dim`; may be `x` itself (in place)
+   */
   prox(x: Float64Array, t: number, out: Float64Array): void;
-  /** The polar (dual) gauge `R°(v)`. */
+  /**
+   * The polar (dual) gauge `R°(v) = max { ⟨v, x⟩ : R(x) ≤ 1 }` (for the weighted group ℓ2
+   * norm, `max_g ‖v_g‖₂ / w_g`).
+   *
+   * @param v - a vector of length `dim` (read only), e.g. `Aᵀu` for a dual point `u`
+   */
   polar(v: Float64Array): number;
   /**
    * The norm (not its square) of the minimum-norm element of `gradient + λ ∂R(x)`: the KKT
    * residual of `P` at `x` when `gradient = ∇(F∘A)(x)`. Optional; without it certificates
    * report the norm of the proximal-gradient step `x − prox_{λR}(x − gradient)`, which is zero
    * exactly at the same points.
+   *
+   * @param x - the point, length `dim` (read only)
+   * @param gradient - `∇(F∘A)(x) = Aᵀ∇F(Ax)`, length `dim` (read only)
+   * @param lambda - the problem's `λ > 0`, the scale of `∂R`
    */
   subgradientResidual?(x: Float64Array, gradient: Float64Array, lambda: number): number;
 }

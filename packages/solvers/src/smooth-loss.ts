@@ -32,15 +32,33 @@ export interface SmoothLoss {
    * by `N` under mean scaling). FISTA's first step is `1 / (smoothness · ‖A‖²)`.
    */
   readonly smoothness: number;
-  /** `F(ŷ)`. */
+  /**
+   * `F(ŷ)`.
+   *
+   * @param predictions - `ŷ = A x`, length `size`, sample-major (read only)
+   */
   value(predictions: Float64Array): number;
-  /** Writes `∇F(ŷ)` into `out` and returns `F(ŷ)`. */
+  /**
+   * Writes `∇F(ŷ)` into `out` and returns `F(ŷ)`.
+   *
+   * @param predictions - `ŷ = A x`, length `size`, sample-major (read only)
+   * @param out - receives `∇F(ŷ)`, length `size`; overwritten completely
+   */
   gradient(predictions: Float64Array, out: Float64Array): number;
-  /** Writes `∇²F(ŷ) v` into `out` (Newton steps, interior point). */
+  /**
+   * Writes `∇²F(ŷ) v` into `out` (Newton steps, interior point).
+   *
+   * @param predictions - `ŷ`, where the Hessian is taken; length `size` (read only)
+   * @param v - the direction, length `size` (read only)
+   * @param out - receives `∇²F(ŷ) v`, length `size`; overwritten completely
+   */
   hessianVector(predictions: Float64Array, v: Float64Array, out: Float64Array): void;
   /**
    * The dual objective `D(u) = −F*(−u)` at a dual point `u` (same layout as `ŷ`);
    * `-Infinity` when `−u` is outside the domain of `F*`.
+   *
+   * @param u - the dual point, length `size`, laid out like the predictions (read only); the
+   *   certificates pass `u = −s·∇F(Ax)` with the dual scale `s ∈ (0, 1]`
    */
   dualValue(u: Float64Array): number;
 }

@@ -9,7 +9,29 @@ import type { CompositeProblem } from "./composite-problem.js";
 import type { IterationRecord, SolveOptions, SolveResult, SolveStatus } from "./solver.js";
 import { validateProblem, validateSolveOptions } from "./validate-problem.js";
 
-/** How a solver configures its {@link SolveMonitor}. */
+/**
+ * How a solver configures its {@link SolveMonitor}.
+ *
+ * @example
+ * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { createProblem, denseOperator, groupL2, SolveMonitor, type SolveMonitorConfig, squaredLoss } from "@convexformer/solvers";
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * const config: SolveMonitorConfig = { solver: "my-solver", defaultMaxIterations: 500, extraOptionKeys: ["stepSize"] };
+ * new SolveMonitor(problem, {}, config).maxIterations; // 500
+ * new SolveMonitor(problem, { maxIterations: 20 }, config).maxIterations; // 20
+ * // the solver's own key is accepted; any other unknown key is an error
+ * const own = { tolerance: 1e-8, stepSize: 0.5 };
+ * new SolveMonitor(problem, own, config).tolerance; // 1e-8
+ * const misspelled = { tolerance: 1e-8, stepsize: 0.5 };
+ * new SolveMonitor(problem, misspelled, config); // throws InvalidOptionError
+ * ```
+ */
 export interface SolveMonitorConfig {
   /** The solver's registry name, reported in the result. */
   readonly solver: string;
@@ -122,9 +144,14 @@ export class SolveMonitor {
   /**
    * Validates `problem` and `options` (throwing typed errors) and starts the clock.
    *
-   * @param problem - the problem
-   * @param options - the solve options (shared keys plus `config.extraOptionKeys`)
-   * @param config - solver name, default iteration cap, thinning and divergence settings
+   * @param problem - the problem to solve, checked by `validateProblem` (dimensions, `λ > 0`,
+   *   finite operator data)
+   * @param options - the options given to the solver's `solve` (`undefined` for none): the
+   *   shared keys of {@link SolveOptions} plus `config.extraOptionKeys`, checked by
+   *   `validateSolveOptions` (unknown keys, ranges, `warmStart` length and finiteness)
+   * @param config - solver name, default iteration cap, extra option names, history limit and
+   *   divergence factor (see {@link SolveMonitorConfig}; `defaultMaxIterations` must be an
+   *   integer `≥ 0`)
    */
   constructor(
     problem: CompositeProblem,
@@ -180,6 +207,9 @@ export class SolveMonitor {
    * limit start afresh). Returns `"aborted"`, `"time-limit"` or `"max-iterations"` when the
    * resumed solve must stop at once, else `undefined`.
    *
+   * @param state - a {@link SolveMonitor.snapshot} of a monitor of the same problem: `bestX` of length
+   *   `dim`, integer `iteration ≥ 0` and `stride ≥ 1`, finite `bestObjective` and `reference`,
+   *   `bestDual < Infinity`; copied, not kept
    * @throws `InvalidOptionError` naming `state` when it does not fit the problem
    */
   resume(state: SolveMonitorState): SolveStatus | undefined {
@@ -231,6 +261,10 @@ export class SolveMonitor {
    * Certifies `x` (see `certify`), timing it and keeping the best dual value; the by-products
    * land in {@link SolveMonitor.certificateBuffers}. With `predictionsKnown`,
    * `certificateBuffers.predictions` must already hold `A x`.
+   *
+   * @param x - the point to certify, length `dim` (read only)
+   * @param predictionsKnown - `true` when `certificateBuffers.predictions` already holds
+   *   `A x` (saves one `apply`); default `false`
    */
   certify(x: Float64Array, predictionsKnown = false): Certificate {
     const t = performance.now();
@@ -245,6 +279,11 @@ export class SolveMonitor {
    * already meets the tolerance (e.g. `λ ≥ λ_max` from zero, or a warm start at the optimum),
    * `"aborted"` when the signal is already aborted, `"max-iterations"` when the cap is 0, and
    * `undefined` otherwise.
+   *
+   * @param x - the initial point (usually {@link SolveMonitor.initialPoint}), length `dim`;
+   *   copied as the first best iterate
+   * @param certificate - the certificate of `x` (from {@link SolveMonitor.certify}); its
+   *   objective is the reference for divergence detection
    */
   start(x: Float64Array, certificate: Certificate): SolveStatus | undefined {
     this.reference = certificate.objective;
@@ -261,6 +300,11 @@ export class SolveMonitor {
   /**
    * Records one iteration ending at `x` with objective `P(x)` (and its certificate when one
    * was computed this iteration). Returns the status to stop with, or `undefined` to go on.
+   *
+   * @param x - the iterate after this iteration, length `dim`; copied when it is the best so far
+   * @param objective - `P(x)`; a non-finite or blown-up value ends the solve as `"diverged"`
+   * @param certificate - the certificate of `x` when one was computed this iteration (from
+   *   {@link SolveMonitor.certify}); omitted, convergence is not tested this iteration
    */
   step(x: Float64Array, objective: number, certificate?: Certificate): SolveStatus | undefined {
     this.iterationCount++;
@@ -292,6 +336,10 @@ export class SolveMonitor {
    * loop after an inner solve): `x` becomes the best iterate if its objective is lower, and
    * when the certificate is within the tolerance `x` is remembered as the iterate to return
    * with status `"converged"`. Returns whether it is within the tolerance.
+   *
+   * @param x - the certified point, length `dim`; copied when it is kept
+   * @param certificate - the certificate of `x` (from {@link SolveMonitor.certify}, so that the
+   *   best dual value is up to date)
    */
   recordCertificate(x: Float64Array, certificate: Certificate): boolean {
     if (certificate.objective < this.bestObjective) {
@@ -306,6 +354,8 @@ export class SolveMonitor {
   /**
    * The former name of {@link SolveMonitor.recordCertificate}.
    *
+   * @param x - as for {@link SolveMonitor.recordCertificate}: the certified point, length `dim`
+   * @param certificate - as for {@link SolveMonitor.recordCertificate}: the certificate of `x`
    * @deprecated Use {@link SolveMonitor.recordCertificate}; this alias goes in the next minor release.
    */
   offer(x: Float64Array, certificate: Certificate): boolean {
@@ -337,6 +387,11 @@ export class SolveMonitor {
    * certified iterate; otherwise the best iterate by objective (or `x` when it is as good),
    * re-certified, with the status upgraded to `"converged"` only if that certificate meets
    * the tolerance.
+   *
+   * @param x - the solver's last iterate, length `dim` (returned when it is finite and at least
+   *   as good as the best one; copied)
+   * @param status - the status returned by {@link SolveMonitor.start}, {@link SolveMonitor.step},
+   *   {@link SolveMonitor.resume} or {@link SolveMonitor.interrupted}
    */
   finish(x: Float64Array, status: SolveStatus): SolveResult {
     let resultX: Float64Array;

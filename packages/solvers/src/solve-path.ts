@@ -5,13 +5,48 @@ import { lambdaMax } from "./lambda-max.js";
 import { getSolver } from "./registry.js";
 import type { SolveOptions, SolveResult, Solver } from "./solver.js";
 
-/** Options of {@link solvePath}. */
+/**
+ * Options of {@link solvePath}.
+ *
+ * @example
+ * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { createProblem, denseOperator, groupL2, type SolveResult, solvePath, type SolvePathOptions, squaredLoss } from "@convexformer/solvers";
+ * // exact instance 1: x(λ) = (1 − λ, −(1 − λ)) for λ < 1
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * const saved: SolveResult[] = [];
+ * const options: SolvePathOptions = {
+ *   solver: "ipm",
+ *   solveOptions: { tolerance: 1e-10 },
+ *   onSolved: (_index, _lambda, result) => saved.push(result),
+ * };
+ * const lambdas = [0.75, 0.5, 0.25];
+ * solvePath(problem, lambdas, options).results[2]?.x; // [0.75, -0.75] ± 1e-8
+ * // an interrupted path resumes after the results it had handed out
+ * const resumed = solvePath(problem, lambdas, { ...options, resumeFrom: { results: saved.slice(0, 2) } });
+ * resumed.results.length; // 3
+ * resumed.results[2]?.x[0]; // 0.75 ± 1e-8
+ * ```
+ */
 export interface SolvePathOptions {
   /** The solver, or its registry name. Default `"fista"`. */
   readonly solver?: Solver | string;
   /** Options passed to every solve (`warmStart` is used for the first `λ` only). */
   readonly solveOptions?: SolveOptions;
-  /** Called after each `λ` is solved (progress; a caller checkpoints the path from here). */
+  /**
+   * Called after each `λ` is solved (progress; a caller checkpoints the path from here).
+   *
+   * @param index - the position of this `λ` in `lambdas` (0-based; a resumed path continues at
+   *   `resumeFrom.results.length`)
+   * @param lambda - the value of `λ` just solved
+   * @param result - its solve's result (also in the returned `results`; an `"aborted"` or
+   *   `"time-limit"` result is the last one the path hands out)
+   */
   readonly onSolved?: (index: number, lambda: number, result: SolveResult) => void;
   /**
    * Continue an interrupted path: the results of its first `k` values of `λ` (as `onSolved`
@@ -25,7 +60,27 @@ export interface SolvePathOptions {
   };
 }
 
-/** The solutions along a regularization path. */
+/**
+ * The solutions along a regularization path.
+ *
+ * @example
+ * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { createProblem, denseOperator, groupL2, type PathResult, solvePath, squaredLoss } from "@convexformer/solvers";
+ * // exact instance 1 at λ = 1 (= λ_max: x = 0), 1/2 and 1/8
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * const path: PathResult = solvePath(problem, [1, 0.5, 0.125], { solveOptions: { tolerance: 1e-10 } });
+ * path.lambdas; // [1, 0.5, 0.125]
+ * path.results.map((r) => r.x[0]); // [0, 0.5, 0.875] ± 1e-8
+ * path.results.map((r) => r.objective); // [1, 0.75, 15/64] ± 1e-9
+ * path.totalMs >= 0; // true
+ * ```
+ */
 export interface PathResult {
   /** The `λ` values, in the order solved. */
   readonly lambdas: readonly number[];
@@ -42,9 +97,12 @@ const OPTION_NAMES = ["solver", "solveOptions", "onSolved", "resumeFrom"] as con
  * (give the `λ` values in decreasing order, e.g. from {@link lambdaGrid}, for the best warm
  * starts: solutions grow from `x = 0` at `λ_max`).
  *
- * @param problem - a problem (its `λ` is replaced) or a builder `λ ↦ problem`
- * @param lambdas - the values of `λ` (each finite and `> 0`)
- * @param options - solver, per-solve options and a progress callback
+ * @param problem - a problem (its `λ` is replaced through {@link withLambda}) or a builder
+ *   `λ ↦ problem` (called once per `λ` solved)
+ * @param lambdas - the values of `λ`, in the order to solve them (at least one; each finite and
+ *   `> 0`; decreasing gives the best warm starts)
+ * @param options - solver (default `"fista"`), per-solve options, the `onSolved` callback and
+ *   `resumeFrom` (see {@link SolvePathOptions}; unknown keys throw `InvalidOptionError`)
  * @example
  * ```ts
  * import {
@@ -140,7 +198,25 @@ function omitWarmStart(options: SolveOptions | undefined): SolveOptions {
   return rest;
 }
 
-/** Options of {@link lambdaGrid}. */
+/**
+ * Options of {@link lambdaGrid}.
+ *
+ * @example
+ * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { createProblem, denseOperator, groupL2, lambdaGrid, type LambdaGridOptions, squaredLoss } from "@convexformer/solvers";
+ * // λ_max = 1 here
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * const options: LambdaGridOptions = { count: 5, ratio: 1 / 16 };
+ * lambdaGrid(problem, options); // [1, 0.5, 0.25, 0.125, 0.0625]
+ * lambdaGrid(problem).length; // 20
+ * ```
+ */
 export interface LambdaGridOptions {
   /** Number of values (`≥ 1`). Default 20. */
   readonly count?: number;
@@ -151,8 +227,10 @@ export interface LambdaGridOptions {
 /**
  * A geometric grid of `count` values from `λ_max` down to `ratio · λ_max` (decreasing).
  *
- * @param problem - the problem (see {@link lambdaMax})
- * @param options - `count` and `ratio`
+ * @param problem - the problem whose {@link lambdaMax} starts the grid (its own `λ` is not
+ *   used); throws `InvalidOptionError` when `λ_max` is 0
+ * @param options - `count` (integer `≥ 1`, default 20) and `ratio` (in `(0, 1]`, default
+ *   `1e-2`); unknown keys throw `InvalidOptionError`
  * @example
  * ```ts
  * import {

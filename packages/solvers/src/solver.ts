@@ -3,11 +3,47 @@ import type { CompositeProblem } from "./composite-problem.js";
 /**
  * How a solve ended. A status never lies: `"converged"` means the requested relative duality
  * gap holds for the returned `x`; every other status returns the best iterate found.
+ *
+ * @example
+ * ```ts
+ * import { fista, type SolveStatus } from "@convexformer/solvers";
+ * import { randomGroupLasso } from "@convexformer/solvers/testing";
+ * const { problem } = randomGroupLasso({ samples: 20, features: 12, groupSize: 3 });
+ * const stopped = new AbortController();
+ * stopped.abort();
+ * const statuses: SolveStatus[] = [
+ *   fista.solve(problem, { tolerance: 1e-8 }).status,
+ *   fista.solve(problem, { maxIterations: 1 }).status,
+ *   fista.solve(problem, { signal: stopped.signal }).status,
+ * ];
+ * statuses; // ["converged", "max-iterations", "aborted"]
+ * ```
  */
 export type SolveStatus = "converged" | "max-iterations" | "time-limit" | "aborted" | "diverged";
 
 /**
  * One iteration's record, passed to `onIteration` and kept (thinned) in `history`.
+ *
+ * @example
+ * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { createProblem, denseOperator, fista, groupL2, type IterationRecord, squaredLoss } from "@convexformer/solvers";
+ * // exact instance 1: optimum (7/8, −7/8), value 15/64
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * const records: IterationRecord[] = [];
+ * fista.solve(problem, { tolerance: 1e-10, certificateEvery: 1, onIteration: (r) => records.push(r) });
+ * // iteration 0 is x = 0 (P = 1), certified from the start; one step reaches the optimum
+ * records.map((r) => r.iteration); // [0, 1]
+ * records[0]?.objective; // 1
+ * records[0]?.relativeGap; // 0.765625
+ * records[1]?.objective; // 15/64
+ * records[1]?.dualObjective; // 15/64
+ * ```
  */
 export interface IterationRecord {
   /** Iteration number (1-based). */
@@ -22,7 +58,23 @@ export interface IterationRecord {
   readonly elapsedMs: number;
 }
 
-/** Options every solver accepts (solvers may accept more; unknown keys are errors). */
+/**
+ * Options every solver accepts (solvers may accept more; unknown keys are errors).
+ *
+ * @example
+ * ```ts
+ * import { getSolver, type SolveOptions } from "@convexformer/solvers";
+ * import { randomGroupLasso } from "@convexformer/solvers/testing";
+ * const { problem } = randomGroupLasso({ samples: 20, features: 12, groupSize: 3 });
+ * let calls = 0;
+ * const options: SolveOptions = { tolerance: 1e-8, maxIterations: 5000, timeLimitMs: 10_000, onIteration: () => calls++ };
+ * const first = getSolver("fista").solve(problem, options);
+ * first.status; // "converged"
+ * calls > 0; // true
+ * // the same options run any solver; warm-started at the optimum, nothing is left to do
+ * getSolver("admm").solve(problem, { ...options, warmStart: first.x }).iterations; // 0
+ * ```
+ */
 export interface SolveOptions {
   /** Target relative duality gap. Default `1e-6`. */
   readonly tolerance?: number;
@@ -34,11 +86,29 @@ export interface SolveOptions {
   readonly signal?: AbortSignal;
   /** Starting point of length `dim`. */
   readonly warmStart?: Float64Array;
-  /** Called every iteration (progress bars). */
+  /**
+   * Called after every iteration (progress bars), and first for the starting point (iteration
+   * 0) unless that is already certified; the same records, thinned, end up in `history`.
+   *
+   * @param record - the iteration's number, objective, best dual objective so far, relative
+   *   gap and elapsed milliseconds (a fresh object; the solver does not reuse it)
+   */
   readonly onIteration?: (record: IterationRecord) => void;
 }
 
-/** Wall-clock breakdown of a solve, in milliseconds. */
+/**
+ * Wall-clock breakdown of a solve, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { fista, type SolveTimings } from "@convexformer/solvers";
+ * import { randomGroupLasso } from "@convexformer/solvers/testing";
+ * const { problem } = randomGroupLasso({ samples: 20, features: 12, groupSize: 3 });
+ * const timings: SolveTimings = fista.solve(problem, { tolerance: 1e-8 }).timings;
+ * // set-up and certificates are parts of the total
+ * timings.setupMs + timings.certificateMs <= timings.totalMs; // true
+ * ```
+ */
 export interface SolveTimings {
   /** Total time. */
   readonly totalMs: number;
@@ -48,7 +118,30 @@ export interface SolveTimings {
   readonly certificateMs: number;
 }
 
-/** What every solver returns. */
+/**
+ * What every solver returns.
+ *
+ * @example
+ * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { createProblem, denseOperator, groupL2, ipm, type SolveResult, squaredLoss } from "@convexformer/solvers";
+ * // exact instance 2: A = [0 1], y = 1, λ = 1/8; optimum (0, 7/8), value 15/128
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.fromRows([[0, 1]])),
+ *   loss: squaredLoss(new Float64Array([1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * const result: SolveResult = ipm.solve(problem, { tolerance: 1e-10 });
+ * result.solver; // "ipm"
+ * result.status; // "converged"
+ * result.x; // [0, 0.875] ± 1e-9
+ * result.objective; // ≈ 0.1171875
+ * result.relativeGap <= 1e-10; // true
+ * result.kktResidual < 1e-6; // true
+ * result.history.at(-1)?.iteration === result.iterations; // true
+ * ```
+ */
 export interface SolveResult {
   /** The returned iterate (the best one found). */
   readonly x: Float64Array;
@@ -99,6 +192,13 @@ export interface SolveResult {
 export interface Solver<Options extends SolveOptions = SolveOptions> {
   /** Registry name (`"fista"`, `"admm"`, `"ipm"`, …). */
   readonly name: string;
-  /** Solves `problem`; never throws for non-convergence (see `status`), throws typed errors for bad input. */
+  /**
+   * Solves `problem`; never throws for non-convergence (see `status`), throws typed errors for bad input.
+   *
+   * @param problem - the composite problem `min F(Ax) + λ R(x)` (validated by `validateProblem`:
+   *   matching dimensions, `λ > 0`, finite operator data)
+   * @param options - the shared {@link SolveOptions} plus the solver's own keys (default `{}`;
+   *   unknown keys throw `InvalidOptionError`)
+   */
   solve(problem: CompositeProblem, options?: Options): SolveResult;
 }

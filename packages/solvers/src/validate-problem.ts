@@ -9,7 +9,19 @@ import {
 import type { CompositeProblem } from "./composite-problem.js";
 import type { SolveOptions } from "./solver.js";
 
-/** The option names every solver accepts (see {@link SolveOptions}). */
+/**
+ * The option names every solver accepts (see {@link SolveOptions}), frozen; a solver passes
+ * its own names besides these as `extraKeys` of {@link validateSolveOptions}.
+ *
+ * @example
+ * ```ts
+ * import { SOLVE_OPTION_KEYS, validateSolveOptions } from "@convexformer/solvers";
+ * SOLVE_OPTION_KEYS; // ["tolerance", "maxIterations", "timeLimitMs", "signal", "warmStart", "onIteration"]
+ * const fistaStyle = { tolerance: 1e-8, restart: "none" };
+ * validateSolveOptions(fistaStyle, 2, ["restart"]); // accepted: restart is the solver's own key
+ * validateSolveOptions(fistaStyle, 2); // throws InvalidOptionError
+ * ```
+ */
 export const SOLVE_OPTION_KEYS: readonly string[] = Object.freeze([
   "tolerance",
   "maxIterations",
@@ -25,8 +37,10 @@ export const SOLVE_OPTION_KEYS: readonly string[] = Object.freeze([
  * well-formed, and the operator holds no non-finite data (probed with one `apply` and one
  * `adjoint` of the all-ones vector, which propagates any NaN or infinity in a matrix).
  *
- * @param problem - the problem to check
- * @param argument - the name used in error messages (default `"problem"`)
+ * @param problem - the problem to check (an object with `dim`, `operator`, `loss`,
+ *   `regularizer` and `lambda`); not modified
+ * @param argument - the name of the problem in error messages, prefixed to the part at fault
+ *   (`"parts"` gives `parts.operator`); default `"problem"`
  * @throws ShapeMismatchError, InvalidOptionError, NonFiniteInputError naming the part at fault
  * @example
  * ```ts
@@ -126,9 +140,10 @@ function probe(argument: string, values: Float64Array): void {
  * `> 0`, `maxIterations` an integer `≥ 0`, `timeLimitMs > 0`, `signal` an `AbortSignal`,
  * `warmStart` finite of length `dim`, `onIteration` a function.
  *
- * @param options - the options given to `solve`
- * @param dim - the problem's dimension (for `warmStart`)
- * @param extraKeys - solver-specific option names that are also allowed
+ * @param options - the options given to `solve` (`undefined` passes)
+ * @param dim - the problem's dimension, the length `warmStart` must have
+ * @param extraKeys - solver-specific option names that are also allowed besides
+ *   {@link SOLVE_OPTION_KEYS} (their values are the solver's to check); default none
  * @throws InvalidOptionError, ShapeMismatchError, NonFiniteInputError naming the option
  * @example
  * ```ts

@@ -10,6 +10,12 @@ export type { MatmulOptions } from "./matmul-options.js";
  * float64 {@link gemm} (WebAssembly SIMD above the crossover size where the host has it, see
  * {@link configureKernels}; the JS kernel otherwise).
  *
+ * @param a - the left factor: `op(a)` is `a` (`M × K`), or `aᵀ` with `transA`
+ * @param b - the right factor: `op(b)` is `b` (`K × N`), or `bᵀ` with `transB`; its inner dimension
+ *   must equal `op(a)`'s, otherwise `shape-mismatch`
+ * @param options - `transA`, `transB` (default `false`), `alpha` (default 1), `beta` (default 0,
+ *   used only with `out`) and `out` (an `M × N` matrix written in place); see
+ *   {@link MatmulOptions}. An unknown key or a non-finite scalar is `invalid-option`
  * @example
  * ```ts
  * import { Matrix, matmul } from "@convexformer/tensors";

@@ -51,6 +51,8 @@ export class Matrix {
   /**
    * A `rows × cols` matrix of zeros.
    *
+   * @param rows - number of rows (an integer ≥ 0; otherwise `invalid-option`)
+   * @param cols - number of columns (an integer ≥ 0; otherwise `invalid-option`)
    * @example
    * ```ts
    * import { Matrix } from "@convexformer/tensors";
@@ -64,6 +66,7 @@ export class Matrix {
   /**
    * The `n × n` identity.
    *
+   * @param n - number of rows and columns (an integer ≥ 0; otherwise `invalid-option`)
    * @example
    * ```ts
    * import { Matrix } from "@convexformer/tensors";
@@ -80,6 +83,8 @@ export class Matrix {
   /**
    * Copies nested arrays into a new matrix; every row must have the same length.
    *
+   * @param rows - the rows, copied (not kept): each an array of the same length, which becomes
+   *   `cols`; `[]` gives a `0 × 0` matrix; a row of another length is `shape-mismatch`
    * @example
    * ```ts
    * import { Matrix } from "@convexformer/tensors";
@@ -100,24 +105,48 @@ export class Matrix {
     return m;
   }
 
-  /** Entry `(i, j)` (no bounds check beyond the typed array's). */
+  /**
+   * Entry `(i, j)` (no bounds check beyond the typed array's).
+   *
+   * @param i - row index, `0 ≤ i < rows` (not checked: an index outside the storage reads
+   *   `undefined`)
+   * @param j - column index, `0 ≤ j < cols` (not checked: a column past the end reads the next
+   *   row's entries)
+   */
   get(i: number, j: number): number {
     return this.data[i * this.cols + j] as number;
   }
 
-  /** Sets entry `(i, j)`. */
+  /**
+   * Sets entry `(i, j)` (no bounds check beyond the typed array's).
+   *
+   * @param i - row index, `0 ≤ i < rows` (not checked: a write outside the storage is dropped)
+   * @param j - column index, `0 ≤ j < cols` (not checked: a column past the end writes the next
+   *   row)
+   * @param value - the new entry, stored as is (not validated: `NaN` and infinities are kept)
+   */
   set(i: number, j: number, value: number): void {
     this.data[i * this.cols + j] = value;
   }
 
-  /** Row `i` as a zero-copy view. */
+  /**
+   * Row `i` as a zero-copy view.
+   *
+   * @param i - row index, `0 ≤ i < rows`; otherwise `shape-mismatch`
+   */
   row(i: number): Float64Array {
     if (!(i >= 0 && i < this.rows))
       throw new ShapeMismatchError("i", `row ${i} out of range [0, ${this.rows})`);
     return this.data.subarray(i * this.cols, (i + 1) * this.cols);
   }
 
-  /** Rows `start ≤ i < end` as a zero-copy `(end − start) × cols` matrix. */
+  /**
+   * Rows `start ≤ i < end` as a zero-copy `(end − start) × cols` matrix.
+   *
+   * @param start - first row of the block (inclusive)
+   * @param end - row after the last one of the block (exclusive); `0 ≤ start ≤ end ≤ rows`,
+   *   otherwise `shape-mismatch`
+   */
   rowBlock(start: number, end: number): Matrix {
     if (!(start >= 0 && start <= end && end <= this.rows)) {
       throw new ShapeMismatchError(

@@ -46,10 +46,11 @@ export class Rng {
    * Builds a stream from four 32-bit state words (not all zero). Use {@link createRng} to seed
    * from a number.
    *
-   * @param s0 - state word 0
-   * @param s1 - state word 1
-   * @param s2 - state word 2
-   * @param s3 - state word 3
+   * @param s0 - state word 0: any number, truncated to a 32-bit integer (`s0 | 0`); when all four
+   *   words are 0, word 0 becomes 1 (the all-zero state is a fixed point of xoshiro128**)
+   * @param s1 - state word 1, truncated the same way
+   * @param s2 - state word 2, truncated the same way
+   * @param s3 - state word 3, truncated the same way
    */
   constructor(s0: number, s1: number, s2: number, s3: number) {
     this.#s0 = s0 | 0;
@@ -129,6 +130,9 @@ export class Rng {
    * A uniform integer in `[minInclusive, maxExclusive)`, without modulo bias (rejection
    * sampling on 32-bit draws for ranges up to 2^32, on 53-bit draws above).
    *
+   * @param minInclusive - the smallest value that can be drawn (a safe integer)
+   * @param maxExclusive - one more than the largest value that can be drawn (a safe integer
+   *   `> minInclusive`, at most 2^53 above it)
    * @throws {@link InvalidOptionError} unless both bounds are safe integers with
    *   `minInclusive < maxExclusive` and a range of at most 2^53
    *
@@ -173,6 +177,7 @@ export class Rng {
   /**
    * A uniformly random permutation of `0, …, n − 1` (Fisher–Yates, bit-identical everywhere).
    *
+   * @param n - length of the permutation (an integer in `[0, 2^31)`); `0` gives an empty array
    * @throws {@link InvalidOptionError} unless `n` is an integer in `[0, 2^31)`
    *
    * @example
@@ -200,6 +205,9 @@ export class Rng {
    * A Zipf-distributed rank in `[0, n)`: `P(k) ∝ 1 / (k + 1)^exponent` (inverse CDF on a
    * cached table of cumulative weights; `exponent = 0` is uniform). One uniform draw per call.
    *
+   * @param n - number of ranks (an integer in `[1, 2^22]`): the result is in `0, …, n − 1`
+   * @param exponent - the Zipf exponent `s ≥ 0` (finite) in `P(k) ∝ 1 / (k + 1)^s`; `0` is uniform,
+   *   larger values favour small ranks more
    * @throws {@link InvalidOptionError} unless `n` is an integer in `[1, 2^22]` and `exponent`
    *   is finite and ≥ 0
    *
@@ -234,9 +242,9 @@ export class Rng {
   /**
    * Fills `out` with uniform draws in `[low, high)` (`low + (high − low)·u`) and returns it.
    *
-   * @param out - the array to fill
-   * @param low - lower bound (default 0)
-   * @param high - upper bound (default 1)
+   * @param out - the array to fill, overwritten entry by entry (its length is the number of draws)
+   * @param low - lower bound, included (default 0; must be finite)
+   * @param high - upper bound, excluded (default 1; finite, `≥ low`, with `high − low` finite)
    * @throws {@link InvalidOptionError} unless `low` and `high` are finite with `low ≤ high`
    *
    * @example
@@ -261,8 +269,8 @@ export class Rng {
   /**
    * Fills `out` with normal draws of the given mean and standard deviation and returns it.
    *
-   * @param out - the array to fill
-   * @param mean - the mean (default 0)
+   * @param out - the array to fill, overwritten entry by entry (its length is the number of draws)
+   * @param mean - the mean (default 0; must be finite)
    * @param std - the standard deviation (default 1, must be ≥ 0)
    * @throws {@link InvalidOptionError} unless `mean` is finite and `std` is finite and ≥ 0
    *
@@ -311,7 +319,8 @@ export class Rng {
  * the low and high 32-bit halves each drive a splitmix32 sequence, combined word by word). The same seed gives the same stream on
  * every platform (see {@link Rng} for what is bit-identical).
  *
- * @param seed - a safe integer
+ * @param seed - any safe integer (negative, zero and values above 2^32 included); the same seed
+ *   always gives the same stream
  * @throws {@link InvalidOptionError} unless `seed` is a safe integer
  *
  * @example

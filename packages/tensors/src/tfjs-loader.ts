@@ -109,7 +109,9 @@ const defaultLoaders: TfjsModuleLoaders = {
  * {@link initTfjs} is `createTfjsLoader()` with dynamic imports; this factory exists for tests
  * and for hosts that load tfjs some other way.
  *
- * @param loaders - how to obtain tfjs, its wasm backend and the wasm directory
+ * @param loaders - how to obtain tfjs, its wasm backend and the wasm directory (default:
+ *   dynamic `import()` of `@tensorflow/tfjs` and `@tensorflow/tfjs-backend-wasm`, and the
+ *   backend's `dist/` folder in Node)
  *
  * @example
  * ```ts
@@ -124,9 +126,13 @@ const defaultLoaders: TfjsModuleLoaders = {
  * tf.getBackend(); // "cpu"
  * ```
  */
-export function createTfjsLoader(
-  loaders: TfjsModuleLoaders = defaultLoaders,
-): (options?: TfjsOptions) => Promise<TfjsHandle> {
+export function createTfjsLoader(loaders: TfjsModuleLoaders = defaultLoaders): (
+  /**
+   * `backend` (`"wasm"`, the default, or `"cpu"`) and `wasmPaths`, as for {@link initTfjs}
+   * (see {@link TfjsOptions}); an unknown key or a bad value rejects with `invalid-option`
+   */
+  options?: TfjsOptions,
+) => Promise<TfjsHandle> {
   let pending: Promise<TfjsHandle> | undefined;
   let requested: TfjsBackendName | undefined;
 
@@ -189,6 +195,9 @@ export function createTfjsLoader(
  * process, so asking for a different backend than the active one rejects with
  * `InvalidOptionError`; calling without `backend` returns whatever is active.
  *
+ * @param options - `backend` (`"wasm"`, the default, or `"cpu"`) and `wasmPaths` (where the
+ *   `.wasm` binaries are served); see {@link TfjsOptions}. An unknown key, another backend name
+ *   or a non-string `wasmPaths` rejects with `invalid-option`
  * @throws `ConvexformerError` with code `"backend-unavailable"` (as a rejected promise)
  *   naming the package that cannot be imported
  *

@@ -30,6 +30,11 @@ export class TokenBatch {
   /**
    * Wraps `data` (no copy) or allocates zeros.
    *
+   * @param samples - `N`, the number of samples (an integer ≥ 0; otherwise `invalid-option`)
+   * @param tokens - `n`, tokens per sample (an integer ≥ 0; otherwise `invalid-option`)
+   * @param features - `d`, features per token (an integer ≥ 0; otherwise `invalid-option`)
+   * @param data - C-order storage of length `samples·tokens·features`, kept (not copied): entry
+   *   `(i, k, q)` is `data[(i·tokens + k)·features + q]`; zeros when omitted
    * @throws {@link ShapeMismatchError} when `data.length !== samples * tokens * features`
    */
   constructor(samples: number, tokens: number, features: number, data?: Float64Array) {
@@ -54,6 +59,9 @@ export class TokenBatch {
   /**
    * A batch of zeros.
    *
+   * @param samples - `N`, the number of samples (an integer ≥ 0; otherwise `invalid-option`)
+   * @param tokens - `n`, tokens per sample (an integer ≥ 0; otherwise `invalid-option`)
+   * @param features - `d`, features per token (an integer ≥ 0; otherwise `invalid-option`)
    * @example
    * ```ts
    * import { TokenBatch } from "@convexformer/tensors";
@@ -67,6 +75,8 @@ export class TokenBatch {
   /**
    * Copies `N` token matrices (all of one shape) into a batch.
    *
+   * @param samples - the `N ≥ 1` token matrices, copied: all `tokens × features` with the shape of
+   *   the first (an empty list or another shape is `shape-mismatch`)
    * @example
    * ```ts
    * import { Matrix, TokenBatch } from "@convexformer/tensors";
@@ -91,12 +101,22 @@ export class TokenBatch {
     return batch;
   }
 
-  /** Entry `(i, k, q)`. */
+  /**
+   * Entry `(i, k, q)` (no bounds check beyond the typed array's).
+   *
+   * @param i - sample index, `0 ≤ i < samples`
+   * @param k - token index within the sample, `0 ≤ k < tokens`
+   * @param q - feature index within the token, `0 ≤ q < features` (none of the three is checked)
+   */
   get(i: number, k: number, q: number): number {
     return this.data[(i * this.tokens + k) * this.features + q] as number;
   }
 
-  /** Sample `i` as a zero-copy `tokens × features` matrix. */
+  /**
+   * Sample `i` as a zero-copy `tokens × features` matrix.
+   *
+   * @param i - sample index, `0 ≤ i < samples`; otherwise `shape-mismatch`
+   */
   sample(i: number): Matrix {
     if (!(i >= 0 && i < this.samples)) {
       throw new ShapeMismatchError("i", `sample ${i} out of range [0, ${this.samples})`);
@@ -105,7 +125,13 @@ export class TokenBatch {
     return new Matrix(this.tokens, this.features, this.data.subarray(i * size, (i + 1) * size));
   }
 
-  /** Samples `start ≤ i < end` as a zero-copy batch. */
+  /**
+   * Samples `start ≤ i < end` as a zero-copy batch.
+   *
+   * @param start - first sample of the block (inclusive)
+   * @param end - sample after the last one of the block (exclusive); `0 ≤ start ≤ end ≤ samples`,
+   *   otherwise `shape-mismatch`
+   */
   sampleBlock(start: number, end: number): TokenBatch {
     if (!(start >= 0 && start <= end && end <= this.samples)) {
       throw new ShapeMismatchError(

@@ -16,6 +16,10 @@ export type NumericArray = Float64Array | Float32Array | ArrayLike<number>;
 /**
  * Throws {@link NonFiniteInputError} naming `argument` if any entry is `NaN` or infinite.
  *
+ * @param argument - the argument's name as the caller spells it (`"options.tolerance"`), used in
+ *   the error's message and `argument` field
+ * @param values - the numbers to check (any array-like of numbers); the error names the index and
+ *   value of the first `NaN` or infinite entry
  * @example
  * ```ts
  * import { assertFinite } from "@convexformer/tensors";
@@ -33,6 +37,10 @@ export function assertFinite(argument: string, values: NumericArray): void {
 /**
  * Throws {@link InvalidOptionError} unless `value` is an integer ≥ `min` (default 0).
  *
+ * @param argument - the argument's name as the caller spells it (`"options.tolerance"`), used in
+ *   the error's message and `argument` field
+ * @param value - the number to check: it must be a safe integer (`Number.isSafeInteger`)
+ * @param min - the smallest value allowed (default 0)
  * @example
  * ```ts
  * import { assertInteger } from "@convexformer/tensors";
@@ -48,6 +56,9 @@ export function assertInteger(argument: string, value: number, min = 0): void {
 /**
  * Throws {@link InvalidOptionError} unless `value` is a finite number > 0.
  *
+ * @param argument - the argument's name as the caller spells it (`"options.tolerance"`), used in
+ *   the error's message and `argument` field
+ * @param value - the value to check: it must be a finite number > 0 (a non-number is rejected too)
  * @example
  * ```ts
  * import { assertPositive } from "@convexformer/tensors";
@@ -63,6 +74,10 @@ export function assertPositive(argument: string, value: number): void {
 /**
  * Throws {@link ShapeMismatchError} unless `actual === expected`.
  *
+ * @param argument - the argument's name as the caller spells it (`"options.tolerance"`), used in
+ *   the error's message and `argument` field
+ * @param actual - the length the caller got
+ * @param expected - the length required
  * @example
  * ```ts
  * import { assertLength } from "@convexformer/tensors";
@@ -79,6 +94,12 @@ export function assertLength(argument: string, actual: number, expected: number)
  * Throws {@link InvalidOptionError} when `options` holds a key not in `known`, so that a
  * misspelled option is an error rather than silently ignored.
  *
+ * @param argument - the argument's name as the caller spells it (`"options.tolerance"`), used in
+ *   the error's message and `argument` field
+ * @param options - the options object the caller got; `undefined` passes, a non-object (or `null`)
+ *   is `invalid-option`
+ * @param known - the option names allowed; the error for an unknown key names `argument.key` and
+ *   lists them
  * @example
  * ```ts
  * import { assertKnownOptions } from "@convexformer/tensors";

@@ -29,7 +29,7 @@ export interface FrozenBlockOptions {
 
 /**
  * A frozen, randomly initialized standard transformer block in float64: the stand-in for
- * "frozen pretrained layers" of spec E1. Pre-LayerNorm, `x ← x + MHA(LN(x))`,
+ * "frozen pretrained layers" of E1 (docs/guide/experiments.md). Pre-LayerNorm, `x ← x + MHA(LN(x))`,
  * `x ← x + MLP(LN(x))` (ReLU, `d → 4d → d`, biases), then a final LayerNorm (gain 1, bias 0,
  * `ε = 1e-5`) so every output token has zero mean and unit variance across features.
  * Weights uniform in `±1/√fan_in` (PyTorch's linear default), scores scaled by `1/√(d/h)`.
@@ -53,6 +53,11 @@ export interface FrozenBlock {
   /**
    * Runs the block on `X` (`N × n × d`); `mask` (`N × n`, 1 = real token, 0 = padding) hides
    * padded keys from attention (a sample with no real token attends uniformly).
+   *
+   * @param X - the `N × n × d` token batch, with the block's `d` features (not modified; a new
+   *   batch is returned)
+   * @param mask - `N × n` pad mask, row-major: 1 for a real token, 0 for padding (default: every
+   *   token real)
    */
   apply(X: TokenBatch, mask?: Uint8Array): TokenBatch;
 }
@@ -97,6 +102,9 @@ function mm(
 /**
  * Builds a {@link FrozenBlock} with seeded random weights.
  *
+ * @param options - {@link FrozenBlockOptions}: `features` `d` (required, an integer ≥ 1), `heads`
+ *   (must divide `d`; default 2 when `d` is even, else 1), `mlpRatio` (default 4), `seed` (default
+ *   0); unknown keys are errors
  * @throws `InvalidOptionError` when `heads` does not divide `features`, for non-positive
  *   sizes, or for unknown keys
  *

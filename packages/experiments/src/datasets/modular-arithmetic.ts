@@ -117,12 +117,15 @@ function powMod(b: number, e: number, p: number): number {
 }
 
 /**
- * The modular-arithmetic data set of E2 (spec E2): every pair `(x, y)` with `x, y ∈ [0, p)`
+ * The modular-arithmetic data set of E2 (docs/guide/experiments.md): every pair `(x, y)` with `x, y ∈ [0, p)`
  * (`y ≠ 0` for division), the sequence `[x, op, y, =]` with vocabulary `p + 2` (operands
  * `0..p−1`, operator token `p`, `=` token `p + 1`), the label `x op y mod p`, and a seeded
  * random train/validation split: a permutation of all pairs, the first
  * `round(trainFraction · pairs)` (at least 1, at most `pairs − 1`) train, the rest validation.
  *
+ * @param options - {@link ModularArithmeticOptions}: `prime` `p` (required, a prime in
+ *   `[2, 2^15)`), `operator` (default `"/"`), `trainFraction` in `(0, 1)` (default 0.5), `seed` of
+ *   the split (default 0); unknown keys are errors
  * @throws `InvalidOptionError` for a non-prime `p`, an unknown operator, a fraction outside
  *   `(0, 1)`, or unknown keys
  *

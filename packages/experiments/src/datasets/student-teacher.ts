@@ -65,7 +65,7 @@ export interface StudentTeacherOptions {
 }
 
 /**
- * A student–teacher data set (spec E1): features, targets and what made them.
+ * A student–teacher data set (E1, docs/guide/experiments.md): features, targets and what made them.
  *
  * @example
  * ```ts
@@ -127,6 +127,9 @@ const MAX_ENTRIES = 1 << 26;
  * the train targets' standard deviation, plus optional noise; the classification variant
  * takes signs or arg-maxes. Train and test splits share the table, block and teacher.
  *
+ * @param options - {@link StudentTeacherOptions}: sizes, vocabulary and Zipf exponent, teacher,
+ *   target kind and outputs, noise, classification, frozen block and seed, each optional with the
+ *   default given there (default `{}`: 256 train and 256 test samples); unknown keys are errors
  * @throws `InvalidOptionError` for out-of-range sizes, unknown target kinds or unknown keys
  *
  * @example

@@ -25,10 +25,13 @@ export interface TokenFeaturesOptions {
  * `positionalScale ·` the sinusoidal encoding of position `t`, then optionally passed through
  * a frozen block. Padded positions (`mask` 0) are zero before the block.
  *
- * @param ids - `N × n` token ids, row-major, each in `[0, rows of table)`
- * @param tokens - `n`
- * @param table - the embedding table, `V × d` row-major
- * @param features - `d`
+ * @param ids - `N × n` token ids, row-major, each in `[0, V)` where `V` is the number of rows of
+ *   `table`; the length must be a multiple of `tokens`
+ * @param tokens - `n`: tokens per sample, at least 1
+ * @param table - the embedding table, `V × d` row-major (its length a multiple of `features`)
+ * @param features - `d`: the embedding width, at least 1
+ * @param options - {@link TokenFeaturesOptions}: `positionalScale` (finite, default 1; 0 for no
+ *   positions), an optional frozen `block` applied on top, and an `N × n` pad `mask`
  * @throws `ShapeMismatchError` for inconsistent lengths; `InvalidOptionError` for an id out of range
  *
  * @example

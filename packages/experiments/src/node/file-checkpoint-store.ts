@@ -13,7 +13,8 @@ import {
  * renames it over `path` (atomic: a crash leaves the previous checkpoint or the new one);
  * `load` checks the size (at most `maxBytes`, default 4 GiB) and decodes it.
  *
- * @param path - the checkpoint file (e.g. `runs/e2/checkpoint.bin`)
+ * @param path - the checkpoint file (e.g. `runs/e2/checkpoint.bin`); `save` creates its folder
+ * @param maxBytes - `load` refuses a file larger than this many bytes (default 4 GiB)
  *
  * @example
  * ```ts

@@ -76,6 +76,10 @@ const KNOWN = ["vocabulary", "badLines", "dimension", "maxBytes", "signal"] as c
  * occurrence wins), so a multi-gigabyte file costs memory only for the corpus's words.
  * Malformed lines are skipped and counted (default) or are an error naming file and line.
  *
+ * @param path - the GloVe-format text file (plain text, one `word v1 … vd` per line)
+ * @param options - {@link GloveOptions}: `vocabulary` to keep (default: every word), `badLines`
+ *   (default `"skip"`), `dimension` (default: from the first good line), `maxBytes` (default 8
+ *   GiB), `signal`; unknown keys are errors
  * @throws `InvalidOptionError` for a missing/oversized file or bad options;
  *   `CorruptFileError` (file and line) for a bad line under `badLines: "error"`, or when no
  *   line is well formed

@@ -34,6 +34,10 @@ async function readChecked(argument: string, path: string, maxBytes: number) {
  * or an integer type), `labels` an `N` or `N × c` numeric array. Sizes are checked against
  * the file before anything is read, and the header against the data by the tensors reader.
  *
+ * @param features - path of the `.npy` file of features, an `N × n × d` numeric array
+ * @param labels - path of the `.npy` file of labels, an `N` or `N × c` numeric array (same `N`)
+ * @param options - {@link NpyTokensOptions}: `maxBytes` per file (default 1 GiB); unknown keys are
+ *   errors
  * @throws `InvalidOptionError` for missing/oversized files; `CorruptFileError` /
  *   `UnsupportedFormatError` (from the reader, naming the file) for bad `.npy` contents;
  *   `ShapeMismatchError` naming the labels file when `N` differs

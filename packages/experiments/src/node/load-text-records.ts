@@ -27,6 +27,9 @@ const KNOWN = ["textField", "labelField", "maxBytes"] as const;
  * Reads a JSONL file of labelled texts, one JSON object per line (blank lines are
  * skipped), e.g. `{"text": "…", "label": 1}`, streamed line by line.
  *
+ * @param path - the JSONL file of labelled texts
+ * @param options - {@link TextRecordsOptions}: `textField` (default `"text"`), `labelField`
+ *   (default `"label"`), `maxBytes` (default 1 GiB); unknown keys are errors
  * @throws `InvalidOptionError` for a missing/oversized file; `CorruptFileError` naming the
  *   file, the line and the field for invalid JSON, a missing or non-string text, or a missing
  *   or non-finite label

@@ -27,6 +27,9 @@ const KNOWN = ["format", "maxBytes"] as const;
  * number or an array of numbers) from a JSON array or a JSONL file. The first record fixes
  * `n`, `d` and the label length; every other record must match.
  *
+ * @param path - the JSON or JSONL file of token records
+ * @param options - {@link TokenRecordsOptions}: `format` (default: from the extension, `.jsonl` →
+ *   JSONL) and `maxBytes` (default 1 GiB); unknown keys are errors
  * @throws `InvalidOptionError` for a missing/oversized file; `CorruptFileError` naming the
  *   file, the record (and line for JSONL), the token and the feature of a bad entry
  *

@@ -53,6 +53,9 @@ const END = /\s*\}/y;
  * more than 4 GB of heap). The first `dimensions` numbers of each entry are the vector (the
  * package appends its norm and an index).
  *
+ * @param options - {@link WinkOptions}: `vocabulary` to keep (default: all 341k words) and `file`,
+ *   the package's JSON table (default: resolved from the installed package); unknown keys are
+ *   errors
  * @throws `MissingPackageError` (code `"invalid-option"`) naming the package and the install
  *   command when it is not installed; `CorruptFileError` when the file does not hold the table
  *

@@ -5,6 +5,8 @@ import { writeResultFolder } from "./write-result-folder.js";
  * Figures for a result folder: file name → SVG text. Supplied by the caller (e.g. the
  * `@convexformer/interpret` figure functions) so this package draws nothing itself.
  *
+ * @param result - the runner's result being saved
+ *
  * @example
  * ```ts
  * import type { FigureMaker } from "@convexformer/experiments/node";
@@ -20,6 +22,11 @@ export type FigureMaker = (
  * `result.json` (the whole result: config, seed, software, timings, metrics, curves),
  * `command.txt` when `command` is given (how to reproduce it), and the SVG files `figures`
  * returns.
+ *
+ * @param dir - the result folder; replaced as a whole (its parent is created if missing)
+ * @param result - a runner's result (`runE1`, `runE2`, …), written as `result.json`
+ * @param options - `command`: the command line that reproduces the run (written as `command.txt`);
+ *   `figures`: a {@link FigureMaker} whose SVG files are added (default: none)
  *
  * @example
  * ```ts

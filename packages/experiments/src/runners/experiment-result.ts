@@ -89,7 +89,12 @@ export interface RunnerProgress {
  * ```
  */
 export interface RunnerHooks {
-  /** Called as the run advances. */
+  /**
+   * Called as the run advances.
+   *
+   * @param progress - where the run is: the phase (a model, a solver), units done and planned in
+   *   it, and an optional short message
+   */
   readonly onProgress?: (progress: RunnerProgress) => void;
   /** Stops the run; the result has `status: "aborted"` and a last checkpoint is saved. */
   readonly signal?: AbortSignal;

@@ -164,7 +164,7 @@ function lossOf(data: StudentTeacherData): LossName {
 }
 
 /**
- * Experiment E1 (spec E1): student–teacher on frozen random features. Fits (c) the convex
+ * Experiment E1 (docs/guide/experiments.md): student–teacher on frozen random features. Fits (c) the convex
  * program (9) (scalar targets) or (12) (vector targets) with each solver to the target gap,
  * recovers the network and evaluates it as a network; trains (b) the nonconvex alternative
  * (8)/(11) and (a) standard attention (3) with Adam at each learning rate (same loss, same
@@ -172,6 +172,12 @@ function lossOf(data: StudentTeacherData): LossName {
  * iterations of all three, test errors, the gap, heads needed and the token maps. The Adam
  * runs checkpoint into `hooks.checkpoint` and resume (finished phases are kept).
  *
+ * @param config - {@link E1Config}: the data set (student–teacher options) and its scale, `β`, `λ`
+ *   ratio, solvers, target gap, Adam steps, learning rates, evaluation interval and head counts,
+ *   each optional with the default given there; unknown keys are errors
+ * @param hooks - {@link RunnerHooks}: `onProgress`, `signal` (the result then has
+ *   `status: "aborted"`), `checkpoint` with `checkpointEvery` (default 500) and `resume` (default
+ *   `false`), and the `software` versions to record (default: the runtime and tfjs)
  * @throws `InvalidOptionError` for bad configuration (sequence targets are not an E1 student)
  *
  * @example

@@ -148,13 +148,19 @@ function accuracy(scores: Float64Array, labels: Int32Array, c: number): number {
 }
 
 /**
- * The fully convex variant of E2 (spec E2): the gated program (14) with a joint
+ * The fully convex variant of E2 (docs/guide/experiments.md): the gated program (14) with a joint
  * cross-entropy loss over the `p` results, on fixed token features of the two operands
  * (`n = 2` tokens `x`, `y`: one-hot or fixed random embeddings), solved by FISTA to a
  * certified gap; the recovered gated network (13) is evaluated as a network on both splits.
  * Its accuracies are reported as they are (a convex model on fixed features cannot learn
  * the group structure the transformer discovers).
  *
+ * @param config - {@link E2ConvexConfig}: prime, operator, split, token features (one-hot or random
+ *   embeddings), gates, `λ` ratio, solver limits and seed, each optional with the default given
+ *   there; unknown keys are errors
+ * @param hooks - {@link RunnerHooks}: `onProgress`, `signal` (the result then has
+ *   `status: "aborted"`) and the `software` versions to record; this runner keeps no checkpoints,
+ *   so `checkpoint`, `checkpointEvery` and `resume` are not used
  * @throws `InvalidOptionError` for bad configuration
  *
  * @example

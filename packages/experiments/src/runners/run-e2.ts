@@ -16,7 +16,7 @@ import {
 } from "./experiment-result.js";
 
 /**
- * Configuration of {@link runE2} (defaults: the spec's p = 97 setting). Unknown keys are errors.
+ * Configuration of {@link runE2} (defaults: the paper's p = 97 setting). Unknown keys are errors.
  *
  * @example
  * ```ts
@@ -126,7 +126,7 @@ function firstReaching(
 }
 
 /**
- * Experiment E2 (spec E2): grokking on modular arithmetic. Trains baselines'
+ * Experiment E2 (docs/guide/experiments.md): grokking on modular arithmetic. Trains baselines'
  * `DecoderTransformer` (softmax or simplex attention) with AdamW (lr 1e-3, betas
  * (0.9, 0.98), 10 warm-up steps, decoupled weight decay on every parameter), batch
  * `min(512, ceil(train/2))`, one fresh permutation per epoch with the tail skipped,
@@ -136,6 +136,12 @@ function firstReaching(
  * `hooks.checkpointEvery` steps into `hooks.checkpoint`; with `hooks.resume` it continues
  * from the stored checkpoint and reproduces the uninterrupted curves.
  *
+ * @param config - {@link E2Config}: prime, operator, split, model sizes (layers, width, heads),
+ *   attention kind, weight decay, learning rate, steps, evaluation interval, batch size, early stop
+ *   and seed, each optional (defaults: the p = 97 setting); unknown keys are errors
+ * @param hooks - {@link RunnerHooks}: `onProgress`, `signal` (the result then has
+ *   `status: "aborted"`), `checkpoint` with `checkpointEvery` (default 500) and `resume` (default
+ *   `false`), and the `software` versions to record (default: the runtime and tfjs)
  * @throws `InvalidOptionError` for bad configuration or a checkpoint of another configuration
  *
  * @example

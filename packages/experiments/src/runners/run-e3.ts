@@ -198,7 +198,7 @@ function instance(program: E3Program, size: E3Size, seed: number): Instance {
 }
 
 /**
- * Experiment E3 (spec E3): the solver benchmark. For each program × size × solver it
+ * Experiment E3 (docs/guide/experiments.md): the solver benchmark. For each program × size × solver it
  * solves a synthetic student–teacher instance to the smallest gap and records the time and
  * iterations at which each gap was first certified (from the solver's per-iteration
  * records), the final objective, the active groups, or the reason a solver refused the
@@ -207,6 +207,12 @@ function instance(program: E3Program, size: E3Size, seed: number): Instance {
  * full-batch Adam on the same objective, and the time to reach the convex optimum within
  * each gap (relative) is recorded, if ever.
  *
+ * @param config - {@link E3Config}: the programs, sizes and solvers to benchmark, the gaps, `λ`
+ *   ratio, limits, whether and how long to train Adam (`adam`, `adamSteps`, `adamLearningRate`) and
+ *   the seed, each optional with the default given there; unknown keys are errors
+ * @param hooks - {@link RunnerHooks}: `onProgress`, `signal` (the result then has
+ *   `status: "aborted"`) and the `software` versions to record; this runner keeps no checkpoints,
+ *   so `checkpoint`, `checkpointEvery` and `resume` are not used
  * @throws `InvalidOptionError` for unknown programs, sizes or keys
  *
  * @example

@@ -168,6 +168,17 @@ function contributions(w: AttentionWeights, X: TokenBatch): Float64Array {
  * more as class indices with cross-entropy and program (12). Also reports which words the
  * recovered convex network leans on (mean contribution per word).
  *
+ * @param records - the labelled texts, at least one: `{ text, label }` with a finite label; the
+ *   labels must be class indices (integers ≥ 0)
+ * @param embeddings - the pretrained word vectors by lower-case word, all of length `dimension`
+ *   (e.g. from `loadGloveEmbeddings` or `loadWinkEmbeddings` of `@convexformer/experiments/node`);
+ *   words without a vector are dropped
+ * @param config - {@link TextConfig}: tokens per text, positional scale, frozen block, test
+ *   fraction, `β`, `λ` ratio, solvers, Adam steps, learning rates, head counts and seed, each
+ *   optional with the default given there; unknown keys are errors
+ * @param hooks - {@link RunnerHooks}: `onProgress`, `signal` (the result then has
+ *   `status: "aborted"`), `checkpoint` with `checkpointEvery` (default 500) and `resume` (default
+ *   `false`), and the `software` versions to record (default: the runtime and tfjs)
  * @throws `InvalidOptionError` for bad configuration or labels that are not class indices
  *
  * @example

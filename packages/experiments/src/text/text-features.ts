@@ -76,6 +76,12 @@ const KNOWN = ["tokens", "positionalScale", "block"] as const;
  * `positionalScale ·` its sinusoidal positional encoding, and an optional frozen block runs on
  * top (padded keys masked). A record with no known word is all padding.
  *
+ * @param records - the labelled texts, at least one: `{ text, label }` with a finite label
+ * @param embeddings - the pretrained word vectors by lower-case word, all of length `dimension`
+ *   (e.g. from `loadGloveEmbeddings` or `loadWinkEmbeddings` of `@convexformer/experiments/node`);
+ *   words without a vector are dropped
+ * @param options - {@link TextFeaturesOptions}: `tokens` `n` (required), `positionalScale` (default
+ *   0.1) and an optional frozen `block`; unknown keys are errors
  * @throws `ShapeMismatchError` for no records; `InvalidOptionError` for a non-finite label or
  *   unknown keys
  *

@@ -28,6 +28,8 @@ const WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
  * apostrophes and hyphens (`don't`, `well-being`; a curly `’` becomes `'`), and drops
  * everything else (punctuation, whitespace). Returns every word in order.
  *
+ * @param text - any string (empty or without letters and digits gives `[]`)
+ *
  * @example
  * ```ts
  * import { splitWords } from "@convexformer/experiments";

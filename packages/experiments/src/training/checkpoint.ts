@@ -47,7 +47,12 @@ export interface Checkpoint {
 export interface CheckpointStore {
   /** The latest checkpoint, or `undefined` when there is none. */
   load(): Promise<Checkpoint | undefined>;
-  /** Replaces the latest checkpoint. */
+  /**
+   * Replaces the latest checkpoint.
+   *
+   * @param checkpoint - the checkpoint to keep in place of the previous one: JSON metadata and
+   *   named float64 arrays
+   */
   save(checkpoint: Checkpoint): Promise<void>;
 }
 
@@ -57,6 +62,9 @@ const MAGIC = "CFCKPT1\n";
  * Encodes a checkpoint as bytes: the 8-byte magic `CFCKPT1\n`, a little-endian uint32 header
  * length, the JSON header `{meta, arrays: [[name, length], …]}`, zero padding to a multiple
  * of 8, then every array's float64 values (little-endian) in header order.
+ *
+ * @param checkpoint - the checkpoint: `meta` (any JSON value) and `arrays` (named `Float64Array`s,
+ *   written in insertion order)
  *
  * @example
  * ```ts

@@ -45,6 +45,9 @@ function internals(optimizer: Optimizer): OptimizerInternals {
 /**
  * A copy of the optimizer's state.
  *
+ * @param optimizer - a baselines `Optimizer` (`"adam"`, `"adamw"` or `"sgd"`); its step count and
+ *   moment buffers are copied, the optimizer is not changed
+ *
  * @example
  * ```ts
  * import { Optimizer } from "@convexformer/baselines";
@@ -64,6 +67,10 @@ export function exportOptimizerState(optimizer: Optimizer): OptimizerState {
 /**
  * Restores a state from {@link exportOptimizerState} into an optimizer over the same variables.
  *
+ * @param optimizer - a baselines `Optimizer` over the same variables (same count and sizes) as the
+ *   one exported; its step count and moments are overwritten
+ * @param state - a state from {@link exportOptimizerState}: the step count and one first and one
+ *   second moment array per variable
  * @throws `InvalidOptionError` when the number or sizes of the moment arrays differ
  *
  * @example

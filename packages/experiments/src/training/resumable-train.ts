@@ -35,11 +35,22 @@ export interface ResumableTrainOptions extends OptimizerOptions {
   readonly validation?: TensorDataset;
   /** Stop at the first evaluation reaching the target. */
   readonly earlyStop?: EarlyStop;
-  /** Called with each evaluation. */
+  /**
+   * Called with each evaluation.
+   *
+   * @param record - the evaluation: its step and epoch, wall and training milliseconds, the
+   *   training objective, loss and accuracy, and the validation metrics when a validation set is
+   *   given
+   */
   readonly onEvaluate?: (record: EvaluationRecord) => void;
   /** Checkpoint every this many steps (default 0: never). */
   readonly checkpointEvery?: number;
-  /** Receives each checkpoint (persist it, e.g. in a `CheckpointStore`). */
+  /**
+   * Receives each checkpoint (persist it, e.g. in a `CheckpointStore`).
+   *
+   * @param checkpoint - the checkpoint just taken (weights, optimizer moments, step, curves);
+   *   training waits for a returned promise
+   */
   readonly onCheckpoint?: (checkpoint: Checkpoint) => Promise<void> | void;
   /** A checkpoint of an earlier run of the same model, data and options to continue from. */
   readonly resumeFrom?: Checkpoint;
@@ -95,6 +106,12 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeou
  * uninterrupted run (the permutations are replayed from the seed; float32 weights and float64
  * moments are stored bit-exactly). Wall times continue from the checkpoint's.
  *
+ * @param model - a baselines `Trainable` model (e.g. `SimplexHeads`, `DecoderTransformer`); its
+ *   weights are trained in place
+ * @param data - the training set, a `TensorDataset` made by `model.dataset(X, targets)`
+ * @param options - {@link ResumableTrainOptions}: the optimizer settings and `steps` (required),
+ *   batch size, seed, evaluation interval, validation set, early stop, callbacks, checkpoint
+ *   interval, a checkpoint to resume from and an abort signal
  * @throws `InvalidOptionError` for bad options, or a checkpoint of a different model or run
  *
  * @example

@@ -7,7 +7,28 @@ import { admmWorkingSet } from "./admm-working-set.js";
 import { nystromCgXUpdate } from "./nystrom-cg-x-update.js";
 import { choleskyXUpdate, newtonCgXUpdate, type XUpdate } from "./x-update.js";
 
-/** Options of the ADMM solver, on top of the shared {@link SolveOptions}. */
+/**
+ * Options of the ADMM solver, on top of the shared {@link SolveOptions}.
+ *
+ * @example
+ * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { type AdmmOptions, admm, createProblem, denseOperator, groupL2, squaredLoss } from "@convexformer/solvers";
+ * // exact instance 1: optimum (7/8, −7/8), value 15/64
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * const options: AdmmOptions = { tolerance: 1e-10, rho: 1, relaxation: 1.5, xUpdate: "cholesky", certifyEvery: 1 };
+ * const result = admm.solve(problem, options);
+ * result.status; // "converged"
+ * result.objective; // ≈ 0.2343750
+ * result.x; // [0.875, -0.875] ± 1e-4
+ * admm.solve(problem, { relaxation: 2 }); // throws InvalidOptionError
+ * ```
+ */
 export interface AdmmOptions extends SolveOptions {
   /** Initial penalty `ρ > 0`. Default: `‖A‖²·smoothness` estimated by a few power iterations. */
   readonly rho?: number;

@@ -46,7 +46,14 @@ const DEFAULT_MAX_CACHED = 2 ** 24;
  * ```
  */
 export interface BcdSolver extends Solver {
-  /** Solves `problem` by working-set block-coordinate descent; see {@link BcdOptions}. */
+  /**
+   * Solves `problem` by working-set block-coordinate descent; see {@link BcdOptions}.
+   *
+   * @param problem - a composite problem whose regularizer has a group structure (`groupL2`
+   *   or `l1`; otherwise `InvalidOptionError`), validated like every solver's input
+   * @param options - the shared {@link SolveOptions} plus the {@link BcdOptions} keys (default
+   *   `{}`; unknown keys throw `InvalidOptionError`)
+   */
   solve(problem: CompositeProblem, options?: BcdOptions): SolveResult;
 }
 
@@ -92,7 +99,7 @@ export interface BcdSolver extends Solver {
  * });
  * const result = bcd.solve(problem, { tolerance: 1e-10 });
  * result.status; // "converged"
- * result.objective; // ≈ 0.234375 = 15/64
+ * result.objective; // ≈ 0.234375
  * ```
  */
 export const bcd: BcdSolver = {

@@ -106,7 +106,13 @@ export interface FistaCheckpointHook {
   readonly everyIterations?: number;
   /** Checkpoint when this many milliseconds passed since the last one. */
   readonly everyMs?: number;
-  /** Receives each checkpoint. */
+  /**
+   * Receives each checkpoint.
+   *
+   * @param checkpoint - the solver state at the end of an iteration (fresh arrays that the
+   *   solve does not touch again; keep them, or serialize them, and pass one back as
+   *   `resumeFrom`)
+   */
   readonly write: (checkpoint: FistaCheckpoint) => void;
 }
 

@@ -1,6 +1,19 @@
 import type { CompositeProblem } from "../composite-problem.js";
 
-/** Adaptive-restart rules of FISTA. */
+/**
+ * Adaptive-restart rules of FISTA (O'Donoghue and Candès): `"gradient"` restarts the momentum
+ * when the step and the momentum disagree, `"function"` when the objective increases, `"none"`
+ * never does.
+ *
+ * @example
+ * ```ts
+ * import { fista, type FistaRestart } from "@convexformer/solvers";
+ * import { randomGroupLasso } from "@convexformer/solvers/testing";
+ * const { problem } = randomGroupLasso({ samples: 20, features: 12, groupSize: 3 });
+ * const rules: FistaRestart[] = ["gradient", "function", "none"];
+ * rules.map((restart) => fista.solve(problem, { tolerance: 1e-8, restart }).status); // ["converged", "converged", "converged"]
+ * ```
+ */
 export type FistaRestart = "gradient" | "function" | "none";
 
 /** Mutable step-size state shared across the inner solves of one FISTA run. @internal */

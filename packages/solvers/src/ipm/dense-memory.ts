@@ -16,7 +16,8 @@ const F64 = 8;
  * @example
  * ```ts
  * import { ipmMemoryBytes } from "./dense-memory.js"; // internal module
- * ipmMemoryBytes(100, 10, true, "primal"); // 8·(1000 + 1000 + 100 + 100) = 17600
+ * // 8 bytes × (design 1000 + restricted copy 1000 + primal system 100 + 100)
+ * ipmMemoryBytes(100, 10, true, "primal"); // 17600
  * ```
  */
 export function ipmMemoryBytes(

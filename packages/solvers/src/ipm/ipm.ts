@@ -12,7 +12,22 @@ import { groupColumnNorms, groupScores } from "./group-support.js";
 import { gatherGroups, groupNorm, scatterGroups, zeroGroup } from "./group-vectors.js";
 import { finishWithCleanup } from "./support-cleanup.js";
 
-/** Options of the interior-point solver, on top of the shared {@link SolveOptions}. */
+/**
+ * Options of the interior-point solver, on top of the shared {@link SolveOptions}.
+ *
+ * @example
+ * ```ts
+ * import { fista, type IpmOptions, ipm } from "@convexformer/solvers";
+ * import { randomGroupLasso } from "@convexformer/solvers/testing";
+ * const { problem } = randomGroupLasso({ samples: 20, features: 12, groupSize: 3 });
+ * const options: IpmOptions = { tolerance: 1e-10, system: "primal", workingSet: false, memoryLimitBytes: 2 ** 20 };
+ * const result = ipm.solve(problem, options);
+ * result.status; // "converged"
+ * Math.abs(result.objective - fista.solve(problem, { tolerance: 1e-10 }).objective) < 1e-8; // true
+ * // a problem over the memory limit is refused before anything is allocated
+ * ipm.solve(problem, { memoryLimitBytes: 1000 }); // throws InvalidOptionError
+ * ```
+ */
 export interface IpmOptions extends SolveOptions {
   /**
    * Solve on a growing working set of groups (start with the highest-scoring ones, add the

@@ -25,7 +25,8 @@ const POLLED_ROWS = 32;
  * ```ts
  * import { choleskyInPlace } from "./cholesky.js"; // internal module
  * const a = new Float64Array([4, 2, 2, 3]);
- * choleskyInPlace(a, 2); // true; a = [2, 0, 1, √2]
+ * choleskyInPlace(a, 2); // true
+ * a; // [2, 0, 1, Math.sqrt(2)]
  * ```
  */
 export function choleskyInPlace(a: Float64Array, n: number, poll?: () => void): boolean {
@@ -123,7 +124,8 @@ function factorDiagonalBlock(a: Float64Array, n: number, k: number, nb: number):
  * const a = new Float64Array([4, 2, 2, 3]);
  * choleskyInPlace(a, 2);
  * const b = new Float64Array([6, 5]);
- * choleskySolve(a, 2, b); // b = [1, 1]
+ * choleskySolve(a, 2, b);
+ * b; // [1, 1]
  * ```
  */
 export function choleskySolve(l: Float64Array, n: number, b: Float64Array): void {

@@ -27,8 +27,8 @@ const POLLED_CHUNK = 256;
  * ```ts
  * import { gram } from "./gram.js"; // internal module
  * const a = new Float64Array([1, 2, 3, 4]); // [1 2; 3 4]
- * gram(a, 2, 2, "columns"); // AᵀA = [10 14; 14 20]
- * gram(a, 2, 2, "rows");    // AAᵀ = [5 11; 11 25]
+ * gram(a, 2, 2, "columns"); // [10, 14, 14, 20]
+ * gram(a, 2, 2, "rows"); // [5, 11, 11, 25]
  * ```
  */
 export function gram(

@@ -34,7 +34,7 @@ const OPTION_NAMES = ["scaling", "outputs"] as const;
  * ```ts
  * import { logisticLoss } from "@convexformer/solvers";
  * const loss = logisticLoss(new Float64Array([1, -1]));
- * loss.value(new Float64Array([0, 0])); // 2·log 2
+ * loss.value(new Float64Array([0, 0])); // 2 * Math.log(2)
  * ```
  */
 export function logisticLoss(

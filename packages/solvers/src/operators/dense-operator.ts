@@ -15,7 +15,8 @@ import { denseAdjoint, denseApply } from "./dense-kernels.js";
  * the column-restricted forms used by working sets and block-coordinate methods run on the
  * column block in place.
  *
- * @param matrix - `A`
+ * @param matrix - `A`, a non-empty `rows × cols` `Matrix` of finite values (checked:
+ *   `ShapeMismatchError`, `NonFiniteInputError`); used in place, not copied
  * @example
  * ```ts
  * import { Matrix } from "@convexformer/tensors";

@@ -100,7 +100,8 @@ export function validateGroups(options: GroupL2Options): GroupStructure {
  * ```ts
  * import { groupL2 } from "@convexformer/solvers";
  * const reg = groupL2({ sizes: [2, 1] });
- * reg.value(new Float64Array([3, 4, -2])); // 5 + 2 = 7
+ * reg.value(new Float64Array([3, 4, -2])); // 7
+ * // ‖(3, 4)‖₂ + |−2| = 5 + 2
  * ```
  */
 export function groupL2(options: GroupL2Options): Regularizer {

@@ -22,8 +22,9 @@ export interface L1Options {
  * The weighted ℓ1 norm `R(x) = Σ_i w_i |x_i|`: group ℓ2 with groups of size one (prox:
  * soft-thresholding; polar: `max_i |v_i| / w_i`).
  *
- * @param dim - length of `x`
- * @param options - optional `weights`
+ * @param dim - length of `x`, an integer `≥ 1`
+ * @param options - `weights`: `dim` positive finite weights `w_i` (default all 1); unknown
+ *   keys throw `InvalidOptionError`
  * @example
  * ```ts
  * import { l1 } from "@convexformer/solvers";

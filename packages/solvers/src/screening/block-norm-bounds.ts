@@ -96,8 +96,10 @@ function blockSquaredBound(
  * vectors (`O(rows)` per column); returns `undefined` when the operator has neither. Cached
  * per operator and group layout.
  *
- * @param operator - `A`
- * @param groups - the group structure
+ * @param operator - `A`; its columns are read through `toDense()` or `applyColumns` (the
+ *   bounds are cached per operator object)
+ * @param groups - the contiguous groups of the columns (`ptr` ending at `operator.cols`), e.g.
+ *   a `groupL2` regularizer's `groups`; one bound per group
  * @example
  * ```ts
  * import { Matrix } from "@convexformer/tensors";

@@ -1,6 +1,27 @@
 import type { GroupStructure } from "../regularizer.js";
 
-/** Inputs of {@link gapSafeScreen}: a certificate's by-products at the current point. */
+/**
+ * Inputs of {@link gapSafeScreen}: a certificate's by-products at the current point.
+ *
+ * @example
+ * ```ts
+ * import { type GapSafeScreenInput, gapSafeScreen } from "@convexformer/solvers";
+ * // gap 0.01, L = 1: every dual optimum is within r = sqrt(2 · 0.01) ≈ 0.141 of u
+ * const input: GapSafeScreenInput = {
+ *   gradient: new Float64Array([0.1, 2]), dualScale: 0.5, gap: 0.01, smoothness: 1, lambda: 1,
+ *   groups: { count: 2, ptr: new Int32Array([0, 1, 2]), weights: new Float64Array([1, 1]) },
+ *   blockNorms: new Float64Array([10, 10]), // loose bounds: 0.05 + 10r > 1, no group passes
+ *   screened: new Uint8Array(2),
+ * };
+ * gapSafeScreen(input); // 0
+ * // with refine, group 0 gets a second chance: it passes with any bound below needed ≈ 6.7
+ * const asked: number[] = [];
+ * gapSafeScreen({ ...input, refine: (g, needed) => (asked.push(g, needed), 1) }); // 1
+ * asked[0]; // 0
+ * asked[1]; // ≈ 6.72
+ * input.screened; // Uint8Array [1, 0]
+ * ```
+ */
 export interface GapSafeScreenInput {
   /** `Aᵀ∇F(Ax)` (length `dim`): the dual point is `u = −s∇F(Ax)`, so `A_gᵀu = −s·gradient_g`. */
   readonly gradient: Float64Array;
@@ -23,6 +44,10 @@ export interface GapSafeScreenInput {
    * a block norm below `needed`, the test is retried with `refine(g, needed)`, which must
    * return a rigorous upper bound of `‖A_g‖₂` (FISTA passes its lazily tightened bounds: the
    * Gram bound of `blockNormBounds`, computed only for such groups).
+   *
+   * @param group - the index `g` of the group that failed the test, in `[0, groups.count)`
+   * @param needed - the block norm below which the test would pass, `(λ w_g − s‖gradient_g‖) / r`
+   *   (`> 0`)
    */
   readonly refine?: (group: number, needed: number) => number;
 }
@@ -43,7 +68,9 @@ export interface GapSafeScreenInput {
  *   gradient: new Float64Array([0.1, 2]), dualScale: 0.5, gap: 0.01, smoothness: 1, lambda: 1,
  *   groups: { count: 2, ptr: new Int32Array([0, 1, 2]), weights: new Float64Array([1, 1]) },
  *   blockNorms: new Float64Array([1, 1]), screened,
- * }); // 1: group 0 is zero at every optimum (0.05 + 0.1414 < 1)
+ * }); // 1
+ * // group 0 is zero at every optimum: 0.05 + 0.1414 < 1
+ * screened; // Uint8Array [1, 0]
  * ```
  */
 export function gapSafeScreen(input: GapSafeScreenInput): number {

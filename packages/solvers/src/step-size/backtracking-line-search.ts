@@ -1,7 +1,31 @@
 import { assertKnownOptions, InvalidOptionError, ShapeMismatchError } from "@convexformer/tensors";
 import type { CompositeProblem } from "../composite-problem.js";
 
-/** Options of {@link BacktrackingLineSearch}. */
+/**
+ * Options of {@link BacktrackingLineSearch}.
+ *
+ * @example
+ * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { BacktrackingLineSearch, type BacktrackingLineSearchOptions, createProblem, denseOperator, groupL2, squaredLoss } from "@convexformer/solvers";
+ * // exact instance 1: ∇(F∘A) is 1-Lipschitz
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * // start at L = 0.25, grow ×4 on rejection, shrink ÷2 after each accepted step
+ * const options: BacktrackingLineSearchOptions = { lipschitz: 0.25, increase: 4, decrease: 2 };
+ * const search = new BacktrackingLineSearch(problem, options);
+ * const out = { x: new Float64Array(2), predictions: new Float64Array(2) };
+ * const step = search.step(new Float64Array(2), new Float64Array(2), new Float64Array([-1, 1]), out);
+ * step.lipschitz; // 1
+ * step.trials; // 2
+ * search.lipschitz; // 0.5
+ * new BacktrackingLineSearch(problem, { lipschitz: 1, increase: 1 }); // throws InvalidOptionError
+ * ```
+ */
 export interface BacktrackingLineSearchOptions {
   /** The starting Lipschitz estimate `L > 0` (e.g. from `estimateLipschitz`). */
   readonly lipschitz: number;
@@ -11,7 +35,31 @@ export interface BacktrackingLineSearchOptions {
   readonly decrease?: number;
 }
 
-/** What one {@link BacktrackingLineSearch.step} found. */
+/**
+ * What one {@link BacktrackingLineSearch.step} found.
+ *
+ * @example
+ * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { BacktrackingLineSearch, type BacktrackingStep, createProblem, denseOperator, groupL2, squaredLoss } from "@convexformer/solvers";
+ * // exact instance 1, one step from y = 0 (A y = 0, ∇(F∘A)(0) = −(1, −1)) with L = 0.25 to start
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(2)),
+ *   loss: squaredLoss(new Float64Array([1, -1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 1 / 8,
+ * });
+ * const out = { x: new Float64Array(2), predictions: new Float64Array(2) };
+ * const step: BacktrackingStep = new BacktrackingLineSearch(problem, { lipschitz: 0.25 }).step(
+ *   new Float64Array(2), new Float64Array(2), new Float64Array([-1, 1]), out,
+ * );
+ * // L = 0.25 and 0.5 are rejected, L = 1 (the true constant) accepted: x⁺ = (7/8, −7/8)
+ * step.trials; // 3
+ * step.lipschitz; // 1
+ * step.smoothValue; // 1/64
+ * step.test; // "value"
+ * ```
+ */
 export interface BacktrackingStep {
   /** The `L` the step was accepted with (the step size was `1/L`). */
   readonly lipschitz: number;
@@ -62,7 +110,8 @@ const MAX_TRIALS = 60;
  * const x = new Float64Array(2); // y = 0: A y = 0, ∇(F∘A)(0) = −(1, −1)
  * const out = { x: new Float64Array(2), predictions: new Float64Array(2) };
  * const step = search.step(x, new Float64Array(2), new Float64Array([-1, 1]), out);
- * step.lipschitz; // 1 (0.25 and 0.5 rejected; 1, the true constant, accepted)
+ * // 0.25 and 0.5 rejected; 1, the true constant, accepted
+ * step.lipschitz; // 1
  * out.x[0]; // 0.875
  * ```
  */

@@ -1,7 +1,28 @@
 import { assertInteger, assertKnownOptions } from "@convexformer/tensors";
 import type { CompositeProblem } from "../composite-problem.js";
 
-/** Options of {@link estimateLipschitz}. */
+/**
+ * Options of {@link estimateLipschitz}.
+ *
+ * @example
+ * ```ts
+ * import { Matrix } from "@convexformer/tensors";
+ * import { createProblem, denseOperator, type EstimateLipschitzOptions, estimateLipschitz, groupL2, squaredLoss } from "@convexformer/solvers";
+ * // A = diag(3, 1): the constant is ‖A‖₂² = 9; the power iteration approaches it from below
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.fromRows([[3, 0], [0, 1]])),
+ *   loss: squaredLoss(new Float64Array([1, 1])),
+ *   regularizer: groupL2({ sizes: [1, 1] }),
+ *   lambda: 0.1,
+ * });
+ * const one: EstimateLipschitzOptions = { iterations: 1 };
+ * estimateLipschitz(problem, one); // ≈ 4.4315
+ * // stop is polled before each product (two per iteration): stopping at the third poll keeps
+ * // the estimate of the first iteration
+ * let polls = 0;
+ * estimateLipschitz(problem, { iterations: 30, stop: () => ++polls > 2 }) === estimateLipschitz(problem, one); // true
+ * ```
+ */
 export interface EstimateLipschitzOptions {
   /** Power iterations on `AᵀA` (each one `apply` and one `adjoint`). Default 8. */
   readonly iterations?: number;
@@ -23,7 +44,8 @@ const OPTION_NAMES = ["iterations", "stop"] as const;
  * `max(smoothness, 1e-12)` when `A` is zero on every iterate.
  *
  * @param problem - the problem (only `operator`, `loss` and `dim` are read)
- * @param options - the number of power iterations
+ * @param options - `iterations` (power iterations, an integer `≥ 1`, default 8) and `stop`
+ *   (polled before every product to end early); unknown keys throw `InvalidOptionError`
  * @returns the estimate, finite and `> 0`
  * @throws InvalidOptionError when `options.iterations` is not an integer `≥ 1`
  * @example

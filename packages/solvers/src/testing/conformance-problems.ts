@@ -10,7 +10,22 @@ import { denseOperator } from "../operators/dense-operator.js";
 import { groupL2 } from "../regularizers/group-l2.js";
 import { l1 } from "../regularizers/l1.js";
 
-/** A named conformance problem, with its design matrix (so tests can corrupt it). */
+/**
+ * A named conformance problem, with its design matrix (so tests can corrupt it).
+ *
+ * @example
+ * ```ts
+ * import { certify } from "@convexformer/solvers";
+ * import { type ConformanceProblem, specInstance1 } from "@convexformer/solvers/testing";
+ * const instance: ConformanceProblem = specInstance1();
+ * instance.name; // "exact instance 1"
+ * instance.matrix.rows; // 2
+ * certify(instance.problem, new Float64Array([7 / 8, -7 / 8])).objective; // 15/64
+ * // the matrix is the operator's own: a NaN written into it reaches the problem
+ * instance.matrix.set(0, 0, Number.NaN);
+ * certify(instance.problem, new Float64Array(2)).objective; // NaN
+ * ```
+ */
 export interface ConformanceProblem {
   /** A short description, used in failure messages. */
   readonly name: string;
@@ -21,7 +36,7 @@ export interface ConformanceProblem {
 }
 
 /**
- * Spec §7 instance 1 as a group lasso: `N = n = 2`, `d = 1`, `X_i = e_i` (so `A = I`),
+ * Exact instance 1 (docs/concepts.md#exact-instances) as a group lasso: `N = n = 2`, `d = 1`, `X_i = e_i` (so `A = I`),
  * `y = (1, −1)`, `β = 1/8`, one group per token. Optimum `z = (7/8, −7/8)`, value `15/64`.
  *
  * @example
@@ -42,7 +57,7 @@ export function specInstance1(): ConformanceProblem {
 }
 
 /**
- * Spec §7 instance 2 as a group lasso: `N = 1`, `n = 2`, `d = 1`, `X = [0; 1]` (so
+ * Exact instance 2 (docs/concepts.md#exact-instances) as a group lasso: `N = 1`, `n = 2`, `d = 1`, `X = [0; 1]` (so
  * `A = [0 1]`), `y = 1`, `β = 1/8`. Optimum `Z = (0, 7/8)`, value `15/128`.
  *
  * @example
@@ -62,7 +77,23 @@ export function specInstance2(): ConformanceProblem {
   return { name: "exact instance 2", problem, matrix };
 }
 
-/** Options of {@link randomGroupLasso}. */
+/**
+ * Options of {@link randomGroupLasso}.
+ *
+ * @example
+ * ```ts
+ * import { lambdaMax } from "@convexformer/solvers";
+ * import { type RandomGroupLassoOptions, randomGroupLasso } from "@convexformer/solvers/testing";
+ * // softmax cross-entropy over 3 classes: one 4-vector per class, dimension 12, groups of 2
+ * const options: RandomGroupLassoOptions = { loss: "cross-entropy", samples: 8, features: 4, groupSize: 2, classes: 3, lambdaRatio: 0.5 };
+ * const { problem, name } = randomGroupLasso(options);
+ * name; // "random cross-entropy 8x12 (groups of 2, seed 1)"
+ * problem.dim; // 12
+ * problem.loss.outputs; // 3
+ * problem.lambda / lambdaMax(problem); // 0.5
+ * randomGroupLasso({ features: 10, groupSize: 4 }); // throws InvalidOptionError
+ * ```
+ */
 export interface RandomGroupLassoOptions {
   /** `"squared"` (default), `"logistic"` or `"cross-entropy"`. */
   readonly loss?: "squared" | "logistic" | "cross-entropy";
@@ -104,7 +135,9 @@ export interface RandomGroupLassoOptions {
  * `λ = lambdaRatio · λ_max`; groups of equal or given unequal sizes with unit or random
  * weights, or ℓ1; sum or mean scaling; a dense or a matrix-free operator.
  *
- * @param options - loss, sizes, groups, weights, regularizer, scaling, operator, `λ` ratio and seed
+ * @param options - loss, samples, features, classes, group sizes and weights, regularizer,
+ *   scaling, operator kind, `λ / λ_max` and seed (see {@link RandomGroupLassoOptions}; every
+ *   field has a default, so `{}` gives a 30 × 40 squared-loss problem with groups of 4)
  * @throws InvalidOptionError when the group sizes do not fit the dimension
  * @example
  * ```ts

@@ -106,7 +106,21 @@ export interface ConformanceReport {
   readonly checks: readonly ConformanceCheck[];
 }
 
-/** The names of the conformance checks, in the order they run. */
+/**
+ * The names of the conformance checks, in the order they run (the values `skip` and `only`
+ * of {@link ConformanceOptions} accept).
+ *
+ * @example
+ * ```ts
+ * import { fista } from "@convexformer/solvers";
+ * import { CONFORMANCE_CHECKS, runSolverConformance } from "@convexformer/solvers/testing";
+ * CONFORMANCE_CHECKS.length; // 16
+ * CONFORMANCE_CHECKS[0]; // "known-optima"
+ * const report = runSolverConformance(fista, { only: ["known-optima"] });
+ * report.checks.map((c) => c.name).join() === CONFORMANCE_CHECKS.join(); // true
+ * report.checks.filter((c) => c.skipped).length; // 15
+ * ```
+ */
 export const CONFORMANCE_CHECKS: readonly string[] = Object.freeze([
   "known-optima",
   "lambda-max",
@@ -143,8 +157,10 @@ export const CONFORMANCE_CHECKS: readonly string[] = Object.freeze([
  * the optimum it converges within 5 iterations), `on-iteration` (called, with increasing
  * iteration numbers).
  *
- * @param solver - the solver under test
- * @param options - seed, extra solve options, checks to skip, throwing
+ * @param solver - the solver under test (any object with `name` and `solve`, registered or not)
+ * @param options - seed of the random problems, extra solve options, checks to skip or to
+ *   run alone (names from {@link CONFORMANCE_CHECKS}) and whether to throw on failure (see
+ *   {@link ConformanceOptions}; unknown keys or check names throw `InvalidOptionError`)
  * @example
  * ```ts
  * import { fista } from "@convexformer/solvers";

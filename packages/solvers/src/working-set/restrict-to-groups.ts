@@ -5,7 +5,31 @@ import { denseAdjoint, denseApply } from "../operators/dense-kernels.js";
 import { denseOperator } from "../operators/dense-operator.js";
 import { GroupL2Regularizer } from "../regularizers/group-l2.js";
 
-/** A group-lasso problem restricted to a subset of its groups (all others fixed at zero). */
+/**
+ * A group-lasso problem restricted to a subset of its groups (all others fixed at zero).
+ *
+ * @example
+ * ```ts
+ * import { createProblem, denseOperator, groupL2, type RestrictedProblem, restrictToGroups, squaredLoss } from "@convexformer/solvers";
+ * import { Matrix } from "@convexformer/tensors";
+ * // groups of sizes 1, 2, 1, 2: coordinates [0], [1, 2], [3], [4, 5]
+ * const problem = createProblem({
+ *   operator: denseOperator(Matrix.identity(6)),
+ *   loss: squaredLoss(new Float64Array(6).fill(1)),
+ *   regularizer: groupL2({ sizes: [1, 2, 1, 2] }),
+ *   lambda: 0.1,
+ * });
+ * const sub: RestrictedProblem = restrictToGroups(problem, new Int32Array([0, 3]));
+ * sub.strategy; // "compact"
+ * sub.problem.dim; // 3
+ * const compact = new Float64Array(3);
+ * sub.gather(new Float64Array([1, 2, 3, 4, 5, 6]), compact);
+ * compact; // Float64Array [1, 5, 6]
+ * const full = new Float64Array(6);
+ * sub.scatter(new Float64Array([7, 8, 9]), full);
+ * full; // Float64Array [7, 0, 0, 0, 8, 9]
+ * ```
+ */
 export interface RestrictedProblem {
   /** The restricted problem in the compact variable `x_W` (the kept groups, in order). */
   readonly problem: CompositeProblem;
@@ -14,14 +38,25 @@ export interface RestrictedProblem {
   /**
    * How the restricted operator works: `"full"` (every group kept: the problem itself),
    * `"operator"` (the operator's own `restrictColumns`), `"compact"` (a dense copy of the kept
-   * columns), `"runs"` (one `applyColumns` /
-   * `adjointColumns` call per run of contiguous kept columns) or `"padded"` (the full
-   * operator on a zero-padded vector).
+   * columns), `"runs"` (one `applyColumns` / `adjointColumns` call per run of contiguous kept
+   * columns) or `"padded"` (the full operator on a zero-padded vector).
    */
   readonly strategy: "full" | "operator" | "compact" | "runs" | "padded";
-  /** Copies the kept groups of a full vector into a compact one. */
+  /**
+   * Copies the kept groups of a full vector into a compact one.
+   *
+   * @param full - a vector of the full problem, length `dim` of the full problem (read only)
+   * @param compact - receives the kept groups' entries in order, length `problem.dim` of the
+   *   restricted problem; overwritten completely
+   */
   gather(full: Float64Array, compact: Float64Array): void;
-  /** Writes a compact vector into the kept groups of a full one (other entries untouched). */
+  /**
+   * Writes a compact vector into the kept groups of a full one (other entries untouched).
+   *
+   * @param compact - a vector of the restricted problem, length `problem.dim` (read only)
+   * @param full - a vector of the full problem, length `dim` of the full problem; only the kept
+   *   groups' entries are written (zero the others first to embed a restricted solution)
+   */
   scatter(compact: Float64Array, full: Float64Array): void;
 }
 
@@ -35,8 +70,9 @@ const DEFAULT_MAX_COMPACT = 2 ** 23;
  * The restricted operator costs `O(rows × kept columns)` per product whenever the operator
  * exposes its columns: keeping every group returns the problem's own operator; an operator
  * with `restrictColumns` restricts itself (the attention operators: one blocked product over
- * the kept blocks, with no copy of the design); otherwise the kept columns are copied once into a compact dense matrix (from `options.dense`, or
- * column by column through `applyColumns` on unit vectors, `O(rows)` each) when that copy
+ * the kept blocks, with no copy of the design); otherwise the kept columns are copied once
+ * into a compact dense matrix (from `options.dense`, or column by column through
+ * `applyColumns` on unit vectors, `O(rows)` each) when that copy
  * is at most `maxCompactEntries`; failing that, contiguous kept groups are merged into runs,
  * one block kernel on the dense matrix per run (when at most half the columns are kept) or
  * one `applyColumns` / `adjointColumns` call per run (at most a quarter: column access of
@@ -69,7 +105,8 @@ const DEFAULT_MAX_COMPACT = 2 ** 23;
  *   lambda: 0.1,
  * });
  * const sub = restrictToGroups(problem, new Int32Array([0, 3]));
- * sub.problem.dim; // 3 (the sizes of groups 0 and 3)
+ * sub.problem.dim; // 3
+ * // the sizes of groups 0 and 3
  * ```
  */
 export function restrictToGroups(

@@ -130,6 +130,12 @@ export interface KernelBackend {
    * `out = α·op(a)·op(b) + β·out` (gemm on {@link Matrix} values); allocates `out` when it is
    * not given (then `β` is ignored).
    *
+   * @param a - the left factor: `op(a)` is `a` (`M × K`), or `aᵀ` with `transA`
+   * @param b - the right factor: `op(b)` is `b` (`K × N`), or `bᵀ` with `transB`; its inner
+   *   dimension must equal `op(a)`'s, otherwise `shape-mismatch`
+   * @param options - `transA`, `transB` (default `false`), `alpha` (default 1), `beta` (default 0,
+   *   used only with `out`) and `out` (an `M × N` matrix written in place); see
+   *   {@link MatmulOptions}. An unknown key or a non-finite scalar is `invalid-option`
    * @throws {@link ShapeMismatchError} when the inner dimensions or `out` disagree
    */
   matmul(a: Matrix, b: Matrix, options?: MatmulOptions): BackendResult<Matrix>;
@@ -137,6 +143,13 @@ export interface KernelBackend {
    * `out = α·(D ⊙ (op(a)·op(b))) + β·out` with the `M × N` 0/1 mask `D` (the forward map of a
    * gated layer).
    *
+   * @param a - the left factor: `op(a)` is `a` (`M × K`), or `aᵀ` with `transA`
+   * @param b - the right factor: `op(b)` is `b` (`K × N`), or `bᵀ` with `transB`; its inner
+   *   dimension must equal `op(a)`'s, otherwise `shape-mismatch`
+   * @param mask - the `M × N` 0/1 mask `D`, row-major, one byte per entry (nonzero counts as 1);
+   *   another length is `shape-mismatch`
+   * @param options - those of {@link MatmulOptions}: `transA`, `transB`, `alpha`, `beta` (only with
+   *   `out`) and `out`
    * @throws {@link ShapeMismatchError} when the shapes or the mask length disagree
    */
   maskedMatmul(
@@ -149,6 +162,13 @@ export interface KernelBackend {
    * The adjoint of {@link KernelBackend.maskedMatmul} in its right factor:
    * `out = α·op(a)ᵀ·(D ⊙ r) + β·out`, with `op(a)` `M × K`, `r` and `D` `M × N`, `out` `K × N`.
    *
+   * @param a - the factor: `op(a)` is `a` (`M × K`), or `aᵀ` with `transA`
+   * @param r - the `M × N` matrix the adjoint is applied to (a residual); its row count must equal
+   *   `op(a)`'s, otherwise `shape-mismatch`
+   * @param mask - the `M × N` 0/1 mask `D`, row-major, one byte per entry (nonzero counts as 1);
+   *   another length is `shape-mismatch`
+   * @param options - `transA` (default `false`), `alpha` (default 1), `beta` (default 0, only with
+   *   `out`) and `out` (a `K × N` matrix written in place); see {@link MaskedMatmulAdjointOptions}
    * @throws {@link ShapeMismatchError} when the shapes or the mask length disagree
    */
   maskedMatmulAdjoint(

@@ -6,7 +6,7 @@ import { Matrix } from "../matrix.js";
  * Copies a {@link Matrix} into an `ml-matrix` `Matrix` (for its decompositions: Cholesky, QR,
  * SVD, eigen, …).
  *
- * @param m - the matrix to copy
+ * @param m - the {@link Matrix} to copy; the result shares no memory with it
  *
  * @example
  * ```ts
@@ -31,7 +31,8 @@ export function toMlMatrix(m: Matrix): MlMatrix {
  * Copies any `ml-matrix` matrix (a `Matrix` or a view such as `transposeView()`) into a
  * row-major float64 {@link Matrix}.
  *
- * @param m - an `ml-matrix` `AbstractMatrix`
+ * @param m - an `ml-matrix` `AbstractMatrix` (a `Matrix` or a view such as `transposeView()`),
+ *   read entry by entry into new row-major storage
  * @throws {@link InvalidOptionError} when `m` is not an `ml-matrix` matrix
  *
  * @example

@@ -39,7 +39,8 @@ function readTensor(argument: string, tensor: Tensor, rank: number): Float64Arra
  * it and must `dispose()` it).
  *
  * @param tf - the tfjs namespace, e.g. `(await initTfjs()).tf`
- * @param m - the matrix
+ * @param m - the matrix to copy (a {@link Matrix}, otherwise `invalid-option`); every finite entry
+ *   must fit float32 (`|x| ≤ 3.4028e38`), and it is rounded to about 7 significant digits
  * @throws `InvalidOptionError` when an entry overflows float32
  *
  * @example
@@ -63,7 +64,8 @@ export function toTensor2d(tf: TfjsNamespace, m: Matrix): Tensor2D {
  * Reads a rank-2 tensor (float32, int32 or bool) into a new float64 {@link Matrix}
  * (synchronous `dataSync()`; the tensor is not disposed).
  *
- * @param tensor - a rank-2 tensor
+ * @param tensor - a rank-2 tensor of dtype `float32`, `int32` or `bool` (another dtype is
+ *   `invalid-option`, another rank `shape-mismatch`), read with `dataSync()` and not disposed
  * @throws `ShapeMismatchError` unless the tensor has rank 2
  *
  * @example
@@ -85,7 +87,8 @@ export function fromTensor2d(tensor: Tensor): Matrix {
  * `[samples, tokens, features]` (the caller owns it and must `dispose()` it).
  *
  * @param tf - the tfjs namespace, e.g. `(await initTfjs()).tf`
- * @param batch - the token batch
+ * @param batch - the {@link TokenBatch} to copy (otherwise `invalid-option`); every finite entry
+ *   must fit float32 (`|x| ≤ 3.4028e38`), and it is rounded to about 7 significant digits
  * @throws `InvalidOptionError` when an entry overflows float32
  *
  * @example
@@ -115,7 +118,9 @@ export function toTensor3d(tf: TfjsNamespace, batch: TokenBatch): Tensor3D {
  * Reads a rank-3 tensor `[samples, tokens, features]` into a new float64 {@link TokenBatch}
  * (synchronous `dataSync()`; the tensor is not disposed).
  *
- * @param tensor - a rank-3 tensor
+ * @param tensor - a rank-3 tensor `[samples, tokens, features]` of dtype `float32`, `int32` or
+ *   `bool` (another dtype is `invalid-option`, another rank `shape-mismatch`), read with
+ *   `dataSync()` and not disposed
  * @throws `ShapeMismatchError` unless the tensor has rank 3
  *
  * @example

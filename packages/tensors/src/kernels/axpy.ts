@@ -3,6 +3,18 @@ import { checkDimension, checkStrided1d } from "./check-strided.js";
 /**
  * `y = α·x + y` over `N` strided elements.
  *
+ * @param N - number of elements (an integer ≥ 0; otherwise `invalid-option`)
+ * @param alpha - the scalar `α` multiplying `x` (with `α = 0`, `y` is left as it is)
+ * @param x - the vector added, read only: element `i` is `x[offsetX + i·strideX]`, for `N` elements
+ * @param strideX - step in `x` between consecutive elements (an integer; negative walks backwards,
+ *   0 repeats one entry)
+ * @param offsetX - index in `x` of element 0 (an integer); every index the view reaches must lie
+ *   inside `x`, otherwise `shape-mismatch`
+ * @param y - the vector updated in place: element `i` is `y[offsetY + i·strideY]`, for `N` elements
+ * @param strideY - step in `y` between consecutive elements (an integer; negative walks backwards,
+ *   0 repeats one entry)
+ * @param offsetY - index in `y` of element 0 (an integer); every index the view reaches must lie
+ *   inside `y`, otherwise `shape-mismatch`
  * @example
  * ```ts
  * import { axpy } from "@convexformer/tensors";

@@ -45,6 +45,41 @@ const tile = new Float64Array(MR * NR);
  * split over worker threads in Node) when the host has them and the engine is `"auto"` (see
  * {@link configureKernels}); the plain JS kernel is the fallback. See `pnpm bench:tensors`.
  *
+ * @param transA - `"no-transpose"` to use the stored `A`, `"transpose"` to use `Aᵀ`; anything else
+ *   is `invalid-option`
+ * @param transB - `"no-transpose"` to use the stored `B`, `"transpose"` to use `Bᵀ`; anything else
+ *   is `invalid-option`
+ * @param M - rows of `op(A)` and of `C` (an integer ≥ 0; otherwise `invalid-option`)
+ * @param N - columns of `op(B)` and of `C` (an integer ≥ 0; otherwise `invalid-option`)
+ * @param K - the inner dimension: columns of `op(A)`, rows of `op(B)` (an integer ≥ 0; otherwise
+ *   `invalid-option`)
+ * @param alpha - the scalar `α` multiplying the product
+ * @param A - the left factor, read only: entry `(i, j)` of the stored matrix, of shape `M × K`
+ *   (`K × M` when `transA` is `"transpose"`), is `A[offsetA + i·strideA1 + j·strideA2]`
+ * @param strideA1 - step in `A` from one row of the stored matrix to the next (the column count for
+ *   row-major storage, 1 for column-major)
+ * @param strideA2 - step in `A` from one column of the stored matrix to the next (1 for row-major
+ *   storage, the row count for column-major)
+ * @param offsetA - index in `A` of the stored entry `(0, 0)`; every index the view reaches must lie
+ *   inside `A`, otherwise `shape-mismatch`
+ * @param B - the right factor, read only: entry `(i, j)` of the stored matrix, of shape `K × N`
+ *   (`N × K` when `transB` is `"transpose"`), is `B[offsetB + i·strideB1 + j·strideB2]`
+ * @param strideB1 - step in `B` from one row of the stored matrix to the next (the column count for
+ *   row-major storage, 1 for column-major)
+ * @param strideB2 - step in `B` from one column of the stored matrix to the next (1 for row-major
+ *   storage, the row count for column-major)
+ * @param offsetB - index in `B` of the stored entry `(0, 0)`; every index the view reaches must lie
+ *   inside `B`, otherwise `shape-mismatch`
+ * @param beta - the scalar `β` multiplying the old `C`; with `β = 0`, `C` is overwritten and its
+ *   old values (even `NaN`) are ignored
+ * @param C - the output, updated in place: entry `(i, j)` of the stored matrix, of shape `M × N`,
+ *   is `C[offsetC + i·strideC1 + j·strideC2]`
+ * @param strideC1 - step in `C` from one row of the stored matrix to the next (the column count for
+ *   row-major storage, 1 for column-major)
+ * @param strideC2 - step in `C` from one column of the stored matrix to the next (1 for row-major
+ *   storage, the row count for column-major)
+ * @param offsetC - index in `C` of the stored entry `(0, 0)`; every index the view reaches must lie
+ *   inside `C`, otherwise `shape-mismatch`
  * @example
  * ```ts
  * import { gemm } from "@convexformer/tensors";

@@ -21,6 +21,30 @@ export function gemvWorthIt(M: number, N: number): boolean {
  * {@link configureKernels}) it runs on the WebAssembly SIMD128 kernel, split over the worker
  * threads; the plain JS loop otherwise.
  *
+ * @param trans - `"no-transpose"` to use the stored `A`, `"transpose"` to use `Aᵀ`; anything else
+ *   is `invalid-option`
+ * @param M - rows of the stored `A` (an integer ≥ 0; otherwise `invalid-option`)
+ * @param N - columns of the stored `A` (an integer ≥ 0; otherwise `invalid-option`)
+ * @param alpha - the scalar `α` multiplying the product
+ * @param A - the matrix, read only: entry `(i, j)` of the stored matrix, of shape `M × N` (whatever
+ *   `trans` is), is `A[offsetA + i·strideA1 + j·strideA2]`
+ * @param strideA1 - step in `A` from one row of the stored matrix to the next (the column count for
+ *   row-major storage, 1 for column-major)
+ * @param strideA2 - step in `A` from one column of the stored matrix to the next (1 for row-major
+ *   storage, the row count for column-major)
+ * @param offsetA - index in `A` of the stored entry `(0, 0)`; every index the view reaches must lie
+ *   inside `A`, otherwise `shape-mismatch`
+ * @param x - the input vector, read only: element `i` is `x[offsetX + i·strideX]`, for `N` (`M`
+ *   when `trans` is `"transpose"`) elements
+ * @param strideX - step in `x` between consecutive elements (an integer; may be negative)
+ * @param offsetX - index in `x` of element 0; every index the view reaches must lie inside `x`,
+ *   otherwise `shape-mismatch`
+ * @param beta - the scalar `β` multiplying the old `y`; with `β = 0`, `y` is overwritten
+ * @param y - the output vector, updated in place: element `i` is `y[offsetY + i·strideY]`, for `M`
+ *   (`N` when `trans` is `"transpose"`) elements
+ * @param strideY - step in `y` between consecutive elements (an integer; may be negative)
+ * @param offsetY - index in `y` of element 0; every index the view reaches must lie inside `y`,
+ *   otherwise `shape-mismatch`
  * @example
  * ```ts
  * import { gemv } from "@convexformer/tensors";

@@ -7,6 +7,20 @@ import { nrm2Unchecked } from "./nrm2.js";
  * elements `groupPtr[g] ≤ i < groupPtr[g + 1]`, and `out[offsetOut + g·strideOut] = ‖x_g‖₂`.
  * `groupPtr` has `G + 1` nondecreasing entries (CSR-style pointers); empty groups get 0.
  *
+ * @param G - number of groups (an integer ≥ 0)
+ * @param groupPtr - `G + 1` nondecreasing group boundaries, the first ≥ 0: group `g` is elements
+ *   `groupPtr[g]` to `groupPtr[g + 1] - 1` of `x`; a wrong length, a decrease or a negative start
+ *   is `invalid-option`
+ * @param x - the vector, read only: element `i` is `x[offsetX + i·strideX]`, for `groupPtr[G]`
+ *   elements
+ * @param strideX - step in `x` between consecutive elements (an integer; may be negative)
+ * @param offsetX - index in `x` of element 0; every index the view reaches must lie inside `x`,
+ *   otherwise `shape-mismatch`
+ * @param out - the output, overwritten: `‖x_g‖₂` goes to `out[offsetOut + g·strideOut]`, for the
+ *   `G` groups
+ * @param strideOut - step in `out` between consecutive groups' norms (an integer; may be negative)
+ * @param offsetOut - index in `out` of group 0's norm; every index written must lie inside `out`,
+ *   otherwise `shape-mismatch`
  * @example
  * ```ts
  * import { groupNorms } from "@convexformer/tensors";
@@ -53,6 +67,16 @@ export function groupNorms(
  * Row norms of a row-major `rows × cols` block: the special case of {@link groupNorms} with
  * equal groups of size `cols` (one group per token row in the convex attention programs).
  *
+ * @param rows - number of rows, one norm each (an integer ≥ 0)
+ * @param cols - number of columns: the length of each row (an integer ≥ 0)
+ * @param x - the block, read only, row-major and contiguous: row `r` is `x[offsetX + r·cols]` to
+ *   `x[offsetX + (r + 1)·cols - 1]`
+ * @param offsetX - index in `x` of the block's first entry; the `rows·cols` entries must lie inside
+ *   `x`, otherwise `shape-mismatch`
+ * @param out - the output, overwritten: row `r`'s norm goes to `out[offsetOut + r·strideOut]`
+ * @param strideOut - step in `out` between consecutive rows' norms (an integer; may be negative)
+ * @param offsetOut - index in `out` of row 0's norm; every index written must lie inside `out`,
+ *   otherwise `shape-mismatch`
  * @example
  * ```ts
  * import { rowNorms } from "@convexformer/tensors";

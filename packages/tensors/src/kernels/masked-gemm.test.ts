@@ -290,5 +290,31 @@ describe("maskedGemmAdjoint", () => {
         0,
       );
     expect(g).toThrow(/^R:/);
+    const h = () =>
+      maskedGemmAdjoint(
+        "bogus" as "transpose",
+        2,
+        2,
+        1,
+        1,
+        new Float64Array(2),
+        1,
+        1,
+        0,
+        new Float64Array(4),
+        2,
+        1,
+        0,
+        new Uint8Array(4),
+        2,
+        1,
+        0,
+        0,
+        new Float64Array(2),
+        2,
+        1,
+        0,
+      );
+    expect(h).toThrow(/^transA = "bogus": must be/);
   });
 });

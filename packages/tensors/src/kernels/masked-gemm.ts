@@ -1,5 +1,5 @@
 import { dispatchEngine } from "../wasm/kernel-config.js";
-import { checkDimension, checkStrided2d } from "./check-strided.js";
+import { checkDimension, checkStrided2d, checkTranspose } from "./check-strided.js";
 import { jsGemm, wasmWorthIt } from "./gemm.js";
 import type { Transpose } from "./transpose.js";
 
@@ -13,6 +13,49 @@ import type { Transpose } from "./transpose.js";
  * {@link configureKernels}) product and mask both run in WebAssembly SIMD128, on the worker
  * threads; the plain JS kernels otherwise.
  *
+ * @param transA - `"no-transpose"` to use the stored `A`, `"transpose"` to use `Aᵀ`; anything else
+ *   is `invalid-option`
+ * @param transB - `"no-transpose"` to use the stored `B`, `"transpose"` to use `Bᵀ`; anything else
+ *   is `invalid-option`
+ * @param M - rows of `op(A)` and of `C` (an integer ≥ 0; otherwise `invalid-option`)
+ * @param N - columns of `op(B)` and of `C` (an integer ≥ 0; otherwise `invalid-option`)
+ * @param K - the inner dimension: columns of `op(A)`, rows of `op(B)` (an integer ≥ 0; otherwise
+ *   `invalid-option`)
+ * @param alpha - the scalar `α` multiplying the product
+ * @param A - the left factor, read only: entry `(i, j)` of the stored matrix, of shape `M × K`
+ *   (`K × M` when `transA` is `"transpose"`), is `A[offsetA + i·strideA1 + j·strideA2]`
+ * @param strideA1 - step in `A` from one row of the stored matrix to the next (the column count for
+ *   row-major storage, 1 for column-major)
+ * @param strideA2 - step in `A` from one column of the stored matrix to the next (1 for row-major
+ *   storage, the row count for column-major)
+ * @param offsetA - index in `A` of the stored entry `(0, 0)`; every index the view reaches must lie
+ *   inside `A`, otherwise `shape-mismatch`
+ * @param B - the right factor, read only: entry `(i, j)` of the stored matrix, of shape `K × N`
+ *   (`N × K` when `transB` is `"transpose"`), is `B[offsetB + i·strideB1 + j·strideB2]`
+ * @param strideB1 - step in `B` from one row of the stored matrix to the next (the column count for
+ *   row-major storage, 1 for column-major)
+ * @param strideB2 - step in `B` from one column of the stored matrix to the next (1 for row-major
+ *   storage, the row count for column-major)
+ * @param offsetB - index in `B` of the stored entry `(0, 0)`; every index the view reaches must lie
+ *   inside `B`, otherwise `shape-mismatch`
+ * @param mask - the 0/1 mask `D`, read only (a nonzero byte counts as 1): entry `(i, j)` of the
+ *   stored matrix, of shape `M × N`, is `mask[offsetD + i·strideD1 + j·strideD2]`
+ * @param strideD1 - step in `mask` from one row of the stored matrix to the next (the column count
+ *   for row-major storage, 1 for column-major)
+ * @param strideD2 - step in `mask` from one column of the stored matrix to the next (1 for
+ *   row-major storage, the row count for column-major)
+ * @param offsetD - index in `mask` of the stored entry `(0, 0)`; every index the view reaches must
+ *   lie inside `mask`, otherwise `shape-mismatch`
+ * @param beta - the scalar `β` multiplying the old `C`; with `β = 0`, `C` is overwritten
+ *   (masked-out entries become 0)
+ * @param C - the output, updated in place: entry `(i, j)` of the stored matrix, of shape `M × N`,
+ *   is `C[offsetC + i·strideC1 + j·strideC2]`
+ * @param strideC1 - step in `C` from one row of the stored matrix to the next (the column count for
+ *   row-major storage, 1 for column-major)
+ * @param strideC2 - step in `C` from one column of the stored matrix to the next (1 for row-major
+ *   storage, the row count for column-major)
+ * @param offsetC - index in `C` of the stored entry `(0, 0)`; every index the view reaches must lie
+ *   inside `C`, otherwise `shape-mismatch`
  * @example
  * ```ts
  * import { maskedGemm } from "@convexformer/tensors";
@@ -199,6 +242,45 @@ export function jsMaskedGemm(
  * If `F(B) = D ⊙ (op(A)·B)`, then `⟨F(B), R⟩ = ⟨B, op(A)ᵀ(D ⊙ R)⟩`. Runs in WebAssembly
  * SIMD128 above gemm's crossover size, like {@link maskedGemm}.
  *
+ * @param transA - `"no-transpose"` to use the stored `A`, `"transpose"` to use `Aᵀ`; anything
+ *   else is an `InvalidOptionError` naming `transA`
+ * @param M - rows of `op(A)`, `R` and the mask (an integer ≥ 0; otherwise `invalid-option`)
+ * @param N - columns of `R`, the mask and `G` (an integer ≥ 0; otherwise `invalid-option`)
+ * @param K - columns of `op(A)` and rows of `G` (an integer ≥ 0; otherwise `invalid-option`)
+ * @param alpha - the scalar `α` multiplying the product
+ * @param A - the factor, read only: entry `(i, j)` of the stored matrix, of shape `M × K` (`K × M`
+ *   when `transA` is `"transpose"`), is `A[offsetA + i·strideA1 + j·strideA2]`
+ * @param strideA1 - step in `A` from one row of the stored matrix to the next (the column count for
+ *   row-major storage, 1 for column-major)
+ * @param strideA2 - step in `A` from one column of the stored matrix to the next (1 for row-major
+ *   storage, the row count for column-major)
+ * @param offsetA - index in `A` of the stored entry `(0, 0)`; every index the view reaches must lie
+ *   inside `A`, otherwise `shape-mismatch`
+ * @param R - the matrix the adjoint is applied to (a residual), read only: entry `(i, j)` of the
+ *   stored matrix, of shape `M × N`, is `R[offsetR + i·strideR1 + j·strideR2]`
+ * @param strideR1 - step in `R` from one row of the stored matrix to the next (the column count for
+ *   row-major storage, 1 for column-major)
+ * @param strideR2 - step in `R` from one column of the stored matrix to the next (1 for row-major
+ *   storage, the row count for column-major)
+ * @param offsetR - index in `R` of the stored entry `(0, 0)`; every index the view reaches must lie
+ *   inside `R`, otherwise `shape-mismatch`
+ * @param mask - the 0/1 mask `D`, read only (a nonzero byte counts as 1): entry `(i, j)` of the
+ *   stored matrix, of shape `M × N`, is `mask[offsetD + i·strideD1 + j·strideD2]`
+ * @param strideD1 - step in `mask` from one row of the stored matrix to the next (the column count
+ *   for row-major storage, 1 for column-major)
+ * @param strideD2 - step in `mask` from one column of the stored matrix to the next (1 for
+ *   row-major storage, the row count for column-major)
+ * @param offsetD - index in `mask` of the stored entry `(0, 0)`; every index the view reaches must
+ *   lie inside `mask`, otherwise `shape-mismatch`
+ * @param beta - the scalar `β` multiplying the old `G`; with `β = 0`, `G` is overwritten
+ * @param G - the output (a gradient), updated in place: entry `(i, j)` of the stored matrix, of
+ *   shape `K × N`, is `G[offsetG + i·strideG1 + j·strideG2]`
+ * @param strideG1 - step in `G` from one row of the stored matrix to the next (the column count for
+ *   row-major storage, 1 for column-major)
+ * @param strideG2 - step in `G` from one column of the stored matrix to the next (1 for row-major
+ *   storage, the row count for column-major)
+ * @param offsetG - index in `G` of the stored entry `(0, 0)`; every index the view reaches must lie
+ *   inside `G`, otherwise `shape-mismatch`
  * @example
  * ```ts
  * import { maskedGemmAdjoint } from "@convexformer/tensors";
@@ -234,6 +316,7 @@ export function maskedGemmAdjoint(
   strideG2: number,
   offsetG: number,
 ): void {
+  checkTranspose("transA", transA);
   checkDimension("M", M);
   checkDimension("N", N);
   checkStrided2d("R", R, M, N, strideR1, strideR2, offsetR);
@@ -335,6 +418,7 @@ export function jsMaskedGemmAdjoint(
   strideG2: number,
   offsetG: number,
 ): void {
+  checkTranspose("transA", transA);
   checkDimension("M", M);
   checkDimension("N", N);
   checkStrided2d("R", R, M, N, strideR1, strideR2, offsetR);

@@ -4,6 +4,12 @@ import { checkDimension, checkStrided1d } from "./check-strided.js";
  * Euclidean norm `‖x‖₂` over `N` strided elements, without overflow or underflow: a plain
  * sum of squares when it is safe, a scaled one (as LAPACK's `dnrm2`) when it is not.
  *
+ * @param N - number of elements (an integer ≥ 0; otherwise `invalid-option`)
+ * @param x - the vector, read only: element `i` is `x[offsetX + i·strideX]`, for `N` elements
+ * @param strideX - step in `x` between consecutive elements (an integer; negative walks backwards,
+ *   0 repeats one entry)
+ * @param offsetX - index in `x` of element 0 (an integer); every index the view reaches must lie
+ *   inside `x`, otherwise `shape-mismatch`
  * @example
  * ```ts
  * import { nrm2 } from "@convexformer/tensors";

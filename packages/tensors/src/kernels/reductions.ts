@@ -4,6 +4,12 @@ import { checkDimension, checkStrided1d } from "./check-strided.js";
  * Sum `Σ x_i` over `N` strided elements, with Kahan–Babuška (Neumaier) compensation so that
  * large sums of mixed signs (objective values, duality gaps) keep full precision.
  *
+ * @param N - number of elements (an integer ≥ 0; otherwise `invalid-option`)
+ * @param x - the vector, read only: element `i` is `x[offsetX + i·strideX]`, for `N` elements
+ * @param strideX - step in `x` between consecutive elements (an integer; negative walks backwards,
+ *   0 repeats one entry)
+ * @param offsetX - index in `x` of element 0 (an integer); every index the view reaches must lie
+ *   inside `x`, otherwise `shape-mismatch`
  * @example
  * ```ts
  * import { sum } from "@convexformer/tensors";
@@ -27,6 +33,12 @@ export function sum(N: number, x: Float64Array, strideX: number, offsetX: number
 /**
  * Sum of absolute values `Σ |x_i|` (the ℓ1 norm) over `N` strided elements.
  *
+ * @param N - number of elements (an integer ≥ 0; otherwise `invalid-option`)
+ * @param x - the vector, read only: element `i` is `x[offsetX + i·strideX]`, for `N` elements
+ * @param strideX - step in `x` between consecutive elements (an integer; negative walks backwards,
+ *   0 repeats one entry)
+ * @param offsetX - index in `x` of element 0 (an integer); every index the view reaches must lie
+ *   inside `x`, otherwise `shape-mismatch`
  * @example
  * ```ts
  * import { asum } from "@convexformer/tensors";
@@ -44,6 +56,12 @@ export function asum(N: number, x: Float64Array, strideX: number, offsetX: numbe
 /**
  * Largest absolute value `max_i |x_i|` (the ℓ∞ norm); 0 for `N = 0`; `NaN` if any entry is.
  *
+ * @param N - number of elements (an integer ≥ 0; otherwise `invalid-option`)
+ * @param x - the vector, read only: element `i` is `x[offsetX + i·strideX]`, for `N` elements
+ * @param strideX - step in `x` between consecutive elements (an integer; negative walks backwards,
+ *   0 repeats one entry)
+ * @param offsetX - index in `x` of element 0 (an integer); every index the view reaches must lie
+ *   inside `x`, otherwise `shape-mismatch`
  * @example
  * ```ts
  * import { amax } from "@convexformer/tensors";
@@ -68,6 +86,12 @@ export function amax(N: number, x: Float64Array, strideX: number, offsetX: numbe
  * Index (0-based, among the `N` strided elements) of the largest entry; −1 for `N = 0`.
  * Ties go to the first. `NaN` entries are never chosen.
  *
+ * @param N - number of elements (an integer ≥ 0; otherwise `invalid-option`)
+ * @param x - the vector, read only: element `i` is `x[offsetX + i·strideX]`, for `N` elements
+ * @param strideX - step in `x` between consecutive elements (an integer; negative walks backwards,
+ *   0 repeats one entry)
+ * @param offsetX - index in `x` of element 0 (an integer); every index the view reaches must lie
+ *   inside `x`, otherwise `shape-mismatch`
  * @example
  * ```ts
  * import { argmax } from "@convexformer/tensors";

@@ -3,6 +3,14 @@ import { checkDimension, checkStrided1d } from "./check-strided.js";
 /**
  * `x = α·x` over `N` strided elements (with `α = 0` the entries become exactly 0).
  *
+ * @param N - number of elements (an integer ≥ 0; otherwise `invalid-option`)
+ * @param alpha - the scalar `α`; with `α = 0` the entries become exactly 0, even `NaN` or
+ *   `Infinity` ones
+ * @param x - the vector scaled in place: element `i` is `x[offsetX + i·strideX]`, for `N` elements
+ * @param strideX - step in `x` between consecutive elements (an integer; negative walks backwards,
+ *   0 repeats one entry)
+ * @param offsetX - index in `x` of element 0 (an integer); every index the view reaches must lie
+ *   inside `x`, otherwise `shape-mismatch`
  * @example
  * ```ts
  * import { scal } from "@convexformer/tensors";
