@@ -15,6 +15,12 @@ import type { ConvexAttentionLayout } from "./convex-attention-layout.js";
  * present (interior point, screening bounds), and larger designs must stay implicit.
  */
 const DENSE_LIMIT = 2 ** 22;
+/**
+ * A restriction to a working set (`restrictColumns`) offers `toDense()` up to this many
+ * entries (2^23, 64 MiB: the largest compact copy `restrictToGroups` makes), for solvers that
+ * factor the restricted design (ADMM's Cholesky update).
+ */
+const RESTRICTED_DENSE_LIMIT = 2 ** 23;
 
 /**
  * Column products over at least this many whole blocks go through one blocked gemm; fewer
@@ -127,6 +133,23 @@ export function attentionOperator(
       throw new ShapeMismatchError(names[1], `expected length ${outLen}, got ${out.length}`);
   };
 
+  // the gates as exact 0/1 factors (any nonzero mask byte is an active gate; no mask: all 1)
+  const on = new Uint8Array(N * P);
+  if (mask === undefined) on.fill(1);
+  else for (let k = 0; k < on.length; k++) on[k] = mask[k] !== 0 ? 1 : 0;
+  // block b = j·c + l of the variable: its gate j and its output l
+  const gateOf = new Int32Array(Pc);
+  const outputOf = new Int32Array(Pc);
+  for (let b = 0; b < Pc; b++) {
+    outputOf[b] = b % c;
+    gateOf[b] = (b - (b % c)) / c;
+  }
+  const idsGate = new Int32Array(Pc);
+  const idsOutput = new Int32Array(Pc);
+  /** `to[at .. at + nd) = from[start .. start + nd)` (no subarray views on the hot path). */
+  const copyBlock = (from: Float64Array, start: number, to: Float64Array, at: number): void => {
+    for (let e = 0; e < nd; e++) to[at + e] = from[start + e] as number;
+  };
   // compact copies of the nonzero (j, l) blocks of x (proximal iterates are group-sparse)
   let compactX: Float64Array | undefined;
   const blockIndex = new Int32Array(Pc);
@@ -155,13 +178,28 @@ export function attentionOperator(
       if (compactX === undefined) compactX = new Float64Array(Pc * nd);
       for (let t = 0; t < B; t++) {
         const b = blockIndex[t] as number;
-        compactX.set(x.subarray(b * nd, (b + 1) * nd), t * nd);
+        copyBlock(x, b * nd, compactX, t * nd);
       }
       source = compactX;
       width = B;
     } else {
       for (let b = 0; b < Pc; b++) blockIndex[b] = b;
     }
+    forward(blockIndex, width, source, T, out);
+  };
+
+  /**
+   * `out = Σ_t D_{:, j_t} ⊙ (X_flat · z_t)` summed into output `l_t`, for the blocks
+   * `ids[0 .. width)` (`b = j·c + l`) whose `nd` weights lie consecutively in `source`: one
+   * blocked product `T = X_flat · Zᵀ` (`N × width`), then the mask and the sum.
+   */
+  const forward = (
+    ids: Int32Array,
+    width: number,
+    source: Float64Array,
+    T: Float64Array,
+    out: Float64Array,
+  ): void => {
     gemm(
       "no-transpose",
       "transpose",
@@ -183,16 +221,35 @@ export function attentionOperator(
       1,
       0,
     );
+    // each block's gate and output, once per call (the loop below runs N times over them)
+    for (let t = 0; t < width; t++) {
+      const b = ids[t] as number;
+      idsGate[t] = gateOf[b] as number;
+      idsOutput[t] = outputOf[b] as number;
+    }
+    if (c === 1) {
+      for (let i = 0; i < N; i++) {
+        const tRow = i * width;
+        const mRow = i * P;
+        // × the 0/1 gate, branch-free (random gates defeat branch prediction); the same
+        // additions in the same order as the general loop
+        let s = 0;
+        for (let t = 0; t < width; t++)
+          s += (T[tRow + t] as number) * (on[mRow + (idsGate[t] as number)] as number);
+        out[i] = s;
+      }
+      return;
+    }
     out.fill(0);
     for (let i = 0; i < N; i++) {
       const tRow = i * width;
       const mRow = i * P;
       const oRow = i * c;
       for (let t = 0; t < width; t++) {
-        const b = blockIndex[t] as number;
-        const l = b % c;
-        if (mask !== undefined && mask[mRow + (b - l) / c] === 0) continue;
-        out[oRow + l] = (out[oRow + l] as number) + (T[tRow + t] as number);
+        const o = oRow + (idsOutput[t] as number);
+        out[o] =
+          (out[o] as number) +
+          (T[tRow + t] as number) * (on[mRow + (idsGate[t] as number)] as number);
       }
     }
   };
@@ -211,9 +268,9 @@ export function attentionOperator(
       const dRow = i * P;
       const rRow = i * c;
       for (let j = 0; j < P; j++) {
-        const on = mask[dRow + j] !== 0;
+        const dj = on[dRow + j] as number;
         const mj = mRow + j * c;
-        for (let l = 0; l < c; l++) M[mj + l] = on ? (r[rRow + l] as number) : 0;
+        for (let l = 0; l < c; l++) M[mj + l] = (r[rRow + l] as number) * dj;
       }
     }
     gemm("transpose", "no-transpose", Pc, nd, N, 1, M, Pc, 1, 0, Xd, nd, 1, 0, 0, out, nd, 1, 0);
@@ -358,6 +415,112 @@ export function attentionOperator(
     }
   };
 
+  /**
+   * `A[:, S]` for column ranges made of whole blocks (a working set of groups): products over
+   * the kept blocks only, through the same blocked kernels as the full operator (no copy of
+   * the design); `undefined` for ranges that split a block.
+   */
+  const restrictColumns = (
+    starts: readonly number[],
+    lengths: readonly number[],
+  ): LinearOperator | undefined => {
+    if (starts.length !== lengths.length) return undefined;
+    const ids: number[] = [];
+    let prevEnd = 0;
+    for (let t = 0; t < starts.length; t++) {
+      const a = starts[t] as number;
+      const len = lengths[t] as number;
+      const ok =
+        Number.isSafeInteger(a) &&
+        Number.isSafeInteger(len) &&
+        len > 0 &&
+        a >= prevEnd &&
+        a + len <= cols &&
+        a % nd === 0 &&
+        len % nd === 0;
+      if (!ok) return undefined;
+      for (let b = a / nd; b < (a + len) / nd; b++) ids.push(b);
+      prevEnd = a + len;
+    }
+    const K = ids.length;
+    if (K === 0) return undefined;
+    const kept = Int32Array.from(ids);
+    const keptGate = kept.map((b) => gateOf[b] as number);
+    const keptOutput = kept.map((b) => outputOf[b] as number);
+    const subCols = K * nd;
+    const nonzero = new Int32Array(K);
+    let packed: Float64Array | undefined;
+    let residualScratch: Float64Array | undefined;
+    const restricted: LinearOperator = {
+      rows,
+      cols: subCols,
+      apply(x, out) {
+        validateLengths(x, subCols, out, rows, ["x", "out"]);
+        let B = 0;
+        for (let t = 0; t < K; t++) {
+          const base = t * nd;
+          let any = false;
+          for (let e = 0; e < nd && !any; e++) any = x[base + e] !== 0;
+          if (any) nonzero[B++] = t;
+        }
+        if (B === 0) {
+          out.fill(0);
+          return;
+        }
+        let source = x;
+        if (B < K) {
+          // the nonzero blocks only, as in the full apply
+          if (packed === undefined) packed = new Float64Array(subCols);
+          for (let u = 0; u < B; u++) {
+            const t = nonzero[u] as number;
+            copyBlock(x, t * nd, packed, u * nd);
+          }
+          source = packed;
+        }
+        for (let u = 0; u < B; u++) nonzero[u] = kept[nonzero[u] as number] as number;
+        forward(nonzero, B, source, getScratch(), out);
+      },
+      adjoint(r, out) {
+        validateLengths(r, rows, out, subCols, ["r", "out"]);
+        // M (N × K) = the residual of each kept block's output, masked by its gate
+        if (residualScratch === undefined) residualScratch = new Float64Array(N * K);
+        const M = residualScratch;
+        for (let i = 0; i < N; i++) {
+          const mRow = i * K;
+          const dRow = i * P;
+          const rRow = i * c;
+          if (c === 1) {
+            const ri = r[i] as number;
+            for (let t = 0; t < K; t++)
+              M[mRow + t] = ri * (on[dRow + (keptGate[t] as number)] as number);
+          } else {
+            for (let t = 0; t < K; t++)
+              M[mRow + t] =
+                (r[rRow + (keptOutput[t] as number)] as number) *
+                (on[dRow + (keptGate[t] as number)] as number);
+          }
+        }
+        gemm("transpose", "no-transpose", K, nd, N, 1, M, K, 1, 0, Xd, nd, 1, 0, 0, out, nd, 1, 0);
+      },
+    };
+    if (rows * subCols > RESTRICTED_DENSE_LIMIT) return restricted;
+    return {
+      ...restricted,
+      toDense(): Matrix {
+        const A = new Matrix(rows, subCols);
+        for (let i = 0; i < N; i++) {
+          for (let t = 0; t < K; t++) {
+            const b = kept[t] as number;
+            const l = b % c;
+            if (mask !== undefined && mask[i * P + (b - l) / c] === 0) continue;
+            A.data.set(Xd.subarray(i * nd, (i + 1) * nd), (i * c + l) * subCols + t * nd);
+          }
+        }
+        return A;
+      },
+    };
+  };
+
   const toDense = (): Matrix => {
     const A = new Matrix(rows, cols);
     for (let i = 0; i < N; i++) {
@@ -383,6 +546,7 @@ export function attentionOperator(
     adjoint,
     applyColumns,
     adjointColumns,
+    restrictColumns,
   };
   return rows * cols <= DENSE_LIMIT ? { ...operator, toDense } : operator;
 }

@@ -125,6 +125,132 @@ describe("attentionOperator", () => {
     });
   }
 
+  for (const { name, N, n, d, c, P } of cases) {
+    it(`${name}: restrictColumns on whole blocks agrees with the full operator on a padded vector`, () => {
+      const X = randomBatch(N, n, d);
+      const mask =
+        P > 0
+          ? gatePatterns(
+              {
+                u1: rng.fillNormal(new Float64Array(P * n)),
+                u2: rng.fillNormal(new Float64Array(P * d)),
+              },
+              X,
+            )
+          : undefined;
+      const A = attentionOperator(X, c, mask);
+      const nd = n * d;
+      const blocks = A.cols / nd;
+      // blocks 0, 2 and the last two (as runs of contiguous blocks; fewer for small operators)
+      const chosen = [...new Set([0, 2, blocks - 2, blocks - 1])]
+        .filter((b) => b >= 0 && b < blocks)
+        .sort((a, b) => a - b);
+      const starts: number[] = [];
+      const lengths: number[] = [];
+      for (const b of chosen) {
+        const t = starts.length - 1;
+        if (t >= 0 && (starts[t] as number) + (lengths[t] as number) === b * nd)
+          lengths[t] = (lengths[t] as number) + nd;
+        else {
+          starts.push(b * nd);
+          lengths.push(nd);
+        }
+      }
+      const S = A.restrictColumns?.(starts, lengths);
+      expect(S).toBeDefined();
+      const sub = S as NonNullable<typeof S>;
+      expect([sub.rows, sub.cols]).toEqual([A.rows, chosen.length * nd]);
+      expect(checkAdjoint(sub, rng, 5)).toBeLessThan(1e-13);
+      const embed = (v: Float64Array): Float64Array => {
+        const full = new Float64Array(A.cols);
+        let o = 0;
+        for (let t = 0; t < starts.length; t++) {
+          const a = starts[t] as number;
+          const len = lengths[t] as number;
+          full.set(v.subarray(o, o + len), a);
+          o += len;
+        }
+        return full;
+      };
+      const pick = (full: ArrayLike<number>): Float64Array => {
+        const out = new Float64Array(sub.cols);
+        let o = 0;
+        for (let t = 0; t < starts.length; t++) {
+          const a = starts[t] as number;
+          for (let j = 0; j < (lengths[t] as number); j++) out[o++] = full[a + j] as number;
+        }
+        return out;
+      };
+      const xs = rng.fillNormal(new Float64Array(sub.cols));
+      if (chosen.length > 1) xs.fill(0, nd, 2 * nd); // a zero block: the apply skips it
+      const got = new Float64Array(A.rows);
+      sub.apply(xs, got);
+      const want = new Float64Array(A.rows);
+      A.apply(embed(xs), want);
+      expect(maxRelDiff(got, want)).toBeLessThan(1e-13);
+      sub.apply(new Float64Array(sub.cols), got);
+      expect(got.every((v) => v === 0)).toBe(true);
+      const r = rng.fillNormal(new Float64Array(A.rows));
+      const g = new Float64Array(A.cols);
+      A.adjoint(r, g);
+      const gs = new Float64Array(sub.cols);
+      sub.adjoint(r, gs);
+      expect(maxRelDiff(gs, pick(g))).toBeLessThan(1e-13);
+      // its dense form is the kept columns of the full one
+      const dense = (A.toDense as () => Matrix)();
+      const subDense = sub.toDense?.();
+      expect(subDense).toBeDefined();
+      for (let i = 0; i < A.rows; i++) {
+        const row = dense.data.subarray(i * A.cols, (i + 1) * A.cols);
+        const subRow = (subDense as Matrix).data.subarray(i * sub.cols, (i + 1) * sub.cols);
+        expect(Array.from(subRow)).toEqual(Array.from(pick(row)));
+      }
+      // ranges that split a block, overlap or leave the operator: no restriction
+      expect(A.restrictColumns?.([1], [nd])).toBeUndefined();
+      expect(A.restrictColumns?.([0, 0], [nd, nd])).toBeUndefined();
+      expect(A.restrictColumns?.([A.cols - nd], [2 * nd])).toBeUndefined();
+    });
+  }
+
+  it("restrictColumns runs through the blocked kernels at scnn-like sizes", () => {
+    const N = 600;
+    const d = 40;
+    const P = 30;
+    const X = randomBatch(N, 1, d);
+    const mask = gatePatterns(
+      { u1: rng.fillNormal(new Float64Array(P)), u2: rng.fillNormal(new Float64Array(P * d)) },
+      X,
+    );
+    const A = attentionOperator(X, 1, mask);
+    const keep = [1, 4, 5, 6, 11, 20, 29];
+    const S = A.restrictColumns?.(
+      keep.map((b) => b * d),
+      keep.map(() => d),
+    );
+    expect(S).toBeDefined();
+    const sub = S as NonNullable<typeof S>;
+    const xs = rng.fillNormal(new Float64Array(sub.cols));
+    const full = new Float64Array(A.cols);
+    keep.forEach((b, t) => {
+      full.set(xs.subarray(t * d, (t + 1) * d), b * d);
+    });
+    const got = new Float64Array(A.rows);
+    const want = new Float64Array(A.rows);
+    sub.apply(xs, got);
+    A.apply(full, want);
+    expect(maxRelDiff(got, want)).toBeLessThan(1e-13);
+    const r = rng.fillNormal(new Float64Array(A.rows));
+    const g = new Float64Array(A.cols);
+    A.adjoint(r, g);
+    const gs = new Float64Array(sub.cols);
+    sub.adjoint(r, gs);
+    const expected = new Float64Array(sub.cols);
+    keep.forEach((b, t) => {
+      expected.set(g.subarray(b * d, (b + 1) * d), t * d);
+    });
+    expect(maxRelDiff(gs, expected)).toBeLessThan(1e-13);
+  });
+
   it("offers no toDense for large designs, and rejects wrong lengths", () => {
     const X = TokenBatch.zeros(2000, 8, 32);
     const A = attentionOperator(X, 10);

@@ -63,6 +63,24 @@ export interface LinearOperator {
    */
   adjointColumns?(start: number, end: number, r: Float64Array, out: Float64Array): void;
   /**
+   * The operator restricted to some of its columns: `A[:, S]`, a `rows × Σ lengths` operator,
+   * where `S` is the column ranges `[starts[t], starts[t] + lengths[t])` in order (increasing,
+   * disjoint, nonempty). Optional, and may return `undefined` for ranges it has no fast route
+   * for; working-set solvers (`restrictToGroups`) use it in preference to copying the columns
+   * out one by one. The result may share scratch memory with this operator (products are
+   * synchronous).
+   *
+   * @param starts - the first column of each range, increasing integers in `[0, cols)`
+   * @param lengths - each range's number of columns (positive integers, same length as
+   *   `starts`; the ranges must not overlap or pass `cols`)
+   * @returns the `rows × Σ lengths` operator `A[:, S]`, or `undefined` when this operator has
+   *   no faster route for these ranges than its column access
+   */
+  restrictColumns?(
+    starts: readonly number[],
+    lengths: readonly number[],
+  ): LinearOperator | undefined;
+  /**
    * The dense `rows × cols` matrix. Optional; only for small problems (interior point,
    * direct ADMM factorizations). Implementations may throw when it would be too large.
    */

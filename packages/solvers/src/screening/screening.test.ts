@@ -264,6 +264,20 @@ describe("restrictToGroups", () => {
     };
     const opaque = { rows: 9, cols: 16, apply: dense.apply, adjoint: dense.adjoint };
     const keep = new Int32Array([1, 2, 5]); // runs [2, 6) and [10, 12)
+    // an operator that restricts itself (as the attention operators do), or declines to
+    const selfRestricting = {
+      ...opaque,
+      restrictColumns(starts: readonly number[], lengths: readonly number[]) {
+        const kept: number[] = [];
+        starts.forEach((a, t) => {
+          for (let j = 0; j < (lengths[t] as number); j++) kept.push(a + j);
+        });
+        return denseOperator(
+          Matrix.fromRows(A.toRows().map((row) => kept.map((j) => row[j] as number))),
+        );
+      },
+    };
+    const declining = { ...columnsOnly, restrictColumns: () => undefined };
     const cases = [
       {
         operator: dense,
@@ -272,6 +286,8 @@ describe("restrictToGroups", () => {
         strategy: "full",
       },
       { operator: dense, keep, options: {}, strategy: "compact" },
+      { operator: selfRestricting, keep, options: { dense: A }, strategy: "operator" },
+      { operator: declining, keep, options: {}, strategy: "compact" },
       { operator: opaque, keep, options: { dense: A }, strategy: "compact" },
       { operator: columnsOnly, keep, options: {}, strategy: "compact" },
       { operator: dense, keep, options: { dense: A, maxCompactEntries: 0 }, strategy: "runs" },

@@ -37,11 +37,11 @@ export interface RestrictedProblem {
   readonly groups: Int32Array;
   /**
    * How the restricted operator works: `"full"` (every group kept: the problem itself),
-   * `"compact"` (a dense copy of the kept columns), `"runs"` (one `applyColumns` /
-   * `adjointColumns` call per run of contiguous kept columns) or `"padded"` (the full
-   * operator on a zero-padded vector).
+   * `"operator"` (the operator's own `restrictColumns`), `"compact"` (a dense copy of the kept
+   * columns), `"runs"` (one `applyColumns` / `adjointColumns` call per run of contiguous kept
+   * columns) or `"padded"` (the full operator on a zero-padded vector).
    */
-  readonly strategy: "full" | "compact" | "runs" | "padded";
+  readonly strategy: "full" | "operator" | "compact" | "runs" | "padded";
   /**
    * Copies the kept groups of a full vector into a compact one.
    *
@@ -68,9 +68,11 @@ const DEFAULT_MAX_COMPACT = 2 ** 23;
  * dropped groups are zero, `A_W x_W = A x` and the objectives agree.
  *
  * The restricted operator costs `O(rows × kept columns)` per product whenever the operator
- * exposes its columns: keeping every group returns the problem's own operator; otherwise
- * the kept columns are copied once into a compact dense matrix (from `options.dense`, or
- * column by column through `applyColumns` on unit vectors, `O(rows)` each) when that copy
+ * exposes its columns: keeping every group returns the problem's own operator; an operator
+ * with `restrictColumns` restricts itself (the attention operators: one blocked product over
+ * the kept blocks, with no copy of the design); otherwise the kept columns are copied once
+ * into a compact dense matrix (from `options.dense`, or column by column through
+ * `applyColumns` on unit vectors, `O(rows)` each) when that copy
  * is at most `maxCompactEntries`; failing that, contiguous kept groups are merged into runs,
  * one block kernel on the dense matrix per run (when at most half the columns are kept) or
  * one `applyColumns` / `adjointColumns` call per run (at most a quarter: column access of
@@ -216,6 +218,17 @@ function restrictOperator(
 ): { operator: LinearOperator; strategy: RestrictedProblem["strategy"] } {
   const rows = full.rows;
   const runs = runStart.length;
+  const own = full.restrictColumns?.(runStart, runLength);
+  if (own !== undefined) {
+    if (own.rows !== rows || own.cols !== dim) {
+      throw new InvalidOptionError(
+        "operator.restrictColumns",
+        `${own.rows} × ${own.cols}`,
+        `must return a ${rows} × ${dim} operator`,
+      );
+    }
+    return { operator: own, strategy: "operator" };
+  }
   const compactFits = rows * dim <= maxCompact;
   let dense = given;
   if (dense === undefined && full.applyColumns === undefined) dense = full.toDense?.();
