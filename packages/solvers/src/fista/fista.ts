@@ -76,7 +76,8 @@ export interface FistaOptions extends SolveOptions {
    * 1.05–1.1× at scnn N = 10,000, p = 100, P = 500 (66/500: the kept columns no longer fit a
    * compact copy, and the attention operator's `applyColumns` costs about 5× its full product
    * per column). It takes 0.85–1.25× plain FISTA's iterations (1.3× on the largest scnn), the
-   * extra ones on small sets.
+   * extra ones on small sets. (Those ratios were measured before the attention operators had
+   * `restrictColumns`; with it, on scnn at N = 2,000 plain FISTA and the working set tie.)
    */
   readonly workingSet?: boolean;
   /** Smallest working set `p₀`: the size of the first set and the floor of every later one. Default 10. */
