@@ -39,9 +39,6 @@ const tarballs = join(work, "tarballs");
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 const REPOSITORY = "https://github.com/convexformer/convexformer";
 const TFJS = ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm"];
-// packages that depend on tfjs but whose published declarations import @tensorflow/tfjs-core's
-// types only (never the umbrella's): their consumers are compiled with skipLibCheck off
-const TFJS_CORE_TYPES_ONLY = ["baselines"];
 
 function run(cmd, args, cwd, options = {}) {
   console.log(`$ ${cmd} ${args.join(" ")}   (in ${cwd})`);
@@ -328,13 +325,15 @@ function checkAlone(pkg, manager) {
     join(dir, "consumer.ts"),
     `${typed.map((e, i) => `import * as t${i} from ${JSON.stringify(e.specifier)};`).join("\n")}\nexport const entryPoints: readonly object[] = [${typed.map((_, i) => `t${i}`).join(", ")}];\n`,
   );
-  // The umbrella @tensorflow/tfjs 4.22's declarations do not compile with skipLibCheck off under
-  // strict (tfjs-layers' LayersModel vs InferenceModel, `EmscriptenModule`, WebGL types of
-  // tfjs-backend-webgl). A package whose declarations refer to @tensorflow/tfjs-core only (and
-  // reference @types/long for tfjs-core's undeclared `Long`) is checked with skipLibCheck off;
-  // tfjs-core's declarations name browser types (HTMLImageElement, WebGLTexture, @webgpu/types),
-  // so a consumer of a tfjs package needs the DOM lib, as every TypeScript user of tfjs does.
-  const skipLibCheck = withTfjs && !TFJS_CORE_TYPES_ONLY.includes(pkg.short);
+  // Every consumer compiles with skipLibCheck off. The umbrella @tensorflow/tfjs 4.22's
+  // declarations do not compile that way under strict (tfjs-layers' LayersModel vs
+  // InferenceModel, `EmscriptenModule`, WebGL types of tfjs-backend-webgl), so no published
+  // declaration may refer to it: baselines refers to @tensorflow/tfjs-core's types only (and
+  // references @types/long for tfjs-core's undeclared `Long`), and experiments and the CLI
+  // expose no tfjs type at all. tfjs-core's declarations name browser types (HTMLImageElement,
+  // WebGLTexture, @webgpu/types), so a consumer of a tfjs package needs the DOM lib, as every
+  // TypeScript user of tfjs does.
+  const skipLibCheck = false;
   const lib = withTfjs ? ["ES2023", "DOM"] : ["ES2023"];
   for (const [module, moduleResolution] of [
     ["node16", "node16"],
