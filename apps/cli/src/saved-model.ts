@@ -8,6 +8,7 @@ import {
 } from "@convexformer/attention";
 import { readInputText } from "./input-files.js";
 import type { TextPipeline } from "./model-data.js";
+import { pathExists } from "./path-exists.js";
 import { UsageError } from "./usage-error.js";
 
 /**
@@ -29,15 +30,6 @@ export interface SavedModel {
   readonly loss: LossName;
   /** The text pipeline (`text.json`), for models fitted on text. */
   readonly text?: TextPipeline;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -67,14 +59,14 @@ export async function loadSavedModel(dir: string, argument: string): Promise<Sav
       `${argument} ${dir}: not a folder (a model folder written by convexformer fit)`,
     );
   const modelFile = join(dir, "model.json");
-  if (!(await exists(modelFile)))
+  if (!(await pathExists(modelFile)))
     throw new UsageError(
       `${argument} ${dir}: no model.json (not a model folder written by convexformer fit)`,
     );
   const model = parseFittedModel(await readInputText(modelFile, 64 * 2 ** 20), modelFile);
   let loss: LossName = "squared";
   const fitFile = join(dir, "fit.json");
-  if (await exists(fitFile)) {
+  if (await pathExists(fitFile)) {
     const record = parseJson(await readInputText(fitFile, 64 * 2 ** 20), fitFile) as {
       loss?: unknown;
     };
@@ -85,7 +77,7 @@ export async function loadSavedModel(dir: string, argument: string): Promise<Sav
     loss = record.loss as LossName;
   }
   const textFile = join(dir, "text.json");
-  if (!(await exists(textFile))) return { dir, model, loss };
+  if (!(await pathExists(textFile))) return { dir, model, loss };
   const t = parseJson(await readInputText(textFile, 64 * 2 ** 20), textFile) as Record<
     string,
     unknown

@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { readInputText } from "../input-files.js";
 import { validateOutputDirectory } from "../output-directory.js";
+import { pathExists } from "../path-exists.js";
 import { loadSavedModel } from "../saved-model.js";
 import { UsageError } from "../usage-error.js";
 
@@ -25,15 +26,6 @@ const INTERPRET_FILES = [
   "grokking.svg",
   "grokking.json",
 ];
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function markdownTable(rows: readonly Record<string, unknown>[]): string {
   const first = rows[0];
@@ -95,8 +87,8 @@ export async function runInterpret(
     if (info === undefined || !info.isDirectory())
       throw new UsageError(`<result> ${resultDir}: no such folder`);
     if (
-      !(await exists(join(resultDir, "model.json"))) &&
-      (await exists(join(resultDir, "result.json")))
+      !(await pathExists(join(resultDir, "model.json"))) &&
+      (await pathExists(join(resultDir, "result.json")))
     ) {
       const file = join(resultDir, "result.json");
       let result: ExperimentResult<unknown, unknown>;
