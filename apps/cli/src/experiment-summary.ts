@@ -115,7 +115,9 @@ export function experimentSummary(result: AnyResult): string {
     status: string;
     reached: readonly { gap: number; milliseconds: number | null; iterations: number | null }[];
   }[];
-  const gaps = rows[0]?.reached.map((r) => r.gap) ?? [];
+  // every gap any row was timed to (Adam's rows add 1e-3), largest first; "" where a row was
+  // not timed to that gap, "–" where it was but never reached it
+  const gaps = [...new Set(rows.flatMap((r) => r.reached.map((x) => x.gap)))].sort((a, b) => b - a);
   return `${head}\n${table(
     ["program", "size", "solver", "status", ...gaps.map((g) => `to ${g.toExponential(0)}`)],
     rows.map((r) => [
@@ -123,9 +125,13 @@ export function experimentSummary(result: AnyResult): string {
       r.size,
       r.solver,
       r.status,
-      ...r.reached.map((x) =>
-        x.milliseconds === null ? "–" : `${(x.milliseconds / 1000).toFixed(2)} s / ${x.iterations}`,
-      ),
+      ...gaps.map((g) => {
+        const x = r.reached.find((y) => y.gap === g);
+        if (x === undefined) return "";
+        return x.milliseconds === null
+          ? "–"
+          : `${(x.milliseconds / 1000).toFixed(2)} s / ${x.iterations}`;
+      }),
     ]),
   )}\n`;
 }

@@ -390,7 +390,7 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
       .option("--solvers <list>", "solvers", list("--solvers"))
       .option(
         "--adam",
-        "also train the nonconvex alternative with Adam (time to 1e-3 of the optimum)",
+        "also train the nonconvex alternative with Adam (time to 1e-3 of the optimum and to each gap)",
       )
       .option("--time-limit <seconds>", "limit per solve", positive("--time-limit"))
       .option("--seed <n>", "seed", integerOption("--seed", 0)),

@@ -28,6 +28,8 @@ describe("runE3", () => {
     expect(Math.abs((rows[0]?.objective ?? 0) - (rows[1]?.objective ?? 1))).toBeLessThan(
       1e-6 * Math.abs(rows[0]?.objective ?? 1) + 1e-9,
     );
+    // Adam is timed to 1e-3 of the optimum, then to each configured gap
+    expect(rows[2]?.reached.map((x) => x.gap)).toEqual([1e-3, 1e-4, 1e-6, 1e-8]);
     // Adam never beats the certified optimum
     expect((rows[2]?.objective ?? 0) >= (rows[0]?.objective ?? 0) * (1 - 1e-6)).toBe(true);
   });
