@@ -28,12 +28,9 @@ import {
 } from "@convexformer/solvers";
 import { createRng } from "@convexformer/tensors";
 import { gatedAttentionProblem, sampleGates, vectorAttentionProblem } from "../src/index.js";
+import { arg } from "./bench-args.js";
 import { gaussianBatch } from "./scnn-instance.js";
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 const sizes = (arg("--sizes") ?? "1000,3000,10000,30000,100000").split(",").map(Number);
 const solvers = (arg("--solvers") ?? "fista,bcd").split(",");
 const programs = (arg("--programs") ?? "gated,vector").split(",");

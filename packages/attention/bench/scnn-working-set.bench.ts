@@ -21,12 +21,9 @@ import {
 } from "@convexformer/solvers";
 import { configureKernels } from "@convexformer/tensors";
 import { gatedAttentionProblem, sampleGates } from "../src/index.js";
+import { arg } from "./bench-args.js";
 import { scnnData } from "./scnn-instance.js";
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 const [N, p, P] = (arg("--shape") ?? "2000,50,100").split(",").map(Number) as [
   number,
   number,

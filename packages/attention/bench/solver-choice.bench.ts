@@ -28,12 +28,9 @@ import {
   sequenceAttentionProblem,
   vectorAttentionProblem,
 } from "../src/index.js";
+import { arg } from "./bench-args.js";
 import { gaussianBatch, scnnData } from "./scnn-instance.js";
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 const solvers = (arg("--solvers") ?? "fista,bcd").split(",");
 const sizes = (arg("--sizes") ?? "500,2000").split(",").map(Number);
 const large = process.argv.includes("--large");
