@@ -6,7 +6,16 @@
 //   docs/cli.md the CLI reference, generated from the commander definitions of apps/cli so it
 //               never drifts from the binary.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -57,10 +66,43 @@ function generateApi() {
   }
   // The sidebar JSON carries links relative to docs/ with the temporary folder's name.
   const sidebar = join(tmp, "typedoc-sidebar.json");
-  const text = spawnSync("cat", [sidebar], { encoding: "utf8" }).stdout;
+  const text = readFileSync(sidebar, "utf8");
   writeFileSync(sidebar, text.replaceAll(`/.api-${process.pid}/`, "/api/"));
+  for (const file of readdirSync(tmp, { recursive: true, encoding: "utf8" })) {
+    if (!file.endsWith(".md")) continue;
+    const path = join(tmp, file);
+    const page = readFileSync(path, "utf8");
+    const linked = linkDocsPaths(page);
+    if (linked !== page) writeFileSync(path, linked);
+  }
   rmSync(out, { recursive: true, force: true });
   renameSync(tmp, out);
+}
+
+/**
+ * The TSDoc cites pages of this site by their repository path (`docs/concepts.md#maps`, readable
+ * in an editor and on npm); on the site those become links to the page
+ * (`[concepts#maps](/concepts#maps)`). Code (fenced blocks and inline spans) is left alone.
+ */
+function linkDocsPaths(markdown) {
+  return markdown
+    .split(/(^```[\s\S]*?^```)/m)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part
+            .split(/(`[^`\n]*`)/)
+            .map((piece, j) =>
+              j % 2 === 1
+                ? piece
+                : piece.replace(
+                    /(?<![\w/-])(?<!\]\()docs\/([\w/-]+)\.md(#[\w-]+)?/g,
+                    (_, page, hash = "") => `[${page}${hash}](/${page}${hash})`,
+                  ),
+            )
+            .join(""),
+    )
+    .join("");
 }
 
 /** Markdown text outside code: no raw HTML, no Vue interpolation, no table breaks. */
