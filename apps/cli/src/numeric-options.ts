@@ -65,3 +65,28 @@ export function integerOption(name: string, min = 1): (value: string) => number 
     return v;
   };
 }
+
+/**
+ * A commander parser for an option that takes one of a fixed set of words; anything else is
+ * rejected with a message naming the option and the allowed values (exit 2).
+ *
+ * @param option - the option as the user types it (`--attention`)
+ * @param values - the allowed values
+ * @example
+ * ```ts
+ * import { choiceOption } from "./numeric-options.js"; // internal module
+ * choiceOption("--attention", ["softmax", "simplex"] as const)("simplex"); // "simplex"
+ * ```
+ */
+export function choiceOption<T extends string>(
+  option: string,
+  values: readonly T[],
+): (value: string) => T {
+  return (value) => {
+    if (!(values as readonly string[]).includes(value))
+      throw new InvalidArgumentError(
+        `${option} must be one of ${values.join(", ")}; got "${value}".`,
+      );
+    return value as T;
+  };
+}

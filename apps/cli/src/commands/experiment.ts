@@ -1,13 +1,12 @@
 import { rm } from "node:fs/promises";
 import { writeResultFolder } from "@convexformer/experiments/node";
-import { ConvexformerError } from "@convexformer/tensors";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CliIo } from "../cli-io.js";
-import { decimalOption, integerOption } from "../numeric-options.js";
+import { commandErrorExitCode } from "../command-error.js";
+import { choiceOption, decimalOption, integerOption } from "../numeric-options.js";
 import { validateOutputDirectory } from "../output-directory.js";
-import { ForcedExitError, runInterruptibly } from "../run-interruptibly.js";
+import { runInterruptibly } from "../run-interruptibly.js";
 import { type PhaseReport, phaseProgress } from "../runner-progress.js";
-import { UsageError } from "../usage-error.js";
 import type { ExperimentJobInput, ExperimentJobOutput, ExperimentName } from "./experiment-job.js";
 
 /** Files an experiment result folder may hold (besides its manifest). */
@@ -117,26 +116,8 @@ export async function runExperiment(
     return outcome.exitCode ?? (result.status === "complete" ? 0 : 1);
   } catch (error) {
     bar.stop();
-    if (error instanceof ForcedExitError) {
-      io.stderr(`${name}: ${error.message}\n`);
-      return error.exitCode;
-    }
-    if (error instanceof UsageError || error instanceof ConvexformerError) {
-      io.stderr(`${name}: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
+    return commandErrorExitCode(name, error, io);
   }
-}
-
-function oneOf<T extends string>(option: string, values: readonly T[]): (value: string) => T {
-  return (value) => {
-    if (!(values as readonly string[]).includes(value))
-      throw new InvalidArgumentError(
-        `${option} must be one of ${values.join(", ")}; got "${value}".`,
-      );
-    return value as T;
-  };
 }
 
 function list(option: string, values?: readonly string[]): (value: string) => string[] {
@@ -242,7 +223,7 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
       )
       .addOption(
         new Option("--target <kind>", "teacher output").argParser(
-          oneOf("--target", ["scalar", "vector"] as const),
+          choiceOption("--target", ["scalar", "vector"] as const),
         ),
       )
       .option("--noise <std>", "label noise", nonNegative("--noise")),
@@ -276,7 +257,7 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
       .option("--prime <p>", "the modulus p", integerOption("--prime", 2))
       .addOption(
         new Option("--op <op>", "the operation").argParser(
-          oneOf("--op", ["/", "+", "-", "*"] as const),
+          choiceOption("--op", ["/", "+", "-", "*"] as const),
         ),
       )
       .option("--layers <L>", "decoder blocks", integerOption("--layers"))
@@ -284,7 +265,7 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
       .option("--heads <h>", "attention heads", integerOption("--heads"))
       .addOption(
         new Option("--attention <kind>", "attention kind").argParser(
-          oneOf("--attention", ["softmax", "simplex"] as const),
+          choiceOption("--attention", ["softmax", "simplex"] as const),
         ),
       )
       .option("--steps <n>", "training steps (at most)", integerOption("--steps"))
@@ -337,7 +318,7 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
       .option("--prime <p>", "the modulus p", integerOption("--prime", 2))
       .addOption(
         new Option("--op <op>", "the operation").argParser(
-          oneOf("--op", ["/", "+", "-", "*"] as const),
+          choiceOption("--op", ["/", "+", "-", "*"] as const),
         ),
       )
       .option(
@@ -347,7 +328,7 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
       )
       .addOption(
         new Option("--features <kind>", "token features").argParser(
-          oneOf("--features", ["one-hot", "random"] as const),
+          choiceOption("--features", ["one-hot", "random"] as const),
         ),
       )
       .option("--gates <P>", "sampled gates", integerOption("--gates"))

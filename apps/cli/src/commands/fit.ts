@@ -1,13 +1,12 @@
 import { ATTENTION_PROGRAM_KINDS, LOSS_NAMES } from "@convexformer/attention";
 import { writeResultFolder } from "@convexformer/experiments/node";
-import { ConvexformerError } from "@convexformer/tensors";
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, Option } from "commander";
 import type { CliIo } from "../cli-io.js";
-import { decimalOption, integerOption } from "../numeric-options.js";
+import { commandErrorExitCode } from "../command-error.js";
+import { choiceOption, decimalOption, integerOption } from "../numeric-options.js";
 import { validateOutputDirectory } from "../output-directory.js";
-import { ForcedExitError, runInterruptibly } from "../run-interruptibly.js";
+import { runInterruptibly } from "../run-interruptibly.js";
 import { type PhaseReport, phaseProgress } from "../runner-progress.js";
-import { UsageError } from "../usage-error.js";
 import { type FitJobInput, type FitJobOutput, type FitSummary, MODEL_FILES } from "./fit-job.js";
 
 function formatMetric(label: string, m: FitSummary["train"]): string {
@@ -105,26 +104,8 @@ export async function runFit(
     return outcome.exitCode ?? (summary.status === "converged" ? 0 : 1);
   } catch (error) {
     bar.stop();
-    if (error instanceof ForcedExitError) {
-      io.stderr(`${name}: ${error.message}\n`);
-      return error.exitCode;
-    }
-    if (error instanceof UsageError || error instanceof ConvexformerError) {
-      io.stderr(`${name}: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
+    return commandErrorExitCode(name, error, io);
   }
-}
-
-function oneOf<T extends string>(option: string, values: readonly T[]): (value: string) => T {
-  return (value) => {
-    if (!(values as readonly string[]).includes(value))
-      throw new InvalidArgumentError(
-        `${option} must be one of ${values.join(", ")}; got "${value}".`,
-      );
-    return value as T;
-  };
 }
 
 /**
@@ -198,13 +179,13 @@ export function registerFitCommand(program: Command, io: CliIo): void {
       new Option(
         "--model <program>",
         "convex program (default scalar; vector for several outputs or cross-entropy)",
-      ).argParser(oneOf("--model", ATTENTION_PROGRAM_KINDS)),
+      ).argParser(choiceOption("--model", ATTENTION_PROGRAM_KINDS)),
     )
     .addOption(
       new Option(
         "--loss <loss>",
         "loss (default squared; text: logistic or cross-entropy)",
-      ).argParser(oneOf("--loss", LOSS_NAMES)),
+      ).argParser(choiceOption("--loss", LOSS_NAMES)),
     )
     .addOption(
       new Option("--lambda-ratio <r>", "λ = r · λ_max (default 0.1)")

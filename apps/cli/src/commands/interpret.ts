@@ -3,9 +3,9 @@ import { join } from "node:path";
 import type { ExperimentResult } from "@convexformer/experiments";
 import { writeResultFolder } from "@convexformer/experiments/node";
 import type { Figure } from "@convexformer/interpret";
-import { ConvexformerError } from "@convexformer/tensors";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
+import { commandErrorExitCode } from "../command-error.js";
 import { readInputText } from "../input-files.js";
 import { validateOutputDirectory } from "../output-directory.js";
 import { pathExists } from "../path-exists.js";
@@ -184,11 +184,7 @@ export async function runInterpret(
       );
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConvexformerError) {
-      io.stderr(`${name}: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
+    return commandErrorExitCode(name, error, io);
   }
 }
 

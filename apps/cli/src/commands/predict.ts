@@ -1,9 +1,10 @@
 import { lstat, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { ConvexformerError, writeNpy } from "@convexformer/tensors";
+import { writeNpy } from "@convexformer/tensors";
 import type { Command } from "commander";
 import { writeFileAtomic } from "../atomic-write.js";
 import type { CliIo } from "../cli-io.js";
+import { commandErrorExitCode } from "../command-error.js";
 import { fitTargets } from "../fit-targets.js";
 import type { ModelDataSpec } from "../model-data.js";
 import { type PredictionMetrics, predictionMetrics } from "../prediction-metrics.js";
@@ -119,11 +120,7 @@ export async function runPredict(
     }
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConvexformerError) {
-      io.stderr(`${name}: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
+    return commandErrorExitCode(name, error, io);
   }
 }
 

@@ -1,7 +1,8 @@
 import { writeResultFolder } from "@convexformer/experiments/node";
-import { ConvexformerError, writeNpy } from "@convexformer/tensors";
+import { writeNpy } from "@convexformer/tensors";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
+import { commandErrorExitCode } from "../command-error.js";
 import { validateOutputDirectory } from "../output-directory.js";
 import { loadSavedModel } from "../saved-model.js";
 import { UsageError } from "../usage-error.js";
@@ -124,11 +125,7 @@ export async function runRecover(
       );
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConvexformerError) {
-      io.stderr(`${name}: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
+    return commandErrorExitCode(name, error, io);
   }
 }
 

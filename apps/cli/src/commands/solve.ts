@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { writeResultFolder } from "@convexformer/experiments/node";
 import { type FistaCheckpoint, type IterationRecord, listSolvers } from "@convexformer/solvers";
-import { ConvexformerError, writeNpy } from "@convexformer/tensors";
+import { writeNpy } from "@convexformer/tensors";
 import type { Command } from "commander";
 import {
   CHECKPOINT_FILES,
@@ -10,12 +10,13 @@ import {
   readCheckpoint,
 } from "../checkpoint-files.js";
 import type { CliIo } from "../cli-io.js";
+import { commandErrorExitCode } from "../command-error.js";
 import { readInputText } from "../input-files.js";
 import { decimalOption, integerOption } from "../numeric-options.js";
 import { validateOutputDirectory } from "../output-directory.js";
 import { parseSpec } from "../problem-files.js";
 import { gapProgress } from "../progress.js";
-import { ForcedExitError, runInterruptibly } from "../run-interruptibly.js";
+import { runInterruptibly } from "../run-interruptibly.js";
 import { UsageError } from "../usage-error.js";
 import type { SolveJobInput, SolveJobOutput } from "./solve-job.js";
 
@@ -221,15 +222,7 @@ export async function runSolve(
     return outcome.exitCode ?? (summary.status === "converged" ? 0 : 1);
   } catch (error) {
     progress?.stop();
-    if (error instanceof ForcedExitError) {
-      io.stderr(`convexformer solve: ${error.message}\n`);
-      return error.exitCode;
-    }
-    if (error instanceof UsageError || error instanceof ConvexformerError) {
-      io.stderr(`convexformer solve: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
+    return commandErrorExitCode("convexformer solve", error, io);
   }
 }
 
