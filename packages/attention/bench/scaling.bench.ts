@@ -6,15 +6,16 @@
  *
  *     node --conditions=@convexformer/source --import tsx packages/attention/bench/scaling.bench.ts
  *         [--sizes 1000,3000,10000,30000,100000] [--solvers fista,bcd] [--programs gated,vector]
- *         [--time-limit-s 120]
+ *         [--time-limit-s 120] [--threads 1,2]
  *
  * Shape: n = 4 tokens of d = 8 features; gated: P = 16 gates, squared loss on a planted
  * target; vector: c = 3 classes, cross-entropy on planted labels; λ = 0.1 λ_max. Every point
  * runs in its own child process, so its memory is its own: `peakRssMiB` is the child's
  * `process.resourceUsage().maxRSS` (data, operator scratch, solver buffers and Node itself;
- * `baselineRssMiB` is a child that builds nothing). Threads: the
- * float64 kernels run on one thread (no multi-threaded kernel backend is on main), so the
- * 1 → 2 thread speed-up is not measured here (reported as `null`).
+ * `baselineRssMiB` is a child that builds nothing). Threads: every point runs once per entry
+ * of `--threads` (`configureKernels({ threads })` in the child: the WebAssembly float64
+ * kernels' worker threads); `speedupOneToTwoThreads` is seconds on 1 thread ÷ seconds on 2 for
+ * every point that converged with both.
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -26,7 +27,7 @@ import {
   squaredLoss,
   withLambda,
 } from "@convexformer/solvers";
-import { createRng } from "@convexformer/tensors";
+import { configureKernels, createRng } from "@convexformer/tensors";
 import { gatedAttentionProblem, sampleGates, vectorAttentionProblem } from "../src/index.js";
 import { arg } from "./bench-args.js";
 import { gaussianBatch } from "./scnn-instance.js";
@@ -35,6 +36,7 @@ const sizes = (arg("--sizes") ?? "1000,3000,10000,30000,100000").split(",").map(
 const solvers = (arg("--solvers") ?? "fista,bcd").split(",");
 const programs = (arg("--programs") ?? "gated,vector").split(",");
 const timeLimitMs = 1000 * Number(arg("--time-limit-s") ?? 120);
+const threadCounts = (arg("--threads") ?? "1,2").split(",").map(Number);
 const log = (...a: unknown[]): void => {
   console.error("[bench:scaling]", ...a);
 };
@@ -79,8 +81,14 @@ function slope(points: readonly { N: number; seconds: number }[]): number | null
 const pointArg = arg("--point");
 if (pointArg !== undefined) {
   // child: one (program, solver, N) point, one JSON line on stdout
-  const [program, solver, NText] = pointArg.split(",") as [string, string, string];
+  const [program, solver, NText, threadText = "1"] = pointArg.split(",") as [
+    string,
+    string,
+    string,
+    string?,
+  ];
   const N = Number(NText);
+  const kernels = await configureKernels({ threads: Number(threadText) });
   if (program === "none") {
     console.log(JSON.stringify({ peakRssMiB: process.resourceUsage().maxRSS / 1024 }));
   } else {
@@ -91,6 +99,8 @@ if (pointArg !== undefined) {
     console.log(
       JSON.stringify({
         N,
+        threads: kernels.threads,
+        engine: kernels.engine,
         rows: problem.operator.rows,
         cols: problem.dim,
         status: r.status,
@@ -105,14 +115,19 @@ if (pointArg !== undefined) {
 }
 
 /** Runs one point in a child process (same loader flags) and parses its JSON line. */
-function runPoint(program: string, solver: string, N: number): Record<string, unknown> {
+function runPoint(
+  program: string,
+  solver: string,
+  N: number,
+  threads: number,
+): Record<string, unknown> {
   const child = spawnSync(
     process.execPath,
     [
       ...process.execArgv,
       fileURLToPath(import.meta.url),
       "--point",
-      `${program},${solver},${N}`,
+      `${program},${solver},${N},${threads}`,
       "--time-limit-s",
       String(timeLimitMs / 1000),
     ],
@@ -120,36 +135,68 @@ function runPoint(program: string, solver: string, N: number): Record<string, un
   );
   const line = child.stdout.trim().split("\n").pop() ?? "";
   if (child.status !== 0 || line === "") {
-    return { N, status: "failed", exitCode: child.status, stderr: child.stderr.slice(-2000) };
+    return {
+      N,
+      threads,
+      status: "failed",
+      exitCode: child.status,
+      stderr: child.stderr.slice(-2000),
+    };
   }
   return JSON.parse(line) as Record<string, unknown>;
 }
 
 const t0 = performance.now();
-const baseline = runPoint("none", "none", 0);
+const baseline = runPoint("none", "none", 0, 1);
 const results = [];
 for (const program of programs) {
   for (const solver of solvers) {
-    const points: Record<string, unknown>[] = [];
-    for (const N of sizes) {
-      const point = runPoint(program, solver, N);
-      points.push(point);
-      log(
-        program,
-        solver,
-        `N=${N}`,
-        point.status,
-        `${Number(point.seconds).toFixed(2)} s`,
-        `${point.iterations} it`,
-        `${Number(point.peakRssMiB).toFixed(0)} MiB`,
-      );
+    for (const threads of threadCounts) {
+      const points: Record<string, unknown>[] = [];
+      for (const N of sizes) {
+        const point = runPoint(program, solver, N, threads);
+        points.push(point);
+        log(
+          program,
+          solver,
+          `threads=${threads}`,
+          `N=${N}`,
+          point.status,
+          `${Number(point.seconds).toFixed(2)} s`,
+          `${point.iterations} it`,
+          `${Number(point.peakRssMiB).toFixed(0)} MiB`,
+        );
+      }
+      const converged = points
+        .filter((p) => p.status === "converged")
+        .map((p) => ({ N: p.N as number, seconds: p.seconds as number }));
+      results.push({ program, solver, threads, points, logLogSlope: slope(converged) });
     }
-    const converged = points
-      .filter((p) => p.status === "converged")
-      .map((p) => ({ N: p.N as number, seconds: p.seconds as number }));
-    results.push({ program, solver, points, logLogSlope: slope(converged) });
   }
 }
+
+/** Seconds on 1 thread ÷ seconds on 2, per (program, solver, N) converged with both. */
+function speedups(): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const one of results.filter((r) => r.threads === 1)) {
+    const two = results.find(
+      (r) => r.threads === 2 && r.program === one.program && r.solver === one.solver,
+    );
+    if (two === undefined) continue;
+    for (const p1 of one.points) {
+      const p2 = two.points.find((p) => p.N === p1.N);
+      if (p1.status !== "converged" || p2?.status !== "converged") continue;
+      out.push({
+        program: one.program,
+        solver: one.solver,
+        N: p1.N,
+        speedup: (p1.seconds as number) / (p2.seconds as number),
+      });
+    }
+  }
+  return out;
+}
+
 console.log(
   JSON.stringify(
     {
@@ -157,10 +204,9 @@ console.log(
       node: process.version,
       tolerance: 1e-6,
       shape: { n, d, gates: 16, classes: 3 },
-      threads: 1,
+      threadCounts,
       baselineRssMiB: baseline.peakRssMiB,
-      speedupOneToTwoThreads: null,
-      note: "no multi-threaded kernel backend on main: one thread measured",
+      speedupOneToTwoThreads: speedups(),
       results,
       totalSeconds: (performance.now() - t0) / 1000,
     },

@@ -1,5 +1,9 @@
 import type { LinearOperator } from "@convexformer/solvers";
 import {
+  type GatedBlocks,
+  type GatedDesign,
+  gatedProduct,
+  gatedProductAdjoint,
   gemm,
   gemv,
   InvalidOptionError,
@@ -37,7 +41,9 @@ const MIN_GEMM_BLOCKS = 8;
  * It never materializes the `N × (P·c·n·d)` design matrix: `apply` is one product
  * `X_flat · Zᵀ` with the `N × nd` flattened data (`Z` read as the `(P·c) × nd` matrix of the
  * variable), followed for gated programs by the mask `D` and a sum over gates; `adjoint` masks
- * the residual and makes one product `(D ⊙ R)ᵀ X_flat`. Scratch memory is `N × P·c` doubles.
+ * the residual and makes one product `(D ⊙ R)ᵀ X_flat`. Both are tensors' fused gated kernels
+ * (`gatedProduct`, `gatedProductAdjoint`: product, mask and sum in WebAssembly, only the
+ * result copied back); scratch memory is `N × P·c` doubles (in wasm memory on that engine).
  * `applyColumns` / `adjointColumns` serve working-set solvers; `toDense()` exists only for
  * designs of at most 2^22 entries (small problems, interior point).
  *
@@ -170,7 +176,6 @@ export function attentionOperator(
       out.fill(0);
       return;
     }
-    const T = getScratch();
     let source = x;
     let width = Pc;
     if (B < Pc) {
@@ -185,73 +190,33 @@ export function attentionOperator(
     } else {
       for (let b = 0; b < Pc; b++) blockIndex[b] = b;
     }
-    forward(blockIndex, width, source, T, out);
+    forward(blockIndex, width, source, out);
   };
+
+  // the data, the gates and the outputs as a gated design (tensors' fused kernels)
+  const design: GatedDesign = {
+    samples: N,
+    features: nd,
+    data: Xd,
+    gateCount: P,
+    gates: on,
+    outputs: c,
+  };
+  const allBlocks: GatedBlocks = { count: Pc, gate: gateOf, output: outputOf };
 
   /**
    * `out = Σ_t D_{:, j_t} ⊙ (X_flat · z_t)` summed into output `l_t`, for the blocks
    * `ids[0 .. width)` (`b = j·c + l`) whose `nd` weights lie consecutively in `source`: one
-   * blocked product `T = X_flat · Zᵀ` (`N × width`), then the mask and the sum.
+   * blocked product `T = X_flat · Zᵀ` (`N × width`), then the mask and the sum
+   * (`gatedProduct`).
    */
-  const forward = (
-    ids: Int32Array,
-    width: number,
-    source: Float64Array,
-    T: Float64Array,
-    out: Float64Array,
-  ): void => {
-    gemm(
-      "no-transpose",
-      "transpose",
-      N,
-      width,
-      nd,
-      1,
-      Xd,
-      nd,
-      1,
-      0,
-      source,
-      nd,
-      1,
-      0,
-      0,
-      T,
-      width,
-      1,
-      0,
-    );
-    // each block's gate and output, once per call (the loop below runs N times over them)
+  const forward = (ids: Int32Array, width: number, source: Float64Array, out: Float64Array) => {
     for (let t = 0; t < width; t++) {
       const b = ids[t] as number;
       idsGate[t] = gateOf[b] as number;
       idsOutput[t] = outputOf[b] as number;
     }
-    if (c === 1) {
-      for (let i = 0; i < N; i++) {
-        const tRow = i * width;
-        const mRow = i * P;
-        // × the 0/1 gate, branch-free (random gates defeat branch prediction); the same
-        // additions in the same order as the general loop
-        let s = 0;
-        for (let t = 0; t < width; t++)
-          s += (T[tRow + t] as number) * (on[mRow + (idsGate[t] as number)] as number);
-        out[i] = s;
-      }
-      return;
-    }
-    out.fill(0);
-    for (let i = 0; i < N; i++) {
-      const tRow = i * width;
-      const mRow = i * P;
-      const oRow = i * c;
-      for (let t = 0; t < width; t++) {
-        const o = oRow + (idsOutput[t] as number);
-        out[o] =
-          (out[o] as number) +
-          (T[tRow + t] as number) * (on[mRow + (idsGate[t] as number)] as number);
-      }
-    }
+    gatedProduct(design, { count: width, gate: idsGate, output: idsOutput }, source, out);
   };
 
   const adjoint = (r: Float64Array, out: Float64Array): void => {
@@ -262,18 +227,7 @@ export function attentionOperator(
         gemm("transpose", "no-transpose", c, nd, N, 1, r, c, 1, 0, Xd, nd, 1, 0, 0, out, nd, 1, 0);
       return;
     }
-    const M = getScratch();
-    for (let i = 0; i < N; i++) {
-      const mRow = i * Pc;
-      const dRow = i * P;
-      const rRow = i * c;
-      for (let j = 0; j < P; j++) {
-        const dj = on[dRow + j] as number;
-        const mj = mRow + j * c;
-        for (let l = 0; l < c; l++) M[mj + l] = (r[rRow + l] as number) * dj;
-      }
-    }
-    gemm("transpose", "no-transpose", Pc, nd, N, 1, M, Pc, 1, 0, Xd, nd, 1, 0, 0, out, nd, 1, 0);
+    gatedProductAdjoint(design, allBlocks, r, out);
   };
 
   const validateColumnRange = (start: number, end: number): void => {
@@ -445,12 +399,14 @@ export function attentionOperator(
     const K = ids.length;
     if (K === 0) return undefined;
     const kept = Int32Array.from(ids);
-    const keptGate = kept.map((b) => gateOf[b] as number);
-    const keptOutput = kept.map((b) => outputOf[b] as number);
+    const keptBlocks: GatedBlocks = {
+      count: K,
+      gate: kept.map((b) => gateOf[b] as number),
+      output: kept.map((b) => outputOf[b] as number),
+    };
     const subCols = K * nd;
     const nonzero = new Int32Array(K);
     let packed: Float64Array | undefined;
-    let residualScratch: Float64Array | undefined;
     const restricted: LinearOperator = {
       rows,
       cols: subCols,
@@ -478,29 +434,12 @@ export function attentionOperator(
           source = packed;
         }
         for (let u = 0; u < B; u++) nonzero[u] = kept[nonzero[u] as number] as number;
-        forward(nonzero, B, source, getScratch(), out);
+        forward(nonzero, B, source, out);
       },
       adjoint(r, out) {
         validateLengths(r, rows, out, subCols, ["r", "out"]);
-        // M (N × K) = the residual of each kept block's output, masked by its gate
-        if (residualScratch === undefined) residualScratch = new Float64Array(N * K);
-        const M = residualScratch;
-        for (let i = 0; i < N; i++) {
-          const mRow = i * K;
-          const dRow = i * P;
-          const rRow = i * c;
-          if (c === 1) {
-            const ri = r[i] as number;
-            for (let t = 0; t < K; t++)
-              M[mRow + t] = ri * (on[dRow + (keptGate[t] as number)] as number);
-          } else {
-            for (let t = 0; t < K; t++)
-              M[mRow + t] =
-                (r[rRow + (keptOutput[t] as number)] as number) *
-                (on[dRow + (keptGate[t] as number)] as number);
-          }
-        }
-        gemm("transpose", "no-transpose", K, nd, N, 1, M, K, 1, 0, Xd, nd, 1, 0, 0, out, nd, 1, 0);
+        // each kept block's output residual, masked by its gate, times X_flat
+        gatedProductAdjoint(design, keptBlocks, r, out);
       },
     };
     if (rows * subCols > RESTRICTED_DENSE_LIMIT) return restricted;

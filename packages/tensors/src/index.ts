@@ -35,6 +35,12 @@ export {
 export { fromMlMatrix, toMlMatrix } from "./interop/ml-matrix.js";
 export { axpy } from "./kernels/axpy.js";
 export { dot } from "./kernels/dot.js";
+export {
+  type GatedBlocks,
+  type GatedDesign,
+  gatedProduct,
+  gatedProductAdjoint,
+} from "./kernels/gated-product.js";
 export { gemm } from "./kernels/gemm.js";
 export { gemv } from "./kernels/gemv.js";
 export { groupNorms, rowNorms } from "./kernels/group-norms.js";

@@ -320,3 +320,63 @@ __attribute__((export_name("daxpy1"))) void daxpy1(i32 n, const double *x, doubl
   for (; i + 2 <= n; i += 2) wasm_v128_store(y + i, wasm_f64x2_add(wasm_v128_load(y + i), wasm_v128_load(x + i)));
   for (; i < n; i++) y[i] += x[i];
 }
+
+/* G = (G != 0) in place over n bytes: a mask of any nonzero bytes as exact 0/1 factors. */
+__attribute__((export_name("dmask01"))) void dmask01(i32 n, unsigned char *G) {
+  const v128_t one = wasm_i8x16_splat(1);
+  i32 i = 0;
+  for (; i + 16 <= n; i += 16) {
+    v128_t v = wasm_v128_load(G + i);
+    wasm_v128_store(G + i, wasm_v128_and(wasm_i8x16_ne(v, wasm_i8x16_splat(0)), one));
+  }
+  for (; i < n; i++) G[i] = G[i] != 0;
+}
+
+/*
+ * Gated sums (the forward map of a gated design, after T = X Z^T): for every row i < N,
+ * y[i*c + l] = sum over blocks t < K with out[t] = l of G[i*P + gate[t]] * T[i*K + t], with T
+ * compact N x K, G an N x P byte mask (nonzero: the gate is on, counted as the factor 1), y
+ * compact N x c (overwritten). The blocks are added in order t = 0, 1, ... (the same order as
+ * the JS kernel, so both give the same bits).
+ */
+__attribute__((export_name("dgated_sum"))) void dgated_sum(i32 N, i32 K, const double *T,
+                                                           const unsigned char *G, i32 P,
+                                                           const i32 *gate, const i32 *out, i32 c,
+                                                           double *y) {
+  for (i32 i = 0; i < N; i++) {
+    const double *t = T + i * K;
+    const unsigned char *g = G + i * P;
+    double *yi = y + i * c;
+    if (c == 1) {
+      double s = 0.0;
+      /* scalar on purpose: vectorized, the gathered mask bytes cost more lane moves than they
+         save; the byte (0 or 1, see dmask01) converts to the factor without a select, which V8
+         compiles to a branch that random gates mispredict */
+#pragma clang loop vectorize(disable) interleave(disable)
+      for (i32 k = 0; k < K; k++) s += t[k] * (double)g[gate[k]];
+      yi[0] = s;
+    } else {
+      for (i32 l = 0; l < c; l++) yi[l] = 0.0;
+#pragma clang loop vectorize(disable) interleave(disable)
+      for (i32 k = 0; k < K; k++) yi[out[k]] += t[k] * (double)g[gate[k]];
+    }
+  }
+}
+
+/*
+ * Gated residual expansion (the first half of a gated design's adjoint): for every row i < N
+ * and block t < K, M[i*K + t] = r[i*c + out[t]] * G[i*P + gate[t]] (mask bytes 0 or 1),
+ * with r compact N x c and M compact N x K.
+ */
+__attribute__((export_name("dgated_expand"))) void dgated_expand(i32 N, i32 K, const double *r,
+                                                                 i32 c, const unsigned char *G,
+                                                                 i32 P, const i32 *gate,
+                                                                 const i32 *out, double *M) {
+  for (i32 i = 0; i < N; i++) {
+    const double *ri = r + i * c;
+    const unsigned char *g = G + i * P;
+    double *m = M + i * K;
+#pragma clang loop vectorize(disable) interleave(disable)
+    for (i32 k = 0; k < K; k++) m[k] = ri[out[k]] * (double)g[gate[k]];
+  }
+}

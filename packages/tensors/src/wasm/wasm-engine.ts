@@ -46,6 +46,29 @@ interface KernelExports {
     c2: number,
   ): void;
   dmask_inplace(n: number, R: number, D: number): void;
+  dmask01(n: number, G: number): void;
+  dgated_sum(
+    N: number,
+    K: number,
+    T: number,
+    G: number,
+    P: number,
+    gate: number,
+    out: number,
+    c: number,
+    y: number,
+  ): void;
+  dgated_expand(
+    N: number,
+    K: number,
+    r: number,
+    c: number,
+    G: number,
+    P: number,
+    gate: number,
+    out: number,
+    M: number,
+  ): void;
 }
 
 /**
@@ -590,6 +613,112 @@ export class WasmEngine {
     if (beta !== 0) this.gather(G, gView, atG);
     this.runGemm(K, N, M, alpha, a, { ptr: atR, s1: N, s2: 1 }, beta, atG, work, threads);
     this.scatter(G, gView, atG);
+    return true;
+  }
+
+  /** Copies 32-bit integers to byte address `at`. */
+  private stageInts(src: Int32Array, count: number, at: number): void {
+    new Int32Array(this.memory.buffer, at, count).set(src.subarray(0, count));
+  }
+
+  /**
+   * The gated product `y = Σ_t (D_{g_t} ⊙ X z_t)` into output `o_t` on validated operands:
+   * `X` is `N × F` row-major, `Z` the `K × F` blocks row-major, `gates` the `N × P` mask,
+   * `gate`/`output` the blocks' gate and output (first `K` entries), `y` `N × c` row-major.
+   */
+  gatedProduct(
+    N: number,
+    F: number,
+    K: number,
+    X: Float64Array,
+    Z: Float64Array,
+    gates: Uint8Array,
+    P: number,
+    gate: Int32Array,
+    output: Int32Array,
+    c: number,
+    y: Float64Array,
+  ): boolean {
+    if (N === 0 || c === 0) return true;
+    if (K === 0 || F === 0) {
+      y.fill(0, 0, N * c);
+      return true;
+    }
+    const threads = this.threadsFor(N * K * F, THREAD_MIN_MULADDS);
+    this.reset();
+    const atX = this.alloc(N * F * 8);
+    const atZ = this.alloc(K * F * 8);
+    const atT = this.alloc(N * K * 8);
+    const atG = this.alloc(N * P);
+    const atGate = this.alloc(K * 4);
+    const atOut = this.alloc(K * 4);
+    const atY = this.alloc(N * c * 8);
+    const work = this.allocWork(threads);
+    const all = [atX, atZ, atT, atG, atGate, atOut, atY, work];
+    if (all.some((p) => p < 0) || !this.commit()) return false;
+    const f = this.f64();
+    f.set(X.subarray(0, N * F), atX / 8);
+    f.set(Z.subarray(0, K * F), atZ / 8);
+    this.u8().set(gates.subarray(0, N * P), atG);
+    this.exports.dmask01(N * P, atG);
+    this.stageInts(gate, K, atGate);
+    this.stageInts(output, K, atOut);
+    // T (N × K) = X · Zᵀ
+    const x: Staged = { ptr: atX, s1: F, s2: 1 };
+    const zt: Staged = { ptr: atZ, s1: 1, s2: F };
+    this.runGemm(N, K, F, 1, x, zt, 0, atT, work, threads);
+    this.exports.dgated_sum(N, K, atT, atG, P, atGate, atOut, c, atY);
+    y.set(this.f64().subarray(atY / 8, atY / 8 + N * c));
+    return true;
+  }
+
+  /**
+   * The adjoint of {@link WasmEngine.gatedProduct}: `G_t = Σ_i D_{i, g_t} r_{i, o_t} X_i`
+   * (`G` the `K × F` blocks row-major, overwritten), on validated operands.
+   */
+  gatedProductAdjoint(
+    N: number,
+    F: number,
+    K: number,
+    X: Float64Array,
+    r: Float64Array,
+    gates: Uint8Array,
+    P: number,
+    gate: Int32Array,
+    output: Int32Array,
+    c: number,
+    G: Float64Array,
+  ): boolean {
+    if (K === 0 || F === 0) return true;
+    if (N === 0 || c === 0) {
+      G.fill(0, 0, K * F);
+      return true;
+    }
+    const threads = this.threadsFor(N * K * F, THREAD_MIN_MULADDS);
+    this.reset();
+    const atX = this.alloc(N * F * 8);
+    const atR = this.alloc(N * c * 8);
+    const atM = this.alloc(N * K * 8);
+    const atD = this.alloc(N * P);
+    const atGate = this.alloc(K * 4);
+    const atOut = this.alloc(K * 4);
+    const atG = this.alloc(K * F * 8);
+    const work = this.allocWork(threads);
+    const all = [atX, atR, atM, atD, atGate, atOut, atG, work];
+    if (all.some((p) => p < 0) || !this.commit()) return false;
+    const f = this.f64();
+    f.set(X.subarray(0, N * F), atX / 8);
+    f.set(r.subarray(0, N * c), atR / 8);
+    this.u8().set(gates.subarray(0, N * P), atD);
+    this.exports.dmask01(N * P, atD);
+    this.stageInts(gate, K, atGate);
+    this.stageInts(output, K, atOut);
+    // M (N × K) = the masked residual of each block; G (K × F) = Mᵀ · X
+    this.exports.dgated_expand(N, K, atR, c, atD, P, atGate, atOut, atM);
+    const mt: Staged = { ptr: atM, s1: 1, s2: K };
+    const x: Staged = { ptr: atX, s1: F, s2: 1 };
+    this.runGemm(K, F, N, 1, mt, x, 0, atG, work, threads);
+    G.set(this.f64().subarray(atG / 8, atG / 8 + K * F));
     return true;
   }
 

@@ -1,0 +1,189 @@
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
+import { createRng } from "../rng.js";
+import { configureKernels } from "../wasm/kernel-config.js";
+import {
+  type GatedBlocks,
+  type GatedDesign,
+  gatedProduct,
+  gatedProductAdjoint,
+  jsGatedProduct,
+  jsGatedProductAdjoint,
+} from "./gated-product.js";
+
+interface Instance {
+  design: GatedDesign;
+  blocks: GatedBlocks;
+  Z: Float64Array;
+  r: Float64Array;
+}
+
+function instance(N: number, F: number, K: number, P: number, c: number, seed: number): Instance {
+  const rng = createRng(seed);
+  const data = rng.fillUniform(new Float64Array(N * F), -1, 1);
+  // mask bytes other than 0/1 count as on
+  const gates = Uint8Array.from({ length: N * P }, () => {
+    const u = rng.uniform();
+    return u < 0.45 ? 0 : u < 0.9 ? 1 : 7;
+  });
+  const gate = Int32Array.from({ length: K }, () => rng.integer(0, P));
+  const output = Int32Array.from({ length: K }, () => rng.integer(0, c));
+  return {
+    design: { samples: N, features: F, data, gateCount: P, gates, outputs: c },
+    blocks: { count: K, gate, output },
+    Z: rng.fillUniform(new Float64Array(K * F), -1, 1),
+    r: rng.fillUniform(new Float64Array(N * c), -1, 1),
+  };
+}
+
+/** The definition, entry by entry. */
+function naive({ design, blocks, Z, r }: Instance): { y: Float64Array; G: Float64Array } {
+  const { samples: N, features: F, data, gateCount: P, gates, outputs: c } = design;
+  const y = new Float64Array(N * c);
+  const G = new Float64Array(blocks.count * F);
+  for (let t = 0; t < blocks.count; t++) {
+    const g = blocks.gate[t] as number;
+    const o = blocks.output[t] as number;
+    for (let i = 0; i < N; i++) {
+      if (gates[i * P + g] === 0) continue;
+      let s = 0;
+      for (let f = 0; f < F; f++) s += (data[i * F + f] as number) * (Z[t * F + f] as number);
+      y[i * c + o] = (y[i * c + o] as number) + s;
+      for (let f = 0; f < F; f++)
+        G[t * F + f] =
+          (G[t * F + f] as number) + (r[i * c + o] as number) * (data[i * F + f] as number);
+    }
+  }
+  return { y, G };
+}
+
+function run(inst: Instance): { y: Float64Array; G: Float64Array } {
+  const y = new Float64Array(inst.design.samples * inst.design.outputs).fill(Number.NaN);
+  const G = new Float64Array(inst.blocks.count * inst.design.features).fill(Number.NaN);
+  gatedProduct(inst.design, inst.blocks, inst.Z, y);
+  gatedProductAdjoint(inst.design, inst.blocks, inst.r, G);
+  return { y, G };
+}
+
+function expectClose(got: Float64Array, want: Float64Array, scale: number): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < got.length; i++)
+    expect(Math.abs((got[i] as number) - (want[i] as number))).toBeLessThanOrEqual(1e-12 * scale);
+}
+
+describe("gatedProduct / gatedProductAdjoint", () => {
+  afterAll(async () => {
+    await configureKernels({ engine: "auto", threads: "auto" });
+  });
+
+  it.each(["js", "wasm-simd"] as const)(
+    "match the definition on random shapes, masks and blocks (engine %s)",
+    async (engine) => {
+      await configureKernels({ engine, threads: 1 });
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: 40 }),
+          fc.integer({ min: 0, max: 12 }),
+          fc.integer({ min: 0, max: 20 }),
+          fc.integer({ min: 1, max: 5 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 2 ** 30 }),
+          (N, F, K, P, c, seed) => {
+            const inst = instance(N, F, K, P, c, seed);
+            const got = run(inst);
+            const want = naive(inst);
+            expectClose(got.y, want.y, F * K + 1);
+            expectClose(got.G, want.G, N + 1);
+          },
+        ),
+        { numRuns: 80 },
+      );
+    },
+  );
+
+  it("are adjoint: ⟨A z, r⟩ = ⟨z, Aᵀ r⟩", () => {
+    const inst = instance(57, 9, 14, 4, 3, 11);
+    const { y, G } = run(inst);
+    let lhs = 0;
+    for (let i = 0; i < y.length; i++) lhs += (y[i] as number) * (inst.r[i] as number);
+    let rhs = 0;
+    for (let i = 0; i < G.length; i++) rhs += (G[i] as number) * (inst.Z[i] as number);
+    expect(Math.abs(lhs - rhs)).toBeLessThan(1e-11 * (Math.abs(lhs) + 1));
+  });
+
+  it("give the same bits in WebAssembly on 1 and 2 threads as in the JS kernels", async () => {
+    // above gemm's crossover and the thread threshold (2000 · 86 · 50 multiply-adds)
+    const shapes: [number, number, number, number, number][] = [
+      [2000, 50, 86, 100, 1],
+      [700, 32, 60, 16, 3],
+    ];
+    const all = (): Float64Array[] =>
+      shapes.flatMap(([N, F, K, P, c], s) => {
+        const { y, G } = run(instance(N, F, K, P, c, 100 + s));
+        return [y, G];
+      });
+    await configureKernels({ engine: "js" });
+    const js = all();
+    await configureKernels({ engine: "wasm-simd", threads: 1 });
+    const one = all();
+    await configureKernels({ engine: "wasm-simd", threads: 2 });
+    const two = all();
+    for (let k = 0; k < js.length; k++) {
+      expect(one[k]).toEqual(js[k]);
+      expect(two[k]).toEqual(js[k]);
+    }
+  });
+
+  it("the JS kernels are the ones the public functions fall back to", async () => {
+    await configureKernels({ engine: "js" });
+    const inst = instance(30, 5, 7, 3, 2, 5);
+    const { y, G } = run(inst);
+    const y2 = new Float64Array(y.length);
+    const G2 = new Float64Array(G.length);
+    jsGatedProduct(inst.design, inst.blocks, inst.Z, y2);
+    jsGatedProductAdjoint(inst.design, inst.blocks, inst.r, G2);
+    expect(y2).toEqual(y);
+    expect(G2).toEqual(G);
+  });
+
+  it("reject bad arguments with errors naming them", () => {
+    const inst = instance(4, 3, 2, 2, 1, 1);
+    const y = new Float64Array(4);
+    const bad = (f: () => void, type: typeof Error, name: string) => {
+      expect(f).toThrow(type);
+      expect(f).toThrow(name);
+    };
+    bad(
+      () => gatedProduct(inst.design, { ...inst.blocks, gate: new Int32Array([0, 2]) }, inst.Z, y),
+      InvalidOptionError,
+      "blocks.gate[1]",
+    );
+    bad(
+      () =>
+        gatedProduct(inst.design, { ...inst.blocks, output: new Int32Array([-1, 0]) }, inst.Z, y),
+      InvalidOptionError,
+      "blocks.output[0]",
+    );
+    bad(
+      () => gatedProduct(inst.design, inst.blocks, new Float64Array(5), y),
+      ShapeMismatchError,
+      "Z",
+    );
+    bad(
+      () => gatedProductAdjoint(inst.design, inst.blocks, inst.r, new Float64Array(5)),
+      ShapeMismatchError,
+      "G",
+    );
+    bad(
+      () => gatedProduct({ ...inst.design, gates: new Uint8Array(3) }, inst.blocks, inst.Z, y),
+      ShapeMismatchError,
+      "design.gates",
+    );
+    bad(
+      () => gatedProduct({ ...inst.design, outputs: 0 }, inst.blocks, inst.Z, y),
+      InvalidOptionError,
+      "design.outputs",
+    );
+  });
+});

@@ -1,0 +1,304 @@
+import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
+import { dispatchEngine } from "../wasm/kernel-config.js";
+import { jsGemm, wasmWorthIt } from "./gemm.js";
+import { validateExtent } from "./validate-strided.js";
+
+/**
+ * The fixed part of a gated design: the data `X` (`N × F`, row-major), the `N × P` gate mask
+ * `D` (row-major bytes, nonzero: the gate is on) and the number of outputs `c`. With blocks
+ * `t = 0 … K−1`, each owning a gate `g_t` and an output `o_t` (see {@link GatedBlocks}), the
+ * design maps `K` weight vectors `z_t ∈ ℝ^F` to the `N × c` predictions
+ * `y_{i, o} = Σ_{t : o_t = o} D_{i, g_t} ⟨X_i, z_t⟩`: the design matrix `[D_{g_0} X, …]` of a
+ * gated ReLU layer (docs/concepts.md#programs), never formed.
+ *
+ * @example
+ * ```ts
+ * import type { GatedDesign } from "@convexformer/tensors";
+ * // two samples of two features, two gates (the first on for sample 0 only), one output
+ * const design: GatedDesign = {
+ *   samples: 2, features: 2, data: new Float64Array([1, 2, 3, 4]),
+ *   gateCount: 2, gates: new Uint8Array([1, 1, 0, 1]), outputs: 1,
+ * };
+ * design.gates.length === design.samples * design.gateCount; // true
+ * ```
+ */
+export interface GatedDesign {
+  /** `N`: rows of the data. */
+  readonly samples: number;
+  /** `F`: columns of the data (the length of every block's weight vector). */
+  readonly features: number;
+  /** `X`, `N × F` row-major (read only). */
+  readonly data: Float64Array;
+  /** `P`: columns of the gate mask. */
+  readonly gateCount: number;
+  /** `D`, `N × P` row-major (read only; a nonzero byte is an active gate). */
+  readonly gates: Uint8Array;
+  /** `c`: columns of the predictions. */
+  readonly outputs: number;
+}
+
+/**
+ * The blocks a gated product runs over: block `t < count` has gate `gate[t]` (a column of the
+ * mask) and output `output[t]` (a column of the predictions). The arrays may be longer than
+ * `count`; only their first `count` entries are read.
+ *
+ * @example
+ * ```ts
+ * import type { GatedBlocks } from "@convexformer/tensors";
+ * // one block per gate, all into output 0
+ * const blocks: GatedBlocks = { count: 2, gate: new Int32Array([0, 1]), output: new Int32Array([0, 0]) };
+ * blocks.count; // 2
+ * ```
+ */
+export interface GatedBlocks {
+  /** `K`: the number of blocks. */
+  readonly count: number;
+  /** The gate of each block, in `[0, P)`. */
+  readonly gate: Int32Array;
+  /** The output of each block, in `[0, c)`. */
+  readonly output: Int32Array;
+}
+
+function validateDesign(design: GatedDesign): void {
+  const { samples: N, features: F, data, gateCount: P, gates, outputs: c } = design;
+  validateExtent("design.samples", N);
+  validateExtent("design.features", F);
+  validateExtent("design.gateCount", P);
+  if (!Number.isSafeInteger(c) || c < 1)
+    throw new InvalidOptionError("design.outputs", c, "must be an integer >= 1");
+  if (!(data instanceof Float64Array) || data.length < N * F)
+    throw new ShapeMismatchError(
+      "design.data",
+      `expected a Float64Array of at least ${N * F} = samples·features entries`,
+    );
+  if (!(gates instanceof Uint8Array) || gates.length < N * P)
+    throw new ShapeMismatchError(
+      "design.gates",
+      `expected a Uint8Array of at least ${N * P} = samples·gateCount entries`,
+    );
+}
+
+function validateBlocks(blocks: GatedBlocks, P: number, c: number): void {
+  const { count: K, gate, output } = blocks;
+  validateExtent("blocks.count", K);
+  if (!(gate instanceof Int32Array) || gate.length < K)
+    throw new ShapeMismatchError("blocks.gate", `expected an Int32Array of at least ${K} entries`);
+  if (!(output instanceof Int32Array) || output.length < K)
+    throw new ShapeMismatchError(
+      "blocks.output",
+      `expected an Int32Array of at least ${K} entries`,
+    );
+  for (let t = 0; t < K; t++) {
+    const g = gate[t] as number;
+    const o = output[t] as number;
+    if (g < 0 || g >= P)
+      throw new InvalidOptionError(`blocks.gate[${t}]`, g, `must lie in [0, ${P})`);
+    if (o < 0 || o >= c)
+      throw new InvalidOptionError(`blocks.output[${t}]`, o, `must lie in [0, ${c})`);
+  }
+}
+
+function validateVector(argument: string, array: Float64Array, length: number, what: string) {
+  if (!(array instanceof Float64Array) || array.length < length)
+    throw new ShapeMismatchError(
+      argument,
+      `expected a Float64Array of at least ${length} = ${what}`,
+    );
+}
+
+/**
+ * The forward map of a gated design (see {@link GatedDesign}): `y_{i, o} = Σ_{t : o_t = o}
+ * D_{i, g_t} ⟨X_i, z_t⟩`, for the blocks of `blocks` with weights `Z` (`K × F` row-major).
+ * One blocked product `T = X · Zᵀ` (`N × K`) and the gated sum of its rows, in that order for
+ * every row, so every engine gives the same bits. Above gemm's crossover size (engine
+ * `"auto"`, see {@link configureKernels}) both run in WebAssembly SIMD128 (the product on the
+ * worker threads) and only `y` is copied back; the plain JS kernels otherwise.
+ *
+ * @param design - the data, the gate mask and the number of outputs (validated: integer sizes,
+ *   arrays long enough; otherwise `ShapeMismatchError` / `InvalidOptionError`)
+ * @param blocks - the blocks' gates and outputs (every entry in range, otherwise
+ *   `InvalidOptionError` naming it)
+ * @param Z - the blocks' weights, `K × F` row-major (read only; at least `K·F` entries)
+ * @param y - the predictions, `N × c` row-major (at least `N·c` entries; the first `N·c` are
+ *   overwritten)
+ * @example
+ * ```ts
+ * import { gatedProduct } from "@convexformer/tensors";
+ * const design = {
+ *   samples: 2, features: 2, data: new Float64Array([1, 2, 3, 4]),
+ *   gateCount: 2, gates: new Uint8Array([1, 1, 0, 1]), outputs: 1,
+ * };
+ * const blocks = { count: 2, gate: new Int32Array([0, 1]), output: new Int32Array([0, 0]) };
+ * const y = new Float64Array(2);
+ * // block 0 (gate 0) weights (1, 0), block 1 (gate 1) weights (0, 1)
+ * gatedProduct(design, blocks, new Float64Array([1, 0, 0, 1]), y);
+ * // sample 0: 1 + 2; sample 1 (gate 0 off): 4
+ * y; // Float64Array [3, 4]
+ * ```
+ */
+export function gatedProduct(
+  design: GatedDesign,
+  blocks: GatedBlocks,
+  Z: Float64Array,
+  y: Float64Array,
+): void {
+  validateDesign(design);
+  const { samples: N, features: F, gateCount: P, outputs: c } = design;
+  validateBlocks(blocks, P, c);
+  const K = blocks.count;
+  validateVector("Z", Z, K * F, "count·features");
+  validateVector("y", y, N * c, "samples·outputs");
+  const engine = dispatchEngine(wasmWorthIt(N, K, F));
+  if (
+    engine?.gatedProduct(
+      N,
+      F,
+      K,
+      design.data,
+      Z,
+      design.gates,
+      P,
+      blocks.gate,
+      blocks.output,
+      c,
+      y,
+    ) === true
+  )
+    return;
+  jsGatedProduct(design, blocks, Z, y);
+}
+
+/** Reused product scratch of the JS kernels (`N × K`). */
+let scratch = new Float64Array(0);
+function scratchOf(size: number): Float64Array {
+  if (scratch.length < size) scratch = new Float64Array(size);
+  return scratch;
+}
+
+/**
+ * {@link gatedProduct} on the plain JS kernels only (never WebAssembly): the fallback and the
+ * test reference. Arguments as validated by {@link gatedProduct}. @internal
+ */
+export function jsGatedProduct(
+  design: GatedDesign,
+  blocks: GatedBlocks,
+  Z: Float64Array,
+  y: Float64Array,
+): void {
+  const { samples: N, features: F, data, gateCount: P, gates, outputs: c } = design;
+  const { count: K, gate, output } = blocks;
+  y.fill(0, 0, N * c);
+  if (K === 0 || F === 0 || N === 0) return;
+  const T = scratchOf(N * K);
+  jsGemm("no-transpose", "transpose", N, K, F, 1, data, F, 1, 0, Z, F, 1, 0, 0, T, K, 1, 0);
+  for (let i = 0; i < N; i++) {
+    const tRow = i * K;
+    const gRow = i * P;
+    if (c === 1) {
+      // × the gate as an exact 0/1 factor (min(byte, 1)), branch-free: random gates defeat
+      // branch prediction
+      let s = 0;
+      for (let t = 0; t < K; t++)
+        s += (T[tRow + t] as number) * Math.min(gates[gRow + (gate[t] as number)] as number, 1);
+      y[i] = s;
+    } else {
+      const oRow = i * c;
+      for (let t = 0; t < K; t++) {
+        const o = oRow + (output[t] as number);
+        y[o] =
+          (y[o] as number) +
+          (T[tRow + t] as number) * Math.min(gates[gRow + (gate[t] as number)] as number, 1);
+      }
+    }
+  }
+}
+
+/**
+ * The adjoint of {@link gatedProduct}: the blocks' gradients `G_t = Σ_i D_{i, g_t} r_{i, o_t}
+ * X_i` (`K × F` row-major) for the residual `r` (`N × c` row-major), i.e. `⟨gatedProduct(Z),
+ * r⟩ = ⟨Z, G⟩`. One gated expansion `M_{i,t} = D_{i, g_t} r_{i, o_t}` (`N × K`) and one blocked
+ * product `G = Mᵀ · X`; above gemm's crossover size both run in WebAssembly SIMD128 (the
+ * product on the worker threads), the plain JS kernels otherwise, with the same bits.
+ *
+ * @param design - the data, the gate mask and the number of outputs (validated as in
+ *   {@link gatedProduct})
+ * @param blocks - the blocks' gates and outputs (every entry in range, otherwise
+ *   `InvalidOptionError` naming it)
+ * @param r - the residual, `N × c` row-major (read only; at least `N·c` entries)
+ * @param G - the blocks' gradients, `K × F` row-major (at least `K·F` entries; the first `K·F`
+ *   are overwritten)
+ * @example
+ * ```ts
+ * import { gatedProductAdjoint } from "@convexformer/tensors";
+ * const design = {
+ *   samples: 2, features: 2, data: new Float64Array([1, 2, 3, 4]),
+ *   gateCount: 2, gates: new Uint8Array([1, 1, 0, 1]), outputs: 1,
+ * };
+ * const blocks = { count: 2, gate: new Int32Array([0, 1]), output: new Int32Array([0, 0]) };
+ * const G = new Float64Array(4);
+ * gatedProductAdjoint(design, blocks, new Float64Array([1, 1]), G);
+ * // block 0 sees sample 0 only: (1, 2); block 1 both: (1 + 3, 2 + 4)
+ * G; // Float64Array [1, 2, 4, 6]
+ * ```
+ */
+export function gatedProductAdjoint(
+  design: GatedDesign,
+  blocks: GatedBlocks,
+  r: Float64Array,
+  G: Float64Array,
+): void {
+  validateDesign(design);
+  const { samples: N, features: F, gateCount: P, outputs: c } = design;
+  validateBlocks(blocks, P, c);
+  const K = blocks.count;
+  validateVector("r", r, N * c, "samples·outputs");
+  validateVector("G", G, K * F, "count·features");
+  const engine = dispatchEngine(wasmWorthIt(K, F, N));
+  if (
+    engine?.gatedProductAdjoint(
+      N,
+      F,
+      K,
+      design.data,
+      r,
+      design.gates,
+      P,
+      blocks.gate,
+      blocks.output,
+      c,
+      G,
+    ) === true
+  )
+    return;
+  jsGatedProductAdjoint(design, blocks, r, G);
+}
+
+/**
+ * {@link gatedProductAdjoint} on the plain JS kernels only (never WebAssembly): the fallback
+ * and the test reference. Arguments as validated by {@link gatedProductAdjoint}. @internal
+ */
+export function jsGatedProductAdjoint(
+  design: GatedDesign,
+  blocks: GatedBlocks,
+  r: Float64Array,
+  G: Float64Array,
+): void {
+  const { samples: N, features: F, data, gateCount: P, gates, outputs: c } = design;
+  const { count: K, gate, output } = blocks;
+  if (K === 0 || F === 0) return;
+  if (N === 0) {
+    G.fill(0, 0, K * F);
+    return;
+  }
+  const M = scratchOf(N * K);
+  for (let i = 0; i < N; i++) {
+    const mRow = i * K;
+    const gRow = i * P;
+    const rRow = i * c;
+    for (let t = 0; t < K; t++)
+      M[mRow + t] =
+        (r[rRow + (output[t] as number)] as number) *
+        Math.min(gates[gRow + (gate[t] as number)] as number, 1);
+  }
+  jsGemm("transpose", "no-transpose", K, F, N, 1, M, K, 1, 0, data, F, 1, 0, 0, G, F, 1, 0);
+}
