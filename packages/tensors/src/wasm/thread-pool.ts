@@ -1,6 +1,6 @@
 import { ConvexformerError } from "../errors.js";
 import type { WasmMemory, WasmModule } from "./wasm-api.js";
-import { KERNEL_FUNCTIONS, SLOT_BYTES, WORKER_SOURCE } from "./worker-source.js";
+import { KERNEL_FUNCTIONS, SLOT_BYTES, SPIN_MS, WORKER_SOURCE } from "./worker-source.js";
 
 type WorkerThreads = typeof import("node:worker_threads");
 type NodeWorker = InstanceType<WorkerThreads["Worker"]>;
@@ -34,6 +34,9 @@ export class ThreadPool {
   private readonly workers: NodeWorker[];
   private readonly memory: WasmMemory;
   private readonly slots: number[];
+  /** Each slot's control words and argument area (the slots never move: shared memory only grows). */
+  private readonly headers: Int32Array[];
+  private readonly argumentViews: Float64Array[];
   private seq = 0;
   private closed = false;
 
@@ -41,6 +44,10 @@ export class ThreadPool {
     this.workers = workers;
     this.memory = memory;
     this.slots = slots;
+    this.headers = slots.map((slot) => new Int32Array(memory.buffer, slot, 4));
+    this.argumentViews = slots.map(
+      (slot) => new Float64Array(memory.buffer, slot + 16, (SLOT_BYTES - 16) / 8),
+    );
   }
 
   /** The number of worker threads (the caller's thread not counted). */
@@ -104,10 +111,10 @@ export class ThreadPool {
 
   /** Posts `fn(...args)` to worker `w` (no wait). */
   post(w: number, fn: KernelFunction, args: readonly number[]): void {
-    const slot = this.slots[w];
-    if (slot === undefined || this.closed) throw lost(w, "is not running");
-    const header = new Int32Array(this.memory.buffer, slot, 4);
-    const values = new Float64Array(this.memory.buffer, slot + 16, args.length);
+    const header = this.headers[w];
+    const values = this.argumentViews[w];
+    if (header === undefined || values === undefined || this.closed)
+      throw lost(w, "is not running");
     values.set(args);
     Atomics.store(header, 2, KERNEL_FUNCTIONS.indexOf(fn));
     Atomics.store(header, 0, this.seq);
@@ -123,7 +130,10 @@ export class ThreadPool {
   join(count: number): void {
     const seq = this.seq;
     for (let w = 0; w < count; w++) {
-      const header = new Int32Array(this.memory.buffer, this.slots[w] as number, 4);
+      const header = this.headers[w] as Int32Array;
+      // spin briefly first: the workers usually finish within microseconds of the caller
+      const until = performance.now() + SPIN_MS;
+      while (Atomics.load(header, 1) !== seq && performance.now() < until) {}
       const start = Date.now();
       for (;;) {
         const done = Atomics.load(header, 1);
