@@ -1,6 +1,6 @@
 import { ConvexformerError } from "../errors.js";
 import type { WasmMemory, WasmModule } from "./wasm-api.js";
-import { KERNEL_FUNCTIONS, SLOT_BYTES, SPIN_MS, WORKER_SOURCE } from "./worker-source.js";
+import { KERNEL_FUNCTIONS, SLOT_BYTES, WORKER_SOURCE } from "./worker-source.js";
 
 type WorkerThreads = typeof import("node:worker_threads");
 type NodeWorker = InstanceType<WorkerThreads["Worker"]>;
@@ -131,9 +131,6 @@ export class ThreadPool {
     const seq = this.seq;
     for (let w = 0; w < count; w++) {
       const header = this.headers[w] as Int32Array;
-      // spin briefly first: the workers usually finish within microseconds of the caller
-      const until = performance.now() + SPIN_MS;
-      while (Atomics.load(header, 1) !== seq && performance.now() < until) {}
       const start = Date.now();
       for (;;) {
         const done = Atomics.load(header, 1);

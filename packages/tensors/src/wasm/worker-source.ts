@@ -12,12 +12,6 @@
  *
  * @internal
  */
-/**
- * How long (ms) a kernel worker, and a caller joining its workers, spins on the control slot
- * before sleeping in `Atomics.wait`. @internal
- */
-export const SPIN_MS = 0.3;
-
 export const WORKER_SOURCE = `"use strict";
 const { workerData } = require("node:worker_threads");
 const { module, memory, slot, functions } = workerData;
@@ -40,13 +34,7 @@ Atomics.store(I, 3, 1);
 Atomics.notify(I, 3);
 let seen = 0;
 for (;;) {
-  // spin briefly before sleeping: solvers post products a few hundred microseconds apart, and
-  // a futex sleep and wake-up per product costs about as much as a small product
-  if (Atomics.load(I, 0) === seen) {
-    const until = performance.now() + ${SPIN_MS};
-    while (Atomics.load(I, 0) === seen && performance.now() < until) {}
-    if (Atomics.load(I, 0) === seen) Atomics.wait(I, 0, seen);
-  }
+  Atomics.wait(I, 0, seen);
   const seq = Atomics.load(I, 0);
   if (seq < 0) break;
   if (seq === seen) continue;
