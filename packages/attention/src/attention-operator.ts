@@ -1,7 +1,7 @@
 import type { LinearOperator } from "@convexformer/solvers";
 import {
+  createGatedDesign,
   type GatedBlocks,
-  type GatedDesign,
   gatedProduct,
   gatedProductAdjoint,
   gemm,
@@ -193,15 +193,16 @@ export function attentionOperator(
     forward(blockIndex, width, source, out);
   };
 
-  // the data, the gates and the outputs as a gated design (tensors' fused kernels)
-  const design: GatedDesign = {
+  // the data, the gates and the outputs as a gated design (tensors' fused kernels; it keeps
+  // its own copy of X_flat and the mask, in wasm memory between products)
+  const design = createGatedDesign({
     samples: N,
     features: nd,
     data: Xd,
     gateCount: P,
     gates: on,
     outputs: c,
-  };
+  });
   const allBlocks: GatedBlocks = { count: Pc, gate: gateOf, output: outputOf };
 
   /**
@@ -221,10 +222,8 @@ export function attentionOperator(
 
   const adjoint = (r: Float64Array, out: Float64Array): void => {
     validateLengths(r, rows, out, cols, ["r", "out"]);
-    if (mask === undefined) {
-      if (c === 1) gemv("transpose", N, nd, 1, Xd, nd, 1, 0, r, 1, 0, 0, out, 1, 0);
-      else
-        gemm("transpose", "no-transpose", c, nd, N, 1, r, c, 1, 0, Xd, nd, 1, 0, 0, out, nd, 1, 0);
+    if (mask === undefined && c === 1) {
+      gemv("transpose", N, nd, 1, Xd, nd, 1, 0, r, 1, 0, 0, out, 1, 0);
       return;
     }
     gatedProductAdjoint(design, allBlocks, r, out);

@@ -36,8 +36,10 @@ export { fromMlMatrix, toMlMatrix } from "./interop/ml-matrix.js";
 export { axpy } from "./kernels/axpy.js";
 export { dot } from "./kernels/dot.js";
 export {
+  createGatedDesign,
   type GatedBlocks,
   type GatedDesign,
+  type GatedDesignOptions,
   gatedProduct,
   gatedProductAdjoint,
 } from "./kernels/gated-product.js";

@@ -4,8 +4,10 @@ import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import { createRng } from "../rng.js";
 import { configureKernels } from "../wasm/kernel-config.js";
 import {
+  createGatedDesign,
   type GatedBlocks,
   type GatedDesign,
+  type GatedDesignOptions,
   gatedProduct,
   gatedProductAdjoint,
   jsGatedProduct,
@@ -13,6 +15,7 @@ import {
 } from "./gated-product.js";
 
 interface Instance {
+  options: GatedDesignOptions;
   design: GatedDesign;
   blocks: GatedBlocks;
   Z: Float64Array;
@@ -29,8 +32,10 @@ function instance(N: number, F: number, K: number, P: number, c: number, seed: n
   });
   const gate = Int32Array.from({ length: K }, () => rng.integer(0, P));
   const output = Int32Array.from({ length: K }, () => rng.integer(0, c));
+  const options = { samples: N, features: F, data, gateCount: P, gates, outputs: c };
   return {
-    design: { samples: N, features: F, data, gateCount: P, gates, outputs: c },
+    options,
+    design: createGatedDesign(options),
     blocks: { count: K, gate, output },
     Z: rng.fillUniform(new Float64Array(K * F), -1, 1),
     r: rng.fillUniform(new Float64Array(N * c), -1, 1),
@@ -38,8 +43,8 @@ function instance(N: number, F: number, K: number, P: number, c: number, seed: n
 }
 
 /** The definition, entry by entry. */
-function naive({ design, blocks, Z, r }: Instance): { y: Float64Array; G: Float64Array } {
-  const { samples: N, features: F, data, gateCount: P, gates, outputs: c } = design;
+function naive({ options, blocks, Z, r }: Instance): { y: Float64Array; G: Float64Array } {
+  const { samples: N, features: F, data, gateCount: P, gates, outputs: c } = options;
   const y = new Float64Array(N * c);
   const G = new Float64Array(blocks.count * F);
   for (let t = 0; t < blocks.count; t++) {
@@ -135,6 +140,30 @@ describe("gatedProduct / gatedProductAdjoint", () => {
     }
   });
 
+  it("keep their own copies: changing the caller's arrays afterwards changes nothing", async () => {
+    for (const engine of ["js", "wasm-simd"] as const) {
+      await configureKernels({ engine, threads: 1 });
+      const inst = instance(300, 20, 40, 8, 2, 9);
+      const before = run(inst);
+      inst.options.data.fill(0);
+      inst.options.gates.fill(0);
+      expect(run(inst)).toEqual(before);
+    }
+  });
+
+  it("keep many designs in wasm memory at once, each with its own data", async () => {
+    await configureKernels({ engine: "wasm-simd", threads: 1 });
+    const insts = [0, 1, 2, 3].map((k) => instance(200 + k, 16, 30, 4, 1, 40 + k));
+    const first = insts.map(run);
+    // interleaved calls: each design's kept copy must stay its own
+    const again = [...insts].reverse().map(run).reverse();
+    for (let k = 0; k < insts.length; k++) {
+      expect(again[k]).toEqual(first[k]);
+      const want = naive(insts[k] as Instance);
+      expectClose((first[k] as { y: Float64Array }).y, want.y, 16 * 30 + 1);
+    }
+  });
+
   it("the JS kernels are the ones the public functions fall back to", async () => {
     await configureKernels({ engine: "js" });
     const inst = instance(30, 5, 7, 3, 2, 5);
@@ -176,14 +205,19 @@ describe("gatedProduct / gatedProductAdjoint", () => {
       "G",
     );
     bad(
-      () => gatedProduct({ ...inst.design, gates: new Uint8Array(3) }, inst.blocks, inst.Z, y),
+      () => createGatedDesign({ ...inst.options, gates: new Uint8Array(3) }),
       ShapeMismatchError,
-      "design.gates",
+      "options.gates",
     );
     bad(
-      () => gatedProduct({ ...inst.design, outputs: 0 }, inst.blocks, inst.Z, y),
+      () => createGatedDesign({ ...inst.options, outputs: 0 }),
       InvalidOptionError,
-      "design.outputs",
+      "options.outputs",
+    );
+    bad(
+      () => gatedProduct({ ...inst.design }, inst.blocks, inst.Z, y),
+      InvalidOptionError,
+      "design",
     );
   });
 });

@@ -1,40 +1,135 @@
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import { dispatchEngine } from "../wasm/kernel-config.js";
-import { jsGemm, wasmWorthIt } from "./gemm.js";
+import { jsGemm, wasmWorthCopying } from "./gemm.js";
 import { validateExtent } from "./validate-strided.js";
 
 /**
- * The fixed part of a gated design: the data `X` (`N × F`, row-major), the `N × P` gate mask
- * `D` (row-major bytes, nonzero: the gate is on) and the number of outputs `c`. With blocks
- * `t = 0 … K−1`, each owning a gate `g_t` and an output `o_t` (see {@link GatedBlocks}), the
- * design maps `K` weight vectors `z_t ∈ ℝ^F` to the `N × c` predictions
- * `y_{i, o} = Σ_{t : o_t = o} D_{i, g_t} ⟨X_i, z_t⟩`: the design matrix `[D_{g_0} X, …]` of a
- * gated ReLU layer (docs/concepts.md#programs), never formed.
+ * What a gated design is made of (see {@link createGatedDesign}): the data `X` (`N × F`,
+ * row-major), the `N × P` gate mask `D` (row-major bytes, nonzero: the gate is on) and the
+ * number of outputs `c`.
  *
  * @example
  * ```ts
- * import type { GatedDesign } from "@convexformer/tensors";
+ * import type { GatedDesignOptions } from "@convexformer/tensors";
  * // two samples of two features, two gates (the first on for sample 0 only), one output
- * const design: GatedDesign = {
+ * const options: GatedDesignOptions = {
  *   samples: 2, features: 2, data: new Float64Array([1, 2, 3, 4]),
  *   gateCount: 2, gates: new Uint8Array([1, 1, 0, 1]), outputs: 1,
  * };
- * design.gates.length === design.samples * design.gateCount; // true
+ * options.gates.length === options.samples * options.gateCount; // true
+ * ```
+ */
+export interface GatedDesignOptions {
+  /** `N`: rows of the data. */
+  readonly samples: number;
+  /** `F`: columns of the data (the length of every block's weight vector). */
+  readonly features: number;
+  /** `X`, `N × F` row-major (at least `N·F` entries; copied). */
+  readonly data: Float64Array;
+  /** `P`: columns of the gate mask. */
+  readonly gateCount: number;
+  /** `D`, `N × P` row-major (at least `N·P` entries; copied; a nonzero byte is an active gate). */
+  readonly gates: Uint8Array;
+  /** `c`: columns of the predictions. */
+  readonly outputs: number;
+}
+
+/**
+ * A gated design, made by {@link createGatedDesign}: with blocks `t = 0 … K−1`, each owning a
+ * gate `g_t` and an output `o_t` (see {@link GatedBlocks}), it maps `K` weight vectors
+ * `z_t ∈ ℝ^F` to the `N × c` predictions `y_{i, o} = Σ_{t : o_t = o} D_{i, g_t} ⟨X_i, z_t⟩`:
+ * the design matrix `[D_{g_0} X, …]` of a gated ReLU layer (docs/concepts.md#programs), never
+ * formed. It holds its own copies of `X` and `D`, so the products may keep them in WebAssembly
+ * memory between calls.
+ *
+ * @example
+ * ```ts
+ * import { createGatedDesign, type GatedDesign } from "@convexformer/tensors";
+ * const design: GatedDesign = createGatedDesign({
+ *   samples: 2, features: 2, data: new Float64Array([1, 2, 3, 4]),
+ *   gateCount: 2, gates: new Uint8Array([1, 1, 0, 1]), outputs: 1,
+ * });
+ * design.samples * design.features; // 4
  * ```
  */
 export interface GatedDesign {
   /** `N`: rows of the data. */
   readonly samples: number;
-  /** `F`: columns of the data (the length of every block's weight vector). */
+  /** `F`: columns of the data. */
   readonly features: number;
-  /** `X`, `N × F` row-major (read only). */
-  readonly data: Float64Array;
   /** `P`: columns of the gate mask. */
   readonly gateCount: number;
-  /** `D`, `N × P` row-major (read only; a nonzero byte is an active gate). */
-  readonly gates: Uint8Array;
   /** `c`: columns of the predictions. */
   readonly outputs: number;
+}
+
+/** A design's own arrays (never handed out: nobody can change them after creation). */
+interface DesignArrays {
+  /** Unique per design: the key of its copies in WebAssembly memory. */
+  readonly id: number;
+  readonly data: Float64Array;
+  /** The mask as exact 0/1 bytes. */
+  readonly gates: Uint8Array;
+}
+
+const arraysOf = new WeakMap<GatedDesign, DesignArrays>();
+let nextId = 1;
+
+/**
+ * Makes a {@link GatedDesign} from its data, gate mask and number of outputs, copying `data`
+ * and `gates` (the mask as exact 0/1 bytes): later changes to the caller's arrays do not reach
+ * the design, and the products keep the copies in WebAssembly memory between calls (up to a
+ * budget of 256 MiB of designs, least recently used first out).
+ *
+ * @param options - sizes (integers ≥ 0; `outputs ≥ 1`, otherwise `InvalidOptionError`) and
+ *   arrays long enough for them (otherwise `ShapeMismatchError` naming `options.data` or
+ *   `options.gates`)
+ * @example
+ * ```ts
+ * import { createGatedDesign } from "@convexformer/tensors";
+ * const data = new Float64Array([1, 2, 3, 4]);
+ * const design = createGatedDesign({
+ *   samples: 2, features: 2, data, gateCount: 2, gates: new Uint8Array([1, 1, 0, 1]), outputs: 1,
+ * });
+ * data[0] = 99; // the design keeps its own copy
+ * design.gateCount; // 2
+ * createGatedDesign({ samples: 2, features: 2, data, gateCount: 2, gates: new Uint8Array(3), outputs: 1 }); // throws ShapeMismatchError
+ * ```
+ */
+export function createGatedDesign(options: GatedDesignOptions): GatedDesign {
+  const { samples: N, features: F, data, gateCount: P, gates, outputs: c } = options;
+  validateExtent("options.samples", N);
+  validateExtent("options.features", F);
+  validateExtent("options.gateCount", P);
+  if (!Number.isSafeInteger(c) || c < 1)
+    throw new InvalidOptionError("options.outputs", c, "must be an integer >= 1");
+  if (!(data instanceof Float64Array) || data.length < N * F)
+    throw new ShapeMismatchError(
+      "options.data",
+      `expected a Float64Array of at least ${N * F} = samples·features entries`,
+    );
+  if (!(gates instanceof Uint8Array) || gates.length < N * P)
+    throw new ShapeMismatchError(
+      "options.gates",
+      `expected a Uint8Array of at least ${N * P} = samples·gateCount entries`,
+    );
+  const own = new Uint8Array(N * P);
+  for (let k = 0; k < own.length; k++) own[k] = Math.min(gates[k] as number, 1);
+  const design: GatedDesign = Object.freeze({
+    samples: N,
+    features: F,
+    gateCount: P,
+    outputs: c,
+  });
+  arraysOf.set(design, { id: nextId++, data: data.slice(0, N * F), gates: own });
+  return design;
+}
+
+function arrays(design: GatedDesign): DesignArrays {
+  const own = typeof design === "object" && design !== null ? arraysOf.get(design) : undefined;
+  if (own === undefined)
+    throw new InvalidOptionError("design", typeof design, "must come from createGatedDesign");
+  return own;
 }
 
 /**
@@ -57,25 +152,6 @@ export interface GatedBlocks {
   readonly gate: Int32Array;
   /** The output of each block, in `[0, c)`. */
   readonly output: Int32Array;
-}
-
-function validateDesign(design: GatedDesign): void {
-  const { samples: N, features: F, data, gateCount: P, gates, outputs: c } = design;
-  validateExtent("design.samples", N);
-  validateExtent("design.features", F);
-  validateExtent("design.gateCount", P);
-  if (!Number.isSafeInteger(c) || c < 1)
-    throw new InvalidOptionError("design.outputs", c, "must be an integer >= 1");
-  if (!(data instanceof Float64Array) || data.length < N * F)
-    throw new ShapeMismatchError(
-      "design.data",
-      `expected a Float64Array of at least ${N * F} = samples·features entries`,
-    );
-  if (!(gates instanceof Uint8Array) || gates.length < N * P)
-    throw new ShapeMismatchError(
-      "design.gates",
-      `expected a Uint8Array of at least ${N * P} = samples·gateCount entries`,
-    );
 }
 
 function validateBlocks(blocks: GatedBlocks, P: number, c: number): void {
@@ -112,10 +188,11 @@ function validateVector(argument: string, array: Float64Array, length: number, w
  * One blocked product `T = X · Zᵀ` (`N × K`) and the gated sum of its rows, in that order for
  * every row, so every engine gives the same bits. Above gemm's crossover size (engine
  * `"auto"`, see {@link configureKernels}) both run in WebAssembly SIMD128 (the product on the
- * worker threads) and only `y` is copied back; the plain JS kernels otherwise.
+ * worker threads) on the design's copies kept in wasm memory, so only `Z` goes in and `y`
+ * comes back; the plain JS kernels otherwise.
  *
- * @param design - the data, the gate mask and the number of outputs (validated: integer sizes,
- *   arrays long enough; otherwise `ShapeMismatchError` / `InvalidOptionError`)
+ * @param design - the data, the gate mask and the number of outputs, from
+ *   {@link createGatedDesign} (anything else is `InvalidOptionError`)
  * @param blocks - the blocks' gates and outputs (every entry in range, otherwise
  *   `InvalidOptionError` naming it)
  * @param Z - the blocks' weights, `K × F` row-major (read only; at least `K·F` entries)
@@ -123,11 +200,11 @@ function validateVector(argument: string, array: Float64Array, length: number, w
  *   overwritten)
  * @example
  * ```ts
- * import { gatedProduct } from "@convexformer/tensors";
- * const design = {
+ * import { createGatedDesign, gatedProduct } from "@convexformer/tensors";
+ * const design = createGatedDesign({
  *   samples: 2, features: 2, data: new Float64Array([1, 2, 3, 4]),
  *   gateCount: 2, gates: new Uint8Array([1, 1, 0, 1]), outputs: 1,
- * };
+ * });
  * const blocks = { count: 2, gate: new Int32Array([0, 1]), output: new Int32Array([0, 0]) };
  * const y = new Float64Array(2);
  * // block 0 (gate 0) weights (1, 0), block 1 (gate 1) weights (0, 1)
@@ -142,21 +219,23 @@ export function gatedProduct(
   Z: Float64Array,
   y: Float64Array,
 ): void {
-  validateDesign(design);
+  const own = arrays(design);
   const { samples: N, features: F, gateCount: P, outputs: c } = design;
   validateBlocks(blocks, P, c);
   const K = blocks.count;
   validateVector("Z", Z, K * F, "count·features");
   validateVector("y", y, N * c, "samples·outputs");
-  const engine = dispatchEngine(wasmWorthIt(N, K, F));
+  // the data and the mask stay in wasm memory: only Z and y are copied per call
+  const engine = dispatchEngine(wasmWorthCopying(N * K * F, K * F + N * c));
   if (
     engine?.gatedProduct(
+      own.id,
       N,
       F,
       K,
-      design.data,
+      own.data,
       Z,
-      design.gates,
+      own.gates,
       P,
       blocks.gate,
       blocks.output,
@@ -185,7 +264,8 @@ export function jsGatedProduct(
   Z: Float64Array,
   y: Float64Array,
 ): void {
-  const { samples: N, features: F, data, gateCount: P, gates, outputs: c } = design;
+  const { samples: N, features: F, gateCount: P, outputs: c } = design;
+  const { data, gates } = arrays(design);
   const { count: K, gate, output } = blocks;
   y.fill(0, 0, N * c);
   if (K === 0 || F === 0 || N === 0) return;
@@ -195,11 +275,11 @@ export function jsGatedProduct(
     const tRow = i * K;
     const gRow = i * P;
     if (c === 1) {
-      // × the gate as an exact 0/1 factor (min(byte, 1)), branch-free: random gates defeat
-      // branch prediction
+      // × the gate as an exact 0/1 factor (the design's bytes), branch-free: random gates
+      // defeat branch prediction
       let s = 0;
       for (let t = 0; t < K; t++)
-        s += (T[tRow + t] as number) * Math.min(gates[gRow + (gate[t] as number)] as number, 1);
+        s += (T[tRow + t] as number) * (gates[gRow + (gate[t] as number)] as number);
       y[i] = s;
     } else {
       const oRow = i * c;
@@ -207,7 +287,7 @@ export function jsGatedProduct(
         const o = oRow + (output[t] as number);
         y[o] =
           (y[o] as number) +
-          (T[tRow + t] as number) * Math.min(gates[gRow + (gate[t] as number)] as number, 1);
+          (T[tRow + t] as number) * (gates[gRow + (gate[t] as number)] as number);
       }
     }
   }
@@ -220,8 +300,8 @@ export function jsGatedProduct(
  * product `G = Mᵀ · X`; above gemm's crossover size both run in WebAssembly SIMD128 (the
  * product on the worker threads), the plain JS kernels otherwise, with the same bits.
  *
- * @param design - the data, the gate mask and the number of outputs (validated as in
- *   {@link gatedProduct})
+ * @param design - the data, the gate mask and the number of outputs, from
+ *   {@link createGatedDesign} (anything else is `InvalidOptionError`)
  * @param blocks - the blocks' gates and outputs (every entry in range, otherwise
  *   `InvalidOptionError` naming it)
  * @param r - the residual, `N × c` row-major (read only; at least `N·c` entries)
@@ -229,11 +309,11 @@ export function jsGatedProduct(
  *   are overwritten)
  * @example
  * ```ts
- * import { gatedProductAdjoint } from "@convexformer/tensors";
- * const design = {
+ * import { createGatedDesign, gatedProductAdjoint } from "@convexformer/tensors";
+ * const design = createGatedDesign({
  *   samples: 2, features: 2, data: new Float64Array([1, 2, 3, 4]),
  *   gateCount: 2, gates: new Uint8Array([1, 1, 0, 1]), outputs: 1,
- * };
+ * });
  * const blocks = { count: 2, gate: new Int32Array([0, 1]), output: new Int32Array([0, 0]) };
  * const G = new Float64Array(4);
  * gatedProductAdjoint(design, blocks, new Float64Array([1, 1]), G);
@@ -247,21 +327,22 @@ export function gatedProductAdjoint(
   r: Float64Array,
   G: Float64Array,
 ): void {
-  validateDesign(design);
+  const own = arrays(design);
   const { samples: N, features: F, gateCount: P, outputs: c } = design;
   validateBlocks(blocks, P, c);
   const K = blocks.count;
   validateVector("r", r, N * c, "samples·outputs");
   validateVector("G", G, K * F, "count·features");
-  const engine = dispatchEngine(wasmWorthIt(K, F, N));
+  const engine = dispatchEngine(wasmWorthCopying(N * K * F, N * c + K * F));
   if (
     engine?.gatedProductAdjoint(
+      own.id,
       N,
       F,
       K,
-      design.data,
+      own.data,
       r,
-      design.gates,
+      own.gates,
       P,
       blocks.gate,
       blocks.output,
@@ -283,7 +364,8 @@ export function jsGatedProductAdjoint(
   r: Float64Array,
   G: Float64Array,
 ): void {
-  const { samples: N, features: F, data, gateCount: P, gates, outputs: c } = design;
+  const { samples: N, features: F, gateCount: P, outputs: c } = design;
+  const { data, gates } = arrays(design);
   const { count: K, gate, output } = blocks;
   if (K === 0 || F === 0) return;
   if (N === 0) {
@@ -297,8 +379,7 @@ export function jsGatedProductAdjoint(
     const rRow = i * c;
     for (let t = 0; t < K; t++)
       M[mRow + t] =
-        (r[rRow + (output[t] as number)] as number) *
-        Math.min(gates[gRow + (gate[t] as number)] as number, 1);
+        (r[rRow + (output[t] as number)] as number) * (gates[gRow + (gate[t] as number)] as number);
   }
   jsGemm("transpose", "no-transpose", K, F, N, 1, M, K, 1, 0, data, F, 1, 0, 0, G, F, 1, 0);
 }

@@ -23,8 +23,15 @@ const WASM_MIN_INTENSITY = 4;
 
 /** Whether an `M × N × K` product is above the JS/WebAssembly crossover. @internal */
 export function wasmWorthIt(M: number, N: number, K: number): boolean {
-  const muladds = M * N * K;
-  return muladds >= WASM_MIN_MULADDS && muladds >= WASM_MIN_INTENSITY * (M * K + K * N + M * N);
+  return wasmWorthCopying(M * N * K, M * K + K * N + M * N);
+}
+
+/**
+ * Whether `muladds` multiply-adds are worth running in WebAssembly when `copied` entries move
+ * into or out of wasm memory for them (operands kept there between calls do not count). @internal
+ */
+export function wasmWorthCopying(muladds: number, copied: number): boolean {
+  return muladds >= WASM_MIN_MULADDS && muladds >= WASM_MIN_INTENSITY * copied;
 }
 
 let packA = new Float64Array(0);

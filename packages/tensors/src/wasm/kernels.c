@@ -321,17 +321,6 @@ __attribute__((export_name("daxpy1"))) void daxpy1(i32 n, const double *x, doubl
   for (; i < n; i++) y[i] += x[i];
 }
 
-/* G = (G != 0) in place over n bytes: a mask of any nonzero bytes as exact 0/1 factors. */
-__attribute__((export_name("dmask01"))) void dmask01(i32 n, unsigned char *G) {
-  const v128_t one = wasm_i8x16_splat(1);
-  i32 i = 0;
-  for (; i + 16 <= n; i += 16) {
-    v128_t v = wasm_v128_load(G + i);
-    wasm_v128_store(G + i, wasm_v128_and(wasm_i8x16_ne(v, wasm_i8x16_splat(0)), one));
-  }
-  for (; i < n; i++) G[i] = G[i] != 0;
-}
-
 /*
  * Gated sums (the forward map of a gated design, after T = X Z^T): for every row i < N,
  * y[i*c + l] = sum over blocks t < K with out[t] = l of G[i*P + gate[t]] * T[i*K + t], with T
@@ -350,7 +339,7 @@ __attribute__((export_name("dgated_sum"))) void dgated_sum(i32 N, i32 K, const d
     if (c == 1) {
       double s = 0.0;
       /* scalar on purpose: vectorized, the gathered mask bytes cost more lane moves than they
-         save; the byte (0 or 1, see dmask01) converts to the factor without a select, which V8
+         save; the byte (0 or 1: gated designs keep their masks so) converts to the factor without a select, which V8
          compiles to a branch that random gates mispredict */
 #pragma clang loop vectorize(disable) interleave(disable)
       for (i32 k = 0; k < K; k++) s += t[k] * (double)g[gate[k]];

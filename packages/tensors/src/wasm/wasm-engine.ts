@@ -46,7 +46,6 @@ interface KernelExports {
     c2: number,
   ): void;
   dmask_inplace(n: number, R: number, D: number): void;
-  dmask01(n: number, G: number): void;
   dgated_sum(
     N: number,
     K: number,
@@ -86,6 +85,8 @@ const ARENA_BASE = 4 * WASM_PAGE;
 const MAX_BYTES = 2 ** 31;
 const MAX_PAGES = MAX_BYTES / WASM_PAGE;
 const INITIAL_PAGES = 64;
+/** Bytes of operands kept in wasm memory between calls (gated designs). */
+const RESIDENT_BUDGET = 256 * 2 ** 20;
 /** Multiply-adds below which a product stays on the calling thread. */
 const THREAD_MIN_MULADDS = 1 << 20;
 /** Matrix–vector entries below which a gemv stays on the calling thread. */
@@ -152,6 +153,13 @@ export class WasmEngine {
   private pool: ThreadPool | undefined;
   private modules: KernelModules;
   private top = ARENA_BASE;
+  /**
+   * Operands kept in wasm memory between calls (gated designs' data and masks), by design id,
+   * least recently used first; they sit below the per-call arena, which starts at
+   * `residentTop`.
+   */
+  private readonly resident = new Map<number, { x: number; g: number }>();
+  private residentTop = ARENA_BASE;
 
   /** @param shared - instantiate the shared-memory module (needs `modules.shared`) */
   constructor(modules: KernelModules, shared: boolean) {
@@ -206,7 +214,47 @@ export class WasmEngine {
   // ---------------------------------------------------------------- arena
 
   private reset(): void {
-    this.top = ARENA_BASE;
+    this.top = this.residentTop;
+  }
+
+  /**
+   * Byte addresses of design `id`'s data (`X`, `xLength` doubles) and 0/1 mask (`gates`,
+   * `gLength` bytes) in wasm memory, copied in on first use; `undefined` when they exceed the
+   * budget or the host refuses the memory (the caller then copies them per call). When the
+   * budget would overflow, every kept design is dropped (they are copied in again on use).
+   */
+  private residentOf(
+    id: number,
+    X: Float64Array,
+    xLength: number,
+    gates: Uint8Array,
+    gLength: number,
+  ): { x: number; g: number } | undefined {
+    const kept = this.resident.get(id);
+    if (kept !== undefined) {
+      this.resident.delete(id);
+      this.resident.set(id, kept);
+      return kept;
+    }
+    const bytes = Math.ceil((xLength * 8) / 64) * 64 + Math.ceil(gLength / 64) * 64 + 64;
+    if (bytes > RESIDENT_BUDGET) return undefined;
+    if (this.residentTop - ARENA_BASE + bytes > RESIDENT_BUDGET) {
+      this.resident.clear();
+      this.residentTop = ARENA_BASE;
+    }
+    this.top = this.residentTop;
+    const x = this.alloc(xLength * 8);
+    const g = this.alloc(gLength);
+    if (x < 0 || g < 0 || !this.commit()) {
+      this.top = this.residentTop;
+      return undefined;
+    }
+    this.f64().set(X.subarray(0, xLength), x / 8);
+    this.u8().set(gates.subarray(0, gLength), g);
+    this.residentTop = Math.ceil(this.top / 64) * 64;
+    const entry = { x, g };
+    this.resident.set(id, entry);
+    return entry;
   }
 
   /** Reserves `bytes` (64-byte aligned); `-1` when the arena would pass 2 GiB. */
@@ -622,11 +670,13 @@ export class WasmEngine {
   }
 
   /**
-   * The gated product `y = Σ_t (D_{g_t} ⊙ X z_t)` into output `o_t` on validated operands:
-   * `X` is `N × F` row-major, `Z` the `K × F` blocks row-major, `gates` the `N × P` mask,
-   * `gate`/`output` the blocks' gate and output (first `K` entries), `y` `N × c` row-major.
+   * The gated product `y = Σ_t (D_{g_t} ⊙ X z_t)` into output `o_t` on validated operands of
+   * design `id` (its `X`, `N × F` row-major, and its 0/1 mask `gates`, `N × P`, are kept in
+   * wasm memory between calls): `Z` the `K × F` blocks row-major, `gate`/`output` the blocks'
+   * gate and output (first `K` entries), `y` `N × c` row-major.
    */
   gatedProduct(
+    id: number,
     N: number,
     F: number,
     K: number,
@@ -645,38 +695,34 @@ export class WasmEngine {
       return true;
     }
     const threads = this.threadsFor(N * K * F, THREAD_MIN_MULADDS);
-    this.reset();
-    const atX = this.alloc(N * F * 8);
+    const design = this.designOperands(id, X, N * F, gates, N * P);
+    if (design === undefined) return false;
     const atZ = this.alloc(K * F * 8);
     const atT = this.alloc(N * K * 8);
-    const atG = this.alloc(N * P);
     const atGate = this.alloc(K * 4);
     const atOut = this.alloc(K * 4);
     const atY = this.alloc(N * c * 8);
     const work = this.allocWork(threads);
-    const all = [atX, atZ, atT, atG, atGate, atOut, atY, work];
+    const all = [atZ, atT, atGate, atOut, atY, work];
     if (all.some((p) => p < 0) || !this.commit()) return false;
-    const f = this.f64();
-    f.set(X.subarray(0, N * F), atX / 8);
-    f.set(Z.subarray(0, K * F), atZ / 8);
-    this.u8().set(gates.subarray(0, N * P), atG);
-    this.exports.dmask01(N * P, atG);
+    this.f64().set(Z.subarray(0, K * F), atZ / 8);
     this.stageInts(gate, K, atGate);
     this.stageInts(output, K, atOut);
     // T (N × K) = X · Zᵀ
-    const x: Staged = { ptr: atX, s1: F, s2: 1 };
+    const x: Staged = { ptr: design.x, s1: F, s2: 1 };
     const zt: Staged = { ptr: atZ, s1: 1, s2: F };
     this.runGemm(N, K, F, 1, x, zt, 0, atT, work, threads);
-    this.exports.dgated_sum(N, K, atT, atG, P, atGate, atOut, c, atY);
+    this.exports.dgated_sum(N, K, atT, design.g, P, atGate, atOut, c, atY);
     y.set(this.f64().subarray(atY / 8, atY / 8 + N * c));
     return true;
   }
 
   /**
    * The adjoint of {@link WasmEngine.gatedProduct}: `G_t = Σ_i D_{i, g_t} r_{i, o_t} X_i`
-   * (`G` the `K × F` blocks row-major, overwritten), on validated operands.
+   * (`G` the `K × F` blocks row-major, overwritten), on validated operands of design `id`.
    */
   gatedProductAdjoint(
+    id: number,
     N: number,
     F: number,
     K: number,
@@ -695,31 +741,48 @@ export class WasmEngine {
       return true;
     }
     const threads = this.threadsFor(N * K * F, THREAD_MIN_MULADDS);
-    this.reset();
-    const atX = this.alloc(N * F * 8);
+    const design = this.designOperands(id, X, N * F, gates, N * P);
+    if (design === undefined) return false;
     const atR = this.alloc(N * c * 8);
     const atM = this.alloc(N * K * 8);
-    const atD = this.alloc(N * P);
     const atGate = this.alloc(K * 4);
     const atOut = this.alloc(K * 4);
     const atG = this.alloc(K * F * 8);
     const work = this.allocWork(threads);
-    const all = [atX, atR, atM, atD, atGate, atOut, atG, work];
+    const all = [atR, atM, atGate, atOut, atG, work];
     if (all.some((p) => p < 0) || !this.commit()) return false;
-    const f = this.f64();
-    f.set(X.subarray(0, N * F), atX / 8);
-    f.set(r.subarray(0, N * c), atR / 8);
-    this.u8().set(gates.subarray(0, N * P), atD);
-    this.exports.dmask01(N * P, atD);
+    this.f64().set(r.subarray(0, N * c), atR / 8);
     this.stageInts(gate, K, atGate);
     this.stageInts(output, K, atOut);
     // M (N × K) = the masked residual of each block; G (K × F) = Mᵀ · X
-    this.exports.dgated_expand(N, K, atR, c, atD, P, atGate, atOut, atM);
+    this.exports.dgated_expand(N, K, atR, c, design.g, P, atGate, atOut, atM);
     const mt: Staged = { ptr: atM, s1: 1, s2: K };
-    const x: Staged = { ptr: atX, s1: F, s2: 1 };
+    const x: Staged = { ptr: design.x, s1: F, s2: 1 };
     this.runGemm(K, F, N, 1, mt, x, 0, atG, work, threads);
     G.set(this.f64().subarray(atG / 8, atG / 8 + K * F));
     return true;
+  }
+
+  /**
+   * A design's data and mask in wasm memory: kept ones when they fit the budget, else copied
+   * into this call's arena; the arena is reset (starts after the kept operands) either way.
+   */
+  private designOperands(
+    id: number,
+    X: Float64Array,
+    xLength: number,
+    gates: Uint8Array,
+    gLength: number,
+  ): { x: number; g: number } | undefined {
+    const kept = this.residentOf(id, X, xLength, gates, gLength);
+    this.reset();
+    if (kept !== undefined) return kept;
+    const x = this.alloc(xLength * 8);
+    const g = this.alloc(gLength);
+    if (x < 0 || g < 0 || !this.commit()) return undefined;
+    this.f64().set(X.subarray(0, xLength), x / 8);
+    this.u8().set(gates.subarray(0, gLength), g);
+    return { x, g };
   }
 
   /**
