@@ -193,9 +193,11 @@ export function attentionOperator(
     forward(blockIndex, width, source, out);
   };
 
-  // the data, the gates and the outputs as a gated design (tensors' fused kernels; it keeps
-  // its own copy of X_flat and the mask, in wasm memory between products)
+  // the data, the gates and the outputs as a gated design (tensors' fused kernels; X_flat read
+  // in place: the operator's contract says it stays unchanged; wasm memory keeps a copy of it
+  // and of the mask between products)
   const design = createGatedDesign({
+    copyData: false,
     samples: N,
     features: nd,
     data: Xd,

@@ -151,6 +151,19 @@ describe("gatedProduct / gatedProductAdjoint", () => {
     }
   });
 
+  it("read the data in place with copyData: false (JS kernels) and check the option", async () => {
+    await configureKernels({ engine: "js" });
+    const inst = instance(20, 4, 6, 3, 1, 21);
+    const inPlace = { ...inst, design: createGatedDesign({ ...inst.options, copyData: false }) };
+    const before = run(inPlace);
+    expect(before).toEqual(run(inst));
+    inst.options.data.fill(0);
+    expect(Array.from(run(inPlace).y)).toEqual(new Array(20).fill(0));
+    expect(() =>
+      createGatedDesign({ ...inst.options, copyData: "yes" as unknown as boolean }),
+    ).toThrow("options.copyData");
+  });
+
   it("keep many designs in wasm memory at once, each with its own data", async () => {
     await configureKernels({ engine: "wasm-simd", threads: 1 });
     const insts = [0, 1, 2, 3].map((k) => instance(200 + k, 16, 30, 4, 1, 40 + k));

@@ -32,6 +32,12 @@ export interface GatedDesignOptions {
   readonly gates: Uint8Array;
   /** `c`: columns of the predictions. */
   readonly outputs: number;
+  /**
+   * `false`: the design reads `data` in place instead of copying it, and the caller promises
+   * not to change it while the design is in use (a changed array gives undefined results:
+   * WebAssembly memory may keep an older copy). Default `true`. The mask is always copied.
+   */
+  readonly copyData?: boolean;
 }
 
 /**
@@ -77,9 +83,9 @@ let nextId = 1;
 
 /**
  * Makes a {@link GatedDesign} from its data, gate mask and number of outputs, copying `data`
- * and `gates` (the mask as exact 0/1 bytes): later changes to the caller's arrays do not reach
- * the design, and the products keep the copies in WebAssembly memory between calls (up to a
- * budget of 256 MiB of designs, least recently used first out).
+ * (unless `copyData: false`) and `gates` (the mask as exact 0/1 bytes): later changes to the
+ * caller's arrays do not reach the design, and the products keep the copies in WebAssembly
+ * memory between calls (up to a budget of 256 MiB of designs, least recently used first out).
  *
  * @param options - sizes (integers ≥ 0; `outputs ≥ 1`, otherwise `InvalidOptionError`) and
  *   arrays long enough for them (otherwise `ShapeMismatchError` naming `options.data` or
@@ -98,6 +104,9 @@ let nextId = 1;
  */
 export function createGatedDesign(options: GatedDesignOptions): GatedDesign {
   const { samples: N, features: F, data, gateCount: P, gates, outputs: c } = options;
+  const copyData = options.copyData ?? true;
+  if (typeof copyData !== "boolean")
+    throw new InvalidOptionError("options.copyData", copyData, "must be a boolean");
   validateExtent("options.samples", N);
   validateExtent("options.features", F);
   validateExtent("options.gateCount", P);
@@ -121,7 +130,8 @@ export function createGatedDesign(options: GatedDesignOptions): GatedDesign {
     gateCount: P,
     outputs: c,
   });
-  arraysOf.set(design, { id: nextId++, data: data.slice(0, N * F), gates: own });
+  const kept = copyData ? data.slice(0, N * F) : data;
+  arraysOf.set(design, { id: nextId++, data: kept, gates: own });
   return design;
 }
 
