@@ -27,13 +27,6 @@ const DENSE_LIMIT = 2 ** 22;
 const RESTRICTED_DENSE_LIMIT = 2 ** 23;
 
 /**
- * Column products over at least this many whole blocks go through one blocked gemm; fewer
- * blocks use one gemv each (gemm packs all of `X_flat` per call and pads narrow products to its
- * 4-wide tile, which loses to gemv for one or two blocks).
- */
-const MIN_GEMM_BLOCKS = 8;
-
-/**
  * The linear operator `A` of the convex attention programs (9), (12) and (14):
  * `ŷ_il = Σ_j D_ij ⟨Z_{j,l}, X_i⟩` (no gates: `D = 1`, one gate), mapping the variable laid out
  * as in {@link ConvexAttentionLayout} to the `N × c` predictions (row-major, the loss layout).
@@ -42,9 +35,11 @@ const MIN_GEMM_BLOCKS = 8;
  * `X_flat · Zᵀ` with the `N × nd` flattened data (`Z` read as the `(P·c) × nd` matrix of the
  * variable), followed for gated programs by the mask `D` and a sum over gates; `adjoint` masks
  * the residual and makes one product `(D ⊙ R)ᵀ X_flat`. Both are tensors' fused gated kernels
- * (`gatedProduct`, `gatedProductAdjoint`: product, mask and sum in WebAssembly, only the
- * result copied back); scratch memory is `N × P·c` doubles (in wasm memory on that engine).
- * `applyColumns` / `adjointColumns` serve working-set solvers; `toDense()` exists only for
+ * (`gatedProduct`, `gatedProductAdjoint` on a design made once per operator: product, mask and
+ * sum in WebAssembly, with `X_flat` and the mask kept in wasm memory, so only the weights go in
+ * and the result comes back); their scratch is `N × P·c` doubles (in wasm memory on that
+ * engine). `applyColumns` / `adjointColumns` (whole blocks through the same kernels) and
+ * `restrictColumns` serve working-set solvers; `toDense()` exists only for
  * designs of at most 2^22 entries (small problems, interior point).
  *
  * @example
@@ -116,16 +111,6 @@ export function attentionOperator(
   const rows = N * c;
   const cols = Pc * nd;
   const Xd = X.data;
-  let scratch: Float64Array | undefined;
-  const getScratch = (): Float64Array => {
-    if (scratch === undefined) scratch = new Float64Array(N * Pc);
-    return scratch;
-  };
-  let columnScratch: Float64Array | undefined;
-  const getColumnScratch = (): Float64Array => {
-    if (columnScratch === undefined) columnScratch = new Float64Array(N);
-    return columnScratch;
-  };
   const validateLengths = (
     x: Float64Array,
     xLen: number,
@@ -245,29 +230,28 @@ export function attentionOperator(
       );
   };
 
+  /** The blocks `[first, end)` as gated blocks (their gates and outputs in `idsGate`/`idsOutput`). */
+  const blockRange = (first: number, end: number): GatedBlocks => {
+    for (let t = 0; t < end - first; t++) {
+      idsGate[t] = gateOf[first + t] as number;
+      idsOutput[t] = outputOf[first + t] as number;
+    }
+    return { count: end - first, gate: idsGate, output: idsOutput };
+  };
+
   const applyColumns = (start: number, end: number, x: Float64Array, out: Float64Array): void => {
     validateColumnRange(start, end);
     validateLengths(x, end - start, out, rows, ["x", "out"]);
-    out.fill(0);
     const [fullStart, fullEnd] = fullBlocks(start, end);
-    if (fullEnd - fullStart >= MIN_GEMM_BLOCKS) {
-      // whole blocks in one blocked product T = X_flat · Z_blocksᵀ (N × nb), then mask and sum
-      const nb = fullEnd - fullStart;
-      const T = getScratch();
+    if (fullEnd > fullStart) {
+      // whole blocks in one gated product (T = X_flat · Z_blocksᵀ, then mask and sum)
       const off = fullStart * nd - start;
-      gemm("no-transpose", "transpose", N, nb, nd, 1, Xd, nd, 1, 0, x, nd, 1, off, 0, T, nb, 1, 0);
-      for (let i = 0; i < N; i++) {
-        for (let t = 0; t < nb; t++) {
-          const b = fullStart + t;
-          const j = Math.floor(b / c);
-          const l = b - j * c;
-          if (mask !== undefined && mask[i * P + j] === 0) continue;
-          out[i * c + l] = (out[i * c + l] as number) + (T[i * nb + t] as number);
-        }
-      }
+      const Z = x.subarray(off, off + (fullEnd - fullStart) * nd);
+      gatedProduct(design, blockRange(fullStart, fullEnd), Z, out);
       applyPartial(start, Math.min(end, fullStart * nd), start, x, out);
       applyPartial(Math.max(start, fullEnd * nd), end, start, x, out);
     } else {
+      out.fill(0);
       applyPartial(start, end, start, x, out);
     }
   };
@@ -278,7 +262,15 @@ export function attentionOperator(
     Math.floor(end / nd),
   ];
 
-  /** `out += A[:, lo:hi] x[lo − base : hi − base]`, block by block with gemv (partial blocks). */
+  // one block at a time, zero-padded to its whole width, through the gated kernels (the data
+  // stays in wasm memory; a strided gemv on a few columns would copy or stride through X_flat)
+  const oneGate = new Int32Array(1);
+  const oneOutput = new Int32Array(1);
+  const oneBlock: GatedBlocks = { count: 1, gate: oneGate, output: oneOutput };
+  let paddedBlock: Float64Array | undefined;
+  let blockPredictions: Float64Array | undefined;
+
+  /** `out += A[:, lo:hi] x[lo − base : hi − base]`, block by block (partial blocks). */
   const applyPartial = (
     lo0: number,
     hi0: number,
@@ -287,18 +279,20 @@ export function attentionOperator(
     out: Float64Array,
   ): void => {
     if (hi0 <= lo0) return;
-    const v = getColumnScratch();
+    if (paddedBlock === undefined) paddedBlock = new Float64Array(nd);
+    if (blockPredictions === undefined) blockPredictions = new Float64Array(rows);
+    const z = paddedBlock;
+    const v = blockPredictions;
     for (let b = Math.floor(lo0 / nd); b * nd < hi0; b++) {
       const lo = Math.max(lo0, b * nd);
       const hi = Math.min(hi0, (b + 1) * nd);
       if (hi <= lo) continue;
-      const j = Math.floor(b / c);
-      const l = b - j * c;
-      gemv("no-transpose", N, hi - lo, 1, Xd, nd, 1, lo - b * nd, x, 1, lo - base, 0, v, 1, 0);
-      for (let i = 0; i < N; i++) {
-        if (mask !== undefined && mask[i * P + j] === 0) continue;
-        out[i * c + l] = (out[i * c + l] as number) + (v[i] as number);
-      }
+      z.fill(0);
+      for (let e = lo; e < hi; e++) z[e - b * nd] = x[e - base] as number;
+      oneGate[0] = gateOf[b] as number;
+      oneOutput[0] = outputOf[b] as number;
+      gatedProduct(design, oneBlock, z, v);
+      for (let i = 0; i < rows; i++) out[i] = (out[i] as number) + (v[i] as number);
     }
   };
 
@@ -306,41 +300,11 @@ export function attentionOperator(
     validateColumnRange(start, end);
     validateLengths(r, rows, out, end - start, ["r", "out"]);
     const [fullStart, fullEnd] = fullBlocks(start, end);
-    if (fullEnd - fullStart >= MIN_GEMM_BLOCKS) {
-      // whole blocks in one blocked product: out_blocks (nb × nd) = (D ⊙ R)_blocksᵀ · X_flat
-      const nb = fullEnd - fullStart;
-      const M = getScratch();
-      for (let i = 0; i < N; i++) {
-        for (let t = 0; t < nb; t++) {
-          const b = fullStart + t;
-          const j = Math.floor(b / c);
-          const l = b - j * c;
-          M[i * nb + t] =
-            mask !== undefined && mask[i * P + j] === 0 ? 0 : (r[i * c + l] as number);
-        }
-      }
+    if (fullEnd > fullStart) {
+      // whole blocks in one gated adjoint: out_blocks (nb × nd) = (D ⊙ R)_blocksᵀ · X_flat
       const off = fullStart * nd - start;
-      gemm(
-        "transpose",
-        "no-transpose",
-        nb,
-        nd,
-        N,
-        1,
-        M,
-        nb,
-        1,
-        0,
-        Xd,
-        nd,
-        1,
-        0,
-        0,
-        out,
-        nd,
-        1,
-        off,
-      );
+      const G = out.subarray(off, off + (fullEnd - fullStart) * nd);
+      gatedProductAdjoint(design, blockRange(fullStart, fullEnd), r, G);
       adjointPartial(start, Math.min(end, fullStart * nd), start, r, out);
       adjointPartial(Math.max(start, fullEnd * nd), end, start, r, out);
     } else {
@@ -348,7 +312,7 @@ export function attentionOperator(
     }
   };
 
-  /** `out[lo − base : hi − base] = A[:, lo:hi]ᵀ r`, block by block with gemv (partial blocks). */
+  /** `out[lo − base : hi − base] = A[:, lo:hi]ᵀ r`, block by block (partial blocks). */
   const adjointPartial = (
     lo0: number,
     hi0: number,
@@ -357,16 +321,16 @@ export function attentionOperator(
     out: Float64Array,
   ): void => {
     if (hi0 <= lo0) return;
-    const v = getColumnScratch();
+    if (paddedBlock === undefined) paddedBlock = new Float64Array(nd);
+    const g = paddedBlock;
     for (let b = Math.floor(lo0 / nd); b * nd < hi0; b++) {
       const lo = Math.max(lo0, b * nd);
       const hi = Math.min(hi0, (b + 1) * nd);
       if (hi <= lo) continue;
-      const j = Math.floor(b / c);
-      const l = b - j * c;
-      for (let i = 0; i < N; i++)
-        v[i] = mask !== undefined && mask[i * P + j] === 0 ? 0 : (r[i * c + l] as number);
-      gemv("transpose", N, hi - lo, 1, Xd, nd, 1, lo - b * nd, v, 1, 0, 0, out, 1, lo - base);
+      oneGate[0] = gateOf[b] as number;
+      oneOutput[0] = outputOf[b] as number;
+      gatedProductAdjoint(design, oneBlock, r, g);
+      for (let e = lo; e < hi; e++) out[e - base] = g[e - b * nd] as number;
     }
   };
 

@@ -5,7 +5,7 @@ import { WasmEngine } from "./wasm-engine.js";
 
 /**
  * Which engine runs the float64 products of `gemm`, `gemv`, `maskedGemm`,
- * `maskedGemmAdjoint` and `matmul`: `"auto"` (WebAssembly SIMD above the measured crossover
+ * `maskedGemmAdjoint`, `gatedProduct`, `gatedProductAdjoint` and `matmul`: `"auto"` (WebAssembly SIMD above the measured crossover
  * sizes when the host has it, the JS kernels otherwise), `"wasm-simd"` (WebAssembly whenever
  * it is available, at every size) or `"js"` (the plain JS kernels only).
  *

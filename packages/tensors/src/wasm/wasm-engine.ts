@@ -85,6 +85,12 @@ const ARENA_BASE = 4 * WASM_PAGE;
 const MAX_BYTES = 2 ** 31;
 const MAX_PAGES = MAX_BYTES / WASM_PAGE;
 const INITIAL_PAGES = 64;
+/**
+ * Rows at least this long are staged with one `subarray` + `set` each; shorter ones entry by
+ * entry (a view per row costs more than copying a few numbers: a column of a tall matrix
+ * staged row by row took 10 ms at 100,000 rows).
+ */
+const MIN_ROW_SET = 16;
 /** Bytes of operands kept in wasm memory between calls (gated designs). */
 const RESIDENT_BUDGET = 256 * 2 ** 20;
 /** Multiply-adds below which a product stays on the calling thread. */
@@ -296,7 +302,7 @@ export class WasmEngine {
       f.set(src.subarray(plan.lo, plan.lo + plan.size), base);
       return { ptr: at + (off - plan.lo) * 8, s1, s2 };
     }
-    if (s2 === 1) {
+    if (s2 === 1 && cols >= MIN_ROW_SET) {
       for (let i = 0; i < rows; i++) {
         const s = off + i * s1;
         f.set(src.subarray(s, s + cols), base + i * cols);
@@ -338,7 +344,7 @@ export class WasmEngine {
     const f = this.f64();
     if (s2 === 1 && (s1 === cols || rows === 1)) {
       dst.set(f.subarray(base, base + rows * cols), off);
-    } else if (s2 === 1) {
+    } else if (s2 === 1 && cols >= MIN_ROW_SET) {
       for (let i = 0; i < rows; i++) {
         dst.set(f.subarray(base + i * cols, base + (i + 1) * cols), off + i * s1);
       }
