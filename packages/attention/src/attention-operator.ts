@@ -335,9 +335,11 @@ export function attentionOperator(
   };
 
   /**
-   * `A[:, S]` for column ranges made of whole blocks (a working set of groups): products over
-   * the kept blocks only, through the same blocked kernels as the full operator (no copy of
-   * the design); `undefined` for ranges that split a block.
+   * `A[:, S]` for increasing, disjoint column ranges (a working set of groups): products over
+   * the blocks the ranges touch, through the same gated kernels as the full operator (no copy
+   * of the design). Ranges that cover only part of a block (the token groups of programs with
+   * several tokens) are padded with zeros to whole blocks in `apply` and read back from the
+   * blocks' gradients in `adjoint`. `undefined` for invalid ranges.
    */
   const restrictColumns = (
     starts: readonly number[],
@@ -345,20 +347,24 @@ export function attentionOperator(
   ): LinearOperator | undefined => {
     if (starts.length !== lengths.length) return undefined;
     const ids: number[] = [];
+    // position of each kept column in the padded (K × nd) layout of the touched blocks
+    const positions: number[] = [];
     let prevEnd = 0;
-    for (let t = 0; t < starts.length; t++) {
-      const a = starts[t] as number;
-      const len = lengths[t] as number;
+    for (let r = 0; r < starts.length; r++) {
+      const a = starts[r] as number;
+      const len = lengths[r] as number;
       const ok =
         Number.isSafeInteger(a) &&
         Number.isSafeInteger(len) &&
         len > 0 &&
         a >= prevEnd &&
-        a + len <= cols &&
-        a % nd === 0 &&
-        len % nd === 0;
+        a + len <= cols;
       if (!ok) return undefined;
-      for (let b = a / nd; b < (a + len) / nd; b++) ids.push(b);
+      for (let col = a; col < a + len; col++) {
+        const b = Math.floor(col / nd);
+        if (ids.length === 0 || ids[ids.length - 1] !== b) ids.push(b);
+        positions.push((ids.length - 1) * nd + (col - b * nd));
+      }
       prevEnd = a + len;
     }
     const K = ids.length;
@@ -369,14 +375,25 @@ export function attentionOperator(
       gate: kept.map((b) => gateOf[b] as number),
       output: kept.map((b) => outputOf[b] as number),
     };
-    const subCols = K * nd;
+    const subCols = positions.length;
+    const paddedCols = K * nd;
+    // whole blocks only: the compact vector is the padded one
+    const whole = subCols === paddedCols;
+    const at = Int32Array.from(positions);
+    const padded = whole ? undefined : new Float64Array(paddedCols);
     const nonzero = new Int32Array(K);
     let packed: Float64Array | undefined;
     const restricted: LinearOperator = {
       rows,
       cols: subCols,
-      apply(x, out) {
-        validateLengths(x, subCols, out, rows, ["x", "out"]);
+      apply(xIn, out) {
+        validateLengths(xIn, subCols, out, rows, ["x", "out"]);
+        let x = xIn;
+        if (padded !== undefined) {
+          padded.fill(0);
+          for (let k = 0; k < subCols; k++) padded[at[k] as number] = xIn[k] as number;
+          x = padded;
+        }
         let B = 0;
         for (let t = 0; t < K; t++) {
           const base = t * nd;
@@ -391,7 +408,7 @@ export function attentionOperator(
         let source = x;
         if (B < K) {
           // the nonzero blocks only, as in the full apply
-          if (packed === undefined) packed = new Float64Array(subCols);
+          if (packed === undefined) packed = new Float64Array(paddedCols);
           for (let u = 0; u < B; u++) {
             const t = nonzero[u] as number;
             copyBlock(x, t * nd, packed, u * nd);
@@ -403,8 +420,13 @@ export function attentionOperator(
       },
       adjoint(r, out) {
         validateLengths(r, rows, out, subCols, ["r", "out"]);
-        // each kept block's output residual, masked by its gate, times X_flat
-        gatedProductAdjoint(design, keptBlocks, r, out);
+        // each touched block's output residual, masked by its gate, times X_flat
+        if (padded === undefined) {
+          gatedProductAdjoint(design, keptBlocks, r, out);
+          return;
+        }
+        gatedProductAdjoint(design, keptBlocks, r, padded);
+        for (let k = 0; k < subCols; k++) out[k] = padded[at[k] as number] as number;
       },
     };
     if (rows * subCols > RESTRICTED_DENSE_LIMIT) return restricted;
@@ -413,11 +435,13 @@ export function attentionOperator(
       toDense(): Matrix {
         const A = new Matrix(rows, subCols);
         for (let i = 0; i < N; i++) {
-          for (let t = 0; t < K; t++) {
+          for (let k = 0; k < subCols; k++) {
+            const t = Math.floor((at[k] as number) / nd);
+            const e = (at[k] as number) - t * nd;
             const b = kept[t] as number;
             const l = b % c;
             if (mask !== undefined && mask[i * P + (b - l) / c] === 0) continue;
-            A.data.set(Xd.subarray(i * nd, (i + 1) * nd), (i * c + l) * subCols + t * nd);
+            A.data[(i * c + l) * subCols + k] = Xd[i * nd + e] as number;
           }
         }
         return A;

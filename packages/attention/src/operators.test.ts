@@ -126,7 +126,7 @@ describe("attentionOperator", () => {
   }
 
   for (const { name, N, n, d, c, P } of cases) {
-    it(`${name}: restrictColumns on whole blocks agrees with the full operator on a padded vector`, () => {
+    it(`${name}: restrictColumns (whole blocks, and ranges splitting blocks) agrees with the full operator on a padded vector`, () => {
       const X = randomBatch(N, n, d);
       const mask =
         P > 0
@@ -156,57 +156,62 @@ describe("attentionOperator", () => {
           lengths.push(nd);
         }
       }
-      const S = A.restrictColumns?.(starts, lengths);
-      expect(S).toBeDefined();
-      const sub = S as NonNullable<typeof S>;
-      expect([sub.rows, sub.cols]).toEqual([A.rows, chosen.length * nd]);
-      expect(checkAdjoint(sub, rng, 5)).toBeLessThan(1e-13);
-      const embed = (v: Float64Array): Float64Array => {
-        const full = new Float64Array(A.cols);
-        let o = 0;
-        for (let t = 0; t < starts.length; t++) {
-          const a = starts[t] as number;
-          const len = lengths[t] as number;
-          full.set(v.subarray(o, o + len), a);
-          o += len;
+      const check = (starts: number[], lengths: number[], zeroSecondBlock: boolean): void => {
+        const S = A.restrictColumns?.(starts, lengths);
+        expect(S).toBeDefined();
+        const sub = S as NonNullable<typeof S>;
+        expect([sub.rows, sub.cols]).toEqual([A.rows, lengths.reduce((u, v) => u + v, 0)]);
+        expect(checkAdjoint(sub, rng, 5)).toBeLessThan(1e-13);
+        const embed = (v: Float64Array): Float64Array => {
+          const full = new Float64Array(A.cols);
+          let o = 0;
+          for (let t = 0; t < starts.length; t++) {
+            const a = starts[t] as number;
+            const len = lengths[t] as number;
+            full.set(v.subarray(o, o + len), a);
+            o += len;
+          }
+          return full;
+        };
+        const pick = (full: ArrayLike<number>): Float64Array => {
+          const out = new Float64Array(sub.cols);
+          let o = 0;
+          for (let t = 0; t < starts.length; t++) {
+            const a = starts[t] as number;
+            for (let j = 0; j < (lengths[t] as number); j++) out[o++] = full[a + j] as number;
+          }
+          return out;
+        };
+        const xs = rng.fillNormal(new Float64Array(sub.cols));
+        if (zeroSecondBlock) xs.fill(0, nd, 2 * nd); // a zero block: the apply skips it
+        const got = new Float64Array(A.rows);
+        sub.apply(xs, got);
+        const want = new Float64Array(A.rows);
+        A.apply(embed(xs), want);
+        expect(maxRelDiff(got, want)).toBeLessThan(1e-13);
+        sub.apply(new Float64Array(sub.cols), got);
+        expect(got.every((v) => v === 0)).toBe(true);
+        const r = rng.fillNormal(new Float64Array(A.rows));
+        const g = new Float64Array(A.cols);
+        A.adjoint(r, g);
+        const gs = new Float64Array(sub.cols);
+        sub.adjoint(r, gs);
+        expect(maxRelDiff(gs, pick(g))).toBeLessThan(1e-13);
+        // its dense form is the kept columns of the full one
+        const dense = (A.toDense as () => Matrix)();
+        const subDense = sub.toDense?.();
+        expect(subDense).toBeDefined();
+        for (let i = 0; i < A.rows; i++) {
+          const row = dense.data.subarray(i * A.cols, (i + 1) * A.cols);
+          const subRow = (subDense as Matrix).data.subarray(i * sub.cols, (i + 1) * sub.cols);
+          expect(Array.from(subRow)).toEqual(Array.from(pick(row)));
         }
-        return full;
       };
-      const pick = (full: ArrayLike<number>): Float64Array => {
-        const out = new Float64Array(sub.cols);
-        let o = 0;
-        for (let t = 0; t < starts.length; t++) {
-          const a = starts[t] as number;
-          for (let j = 0; j < (lengths[t] as number); j++) out[o++] = full[a + j] as number;
-        }
-        return out;
-      };
-      const xs = rng.fillNormal(new Float64Array(sub.cols));
-      if (chosen.length > 1) xs.fill(0, nd, 2 * nd); // a zero block: the apply skips it
-      const got = new Float64Array(A.rows);
-      sub.apply(xs, got);
-      const want = new Float64Array(A.rows);
-      A.apply(embed(xs), want);
-      expect(maxRelDiff(got, want)).toBeLessThan(1e-13);
-      sub.apply(new Float64Array(sub.cols), got);
-      expect(got.every((v) => v === 0)).toBe(true);
-      const r = rng.fillNormal(new Float64Array(A.rows));
-      const g = new Float64Array(A.cols);
-      A.adjoint(r, g);
-      const gs = new Float64Array(sub.cols);
-      sub.adjoint(r, gs);
-      expect(maxRelDiff(gs, pick(g))).toBeLessThan(1e-13);
-      // its dense form is the kept columns of the full one
-      const dense = (A.toDense as () => Matrix)();
-      const subDense = sub.toDense?.();
-      expect(subDense).toBeDefined();
-      for (let i = 0; i < A.rows; i++) {
-        const row = dense.data.subarray(i * A.cols, (i + 1) * A.cols);
-        const subRow = (subDense as Matrix).data.subarray(i * sub.cols, (i + 1) * sub.cols);
-        expect(Array.from(subRow)).toEqual(Array.from(pick(row)));
-      }
-      // ranges that split a block, overlap or leave the operator: no restriction
-      expect(A.restrictColumns?.([1], [nd])).toBeUndefined();
+      check(starts, lengths, chosen.length > 1);
+      // token-sized ranges that split blocks (one across a block boundary), when there is room
+      if (blocks >= 3) check([1, 2 * nd + d], [nd, d], false);
+      else check([1], [nd - 1], false);
+      // ranges that overlap or leave the operator: no restriction
       expect(A.restrictColumns?.([0, 0], [nd, nd])).toBeUndefined();
       expect(A.restrictColumns?.([A.cols - nd], [2 * nd])).toBeUndefined();
     });
