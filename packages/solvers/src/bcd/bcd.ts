@@ -26,8 +26,8 @@ export interface BcdOptions extends SolveOptions {
   readonly checkEvery?: number;
   /**
    * Most numbers kept in compact copies of the working set's column blocks (each block is
-   * copied on first use; later products run unit-stride kernels on the copy, 3–4× faster
-   * than masked or strided column access). Default `2^24` (128 MiB).
+   * copied on first use; later products run unit-stride kernels on the copy instead of the
+   * operator's column products). Default `2^24` (128 MiB).
    */
   readonly maxCachedEntries?: number;
 }
@@ -77,13 +77,14 @@ export interface BcdSolver extends Solver {
  *
  * Not the default solver (FISTA is), by measurement (`packages/attention/bench/solver-choice.bench.ts`
  * and `pnpm bench:solvers`, 1e-6, see docs/benchmarks.md): it needs a group ℓ2 / ℓ1
- * regularizer, so it cannot solve the sequence program (33); it is 1.3–2.3× slower than FISTA
- * on the cross-entropy program (12) (every block step recomputes the joint softmax gradient
- * over all rows); on the gated program (14) and the scnn instances it takes 35–45% fewer
- * iterations, each costlier, and since FISTA's working set runs through the attention
- * operators' `restrictColumns` (one wasm product over the kept blocks) FISTA is 3–4× faster
- * there (scnn N = 2,000: 0.46 s against 1.68 s; N = 10,000: 12.8 s against 52.0 s); it wins on
- * the scalar program (9) and on tall dense designs (2.3× on the solver bench's
+ * regularizer, so it cannot solve the sequence program (33); it is 3× slower than FISTA on the
+ * cross-entropy program (12) (every block step recomputes the joint softmax gradient over all
+ * rows); on the gated program (14) and the scnn instances it takes 35–45% fewer epochs than
+ * FISTA takes iterations, but each epoch runs one group at a time while FISTA's working set runs
+ * through the attention operators' `restrictColumns` (one fused wasm product over the kept
+ * blocks), so FISTA is 3–6× faster there (quiet machine, 2026-12-02: (14) at N = 2,000 0.29 s
+ * against 0.86 s; scnn N = 2,000 0.29 s against 1.45 s, N = 10,000 5.5 s against 35 s); it ties
+ * on the scalar program (9) and wins on tall dense designs (2.3× on the solver bench's
  * 20,000 × 2,000). Pick it by name for ℓ1 / group-lasso problems with few active groups.
  *
  * @throws InvalidOptionError when the regularizer has no group structure, or for bad options
