@@ -148,7 +148,14 @@ function runPoint(
 
 const t0 = performance.now();
 const baseline = runPoint("none", "none", 0, 1);
-const results = [];
+interface Series {
+  program: string;
+  solver: string;
+  threads: number;
+  points: Record<string, unknown>[];
+  logLogSlope: number | null;
+}
+const results: Series[] = [];
 for (const program of programs) {
   for (const solver of solvers) {
     for (const threads of threadCounts) {

@@ -63,7 +63,10 @@ const instances = (arg("--instances") ?? "2000,50,100;10000,100,500").split(";")
 const processes = Number(arg("--processes") ?? 3);
 const results = [];
 for (const shape of instances) {
-  const runs = [];
+  type Solve = { seconds: number; status: string };
+  type Run = { load: number | undefined; kernels: unknown; solves: Solve[] };
+  const runs: (Run | { status: "failed"; exitCode: number | null; stderr: string })[] = [];
+  const ok: Run[] = [];
   for (let k = 0; k < processes; k++) {
     const load = loadavg()[0];
     const out = spawnSync(
@@ -82,18 +85,16 @@ for (const shape of instances) {
       runs.push({ status: "failed", exitCode: out.status, stderr: out.stderr.slice(-2000) });
       continue;
     }
-    const run = { load, ...(JSON.parse(line) as Record<string, unknown>) };
+    const run: Run = { load, ...(JSON.parse(line) as Omit<Run, "load">) };
     runs.push(run);
-    const secs = (run.solves as { seconds: number }[]).map((s) => s.seconds.toFixed(3));
+    ok.push(run);
+    const secs = run.solves.map((s) => s.seconds.toFixed(3));
     console.error(`[bench:scnn] ${shape} ${solverName} process ${k + 1}: ${secs.join(" ")} s`);
   }
-  type Solve = { seconds: number; status: string };
-  const ok = runs.filter((r) => Array.isArray((r as { solves?: Solve[] }).solves)) as {
-    solves: Solve[];
-  }[];
   const cold = ok.map((r) => (r.solves[0] as Solve).seconds);
   const warmSeconds = ok.flatMap((r) => r.solves.slice(1).map((s) => s.seconds));
-  const allCertified = ok.every((r) => r.solves.every((s) => s.status === "converged"));
+  const allCertified =
+    ok.length === runs.length && ok.every((r) => r.solves.every((s) => s.status === "converged"));
   const target = TARGET_SECONDS[shape];
   const coldMedian = cold.length > 0 ? median(cold) : null;
   results.push({

@@ -4,7 +4,6 @@ import {
   type GatedBlocks,
   gatedProduct,
   gatedProductAdjoint,
-  gemm,
   gemv,
   InvalidOptionError,
   Matrix,

@@ -192,7 +192,7 @@ describe("gatedProduct / gatedProductAdjoint", () => {
   it("reject bad arguments with errors naming them", () => {
     const inst = instance(4, 3, 2, 2, 1, 1);
     const y = new Float64Array(4);
-    const bad = (f: () => void, type: typeof Error, name: string) => {
+    const bad = (f: () => void, type: new (...args: never[]) => Error, name: string) => {
       expect(f).toThrow(type);
       expect(f).toThrow(name);
     };

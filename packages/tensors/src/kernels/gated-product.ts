@@ -85,7 +85,8 @@ let nextId = 1;
  * Makes a {@link GatedDesign} from its data, gate mask and number of outputs, copying `data`
  * (unless `copyData: false`) and `gates` (the mask as exact 0/1 bytes): later changes to the
  * caller's arrays do not reach the design, and the products keep the copies in WebAssembly
- * memory between calls (up to a budget of 256 MiB of designs, least recently used first out).
+ * memory between calls (up to 256 MiB of designs; when a new one does not fit, all are dropped
+ * and each is copied in again on its next product).
  *
  * @param options - sizes (integers ≥ 0; `outputs ≥ 1`, otherwise `InvalidOptionError`) and
  *   arrays long enough for them (otherwise `ShapeMismatchError` naming `options.data` or

@@ -35,8 +35,10 @@ export interface KernelOptions {
   readonly engine?: KernelEngine;
   /**
    * Threads the WebAssembly kernels may use: a positive integer, or `"auto"` (the default: the
-   * available parallelism in Node, capped at 8; 1 in browsers). More than one thread needs
-   * Node `worker_threads` and shared WebAssembly memory.
+   * available parallelism, capped at 8). More than one thread needs shared WebAssembly memory
+   * and a calling thread that may block: Node (`worker_threads`), or a Web Worker of a
+   * cross-origin isolated page (nested Web Workers); a page's main thread, or a page that is
+   * not isolated, runs one thread.
    */
   readonly threads?: number | "auto";
 }
@@ -76,6 +78,26 @@ function isNode(): boolean {
   return typeof process !== "undefined" && typeof process.versions?.node === "string";
 }
 
+/**
+ * Whether this thread may run kernel threads: Node, or a dedicated Web Worker of a
+ * cross-origin isolated page (shared memory, and a thread allowed to block in `Atomics.wait`;
+ * a page's main thread is not).
+ */
+function canRunThreads(): boolean {
+  if (isNode()) return true;
+  const g = globalThis as {
+    crossOriginIsolated?: boolean;
+    WorkerGlobalScope?: abstract new () => unknown;
+    Worker?: unknown;
+  };
+  return (
+    g.crossOriginIsolated === true &&
+    typeof g.Worker === "function" &&
+    typeof g.WorkerGlobalScope === "function" &&
+    globalThis instanceof g.WorkerGlobalScope
+  );
+}
+
 function getEngine(): WasmEngine | undefined {
   if (engine === undefined) {
     // undefined until compiled: synchronously here (Node), or by readyEngine's asynchronous
@@ -83,7 +105,7 @@ function getEngine(): WasmEngine | undefined {
     const modules = compileKernelModulesSync();
     if (modules === undefined) return undefined;
     try {
-      engine = new WasmEngine(modules, isNode() && modules.shared !== undefined);
+      engine = new WasmEngine(modules, canRunThreads() && modules.shared !== undefined);
     } catch {
       engine = null;
     }
@@ -93,7 +115,11 @@ function getEngine(): WasmEngine | undefined {
 
 async function wantedThreads(): Promise<number> {
   if (threadSetting !== "auto") return threadSetting;
-  if (!isNode()) return 1;
+  if (!isNode()) {
+    const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+      ?.hardwareConcurrency;
+    return Math.max(1, Math.min(MAX_AUTO_THREADS, cores ?? 1));
+  }
   const specifier = "node:os";
   const os = (await import(
     /* @vite-ignore */ /* webpackIgnore: true */ specifier
@@ -105,7 +131,7 @@ async function wantedThreads(): Promise<number> {
 function ensureThreads(e: WasmEngine): Promise<void> {
   if (starting !== undefined) return starting;
   const attempt = (async () => {
-    const n = e.shared && isNode() ? await wantedThreads() : 1;
+    const n = e.shared ? await wantedThreads() : 1;
     if (startedFor === n) return;
     startedFor = n;
     try {

@@ -1,9 +1,90 @@
 import { ConvexformerError } from "../errors.js";
 import type { WasmMemory, WasmModule } from "./wasm-api.js";
-import { KERNEL_FUNCTIONS, SLOT_BYTES, WORKER_SOURCE } from "./worker-source.js";
+import {
+  BROWSER_WORKER_SOURCE,
+  KERNEL_FUNCTIONS,
+  SLOT_BYTES,
+  WORKER_SOURCE,
+} from "./worker-source.js";
 
 type WorkerThreads = typeof import("node:worker_threads");
-type NodeWorker = InstanceType<WorkerThreads["Worker"]>;
+
+/** What the pool needs of a worker, in Node (`worker_threads`) and in browsers (Web Workers). */
+interface KernelWorker {
+  /** Calls `listener` once if the worker fails to start. */
+  onceError(listener: (error: Error) => void): void;
+  /** Forgets the error listener (the worker started). */
+  offError(): void;
+  terminate(): Promise<void>;
+}
+
+/** The part of a browser's `Worker` the pool uses (the package compiles without DOM types). */
+interface WebWorkerLike {
+  postMessage(message: unknown): void;
+  terminate(): void;
+  addEventListener(
+    type: "error",
+    listener: (event: { message?: string }) => void,
+    options?: { once: boolean },
+  ): void;
+  removeEventListener(type: "error", listener: (event: { message?: string }) => void): void;
+}
+
+/** The start data of a kernel worker (see worker-source.ts). */
+interface WorkerStart {
+  readonly module: WasmModule;
+  readonly memory: WasmMemory;
+  readonly slot: number;
+  readonly counter: number;
+  readonly functions: string[];
+}
+
+/** Starts kernel workers: Node's `worker_threads` (unref'd), or Web Workers from a Blob URL. */
+async function workerFactory(): Promise<(start: WorkerStart) => KernelWorker> {
+  const node = typeof process !== "undefined" && typeof process.versions?.node === "string";
+  if (node) {
+    const specifier = "node:worker_threads";
+    const { Worker } = (await import(
+      /* @vite-ignore */ /* webpackIgnore: true */ specifier
+    )) as WorkerThreads;
+    return (start) => {
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: start });
+      worker.unref();
+      let listener: ((error: Error) => void) | undefined;
+      return {
+        onceError(l) {
+          listener = l;
+          worker.once("error", l);
+        },
+        offError() {
+          if (listener !== undefined) worker.off("error", listener);
+        },
+        terminate: () => worker.terminate().then(() => undefined),
+      };
+    };
+  }
+  const WebWorker = (globalThis as { Worker?: new (url: string) => WebWorkerLike }).Worker;
+  if (WebWorker === undefined) throw new Error("no Web Workers on this host");
+  const url = URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: "text/javascript" }));
+  return (start) => {
+    const worker = new WebWorker(url);
+    worker.postMessage(start);
+    let listener: ((event: { message?: string }) => void) | undefined;
+    return {
+      onceError(l) {
+        listener = (event) => l(new Error(event.message ?? "kernel worker failed to start"));
+        worker.addEventListener("error", listener, { once: true });
+      },
+      offError() {
+        if (listener !== undefined) worker.removeEventListener("error", listener);
+      },
+      terminate() {
+        worker.terminate();
+        return Promise.resolve();
+      },
+    };
+  };
+}
 
 /** A kernel export a worker can run. @internal */
 export type KernelFunction = (typeof KERNEL_FUNCTIONS)[number];
@@ -20,10 +101,11 @@ function lost(w: number, what: string): ConvexformerError {
 const JOB_TIMEOUT_MS = 120_000;
 
 /**
- * Kernel worker threads (Node only) sharing one wasm memory with the caller: the caller posts
- * one job per worker, runs its own share on the calling thread, then blocks in `Atomics.wait`
- * until every worker is done, so products stay synchronous. Workers are `unref`'d: they never
- * keep a process alive.
+ * Kernel worker threads sharing one wasm memory with the caller (Node `worker_threads`, or Web
+ * Workers where the caller is itself a worker of a cross-origin isolated page: a page's main
+ * thread may not block): the caller posts one job per worker, runs its own share on the calling
+ * thread, then blocks in `Atomics.wait` until every worker is done, so products stay
+ * synchronous. Node workers are `unref`'d: they never keep a process alive.
  *
  * `node:worker_threads` is imported dynamically through a computed specifier, so browser
  * bundles never see it.
@@ -31,7 +113,7 @@ const JOB_TIMEOUT_MS = 120_000;
  * @internal
  */
 export class ThreadPool {
-  private readonly workers: NodeWorker[];
+  private readonly workers: KernelWorker[];
   private readonly memory: WasmMemory;
   private readonly slots: number[];
   /** Each slot's control words and argument area (the slots never move: shared memory only grows). */
@@ -40,7 +122,7 @@ export class ThreadPool {
   private seq = 0;
   private closed = false;
 
-  private constructor(workers: NodeWorker[], memory: WasmMemory, slots: number[]) {
+  private constructor(workers: KernelWorker[], memory: WasmMemory, slots: number[]) {
     this.workers = workers;
     this.memory = memory;
     this.slots = slots;
@@ -67,32 +149,24 @@ export class ThreadPool {
     counter: number,
     count: number,
   ): Promise<ThreadPool> {
-    const specifier = "node:worker_threads";
-    const { Worker } = (await import(
-      /* @vite-ignore */ /* webpackIgnore: true */ specifier
-    )) as WorkerThreads;
-    const workers: NodeWorker[] = [];
+    const spawn = await workerFactory();
+    const workers: KernelWorker[] = [];
     const slots: number[] = [];
     const ready: Promise<void>[] = [];
     for (let w = 0; w < count; w++) {
       const slot = slotBase + w * SLOT_BYTES;
       new Int32Array(memory.buffer, slot, SLOT_BYTES / 4).fill(0);
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { module, memory, slot, counter, functions: [...KERNEL_FUNCTIONS] },
-      });
-      worker.unref();
+      const worker = spawn({ module, memory, slot, counter, functions: [...KERNEL_FUNCTIONS] });
       workers.push(worker);
       slots.push(slot);
       ready.push(
         new Promise<void>((resolve, reject) => {
           const header = new Int32Array(memory.buffer, slot, 4);
-          const onError = (error: Error): void => reject(error);
-          worker.once("error", onError);
+          worker.onceError(reject);
           // the worker flips header[3] once instantiated; poll without blocking the loop
           const poll = (): void => {
             if (Atomics.load(header, 3) === 1) {
-              worker.off("error", onError);
+              worker.offError();
               resolve();
             } else setTimeout(poll, 1);
           };

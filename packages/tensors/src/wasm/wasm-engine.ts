@@ -160,9 +160,8 @@ export class WasmEngine {
   private modules: KernelModules;
   private top = ARENA_BASE;
   /**
-   * Operands kept in wasm memory between calls (gated designs' data and masks), by design id,
-   * least recently used first; they sit below the per-call arena, which starts at
-   * `residentTop`.
+   * Operands kept in wasm memory between calls (gated designs' data and masks), by design id;
+   * they sit below the per-call arena, which starts at `residentTop`.
    */
   private readonly resident = new Map<number, { x: number; g: number }>();
   private residentTop = ARENA_BASE;
@@ -237,11 +236,7 @@ export class WasmEngine {
     gLength: number,
   ): { x: number; g: number } | undefined {
     const kept = this.resident.get(id);
-    if (kept !== undefined) {
-      this.resident.delete(id);
-      this.resident.set(id, kept);
-      return kept;
-    }
+    if (kept !== undefined) return kept;
     const bytes = Math.ceil((xLength * 8) / 64) * 64 + Math.ceil(gLength / 64) * 64 + 64;
     if (bytes > RESIDENT_BUDGET) return undefined;
     if (this.residentTop - ARENA_BASE + bytes > RESIDENT_BUDGET) {
