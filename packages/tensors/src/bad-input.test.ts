@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { jsBackend } from "./backends/js-backend.js";
 import { type ConvexformerError, InvalidOptionError } from "./errors.js";
 import { matmul } from "./matmul.js";
 import { Matrix } from "./matrix.js";
@@ -46,6 +47,18 @@ describe("bad input (audit)", () => {
     expectTyped(() => matmul(a, [1, 2] as unknown as Matrix), InvalidOptionError, "b");
     // valid flags still work: aᵀ·a
     expect(Array.from(matmul(a, a, { transA: true }).data)).toEqual([10, 14, 14, 20]);
+  });
+
+  it("the masked adjoint of a backend rejects a wrongly typed transpose flag", () => {
+    const mask = new Uint8Array([1, 1, 1, 1]);
+    expectTyped(
+      () => jsBackend.maskedMatmulAdjoint(a, a, mask, { transA: "yes" as unknown as boolean }),
+      InvalidOptionError,
+      "options.transA",
+    );
+    // a valid flag still works: aᵀ·(D ⊙ a) with D all ones is aᵀa
+    const g = jsBackend.maskedMatmulAdjoint(a, a, mask, { transA: false }).value;
+    expect(Array.from(g.data)).toEqual([10, 14, 14, 20]);
   });
 
   it("Matrix.identity names its own argument", () => {

@@ -85,6 +85,7 @@ export function planAdjoint(
   checkMatrix("r", r);
   validateKnownOptions("options", options, ADJOINT_OPTIONS);
   const { transA = false, alpha = 1, beta = 0 } = options;
+  checkFlag("options.transA", transA);
   checkScalar("options.alpha", alpha);
   checkScalar("options.beta", beta);
   const M = transA ? a.cols : a.rows;
