@@ -25,6 +25,7 @@ export {
 } from "./certificate.js";
 export type { CompositeProblem } from "./composite-problem.js";
 export { createProblem, type ProblemParts, withLambda } from "./create-problem.js";
+export { DEFAULT_TOLERANCE } from "./default-tolerance.js";
 export { type FistaOptions, type FistaRestart, type FistaSolver, fista } from "./fista/fista.js";
 export type {
   FistaCheckpoint,

@@ -6,6 +6,7 @@ import {
   certifyInto,
 } from "./certificate.js";
 import type { CompositeProblem } from "./composite-problem.js";
+import { DEFAULT_TOLERANCE } from "./default-tolerance.js";
 import type { IterationRecord, SolveOptions, SolveResult, SolveStatus } from "./solver.js";
 import { validateProblem, validateSolveOptions } from "./validate-problem.js";
 
@@ -165,7 +166,7 @@ export class SolveMonitor {
     this.problem = problem;
     this.options = options ?? {};
     this.solver = config.solver;
-    this.tolerance = this.options.tolerance ?? 1e-6;
+    this.tolerance = this.options.tolerance ?? DEFAULT_TOLERANCE;
     this.maxIterations = this.options.maxIterations ?? config.defaultMaxIterations;
     this.historyLimit = Math.max(2, config.historyLimit ?? 1000);
     this.divergenceFactor = config.divergenceFactor ?? 1e12;
