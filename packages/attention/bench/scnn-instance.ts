@@ -8,9 +8,16 @@ export function gaussianBatch(r: Rng, N: number, n: number, d: number): TokenBat
   return new TokenBatch(N, n, d, r.fillNormal(new Float64Array(N * n * d)));
 }
 
-/** The planted-teacher data of the scnn instance with `N` samples of `p` features. */
-export function scnnData(N: number, p: number): { X: TokenBatch; y: Float64Array; rng: Rng } {
-  const r = createRng(N + p);
+/**
+ * The planted-teacher data of the scnn instance with `N` samples of `p` features, from `seed`
+ * (default `N + p`, the instance every benchmark shares; `bench:scnn` draws fresh ones).
+ */
+export function scnnData(
+  N: number,
+  p: number,
+  seed = N + p,
+): { X: TokenBatch; y: Float64Array; rng: Rng } {
+  const r = createRng(seed);
   const X = gaussianBatch(r, N, 1, p);
   const W = r.fillNormal(new Float64Array(p * 5));
   const a = r.fillNormal(new Float64Array(5));
