@@ -32,8 +32,8 @@ export interface ProgramShape {
 
 /**
  * A program's memory estimate: the bytes its problem and a first-order solver's work vectors
- * need, what drives them (`"gates"`, `"outputs"` or `"data"`: the input a caller names when the
- * estimate is over a limit) and the sizes in words.
+ * need, what drives them (`"gates"`, `"outputs"`, `"data"`, or `"classes"` for a cross-entropy
+ * loss: the input a caller names when the estimate is over a limit) and the sizes in words.
  *
  * @example
  * ```ts
@@ -47,7 +47,7 @@ export interface MemoryEstimate {
   /** Estimated bytes. */
   readonly bytes: number;
   /** The input that drives the estimate. */
-  readonly cause: "gates" | "outputs" | "data";
+  readonly cause: "gates" | "outputs" | "data" | "classes";
   /** The sizes behind it, in words. */
   readonly detail: string;
 }

@@ -82,6 +82,18 @@ export { JsonFieldReader } from "./json-field-reader.js";
 export { type LossFromTargetsOptions, lossFromTargets } from "./loss-from-targets.js";
 export { LOSS_NAMES, type LossName, validateLossName } from "./loss-names.js";
 export { maxRowSumRelaxation } from "./max-row-sum-relaxation.js";
+export {
+  type PredictionMetrics,
+  type PredictionMetricsOptions,
+  predictionMetrics,
+} from "./prediction-metrics.js";
+export {
+  type ProblemArrays,
+  type ProgramProblem,
+  problemFromArrays,
+  problemKindProgram,
+  problemKinds,
+} from "./problem-from-arrays.js";
 export { getProgram, listPrograms, registerProgram } from "./program-registry.js";
 export { type PruneResult, pruneSupport } from "./prune-support.js";
 export { relaxedSequenceProgram } from "./relaxed-sequence-program.js";
@@ -100,5 +112,11 @@ export { simplexAttentionForward, simplexAttentionObjective } from "./simplex-at
 export type { SimplexAttentionWeights } from "./simplex-attention-weights.js";
 export { standardAttentionForward, standardAttentionObjective } from "./standard-attention.js";
 export type { StandardAttentionWeights } from "./standard-attention-weights.js";
+export {
+  type LabelTargets,
+  MAX_INFERRED_CLASSES,
+  type TargetsFromLabelsOptions,
+  targetsFromLabels,
+} from "./targets-from-labels.js";
 export { type TokenImportance, tokenImportance } from "./token-importance.js";
 export { vectorProgram } from "./vector-program.js";
