@@ -107,7 +107,8 @@ export function headsProgram<K extends string>(spec: HeadsProgramSpec<K>): Atten
     },
     solutionShape(problem: AttentionProblem | SequenceProblem) {
       const { gates, outputs, tokens, features } = (problem as AttentionProblem).layout;
-      return spec.gated ? [gates, outputs, tokens, features] : [outputs, tokens, features];
+      if (spec.gated) return [gates, outputs, tokens, features];
+      return spec.singleOutput ? [tokens, features] : [outputs, tokens, features];
     },
     memory(shape) {
       const { samples: N, tokens: n, features: d, outputs: c, gates: P } = shape;
