@@ -25,35 +25,20 @@ import { tokenImportance } from "./token-importance.js";
  * };
  * ```
  */
-export interface HeadsProgramSpec<K extends string> {
-  /** The program's name. */
-  readonly kind: K;
-  /** The paper's equation number. */
-  readonly equation: string;
+export interface HeadsProgramSpec<K extends string>
+  extends Pick<
+    AttentionProgram<K>,
+    "kind" | "equation" | "label" | "description" | "gated" | "singleOutput"
+  > {
   /** The equation number of the nonconvex model it is equivalent to, e.g. `"(8)"`. */
   readonly modelEquation: string;
-  /** A short label. */
-  readonly label: string;
-  /** One sentence on the program. */
-  readonly description: string;
-  /** Whether it takes gate vectors. */
-  readonly gated: boolean;
-  /** Whether it takes one output per sample only. */
-  readonly singleOutput: boolean;
-  /**
-   * Builds the problem.
-   *
-   * @param data - the token batch
-   * @param loss - the loss over the `N × c` predictions
-   * @param lambda - `λ > 0`
-   * @param gates - the gate vectors (gated programs)
-   */
-  build(
+  /** {@link AttentionProgram.build}, returning the token program's {@link AttentionProblem}. */
+  readonly build: (
     data: TokenBatch,
     loss: SmoothLoss,
     lambda: number,
     gates: GateVectors | undefined,
-  ): AttentionProblem;
+  ) => AttentionProblem;
 }
 
 /**
