@@ -32,13 +32,21 @@ export interface HeadsProgramSpec<K extends string>
   > {
   /** The equation number of the nonconvex model it is equivalent to, e.g. `"(8)"`. */
   readonly modelEquation: string;
-  /** {@link AttentionProgram.build}, returning the token program's {@link AttentionProblem}. */
-  readonly build: (
+  /**
+   * Builds the problem ({@link AttentionProgram.build}, returning the token program's
+   * {@link AttentionProblem}).
+   *
+   * @param data - the `N × n × d` token batch
+   * @param loss - the loss over the `N × c` predictions
+   * @param lambda - `λ > 0`
+   * @param gates - the gate vectors (gated programs; `undefined` otherwise)
+   */
+  build(
     data: TokenBatch,
     loss: SmoothLoss,
     lambda: number,
     gates: GateVectors | undefined,
-  ) => AttentionProblem;
+  ): AttentionProblem;
 }
 
 /**

@@ -94,7 +94,12 @@ export {
   problemKindProgram,
   problemKinds,
 } from "./problem-from-arrays.js";
-export { getProgram, listPrograms, registerProgram } from "./program-registry.js";
+export {
+  BUILT_IN_PROGRAMS,
+  getProgram,
+  listPrograms,
+  registerProgram,
+} from "./program-registry.js";
 export { type PruneResult, pruneSupport } from "./prune-support.js";
 export { relaxedSequenceProgram } from "./relaxed-sequence-program.js";
 export { type SampledGates, type SampleGatesOptions, sampleGates } from "./sample-gates.js";

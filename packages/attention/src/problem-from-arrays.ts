@@ -94,13 +94,29 @@ export interface ProblemArrays {
   /** `gated-relu`: the `p × P` gate matrix (pattern `D_ij = 1[(X G)_ij ≥ 0]`). */
   readonly gateMatrix?: Matrix;
   /** Gated programs: sample `count` gates from `seed` (default 0), or the gate vectors. */
-  readonly gates?: { readonly count: number; readonly seed?: number } | GateVectors;
+  readonly gates?:
+    | {
+        /** Gates to sample. */
+        readonly count: number;
+        /** Their seed (default 0). */
+        readonly seed?: number;
+      }
+    | GateVectors;
   /** Polled while gates are sampled; aborting throws an `AbortError` `DOMException`. */
   readonly signal?: AbortSignal;
-  /** Called with each memory estimate before the memory is allocated (throw to refuse). */
-  readonly checkMemory?: (estimate: MemoryEstimate) => void;
-  /** Names in error messages: the labels (default `"labels"`), the settings (default `"problem"`). */
-  readonly names?: { readonly labels?: string; readonly spec?: string };
+  /**
+   * Called with each memory estimate before the memory is allocated (throw to refuse).
+   *
+   * @param estimate - the bytes, what drives them and the sizes in words
+   */
+  checkMemory?(estimate: MemoryEstimate): void;
+  /** Names in error messages. */
+  readonly names?: {
+    /** The labels (default `"labels"`), e.g. a file name. */
+    readonly labels?: string;
+    /** The settings (default `"problem"`), e.g. the problem file. */
+    readonly spec?: string;
+  };
 }
 
 /**

@@ -6,7 +6,16 @@ import { scalarProgram } from "./scalar-program.js";
 import { sequenceProgram } from "./sequence-program.js";
 import { vectorProgram } from "./vector-program.js";
 
-/** The programs of the paper, in its order (internal: {@link ATTENTION_PROGRAM_KINDS} lists their names). */
+/**
+ * The program table's built-in entries: the paper's programs, in its order
+ * ({@link ATTENTION_PROGRAM_KINDS} lists their names, {@link listPrograms} adds the registered ones).
+ *
+ * @example
+ * ```ts
+ * import { BUILT_IN_PROGRAMS } from "@convexformer/attention";
+ * BUILT_IN_PROGRAMS.map((p) => p.kind).join(", "); // "scalar, vector, gated, sequence, sequence-relaxed"
+ * ```
+ */
 export const BUILT_IN_PROGRAMS = [
   scalarProgram,
   vectorProgram,
