@@ -30,7 +30,6 @@ export type { SolveJobInput, SolveJobOutput, SolveSummary } from "./commands/sol
 export { deadlineSignal } from "./deadline-signal.js";
 export { experimentFigures, experimentTerminalMaps } from "./experiment-figures.js";
 export { experimentSummary } from "./experiment-summary.js";
-export { type FitTargets, fitTargets } from "./fit-targets.js";
 export { describeEntry, validateFiniteEntries } from "./input-checks.js";
 export { readInputNpy, readInputText } from "./input-files.js";
 export { formatBytes, memoryLimitBytes } from "./memory-limit.js";
@@ -42,14 +41,10 @@ export {
 } from "./model-data.js";
 export { decimalOption, integerOption } from "./numeric-options.js";
 export { validateOutputDirectory } from "./output-directory.js";
-export { type PredictionMetrics, predictionMetrics } from "./prediction-metrics.js";
 export {
   type LoadedProblem,
   type LoadProblemOptions,
   loadProblemDirectory,
-  MAX_INFERRED_CLASSES,
-  PROBLEM_KINDS,
-  type ProblemKind,
   type ProblemSpec,
   parseSpec,
 } from "./problem-files.js";

@@ -64,6 +64,7 @@ export default defineConfig({
         text: "Contributing",
         items: [
           { text: "Add a solver", link: "/adding-a-solver" },
+          { text: "Add a program", link: "/adding-a-program" },
           { text: "Doctests", link: "/doctest" },
         ],
       },

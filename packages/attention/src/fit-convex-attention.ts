@@ -1,5 +1,6 @@
 import {
   certify,
+  DEFAULT_TOLERANCE,
   getSolver,
   lambdaMax,
   type PathResult,
@@ -14,29 +15,17 @@ import {
   validateInteger,
   validateKnownOptions,
 } from "@convexformer/tensors";
-import {
-  type AttentionProblem,
-  gatedAttentionProblem,
-  relaxedSequenceAttentionProblem,
-  type SequenceProblem,
-  scalarAttentionProblem,
-  sequenceAttentionProblem,
-  vectorAttentionProblem,
-} from "./attention-problem.js";
-import { ATTENTION_PROGRAM_KINDS, type AttentionProgramKind } from "./attention-program-kind.js";
-import { headsNeeded, recoverNetwork } from "./convex-maps.js";
+import type { AttentionProgramKind } from "./attention-program-kind.js";
 import { chooseLambdas } from "./fit-lambdas.js";
 import { FIT_OPTION_NAMES, type FitOptions } from "./fit-options.js";
 import type { FitResult } from "./fit-result.js";
 import { FIT_MANAGED_SOLVE_OPTIONS } from "./fit-solver-options.js";
-import { type FittedModel, fittedModel } from "./fitted-model.js";
+import { fittedModel } from "./fitted-model.js";
 import { type GateVectors, validateGateVectors } from "./gate-vectors.js";
 import { lossFromTargets } from "./loss-from-targets.js";
 import { validateTokenBatch } from "./model-input-validation.js";
-import { type PruneResult, pruneSupport } from "./prune-support.js";
+import { getProgram } from "./program-registry.js";
 import { type SampledGates, sampleGates } from "./sample-gates.js";
-import { recoverSequenceNetwork } from "./sequence-maps.js";
-import { type TokenImportance, tokenImportance } from "./token-importance.js";
 
 /**
  * One call from a token batch and targets to a certified convex-attention solution: builds the
@@ -76,72 +65,34 @@ export function fitConvexAttention<M extends AttentionProgramKind, S extends str
   options: FitOptions<M, S>,
 ): FitResult<M> {
   validateKnownOptions("options", options, FIT_OPTION_NAMES);
-  if (!ATTENTION_PROGRAM_KINDS.includes(options.model)) {
-    throw new InvalidOptionError(
-      "options.model",
-      options.model,
-      `must be one of ${ATTENTION_PROGRAM_KINDS.join(", ")}`,
-    );
-  }
+  const program = getProgram(options.model, "options.model");
   validateTokenBatch("data", data);
   if (options.prune !== undefined && typeof options.prune !== "boolean") {
     throw new InvalidOptionError("options.prune", options.prune, "must be a boolean");
   }
-  const kind: AttentionProgramKind = options.model;
-  const sequence = kind === "sequence" || kind === "sequence-relaxed";
   const loss = lossFromTargets(options.targets, {
-    rows: sequence ? data.samples * data.tokens : data.samples,
+    rows: program.targetsPerToken ? data.samples * data.tokens : data.samples,
     argument: "options.targets",
     ...(options.loss !== undefined ? { loss: options.loss } : {}),
     ...(options.outputs !== undefined ? { outputs: options.outputs } : {}),
     ...(options.scaling !== undefined ? { scaling: options.scaling } : {}),
   });
-  if (kind === "scalar" && loss.outputs !== 1) {
+  if (program.singleOutput && loss.outputs !== 1) {
     throw new ShapeMismatchError(
       "options.targets",
-      `the scalar program (9) takes one output per sample; got ${loss.outputs}`,
+      `the ${program.kind} program ${program.equation} takes one output per sample; got ${loss.outputs}`,
     );
   }
-  let gates: SampledGates | GateVectors | undefined;
-  if (kind === "gated") {
-    const g = options.gates ?? 32;
-    if (typeof g === "number") {
-      validateInteger("options.gates", g, 1);
-      gates = sampleGates(data, g, {
-        seed: options.gateSeed ?? 0,
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-      });
-    } else {
-      validateGateVectors(g, data.tokens, data.features);
-      gates = g;
-    }
-  } else if (options.gates !== undefined || options.gateSeed !== undefined) {
-    throw new InvalidOptionError(
-      "options.gates",
-      options.gates ?? options.gateSeed,
-      `gates apply to the gated program only, not "${kind}"`,
-    );
-  }
-  const build = (lambda: number): AttentionProblem | SequenceProblem => {
-    switch (kind) {
-      case "scalar":
-        return scalarAttentionProblem(data, loss, lambda);
-      case "vector":
-        return vectorAttentionProblem(data, loss, lambda);
-      case "gated":
-        return gatedAttentionProblem(data, gates as GateVectors, loss, lambda);
-      case "sequence":
-        return sequenceAttentionProblem(data, loss, lambda);
-      default:
-        return relaxedSequenceAttentionProblem(data, loss, lambda);
-    }
-  };
+  const gates = fitGates(program.gated, program.kind, data, options);
+  const build = (lambda: number) => program.build(data, loss, lambda, gates);
   // the number of distinct heads this program can have
-  const maxHeads = sequence
-    ? 2 * data.features * loss.outputs
-    : (kind === "gated" ? (gates as GateVectors).u1.length / data.tokens : 1) *
-      loss.outputs *
-      data.tokens;
+  const maxHeads = program.maxHeads({
+    samples: data.samples,
+    tokens: data.tokens,
+    features: data.features,
+    outputs: loss.outputs,
+    gates: gates === undefined ? 1 : gates.u1.length / data.tokens,
+  });
   if (options.heads !== undefined) {
     validateInteger("options.heads", options.heads, 1);
     if (options.heads > maxHeads) {
@@ -171,7 +122,7 @@ export function fitConvexAttention<M extends AttentionProgramKind, S extends str
   const lambdas = chooseLambdas(options, top);
   const solveOptions: SolveOptions & Record<string, unknown> = {
     ...extra,
-    tolerance: options.tolerance ?? 1e-6,
+    tolerance: options.tolerance ?? DEFAULT_TOLERANCE,
     ...(options.maxIterations !== undefined ? { maxIterations: options.maxIterations } : {}),
     ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
@@ -192,71 +143,53 @@ export function fitConvexAttention<M extends AttentionProgramKind, S extends str
     result = solver.solve(problem, solveOptions);
     options.onPathStep?.(0, lambda, result);
   }
-  let solution = result.x;
-  let pruning: PruneResult | undefined;
-  let fitted: FittedModel;
-  let heads: number;
-  let importance: TokenImportance | undefined;
-  if (isSequenceProblem(problem)) {
-    const nn = data.tokens * data.tokens;
-    heads = 0;
-    for (let b = 0; b * nn < solution.length; b++) {
-      let any = false;
-      for (let e = b * nn; e < (b + 1) * nn && !any; e++) any = solution[e] !== 0;
-      if (any) heads++;
-    }
-    if (problem.kind === "sequence") {
-      const network = recoverSequenceNetwork(solution, problem.layout);
-      if (options.heads !== undefined && options.heads < network.heads) {
-        throw new InvalidOptionError(
-          "options.heads",
-          options.heads,
-          `the solution needs ${network.heads} heads`,
-        );
-      }
-      fitted = fittedModel({ model: "sequence", network });
-    } else {
-      const { tokens, features, outputs } = problem.layout;
-      fitted = fittedModel({
-        model: "sequence-relaxed",
-        layout: { tokens, features, outputs, signs: 1 },
-        solution,
-      });
-    }
-  } else {
-    if (options.prune !== false) {
-      pruning = pruneSupport(solution, problem.layout, data, problem.operator.mask);
-      solution = pruning.x;
-    }
-    heads = headsNeeded(solution, problem.layout);
-    const network = recoverNetwork(
-      solution,
-      problem.layout,
-      problem.gates,
-      options.heads !== undefined ? { heads: options.heads } : {},
-    );
-    importance = tokenImportance(solution, problem.layout);
-    fitted = fittedModel({ model: problem.kind, network });
-  }
+  const recovered = program.recover(problem, result.x, {
+    prune: options.prune !== false,
+    ...(options.heads !== undefined ? { heads: options.heads } : {}),
+  });
+  const solution = recovered.solution;
   const certificate = certify(problem, solution);
   return {
-    ...fitted,
+    ...fittedModel(recovered.model),
     problem,
     lambda,
     lambdaMax: top,
     solution,
     solve: result,
     certificate,
-    headsNeeded: heads,
-    tokenImportance: importance,
+    headsNeeded: recovered.headsNeeded,
+    tokenImportance: recovered.tokenImportance,
     gates,
-    pruning,
+    pruning: recovered.pruning,
     path,
-  } as FitResult<M>;
+  } as unknown as FitResult<M>;
 }
 
-function isSequenceProblem(
-  problem: AttentionProblem | SequenceProblem,
-): problem is SequenceProblem {
-  return problem.kind === "sequence" || problem.kind === "sequence-relaxed";
+/** The gates of a gated program (sampled, or given and checked); none for the others. */
+function fitGates(
+  gated: boolean,
+  kind: string,
+  data: TokenBatch,
+  options: FitOptions<AttentionProgramKind, string>,
+): SampledGates | GateVectors | undefined {
+  if (!gated) {
+    if (options.gates !== undefined || options.gateSeed !== undefined) {
+      throw new InvalidOptionError(
+        "options.gates",
+        options.gates ?? options.gateSeed,
+        `gates apply to the gated program only, not "${kind}"`,
+      );
+    }
+    return undefined;
+  }
+  const g = (options as FitOptions<"gated", string>).gates ?? 32;
+  if (typeof g === "number") {
+    validateInteger("options.gates", g, 1);
+    return sampleGates(data, g, {
+      seed: (options as FitOptions<"gated", string>).gateSeed ?? 0,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+  }
+  validateGateVectors(g, data.tokens, data.features);
+  return g;
 }

@@ -58,7 +58,7 @@ export interface FitOptions<
    * the ones set from this object ({@link FIT_MANAGED_SOLVE_OPTIONS}).
    */
   readonly solverOptions?: NoInfer<FitSolverOptions<S>>;
-  /** Target relative duality gap (default 1e-6). */
+  /** Target relative duality gap (default `DEFAULT_TOLERANCE` of `@convexformer/solvers`, 1e-6). */
   readonly tolerance?: number;
   /** Iteration cap per solve. */
   readonly maxIterations?: number;

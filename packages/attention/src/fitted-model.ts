@@ -1,9 +1,7 @@
-import { InvalidOptionError, ShapeMismatchError, type TokenBatch } from "@convexformer/tensors";
-import { attentionForward, validateAttentionWeights } from "./attention-network.js";
+import type { TokenBatch } from "@convexformer/tensors";
 import type { AttentionWeights } from "./attention-weights.js";
-import { validateArray, validateTokenBatch } from "./model-input-validation.js";
-import { sequenceAttentionForward, validateSequenceWeights } from "./sequence-attention.js";
-import { type SequenceLayout, sequenceOperator } from "./sequence-operator.js";
+import { getProgram } from "./program-registry.js";
+import type { SequenceLayout } from "./sequence-operator.js";
 import type { SequenceWeights } from "./sequence-weights.js";
 
 /**
@@ -176,103 +174,6 @@ export type FittedModelData<M extends keyof FittedModelByKind = keyof FittedMode
  * ```
  */
 export function fittedModel<D extends FittedModelData>(data: D): FittedModel<D["model"]> {
-  type M = D["model"];
-  const input: FittedModelData = data;
-  switch (input.model) {
-    case "scalar":
-    case "vector":
-    case "gated": {
-      validateAttentionWeights(input.network);
-      const model = input.model;
-      if ((model === "gated") !== (input.network.gates !== undefined)) {
-        throw new InvalidOptionError(
-          "weights.gates",
-          input.network.gates === undefined ? "missing" : "present",
-          model === "gated"
-            ? "the gated model (13) needs its gates"
-            : `the ${model} model has no gates (use model "gated")`,
-        );
-      }
-      if (model === "scalar" && input.network.outputs !== 1) {
-        throw new ShapeMismatchError(
-          "weights.outputs",
-          `the scalar model (8) has one output, got ${input.network.outputs}`,
-        );
-      }
-      const network = copyAttentionWeights(input.network);
-      return Object.freeze({
-        model,
-        network,
-        predict: (X: TokenBatch) => attentionForward(network, X),
-      }) as FittedModel<M>;
-    }
-    case "sequence": {
-      validateSequenceWeights(input.network);
-      const w = input.network;
-      const network: SequenceWeights = {
-        heads: w.heads,
-        tokens: w.tokens,
-        features: w.features,
-        outputs: w.outputs,
-        W1: w.W1.slice(),
-        W2: w.W2.slice(),
-        alpha: w.alpha.slice(),
-      };
-      return Object.freeze({
-        model: "sequence" as const,
-        network,
-        predict: (X: TokenBatch) => sequenceAttentionForward(network, X),
-      }) as FittedModel<M>;
-    }
-    case "sequence-relaxed": {
-      const { tokens: n, features: d, outputs: c, signs } = input.layout;
-      for (const [k, v] of Object.entries({ tokens: n, features: d, outputs: c })) {
-        if (!Number.isSafeInteger(v) || v < 1)
-          throw new InvalidOptionError(`data.layout.${k}`, v, "must be an integer >= 1");
-      }
-      if (signs !== 1)
-        throw new InvalidOptionError("data.layout.signs", signs, "must be 1 (the relaxation)");
-      validateArray("data.solution", input.solution, d * c * n * n);
-      const layout: SequenceLayout = { tokens: n, features: d, outputs: c, signs: 1 };
-      const solution = input.solution.slice();
-      return Object.freeze({
-        model: "sequence-relaxed" as const,
-        layout,
-        solution,
-        predict: (X: TokenBatch) => {
-          validateTokenBatch("X", X);
-          if (X.tokens !== n || X.features !== d) {
-            throw new ShapeMismatchError(
-              "X",
-              `expected samples of ${n} tokens × ${d} features, got ${X.tokens} × ${X.features}`,
-            );
-          }
-          const out = new Float64Array(X.samples * n * c);
-          sequenceOperator(X, c, 1).apply(solution, out);
-          return out;
-        },
-      }) as FittedModel<M>;
-    }
-    default:
-      throw new InvalidOptionError(
-        "data.model",
-        (input as { model?: unknown }).model,
-        "must be one of scalar, vector, gated, sequence, sequence-relaxed",
-      );
-  }
-}
-
-function copyAttentionWeights(w: AttentionWeights): AttentionWeights {
-  const base = {
-    heads: w.heads,
-    tokens: w.tokens,
-    features: w.features,
-    outputs: w.outputs,
-    w1: w.w1.slice(),
-    w2: w.w2.slice(),
-    alpha: w.alpha.slice(),
-  };
-  return w.gates === undefined
-    ? base
-    : { ...base, gates: { u1: w.gates.u1.slice(), u2: w.gates.u2.slice() } };
+  const model = (data as { readonly model?: unknown } | null)?.model as string;
+  return getProgram(model, "data.model").fitted(data) as FittedModel<D["model"]>;
 }

@@ -33,6 +33,12 @@ export {
   sequenceAttentionProblem,
   vectorAttentionProblem,
 } from "./attention-problem.js";
+export type {
+  AttentionProgram,
+  MemoryEstimate,
+  ProgramRecovery,
+  ProgramShape,
+} from "./attention-program.js";
 export { ATTENTION_PROGRAM_KINDS, type AttentionProgramKind } from "./attention-program-kind.js";
 export type { AttentionWeights } from "./attention-weights.js";
 export {
@@ -70,11 +76,34 @@ export {
 } from "./fresh-gate-check.js";
 export { gatePatterns } from "./gate-patterns.js";
 export type { GateVectors } from "./gate-vectors.js";
+export { gatedProgram } from "./gated-program.js";
+export { type HeadsProgramSpec, headsProgram } from "./heads-program.js";
+export { JsonFieldReader } from "./json-field-reader.js";
 export { type LossFromTargetsOptions, lossFromTargets } from "./loss-from-targets.js";
 export { LOSS_NAMES, type LossName, validateLossName } from "./loss-names.js";
 export { maxRowSumRelaxation } from "./max-row-sum-relaxation.js";
+export {
+  type PredictionMetrics,
+  type PredictionMetricsOptions,
+  predictionMetrics,
+} from "./prediction-metrics.js";
+export {
+  type ProblemArrays,
+  type ProgramProblem,
+  problemFromArrays,
+  problemKindProgram,
+  problemKinds,
+} from "./problem-from-arrays.js";
+export {
+  BUILT_IN_PROGRAMS,
+  getProgram,
+  listPrograms,
+  registerProgram,
+} from "./program-registry.js";
 export { type PruneResult, pruneSupport } from "./prune-support.js";
+export { relaxedSequenceProgram } from "./relaxed-sequence-program.js";
 export { type SampledGates, type SampleGatesOptions, sampleGates } from "./sample-gates.js";
+export { scalarProgram } from "./scalar-program.js";
 export { sequenceAttentionForward, sequenceAttentionObjective } from "./sequence-attention.js";
 export { recoverSequenceNetwork, sequenceToConvex } from "./sequence-maps.js";
 export {
@@ -82,9 +111,17 @@ export {
   type SequenceOperator,
   sequenceOperator,
 } from "./sequence-operator.js";
+export { sequenceProgram } from "./sequence-program.js";
 export type { SequenceWeights } from "./sequence-weights.js";
 export { simplexAttentionForward, simplexAttentionObjective } from "./simplex-attention.js";
 export type { SimplexAttentionWeights } from "./simplex-attention-weights.js";
 export { standardAttentionForward, standardAttentionObjective } from "./standard-attention.js";
 export type { StandardAttentionWeights } from "./standard-attention-weights.js";
+export {
+  type LabelTargets,
+  MAX_INFERRED_CLASSES,
+  type TargetsFromLabelsOptions,
+  targetsFromLabels,
+} from "./targets-from-labels.js";
 export { type TokenImportance, tokenImportance } from "./token-importance.js";
+export { vectorProgram } from "./vector-program.js";

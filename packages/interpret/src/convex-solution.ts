@@ -1,10 +1,11 @@
-import type {
-  AttentionProblem,
-  ConvexAttentionLayout,
-  FitResult,
-  GateVectors,
-  SequenceLayout,
-  SequenceProblem,
+import {
+  type AttentionProblem,
+  type ConvexAttentionLayout,
+  type FitResult,
+  type GateVectors,
+  getProgram,
+  type SequenceLayout,
+  type SequenceProblem,
 } from "@convexformer/attention";
 import {
   InvalidOptionError,
@@ -109,29 +110,25 @@ export type ConvexSolution = TokenProgramSolution | SequenceProgramSolution;
 export function convexSolutionOf(fit: FitResult): ConvexSolution {
   const problem = fit.problem;
   const samples = problem.operator.samples;
-  if (isSequenceProblem(problem)) {
+  if (getProgram(problem.kind).targetsPerToken) {
+    const sequence = problem as SequenceProblem;
     return validateSolution({
       kind: "sequence",
-      program: problem.kind,
+      program: sequence.kind,
       x: fit.solution,
-      layout: problem.layout,
+      layout: sequence.layout,
       samples,
     });
   }
+  const token = problem as AttentionProblem;
   return validateSolution({
     kind: "token",
-    program: problem.kind,
+    program: token.kind,
     x: fit.solution,
-    layout: problem.layout,
+    layout: token.layout,
     samples,
-    gates: problem.gates,
+    gates: token.gates,
   });
-}
-
-function isSequenceProblem(
-  problem: AttentionProblem | SequenceProblem,
-): problem is SequenceProblem {
-  return problem.kind === "sequence" || problem.kind === "sequence-relaxed";
 }
 
 /**

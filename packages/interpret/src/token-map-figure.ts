@@ -1,3 +1,4 @@
+import { getProgram } from "@convexformer/attention";
 import { Matrix } from "@convexformer/tensors";
 import type { Figure } from "./figure.js";
 import { heatmapFigure } from "./heatmap-figure.js";
@@ -47,7 +48,7 @@ export async function tokenMapFigure(
       rowLabels.push(map.gates > 1 ? `gate ${j + 1} · output ${l + 1}` : `output ${l + 1}`);
     }
   }
-  const program = map.program === "scalar" ? "(9)" : map.program === "vector" ? "(12)" : "(14)";
+  const program = getProgram(map.program).equation;
   return heatmapFigure({
     values: new Matrix(rows, map.tokens, map.norms.slice()),
     rowLabels,

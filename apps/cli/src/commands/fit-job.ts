@@ -4,14 +4,15 @@ import {
   type FitResult,
   fitConvexAttention,
   type LossName,
+  type PredictionMetrics,
+  predictionMetrics,
   serializeFittedModel,
+  targetsFromLabels,
 } from "@convexformer/attention";
 import { figureJson, tokenMapFigure, tokenMapOf } from "@convexformer/interpret";
 import type { IterationRecord } from "@convexformer/solvers";
 import { createRng, TokenBatch, writeNpy } from "@convexformer/tensors";
-import { fitTargets } from "../fit-targets.js";
 import { loadModelData, type ModelDataSpec } from "../model-data.js";
-import { type PredictionMetrics, predictionMetrics } from "../prediction-metrics.js";
 import type { JobContext } from "../run-interruptibly.js";
 import { UsageError } from "../usage-error.js";
 
@@ -167,7 +168,11 @@ export async function fitJob(input: FitJobInput, context: JobContext): Promise<F
         ? "logistic"
         : "cross-entropy"
       : "squared");
-  const t = fitTargets(data.labels, data.outputs, loss);
+  const t = targetsFromLabels(data.labels, {
+    loss,
+    shape: data.outputs === 1 ? [N] : [N, data.outputs],
+    argument: `--loss ${loss}`,
+  });
   const model: AttentionProgramKind =
     input.model ?? (loss === "cross-entropy" || t.outputs > 1 ? "vector" : "scalar");
   const sequence = model === "sequence" || model === "sequence-relaxed";
@@ -225,12 +230,10 @@ export async function fitJob(input: FitJobInput, context: JobContext): Promise<F
   const all = fit.predict(data.X);
   const width = all.length / N;
   const score = (rows: Int32Array) =>
-    predictionMetrics(
-      subsetTargets(all, width, rows),
-      subsetTargets(t.targets, perSample, rows),
-      width,
+    predictionMetrics(subsetTargets(all, width, rows), subsetTargets(t.targets, perSample, rows), {
       loss,
-    );
+      outputs: width,
+    });
   const train = score(trainRows);
   const test = score(testRows);
   const c = fit.certificate;

@@ -1,13 +1,16 @@
 import { lstat, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { writeNpy } from "@convexformer/tensors";
+import {
+  type PredictionMetrics,
+  predictionMetrics,
+  targetsFromLabels,
+} from "@convexformer/attention";
+import { ConvexformerError, writeNpy } from "@convexformer/tensors";
 import type { Command } from "commander";
 import { writeFileAtomic } from "../atomic-write.js";
 import type { CliIo } from "../cli-io.js";
 import { commandErrorExitCode } from "../command-error.js";
-import { fitTargets } from "../fit-targets.js";
 import type { ModelDataSpec } from "../model-data.js";
-import { type PredictionMetrics, predictionMetrics } from "../prediction-metrics.js";
 import { loadSavedModel } from "../saved-model.js";
 import { UsageError } from "../usage-error.js";
 import { addDataOptions, dataSpec } from "./fit.js";
@@ -80,10 +83,14 @@ export async function runPredict(
     const width = predictions.length / N;
     let metrics: PredictionMetrics | null = null;
     try {
-      const t = fitTargets(d.labels, d.outputs, saved.loss);
-      metrics = predictionMetrics(predictions, t.targets, width, saved.loss);
+      const t = targetsFromLabels(d.labels, {
+        loss: saved.loss,
+        shape: d.outputs === 1 ? [N] : [N, d.outputs],
+        argument: `--loss ${saved.loss}`,
+      });
+      metrics = predictionMetrics(predictions, t.targets, { loss: saved.loss, outputs: width });
     } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
+      if (!(error instanceof ConvexformerError)) throw error;
       io.stderr(`${name}: labels not scored (${error.message})\n`);
     }
     if (lower.endsWith(".npy")) {
