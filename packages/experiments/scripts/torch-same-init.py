@@ -1,6 +1,6 @@
 """E2's decoder in PyTorch, trained from given initial weights over a given batch order.
 
-    python3 torch-same-init.py <folder>      (written by torch-same-init.ts; one JSON line out)
+    python3 torch-same-init.py <folder> [float32|float64]   (folder written by torch-same-init.ts)
 
 An independent implementation of the spec (../../../../shared/spec/experiments.md, E2): token +
 learned position embeddings, pre-LayerNorm blocks x <- x + Attn(LN(x)), x <- x + MLP(LN(x)),
@@ -9,7 +9,8 @@ attention (per head a causally masked softmax over free logits, input independen
 d -> 4d -> d with ReLU and biases, a final LayerNorm, a bias-free readout of the last position.
 Weights are read in our layout (linear maps `in x out`, y = x W + b). AdamW as torch.optim.AdamW
 (decoupled decay), lr warm-up lr * min(1, (t + 1) / warmup) for step t = 0, 1, ... through
-LambdaLR. float32 on the CPU, one thread. Exit code 3 with a reason when torch is absent.
+LambdaLR. float32 (or float64, the control that shows how far float32 rounding alone moves the
+curves) on the CPU, one thread. One JSON line out; exit code 3 with a reason when torch is absent.
 """
 
 import json
@@ -27,13 +28,13 @@ except Exception as error:  # noqa: BLE001 - any import failure means "torch is 
 
 
 class Decoder(torch.nn.Module):
-    def __init__(self, folder, config):
+    def __init__(self, folder, config, dtype):
         super().__init__()
         self.c = config
         self.w = torch.nn.ParameterDict()
         for name in config["weights"]:
             array = np.load(os.path.join(folder, f"{name}.npy"))
-            self.w[name.replace(".", "__")] = torch.nn.Parameter(torch.from_numpy(array.copy()))
+            self.w[name.replace(".", "__")] = torch.nn.Parameter(torch.from_numpy(array.copy()).to(dtype))
         n = config["sequenceLength"]
         self.register_buffer("causal", torch.tril(torch.ones(n, n, dtype=torch.bool)))
 
@@ -82,15 +83,16 @@ def evaluate(model, tokens, labels):
     return loss, accuracy
 
 
-def main(folder):
+def main(folder, dtype_name):
     torch.set_num_threads(1)
+    dtype = {"float32": torch.float32, "float64": torch.float64}[dtype_name]
     with open(os.path.join(folder, "config.json"), encoding="utf8") as f:
         config = json.load(f)
     load = lambda name: torch.from_numpy(np.load(os.path.join(folder, f"{name}.npy")).astype(np.int64))
     train_x, train_y = load("train-tokens"), load("train-labels")
     val_x, val_y = load("validation-tokens"), load("validation-labels")
     batches = load("batches")
-    model = Decoder(folder, config)
+    model = Decoder(folder, config, dtype)
     optimizer = torch.optim.AdamW(
         model.parameters(),
         lr=config["learningRate"],
@@ -125,6 +127,7 @@ def main(folder):
             {
                 "available": True,
                 "version": torch.__version__,
+                "dtype": dtype_name,
                 "stepLosses": losses,
                 "evaluations": evaluations,
                 "msPerStep": 1000 * train_seconds / max(1, steps),
@@ -134,4 +137,4 @@ def main(folder):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "float32")
