@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { validateOutputDirectory } from "@convexformer/io/node";
 import { writeNpy } from "@convexformer/tensors";
 import { describe, expect, it } from "vitest";
 import type { CliIo } from "./cli-io.js";
@@ -8,7 +9,6 @@ import { runDemo } from "./commands/demo.js";
 import { runSolve } from "./commands/solve.js";
 import { solveJob } from "./commands/solve-job.js";
 import { decimalOption, integerOption } from "./numeric-options.js";
-import { validateOutputDirectory } from "./output-directory.js";
 import { loadProblemDirectory, parseSpec } from "./problem-files.js";
 
 function captureIo(): CliIo & { out: string[]; err: string[] } {
@@ -84,7 +84,7 @@ describe("outputs are checked before any work", () => {
     const dir = problemDir(lasso, lassoArrays());
     const io = captureIo();
     const t0 = Date.now();
-    expect(await runSolve(dir, { solver: "fista", tol: 1e-6, save: file }, io)).toBe(2);
+    expect(await runSolve(dir, { solver: "fista", tolerance: 1e-6, save: file }, io)).toBe(2);
     expect(io.err.join("")).toMatch(
       /^convexformer solve: --save .*a-file: exists and is not a directory\n$/,
     );
@@ -260,7 +260,7 @@ describe("options", () => {
     try {
       const context = { signal: new AbortController().signal, report: () => {} };
       await expect(
-        solveJob({ dir, solver: "ipm", tol: 1e-6, startedAt: Date.now() }, context),
+        solveJob({ dir, solver: "ipm", tolerance: 1e-6, startedAt: Date.now() }, context),
       ).rejects.toThrow(
         /--solver ipm: the problem has 400 variables.*needs about 1\.28 MB.*use --solver fista/,
       );
@@ -283,7 +283,7 @@ describe("--time-limit covers loading and set-up", () => {
     const limitMs = 500;
     const t0 = Date.now();
     const out = await solveJob(
-      { dir, solver: "fista", tol: 1e-6, timeLimitMs: limitMs, startedAt: t0 },
+      { dir, solver: "fista", tolerance: 1e-6, timeLimitMs: limitMs, startedAt: t0 },
       context,
     );
     const spent = Date.now() - t0;

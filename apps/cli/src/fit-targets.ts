@@ -1,6 +1,6 @@
 import type { LossName } from "@convexformer/attention";
+import { UsageError } from "@convexformer/io";
 import { MAX_INFERRED_CLASSES } from "./problem-files.js";
-import { UsageError } from "./usage-error.js";
 
 /**
  * The targets a loss needs, built from the labels as written in the data file.

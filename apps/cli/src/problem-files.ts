@@ -14,6 +14,15 @@ import {
   sequenceAttentionProblem,
   vectorAttentionProblem,
 } from "@convexformer/attention";
+import { SetupInterruptedError, UsageError } from "@convexformer/io";
+import {
+  describeEntry,
+  formatBytes,
+  memoryLimitBytes,
+  readInputNpy,
+  readInputText,
+  validateFiniteEntries,
+} from "@convexformer/io/node";
 import {
   type CompositeProblem,
   createProblem,
@@ -29,11 +38,6 @@ import {
   npyToTokenBatch,
   TokenBatch,
 } from "@convexformer/tensors";
-import { describeEntry, validateFiniteEntries } from "./input-checks.js";
-import { readInputNpy, readInputText } from "./input-files.js";
-import { formatBytes, memoryLimitBytes } from "./memory-limit.js";
-import { SetupInterruptedError } from "./setup-interrupted.js";
-import { UsageError } from "./usage-error.js";
 
 /**
  * Largest class count inferred from labels without an explicit `classes`.

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "./usage-error.js";
+import { UsageError } from "@convexformer/io";
 
 /**
  * The benchmarks `convexformer bench` runs: name → script, relative to the repository root

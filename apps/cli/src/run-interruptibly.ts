@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { UsageError } from "./usage-error.js";
+import { UsageError } from "@convexformer/io";
+import { ConvexformerError } from "@convexformer/tensors";
 
 /**
  * The signals {@link runInterruptibly} turns into a graceful stop, and their exit codes (128 + number).
@@ -109,7 +110,8 @@ export interface InterruptibleOutcome<O> {
 
 /**
  * Thrown by {@link runInterruptibly} when a second signal arrived before the job stopped: the
- * worker was terminated and nothing was returned. `exitCode` is 130 or 143.
+ * worker was terminated and nothing was returned (code `"interrupted"`). `exitCode` is 130 or
+ * 143.
  *
  * @example
  * ```ts
@@ -118,7 +120,7 @@ export interface InterruptibleOutcome<O> {
  * e.exitCode; // 130
  * ```
  */
-export class ForcedExitError extends Error {
+export class ForcedExitError extends ConvexformerError {
   /** 130 (SIGINT) or 143 (SIGTERM). */
   readonly exitCode: number;
   /** The signal that forced the exit. */
@@ -126,7 +128,7 @@ export class ForcedExitError extends Error {
 
   /** @param signal - the second signal */
   constructor(signal: InterruptSignal) {
-    super(`${signal} received twice: stopped at once, nothing saved`);
+    super("interrupted", `${signal} received twice: stopped at once, nothing saved`);
     this.name = "ForcedExitError";
     this.signal = signal;
     this.exitCode = INTERRUPT_EXIT_CODES[signal];

@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import {
   type ExperimentResult,
   type RunnerProgress,
@@ -6,15 +7,15 @@ import {
   runE2Convex,
   runE3,
   runText,
-  splitWords,
 } from "@convexformer/experiments";
+import { splitWords } from "@convexformer/io";
 import {
   fileCheckpointStore,
   loadGloveEmbeddings,
   loadTextRecords,
   loadWinkEmbeddings,
   softwareVersions,
-} from "@convexformer/experiments/node";
+} from "@convexformer/io/node";
 import { experimentFigures, experimentTerminalMaps } from "../experiment-figures.js";
 import { experimentSummary } from "../experiment-summary.js";
 import type { JobContext } from "../run-interruptibly.js";
@@ -90,7 +91,10 @@ export async function experimentJob(
   input: ExperimentJobInput,
   context: JobContext,
 ): Promise<ExperimentJobOutput> {
-  const software = softwareVersions();
+  // the packages an experiment uses are those the experiments package resolves
+  const software = softwareVersions(
+    createRequire(import.meta.url).resolve("@convexformer/experiments/package.json"),
+  );
   const hooks = {
     signal: context.signal,
     software,

@@ -1,15 +1,18 @@
 import { lstat, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
+import { UsageError } from "@convexformer/io";
+import {
+  loadModelData,
+  type ModelDataSpec,
+  readModelFolder,
+  writeFileAtomic,
+} from "@convexformer/io/node";
 import { writeNpy } from "@convexformer/tensors";
 import type { Command } from "commander";
-import { writeFileAtomic } from "../atomic-write.js";
 import type { CliIo } from "../cli-io.js";
 import { commandErrorExitCode } from "../command-error.js";
 import { fitTargets } from "../fit-targets.js";
-import type { ModelDataSpec } from "../model-data.js";
 import { type PredictionMetrics, predictionMetrics } from "../prediction-metrics.js";
-import { loadSavedModel } from "../saved-model.js";
-import { UsageError } from "../usage-error.js";
 import { addDataOptions, dataSpec } from "./fit.js";
 
 /**
@@ -54,7 +57,7 @@ export async function runPredict(
     const existing = await lstat(out).catch(() => undefined);
     if (existing !== undefined && !existing.isFile())
       throw new UsageError(`--out ${out}: exists and is not a file`);
-    const saved = await loadSavedModel(modelDir, "<model>");
+    const saved = await readModelFolder(modelDir, "<model>");
     let spec = data;
     if (saved.text !== undefined) {
       if (data.tokens !== undefined && data.tokens !== saved.text.tokens)
@@ -72,8 +75,6 @@ export async function runPredict(
     } else if (data.embeddings !== undefined) {
       throw new UsageError(`--embeddings: the model ${modelDir} was not fitted on text`);
     }
-    // loaded here, not at start-up: the loaders pull in tfjs
-    const { loadModelData } = await import("../model-data.js");
     const d = await loadModelData(spec);
     const predictions = saved.model.predict(d.X);
     const N = d.X.samples;

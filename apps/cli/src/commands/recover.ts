@@ -1,11 +1,9 @@
-import { writeResultFolder } from "@convexformer/experiments/node";
+import { UsageError } from "@convexformer/io";
+import { readModelFolder, validateOutputDirectory, writeResultFolder } from "@convexformer/io/node";
 import { writeNpy } from "@convexformer/tensors";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { commandErrorExitCode } from "../command-error.js";
-import { validateOutputDirectory } from "../output-directory.js";
-import { loadSavedModel } from "../saved-model.js";
-import { UsageError } from "../usage-error.js";
 
 /** Files a network folder may hold. */
 const NETWORK_FILES = [
@@ -61,7 +59,7 @@ export async function runRecover(
 ): Promise<number> {
   const name = "convexformer recover";
   try {
-    const saved = await loadSavedModel(modelDir, "<model>");
+    const saved = await readModelFolder(modelDir, "<model>");
     const m = saved.model;
     if (m.model === "sequence-relaxed")
       throw new UsageError(

@@ -1,4 +1,6 @@
 import { resolve } from "node:path";
+import { SetupInterruptedError, UsageError } from "@convexformer/io";
+import { formatBytes, memoryLimitBytes } from "@convexformer/io/node";
 import {
   type FistaCheckpoint,
   type FistaOptions,
@@ -8,11 +10,8 @@ import {
   type SolveStatus,
 } from "@convexformer/solvers";
 import { deadlineSignal } from "../deadline-signal.js";
-import { formatBytes, memoryLimitBytes } from "../memory-limit.js";
 import { loadProblemDirectory, type ProblemSpec } from "../problem-files.js";
 import type { JobContext } from "../run-interruptibly.js";
-import { SetupInterruptedError } from "../setup-interrupted.js";
-import { UsageError } from "../usage-error.js";
 
 /**
  * The input of {@link solveJob} (structured-cloned into the worker).
@@ -20,7 +19,7 @@ import { UsageError } from "../usage-error.js";
  * @example
  * ```ts
  * import type { SolveJobInput } from "convexformer";
- * const input: SolveJobInput = { dir: "my-problem", solver: "fista", tol: 1e-6, startedAt: Date.now() };
+ * const input: SolveJobInput = { dir: "my-problem", solver: "fista", tolerance: 1e-6, startedAt: Date.now() };
  * ```
  */
 export interface SolveJobInput {
@@ -29,9 +28,9 @@ export interface SolveJobInput {
   /** Registered solver name. */
   readonly solver: string;
   /** Target relative duality gap. */
-  readonly tol: number;
+  readonly tolerance: number;
   /** Iteration cap. */
-  readonly maxIter?: number;
+  readonly maxIterations?: number;
   /** Wall-clock limit of the whole command in milliseconds, loading included. */
   readonly timeLimitMs?: number;
   /** `Date.now()` when the command started (the time limit counts from there). */
@@ -162,7 +161,7 @@ export async function solveJob(
   let lastCheckpoint: FistaCheckpoint | undefined;
   const fista = input.solver === "fista";
   const options: FistaOptions = {
-    tolerance: input.tol,
+    tolerance: input.tolerance,
     signal: context.signal,
     onIteration: (record) => {
       const now = Date.now();
@@ -170,7 +169,7 @@ export async function solveJob(
       lastReport = now;
       context.report({ type: "progress", record });
     },
-    ...(input.maxIter === undefined ? {} : { maxIterations: input.maxIter }),
+    ...(input.maxIterations === undefined ? {} : { maxIterations: input.maxIterations }),
     // the time limit covers the whole command: what loading left (at least 1 ms)
     ...(deadline === undefined ? {} : { timeLimitMs: Math.max(1, deadline - Date.now()) }),
     ...(fista && input.resumeFrom !== undefined ? { resumeFrom: input.resumeFrom } : {}),

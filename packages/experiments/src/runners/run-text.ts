@@ -1,4 +1,5 @@
 import type { AttentionWeights } from "@convexformer/attention";
+import { type TextRecord, textFeatures, type WordEmbeddings } from "@convexformer/io";
 import {
   createRng,
   InvalidOptionError,
@@ -8,8 +9,6 @@ import {
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import { createFrozenBlock } from "../datasets/frozen-block.js";
-import { type TextRecord, textFeatures } from "../text/text-features.js";
-import type { WordEmbeddings } from "../text/word-embeddings.js";
 import { compareStudents } from "./compare-students.js";
 import { type ExperimentResult, type RunnerHooks, runtimeVersion } from "./experiment-result.js";
 import type { E1Metrics } from "./run-e1.js";
