@@ -7,7 +7,7 @@ import { MAX_INFERRED_CLASSES } from "./problem-files.js";
  *
  * @example
  * ```ts
- * import { fitTargets } from "convexformer";
+ * import { fitTargets } from "./fit-targets.js"; // internal module
  * const t = fitTargets(new Float64Array([0, 1, 1]), 1, "logistic");
  * Array.from(t.targets); // [-1, 1, 1]
  * ```
@@ -32,7 +32,7 @@ export interface FitTargets {
  * @param loss - the loss
  * @example
  * ```ts
- * import { fitTargets } from "convexformer";
+ * import { fitTargets } from "./fit-targets.js"; // internal module
  * fitTargets(new Float64Array([2, 0, 1]), 1, "cross-entropy").outputs; // 3
  * ```
  */

@@ -12,7 +12,7 @@ const INTEGER = /^\+?\d+$/;
  * @param bounds - the accepted range
  * @example
  * ```ts
- * import { decimalOption } from "convexformer";
+ * import { decimalOption } from "./numeric-options.js"; // internal module
  * const tol = decimalOption("--tol", { min: 0, max: 1 });
  * tol("1e-6"); // 0.000001
  * ```
@@ -51,7 +51,7 @@ export function decimalOption(
  * @param min - the smallest value accepted
  * @example
  * ```ts
- * import { integerOption } from "convexformer";
+ * import { integerOption } from "./numeric-options.js"; // internal module
  * integerOption("--max-iter")("250"); // 250
  * ```
  */

@@ -6,7 +6,7 @@ import type { LossName } from "@convexformer/attention";
  *
  * @example
  * ```ts
- * import type { PredictionMetrics } from "convexformer";
+ * import type { PredictionMetrics } from "./prediction-metrics.js"; // internal module
  * const m: PredictionMetrics = { samples: 4, meanSquaredError: 0.5, errorRate: 0.25 };
  * ```
  */
@@ -28,7 +28,7 @@ export interface PredictionMetrics {
  * @param loss - the loss the model was fitted with
  * @example
  * ```ts
- * import { predictionMetrics } from "convexformer";
+ * import { predictionMetrics } from "./prediction-metrics.js"; // internal module
  * predictionMetrics(new Float64Array([0.5, -2]), new Float64Array([1, 1]), 1, "logistic").errorRate; // 0.5
  * ```
  */

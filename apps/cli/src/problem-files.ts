@@ -44,7 +44,7 @@ import {
  *
  * @example
  * ```ts
- * import { MAX_INFERRED_CLASSES } from "convexformer";
+ * import { MAX_INFERRED_CLASSES } from "./problem-files.js"; // internal module
  * MAX_INFERRED_CLASSES; // 1000
  * ```
  */
@@ -57,7 +57,7 @@ const MAX_COUNT = 10_000_000;
  *
  * @example
  * ```ts
- * import { PROBLEM_KINDS } from "convexformer";
+ * import { PROBLEM_KINDS } from "./problem-files.js"; // internal module
  * PROBLEM_KINDS.includes("attention-scalar"); // true
  * PROBLEM_KINDS.length; // 6
  * ```
@@ -76,7 +76,7 @@ export const PROBLEM_KINDS = [
  *
  * @example
  * ```ts
- * import { PROBLEM_KINDS, type ProblemKind } from "convexformer";
+ * import { PROBLEM_KINDS, type ProblemKind } from "./problem-files.js"; // internal module
  * const isKind = (k: string): k is ProblemKind => (PROBLEM_KINDS as readonly string[]).includes(k);
  * isKind("group-lasso"); // true
  * isKind("lasso"); // false
@@ -89,7 +89,7 @@ export type ProblemKind = (typeof PROBLEM_KINDS)[number];
  *
  * @example
  * ```ts
- * import type { ProblemSpec } from "convexformer";
+ * import type { ProblemSpec } from "./problem-files.js"; // internal module
  * const spec: ProblemSpec = { kind: "group-lasso", loss: "squared", lambda: 0.1, groups: [2, 2] };
  * ```
  */
@@ -121,7 +121,7 @@ export interface ProblemSpec {
  * import { tmpdir } from "node:os";
  * import { join } from "node:path";
  * import { writeNpy } from "@convexformer/tensors";
- * import { loadProblemDirectory } from "convexformer";
+ * import { loadProblemDirectory } from "./problem-files.js"; // internal module
  * const dir = mkdtempSync(join(tmpdir(), "problem-"));
  * const spec = { kind: "group-lasso", loss: "squared", lambda: 0.5 };
  * writeFileSync(join(dir, "problem.json"), JSON.stringify(spec));
@@ -149,7 +149,7 @@ const SPEC_KEYS = ["kind", "loss", "lambda", "groups", "scaling", "classes", "ga
  *
  * @example
  * ```ts
- * import type { LoadProblemOptions } from "convexformer";
+ * import type { LoadProblemOptions } from "./problem-files.js"; // internal module
  * const options: LoadProblemOptions = { memoryLimitBytes: 2 ** 30 };
  * ```
  */
@@ -173,7 +173,7 @@ export interface LoadProblemOptions {
  * import { tmpdir } from "node:os";
  * import { join } from "node:path";
  * import { writeNpy } from "@convexformer/tensors";
- * import { loadProblemDirectory } from "convexformer";
+ * import { loadProblemDirectory } from "./problem-files.js"; // internal module
  * const dir = mkdtempSync(join(tmpdir(), "problem-"));
  * const spec = { kind: "group-lasso", loss: "squared", lambda: 0.5 };
  * writeFileSync(join(dir, "problem.json"), JSON.stringify(spec));
@@ -225,7 +225,7 @@ export async function loadProblemDirectory(
  * @throws {@link UsageError} naming the file and the offending field
  * @example
  * ```ts
- * import { parseSpec } from "convexformer";
+ * import { parseSpec } from "./problem-files.js"; // internal module
  * parseSpec('{"kind":"group-lasso","loss":"squared","lambda":0.1}', "problem.json").lambda; // 0.1
  * ```
  */

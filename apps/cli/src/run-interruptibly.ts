@@ -10,7 +10,7 @@ import { ConvexformerError } from "@convexformer/tensors";
  *
  * @example
  * ```ts
- * import { INTERRUPT_EXIT_CODES } from "convexformer";
+ * import { INTERRUPT_EXIT_CODES } from "./run-interruptibly.js"; // internal module
  * INTERRUPT_EXIT_CODES.SIGINT; // 130
  * ```
  */
@@ -21,7 +21,7 @@ export const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
  *
  * @example
  * ```ts
- * import type { InterruptSignal } from "convexformer";
+ * import type { InterruptSignal } from "./run-interruptibly.js"; // internal module
  * const s: InterruptSignal = "SIGTERM";
  * ```
  */
@@ -32,7 +32,7 @@ export type InterruptSignal = keyof typeof INTERRUPT_EXIT_CODES;
  *
  * @example
  * ```ts
- * import type { JobContext } from "convexformer";
+ * import type { JobContext } from "./run-interruptibly.js"; // internal module
  * export function countJob(input: { n: number }, context: JobContext): number {
  *   let i = 0;
  *   while (i < input.n && !context.signal.aborted) i++;
@@ -54,7 +54,7 @@ export interface JobContext {
  *
  * @example
  * ```ts
- * import type { InterruptibleJob } from "convexformer";
+ * import type { InterruptibleJob } from "./run-interruptibly.js"; // internal module
  * const job: InterruptibleJob<{ n: number }> = {
  *   module: new URL("file:///opt/jobs/count-job.js"),
  *   exportName: "countJob",
@@ -76,7 +76,7 @@ export interface InterruptibleJob<I> {
  *
  * @example
  * ```ts
- * import type { InterruptibleOptions } from "convexformer";
+ * import type { InterruptibleOptions } from "./run-interruptibly.js"; // internal module
  * const options: InterruptibleOptions = {
  *   onReport: (m) => console.log(m),
  *   onInterrupt: (s) => console.error(`${s}: stopping after this iteration`),
@@ -95,7 +95,7 @@ export interface InterruptibleOptions {
  *
  * @example
  * ```ts
- * import type { InterruptibleOutcome } from "convexformer";
+ * import type { InterruptibleOutcome } from "./run-interruptibly.js"; // internal module
  * const outcome: InterruptibleOutcome<number> = { value: 3, interruptedBy: "SIGINT", exitCode: 130 };
  * ```
  */
@@ -115,7 +115,7 @@ export interface InterruptibleOutcome<O> {
  *
  * @example
  * ```ts
- * import { ForcedExitError } from "convexformer";
+ * import { ForcedExitError } from "./run-interruptibly.js"; // internal module
  * const e = new ForcedExitError("SIGINT");
  * e.exitCode; // 130
  * ```

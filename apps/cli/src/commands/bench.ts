@@ -106,7 +106,8 @@ export async function runBench(
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { processIo, registerBenchCommand } from "convexformer";
+ * import { processIo } from "convexformer";
+ * import { registerBenchCommand } from "./bench.js"; // internal module
  * registerBenchCommand(new Command("convexformer"), processIo());
  * ```
  */

@@ -26,7 +26,7 @@ import type { JobContext } from "../run-interruptibly.js";
  *
  * @example
  * ```ts
- * import type { ExperimentName } from "convexformer";
+ * import type { ExperimentName } from "./experiment-job.js"; // internal module
  * const names: ExperimentName[] = ["e1", "e2", "e2-convex", "e3", "text"];
  * names.length; // 5
  * ```
@@ -67,7 +67,7 @@ export interface ExperimentJobInput {
  *
  * @example
  * ```ts
- * import type { ExperimentJobOutput } from "convexformer";
+ * import type { ExperimentJobOutput } from "./experiment-job.js"; // internal module
  * const done = (o: ExperimentJobOutput) => o.result.status === "complete";
  * ```
  */

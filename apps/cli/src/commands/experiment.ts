@@ -178,7 +178,8 @@ function common(cmd: Command, experiment: ExperimentName, defaultOut: string): C
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { processIo, registerExperimentCommand } from "convexformer";
+ * import { processIo } from "convexformer";
+ * import { registerExperimentCommand } from "./experiment.js"; // internal module
  * registerExperimentCommand(new Command("convexformer"), processIo());
  * ```
  */

@@ -117,7 +117,7 @@ export async function runFit(
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { addDataOptions } from "convexformer";
+ * import { addDataOptions } from "./fit.js"; // internal module
  * addDataOptions(new Command("predict"));
  * ```
  */
@@ -163,7 +163,8 @@ export function dataSpec(
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { processIo, registerFitCommand } from "convexformer";
+ * import { processIo } from "convexformer";
+ * import { registerFitCommand } from "./fit.js"; // internal module
  * registerFitCommand(new Command("convexformer"), processIo());
  * ```
  */

@@ -205,7 +205,8 @@ export async function runInterpret(
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { processIo, registerInterpretCommand } from "convexformer";
+ * import { processIo } from "convexformer";
+ * import { registerInterpretCommand } from "./interpret.js"; // internal module
  * registerInterpretCommand(new Command("convexformer"), processIo());
  * ```
  */

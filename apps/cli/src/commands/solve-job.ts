@@ -18,7 +18,7 @@ import type { JobContext } from "../run-interruptibly.js";
  *
  * @example
  * ```ts
- * import type { SolveJobInput } from "convexformer";
+ * import type { SolveJobInput } from "./solve-job.js"; // internal module
  * const input: SolveJobInput = { dir: "my-problem", solver: "fista", tolerance: 1e-6, startedAt: Date.now() };
  * ```
  */
@@ -48,7 +48,7 @@ export interface SolveJobInput {
  *
  * @example
  * ```ts
- * import type { SolveJobOutput } from "convexformer";
+ * import type { SolveJobOutput } from "./solve-job.js"; // internal module
  * const print = (o: SolveJobOutput) => console.log(o.summary.status, o.summary.objective);
  * ```
  */
@@ -74,7 +74,7 @@ export interface SolveJobOutput {
  *
  * @example
  * ```ts
- * import type { SolveSummary } from "convexformer";
+ * import type { SolveSummary } from "./solve-job.js"; // internal module
  * const s: SolveSummary = { solver: "fista", status: "converged", objective: 0.234375, dualObjective: 0.234375,
  *   relativeGap: 0, kktResidual: 0, iterations: 12, seconds: 0.01, activeGroups: 2 };
  * ```

@@ -270,7 +270,8 @@ function formatSummary(
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { processIo, registerSolveCommand } from "convexformer";
+ * import { processIo } from "convexformer";
+ * import { registerSolveCommand } from "./solve.js"; // internal module
  * registerSolveCommand(new Command("convexformer"), processIo());
  * ```
  */

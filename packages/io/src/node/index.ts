@@ -47,7 +47,13 @@ export {
   readModelSolution,
   writeModelFolder,
 } from "./model-folder.js";
+export {
+  NETWORK_FOLDER_FILES,
+  type NetworkFolderRecord,
+  writeNetworkFolder,
+} from "./network-folder.js";
 export { validateOutputDirectory } from "./output-directory.js";
+export { validatePredictionsFile, writePredictionsFile } from "./predictions-file.js";
 export { type SoftwareVersions, softwareVersions } from "./software-versions.js";
 export {
   readSolverCheckpoint,

@@ -13,7 +13,12 @@ import {
 } from "./model-folder.js";
 import { RESULT_MANIFEST } from "./write-result-folder.js";
 
-const X = new TokenBatch(4, 2, 2, Float64Array.from({ length: 16 }, (_, i) => Math.sin(i + 1)));
+const X = new TokenBatch(
+  4,
+  2,
+  2,
+  Float64Array.from({ length: 16 }, (_, i) => Math.sin(i + 1)),
+);
 
 describe("writeModelFolder / readModelFolder", () => {
   it("round-trips a gated fit: the model predicts the same, the solution is the fit's", async () => {
