@@ -119,7 +119,7 @@ export interface SolveSummary {
  * writeFileSync(join(dir, "X.npy"), writeNpy({ dtype: "float64", shape: [2, 2], data: new Float64Array([1, 0, 0, 1]) }));
  * writeFileSync(join(dir, "y.npy"), writeNpy({ dtype: "float64", shape: [2], data: new Float64Array([1, -1]) }));
  * const out = await solveJob(
- *   { dir, solver: "fista", tol: 1e-10, startedAt: Date.now() },
+ *   { dir, solver: "fista", tolerance: 1e-10, startedAt: Date.now() },
  *   { signal: new AbortController().signal, report: () => {} },
  * );
  * "summary" in out && out.summary.objective; // 0.234375 ± 1e-9

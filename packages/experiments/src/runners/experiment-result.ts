@@ -67,7 +67,8 @@ export interface RunnerProgress {
  *
  * @example
  * ```ts
- * import { memoryCheckpointStore, type RunnerHooks } from "@convexformer/experiments";
+ * import type { RunnerHooks } from "@convexformer/experiments";
+ * import { memoryCheckpointStore } from "@convexformer/io";
  * const hooks: RunnerHooks = { checkpoint: memoryCheckpointStore(), resume: true, onProgress: (p) => p.done };
  * ```
  */

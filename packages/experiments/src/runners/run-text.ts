@@ -170,7 +170,7 @@ function contributions(w: AttentionWeights, X: TokenBatch): Float64Array {
  * @param records - the labelled texts, at least one: `{ text, label }` with a finite label; the
  *   labels must be class indices (integers ≥ 0)
  * @param embeddings - the pretrained word vectors by lower-case word, all of length `dimension`
- *   (e.g. from `loadGloveEmbeddings` or `loadWinkEmbeddings` of `@convexformer/experiments/node`);
+ *   (e.g. from `loadGloveEmbeddings` or `loadWinkEmbeddings` of `@convexformer/io/node`);
  *   words without a vector are dropped
  * @param config - {@link TextConfig}: tokens per text, positional scale, frozen block, test
  *   fraction, `β`, `λ` ratio, solvers, Adam steps, learning rates, head counts and seed, each
