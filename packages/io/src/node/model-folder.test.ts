@@ -76,3 +76,26 @@ describe("writeModelFolder / readModelFolder", () => {
     await expect(readModelSolution(parent)).rejects.toThrow(/x\[1\] must be a finite number/);
   });
 });
+
+describe("writeModelFolder's further files", () => {
+  it("refuses one that would replace a file of the model", async () => {
+    const Y = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
+    const fit = fitConvexAttention(Y, {
+      model: "scalar",
+      targets: new Float64Array([1, -1]),
+      lambda: 1 / 8,
+    });
+    const dir = join(mkdtempSync(join(tmpdir(), "cf-model-")), "model");
+    await expect(
+      writeModelFolder(dir, {
+        fit,
+        record: { loss: "squared" },
+        metrics: {},
+        trainSamples: 2,
+        samples: 2,
+        predictions: fit.predict(Y),
+        files: { "model.json": "{}" },
+      }),
+    ).rejects.toThrow(/model\.json/);
+  });
+});

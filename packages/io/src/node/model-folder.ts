@@ -11,7 +11,7 @@ import {
   type SequenceLayout,
   serializeFittedModel,
 } from "@convexformer/attention";
-import { writeNpy } from "@convexformer/tensors";
+import { InvalidOptionError, writeNpy } from "@convexformer/tensors";
 import { UsageError } from "../usage-error.js";
 import { readInputText } from "./input-files.js";
 import type { TextPipeline } from "./model-data.js";
@@ -56,7 +56,11 @@ export interface ModelFolderContents {
   /** The result of `fitConvexAttention` (`model.json`, `certificate.json`, `solution.json`). */
   readonly fit: FitResult;
   /** `fit.json`: how the model was fitted; its `loss` is read back by {@link readModelFolder}. */
-  readonly record: { readonly loss: LossName; readonly [field: string]: unknown };
+  readonly record: {
+    /** The loss of the fit. */
+    readonly loss: LossName;
+    readonly [field: string]: unknown;
+  };
   /** `metrics.json` (any JSON object, e.g. `{ loss, train, test, solveMs }`). */
   readonly metrics: Readonly<Record<string, unknown>>;
   /** The training samples of the fit (recorded in `solution.json`). */
@@ -67,7 +71,10 @@ export interface ModelFolderContents {
   readonly samples: number;
   /** `text.json`: the text pipeline, for models fitted on text. */
   readonly text?: TextPipeline;
-  /** Further files written after the model's (figures, `command.txt`); plain file names. */
+  /**
+   * Further files written after the model's (figures, `command.txt`): plain file names, none of
+   * the model's own (an `InvalidOptionError` otherwise).
+   */
   readonly files?: Readonly<Record<string, string | Uint8Array>>;
 }
 
@@ -104,18 +111,29 @@ export interface ModelFolder {
  */
 export type ModelFolderSolution =
   | {
+      /** A token program (9), (12) or (14). */
       readonly kind: "token";
+      /** Which program. */
       readonly program: "scalar" | "vector" | "gated";
+      /** The convex variable. */
       readonly x: Float64Array;
+      /** `N`: training samples. */
       readonly samples: number;
+      /** The variable's layout. */
       readonly layout: ConvexAttentionLayout;
+      /** The gate vectors of (14); `undefined` for (9) and (12). */
       readonly gates: GateVectors | undefined;
     }
   | {
+      /** A sequence program. */
       readonly kind: "sequence";
+      /** The exact (33) or its relaxation. */
       readonly program: "sequence" | "sequence-relaxed";
+      /** The convex variable. */
       readonly x: Float64Array;
+      /** `N`: training samples. */
       readonly samples: number;
+      /** The variable's layout. */
       readonly layout: SequenceLayout;
     };
 
@@ -171,6 +189,9 @@ function modelFolderFiles(contents: ModelFolderContents): Record<string, string 
   };
   if (contents.text !== undefined)
     files["text.json"] = `${JSON.stringify(contents.text, null, 2)}\n`;
+  for (const name of Object.keys(contents.files ?? {}))
+    if (name in files)
+      throw new InvalidOptionError("contents.files", name, "is a file the model folder writes");
   return { ...files, ...contents.files };
 }
 

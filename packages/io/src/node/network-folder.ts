@@ -48,7 +48,17 @@ export interface NetworkFolderRecord {
   /** Where the model came from (e.g. its model folder). */
   readonly source: string;
   /** File name → its shape and what it holds. */
-  readonly files: Readonly<Record<string, { readonly shape: number[]; readonly meaning: string }>>;
+  readonly files: Readonly<
+    Record<
+      string,
+      {
+        /** The array's shape. */
+        readonly shape: number[];
+        /** What it holds. */
+        readonly meaning: string;
+      }
+    >
+  >;
 }
 
 function npy(shape: number[], data: Float64Array): Uint8Array {

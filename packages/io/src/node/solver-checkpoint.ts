@@ -138,9 +138,12 @@ export function solverCheckpointFiles(
  * await readSolverCheckpoint(dir); // throws UsageError
  * ```
  */
-export async function readSolverCheckpoint(
-  dir: string,
-): Promise<{ meta: SolverCheckpointMeta; checkpoint: FistaCheckpoint }> {
+export async function readSolverCheckpoint(dir: string): Promise<{
+  /** The problem and options the checkpoint belongs to. */
+  meta: SolverCheckpointMeta;
+  /** The solver state to resume from (`resumeFrom` of FISTA). */
+  checkpoint: FistaCheckpoint;
+}> {
   const file = join(dir, "checkpoint.json");
   let text: string;
   try {
