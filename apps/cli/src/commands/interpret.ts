@@ -4,7 +4,7 @@ import type { ExperimentResult } from "@convexformer/experiments";
 import type { Figure } from "@convexformer/interpret";
 import { UsageError } from "@convexformer/io";
 import {
-  readInputText,
+  readInputJson,
   readModelFolder,
   readModelSolution,
   validateOutputDirectory,
@@ -100,16 +100,10 @@ export async function runInterpret(
       (await present(join(resultDir, "result.json")))
     ) {
       const file = join(resultDir, "result.json");
-      let result: ExperimentResult<unknown, unknown>;
-      try {
-        result = JSON.parse(await readInputText(file, 256 * 2 ** 20)) as ExperimentResult<
-          unknown,
-          unknown
-        >;
-      } catch (e) {
-        if (e instanceof UsageError) throw e;
-        throw new UsageError(`${file}: not JSON (${(e as Error).message})`);
-      }
+      const result = (await readInputJson(file, 256 * 2 ** 20)) as ExperimentResult<
+        unknown,
+        unknown
+      >;
       if (
         typeof result !== "object" ||
         result === null ||

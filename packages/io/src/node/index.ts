@@ -15,7 +15,7 @@ export { writeFileAtomic } from "./atomic-write.js";
 export { fileCheckpointStore } from "./file-checkpoint-store.js";
 export { DEFAULT_MAX_BYTES } from "./file-size.js";
 export { describeEntry, validateFiniteEntries } from "./input-checks.js";
-export { readInputNpy, readInputText } from "./input-files.js";
+export { readInputJson, readInputNpy, readInputText } from "./input-files.js";
 export {
   type GloveBadLine,
   type GloveOptions,

@@ -82,6 +82,34 @@ export async function readInputText(path: string, maxBytes = 16 * 2 ** 20): Prom
   }
 }
 
+/**
+ * Reads and parses an input JSON file: {@link readInputText}'s checks, then a
+ * {@link UsageError} `<path>: not JSON (…)` for text that does not parse.
+ *
+ * @param path - the file
+ * @param maxBytes - the largest file accepted (default 16 MiB)
+ * @example
+ * ```ts
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { readInputJson } from "@convexformer/io/node";
+ * const dir = mkdtempSync(join(tmpdir(), "json-"));
+ * writeFileSync(join(dir, "a.json"), '{"kind": "group-lasso"}');
+ * await readInputJson(join(dir, "a.json")); // { kind: "group-lasso" }
+ * writeFileSync(join(dir, "b.json"), "{");
+ * await readInputJson(join(dir, "b.json")); // throws UsageError
+ * ```
+ */
+export async function readInputJson(path: string, maxBytes = 16 * 2 ** 20): Promise<unknown> {
+  const text = await readInputText(path, maxBytes);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`${path}: not JSON (${(error as Error).message})`, path);
+  }
+}
+
 function fileError(error: unknown): string {
   switch ((error as NodeJS.ErrnoException).code) {
     case "ENOENT":

@@ -13,7 +13,7 @@ import {
 } from "@convexformer/attention";
 import { InvalidOptionError, writeNpy } from "@convexformer/tensors";
 import { UsageError } from "../usage-error.js";
-import { readInputText } from "./input-files.js";
+import { readInputJson, readInputText } from "./input-files.js";
 import type { TextPipeline } from "./model-data.js";
 import { pathExists } from "./path-exists.js";
 import { writeResultFolder } from "./write-result-folder.js";
@@ -266,7 +266,7 @@ export async function readModelFolder(dir: string, argument = "<model>"): Promis
   let loss: LossName = "squared";
   const fitFile = join(dir, "fit.json");
   if (await pathExists(fitFile)) {
-    const record = parseJson(await readInputText(fitFile, 64 * 2 ** 20), fitFile) as {
+    const record = jsonObject(await readInputJson(fitFile, 64 * 2 ** 20), fitFile) as {
       loss?: unknown;
     };
     if (!LOSS_NAMES.includes(record.loss as LossName))
@@ -278,7 +278,7 @@ export async function readModelFolder(dir: string, argument = "<model>"): Promis
   }
   const textFile = join(dir, "text.json");
   if (!(await pathExists(textFile))) return { dir, model, loss };
-  const t = parseJson(await readInputText(textFile, 64 * 2 ** 20), textFile) as Record<
+  const t = jsonObject(await readInputJson(textFile, 64 * 2 ** 20), textFile) as Record<
     string,
     unknown
   >;
@@ -312,13 +312,7 @@ export async function readModelFolder(dir: string, argument = "<model>"): Promis
  */
 export async function readModelSolution(dir: string): Promise<ModelFolderSolution> {
   const file = join(dir, "solution.json");
-  let root: Record<string, unknown>;
-  try {
-    root = JSON.parse(await readInputText(file, 256 * 2 ** 20)) as Record<string, unknown>;
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`${file}: not JSON (${(e as Error).message})`, file);
-  }
+  const root = (await readInputJson(file, 256 * 2 ** 20)) as Record<string, unknown>;
   const bad = (why: string): never => {
     throw new UsageError(`${file}: ${why}`, file);
   };
@@ -373,13 +367,7 @@ function numbers(file: string, field: string, value: unknown): Float64Array {
   return out;
 }
 
-function parseJson(text: string, file: string): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${file}: not JSON (${(e as Error).message})`, file);
-  }
+function jsonObject(value: unknown, file: string): unknown {
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw new UsageError(`${file}: expected a JSON object`, file);
   return value;
