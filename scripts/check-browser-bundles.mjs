@@ -7,7 +7,8 @@
 // chromium through playwright-core (served from 127.0.0.1) and calls a real function of the
 // package in the page: tensors multiplies and round-trips an .npy buffer, solvers solves docs/concepts.md#exact-instances
 // instance 1 with fista (optimum 15/64), attention fits the same instance as convex attention
-// (optimum 15/64), interpret fits it too and draws its token map and a given 2×3 matrix as SVG
+// (optimum 15/64), io embeds two texts through a word table and round-trips a checkpoint,
+// interpret fits it too and draws its token map and a given 2×3 matrix as SVG
 // heatmaps (cells counted in the SVG, the figure laid out in the page's DOM). A console error or
 // an uncaught page error fails the check.
 //
@@ -84,6 +85,17 @@ const X = new TokenBatch(2, 2, 1, new Float64Array([1, 0, 0, 1]));
 const fit = fitConvexAttention(X, { model: "scalar", loss: "squared", targets: new Float64Array([1, -1]), lambda: 1 / 8, tolerance: 1e-10 });
 const ok = fit.solve.status === "converged" && Math.abs(fit.certificate.objective - 15 / 64) < 1e-9;
 window.__result = { ok, detail: "fitConvexAttention: " + fit.solve.status + ", objective " + fit.certificate.objective + " (15/64 = " + 15 / 64 + ")" };
+`,
+  io: `
+import { decodeCheckpoint, encodeCheckpoint, textFeatures, tokenize } from "@convexformer/io";
+// two texts through a 2-d word table: tokenized with a pad mask, embedded, and a checkpoint round trip
+const vectors = new Map([["good", new Float64Array([1, 0])], ["bad", new Float64Array([0, 1])]]);
+const f = textFeatures([{ text: "Good, good!", label: 1 }, { text: "bad", label: 0 }], { dimension: 2, vectors, source: "inline" }, { tokens: 3 });
+const t = tokenize("Good movie", 3, (w) => vectors.has(w));
+const back = decodeCheckpoint(encodeCheckpoint({ meta: { step: 2 }, arrays: { w: new Float64Array([0.5]) } }));
+const ok = f.X.samples === 2 && f.X.tokens === 3 && f.X.features === 2 && Array.from(f.mask).join("") === "110100" &&
+  t.words[0] === "good" && back.arrays.w[0] === 0.5;
+window.__result = { ok, detail: "textFeatures " + f.X.samples + "×" + f.X.tokens + "×" + f.X.features + ", mask " + Array.from(f.mask).join("") + ", checkpoint step " + JSON.stringify(back.meta) };
 `,
   interpret: `
 import { Matrix, TokenBatch } from "@convexformer/tensors";

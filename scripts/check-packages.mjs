@@ -405,6 +405,7 @@ import * as attention from "@convexformer/attention";
 import * as baselines from "@convexformer/baselines";
 import * as interpret from "@convexformer/interpret";
 import { writeFigure } from "@convexformer/interpret/node";
+import { readModelFolder, writeModelFolder } from "@convexformer/io/node";
 const a = tensors.Matrix.fromRows([[1, 2], [3, 4]]);
 if (tensors.matmul(a, a).get(1, 1) !== 22) throw new Error("tensors: wrong product");
 // exact instance 1 through the published packages: optimum 15/64, certified
@@ -421,11 +422,15 @@ if (map.kind !== "token" || map.support.headsNeeded !== 2 || interpret.headTable
 const figure = await interpret.tokenMapFigure(map);
 const written = await writeFigure(figure, process.cwd(), "token-map");
 if (!figure.svg.startsWith("<svg") || !written.json.endsWith("token-map.json")) throw new Error("interpret: no figure");
+// io: the fit as a model folder, read back with the same codec
+await writeModelFolder("model", { fit, record: { loss: "squared" }, metrics: {}, trainSamples: 2, samples: 2, predictions: fit.predict(X) });
+const saved = await readModelFolder("model");
+if (saved.loss !== "squared" || saved.model.predict(X)[0] !== fit.predict(X)[0]) throw new Error("io: the model folder does not round-trip");
 // tfjs wasm must load from an installed node_modules layout
 const { tf, backend } = await baselines.setupTfjs();
 const s = tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).sum().dataSync()[0]);
 if (s !== 12) throw new Error("tfjs: wrong sum " + s);
-console.log("consumer smoke test ok: tensors, solvers (fista, admm, ipm), attention, interpret (svg), baselines (tfjs " + backend + ")");
+console.log("consumer smoke test ok: tensors, solvers (fista, admm, ipm), attention, interpret (svg), io (model folder), baselines (tfjs " + backend + ")");
 `;
 writeFileSync(join(consumer, "smoke.mjs"), smoke);
 try {

@@ -38,7 +38,7 @@ describe("the convexformer binary", () => {
   );
 
   it("exits 0 with one JSON line on stdout for a certified solve", () => {
-    const r = convexformer("solve", dir, "--json", "--tol", "1e-9");
+    const r = convexformer("solve", dir, "--json", "--tolerance", "1e-9");
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines).toHaveLength(1);
@@ -46,9 +46,9 @@ describe("the convexformer binary", () => {
   });
 
   it("exits 2 on a bad option value and on a missing argument, printing usage to stderr", () => {
-    const bad = convexformer("solve", dir, "--tol", "-1");
+    const bad = convexformer("solve", dir, "--tolerance", "-1");
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain("--tol");
+    expect(bad.stderr).toContain("--tolerance");
     const missing = convexformer("solve");
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("problem-dir");

@@ -1,20 +1,19 @@
 import { ConvexformerError } from "@convexformer/tensors";
 import type { CliIo } from "./cli-io.js";
 import { ForcedExitError } from "./run-interruptibly.js";
-import { UsageError } from "./usage-error.js";
 
 /**
  * The exit code of a command that failed with `error`, after printing its one line
  * `<command>: <message>` to stderr: a forced exit keeps its own code (130 / 143), bad usage or
- * bad data (`UsageError`, any typed `ConvexformerError`) is 2; anything else is a bug and is
- * rethrown.
+ * bad data (any typed `ConvexformerError`: `UsageError` of `@convexformer/io` and the
+ * packages' own errors) is 2; anything else is a bug and is rethrown.
  *
  * @param command - the command's name as the user typed it (`convexformer fit`)
  * @param error - what the command threw
  * @param io - where the message goes
  * @example
  * ```ts
- * import { UsageError } from "convexformer";
+ * import { UsageError } from "@convexformer/io";
  * import { commandErrorExitCode } from "./command-error.js"; // internal module
  * const lines: string[] = [];
  * const io = { stdout: () => {}, stderr: (t: string) => void lines.push(t), interactive: false };
@@ -27,7 +26,7 @@ export function commandErrorExitCode(command: string, error: unknown, io: CliIo)
     io.stderr(`${command}: ${error.message}\n`);
     return error.exitCode;
   }
-  if (error instanceof UsageError || error instanceof ConvexformerError) {
+  if (error instanceof ConvexformerError) {
     io.stderr(`${command}: ${error.message}\n`);
     return 2;
   }

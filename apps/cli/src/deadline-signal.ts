@@ -8,7 +8,7 @@
  * @param deadline - `Date.now()` value after which the work must stop, if any
  * @example
  * ```ts
- * import { deadlineSignal } from "convexformer";
+ * import { deadlineSignal } from "./deadline-signal.js"; // internal module
  * const s = deadlineSignal(new AbortController().signal, Date.now() - 1);
  * s.aborted; // true
  * s.reason; // "time-limit"

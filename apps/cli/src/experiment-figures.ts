@@ -80,7 +80,7 @@ function e1Maps(result: AnyResult): { model: string; map: Matrix }[] {
  *   `result.json`); the curves and token maps it lacks are left out of the figures
  * @example
  * ```ts
- * import { experimentFigures } from "convexformer";
+ * import { experimentFigures } from "./experiment-figures.js"; // internal module
  * const files = await experimentFigures({
  *   experiment: "e2", status: "complete", seed: 0, software: { runtime: "node" },
  *   startedAt: "", timings: {}, metrics: {}, config: { attention: "simplex" },
@@ -138,7 +138,7 @@ export async function experimentFigures(result: AnyResult): Promise<Record<strin
  *   `standard` token maps are drawn; any other experiment gives `""`)
  * @example
  * ```ts
- * import { experimentTerminalMaps } from "convexformer";
+ * import { experimentTerminalMaps } from "./experiment-figures.js"; // internal module
  * experimentTerminalMaps({
  *   experiment: "e3", status: "complete", config: {}, seed: 0, software: { runtime: "node" },
  *   startedAt: "", timings: {}, metrics: {}, curves: {},

@@ -45,7 +45,7 @@ interface StudentMetrics {
  *   `result.json`); a missing number prints as `–`
  * @example
  * ```ts
- * import { experimentSummary } from "convexformer";
+ * import { experimentSummary } from "./experiment-summary.js"; // internal module
  * experimentSummary({
  *   experiment: "e2-convex", status: "complete", config: {}, seed: 0, software: { runtime: "node" },
  *   startedAt: "", timings: {}, curves: {},

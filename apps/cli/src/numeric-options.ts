@@ -8,13 +8,13 @@ const INTEGER = /^\+?\d+$/;
  * `0x10`, `Infinity` or an empty string) within bounds: `min` / `max` are exclusive unless
  * `minInclusive` / `maxInclusive`. The error names the option and the value as given.
  *
- * @param name - the option, e.g. `"--tol"`
+ * @param name - the option, e.g. `"--tolerance"`
  * @param bounds - the accepted range
  * @example
  * ```ts
- * import { decimalOption } from "convexformer";
- * const tol = decimalOption("--tol", { min: 0, max: 1 });
- * tol("1e-6"); // 0.000001
+ * import { decimalOption } from "./numeric-options.js"; // internal module
+ * const tolerance = decimalOption("--tolerance", { min: 0, max: 1 });
+ * tolerance("1e-6"); // 0.000001
  * ```
  */
 export function decimalOption(
@@ -47,12 +47,12 @@ export function decimalOption(
 /**
  * A commander parser for a whole-number option in decimal digits, `>= min` (default 1).
  *
- * @param name - the option, e.g. `"--max-iter"`
+ * @param name - the option, e.g. `"--max-iterations"`
  * @param min - the smallest value accepted
  * @example
  * ```ts
- * import { integerOption } from "convexformer";
- * integerOption("--max-iter")("250"); // 250
+ * import { integerOption } from "./numeric-options.js"; // internal module
+ * integerOption("--max-iterations")("250"); // 250
  * ```
  */
 export function integerOption(name: string, min = 1): (value: string) => number {

@@ -15,11 +15,14 @@ import {
   npyToMatrix,
   npyToTokenBatch,
 } from "@convexformer/tensors";
-import { validateFiniteEntries } from "./input-checks.js";
-import { readInputNpy, readInputText } from "./input-files.js";
-import { formatBytes, memoryLimitBytes } from "./memory-limit.js";
-import { SetupInterruptedError } from "./setup-interrupted.js";
-import { UsageError } from "./usage-error.js";
+import { SetupInterruptedError, UsageError } from "@convexformer/io";
+import {
+  formatBytes,
+  memoryLimitBytes,
+  readInputNpy,
+  readInputText,
+  validateFiniteEntries,
+} from "@convexformer/io/node";
 
 /** Largest `classes` and `gates.count` accepted at all (memory is checked as well). */
 const MAX_COUNT = 10_000_000;
@@ -29,7 +32,7 @@ const MAX_COUNT = 10_000_000;
  *
  * @example
  * ```ts
- * import type { ProblemSpec } from "convexformer";
+ * import type { ProblemSpec } from "./problem-files.js"; // internal module
  * const spec: ProblemSpec = { kind: "group-lasso", loss: "squared", lambda: 0.1, groups: [2, 2] };
  * ```
  */
@@ -58,7 +61,7 @@ export interface ProblemSpec {
  *
  * @example
  * ```ts
- * import type { LoadedProblem } from "convexformer";
+ * import type { LoadedProblem } from "./problem-files.js"; // internal module
  * const describe = (loaded: LoadedProblem) => `${loaded.spec.kind}: ${loaded.problem.dim} variables`;
  * ```
  */
@@ -74,7 +77,7 @@ const SPEC_KEYS = ["kind", "loss", "lambda", "groups", "scaling", "classes", "ga
  *
  * @example
  * ```ts
- * import type { LoadProblemOptions } from "convexformer";
+ * import type { LoadProblemOptions } from "./problem-files.js"; // internal module
  * const options: LoadProblemOptions = { memoryLimitBytes: 2 ** 30 };
  * ```
  */
@@ -98,7 +101,7 @@ export interface LoadProblemOptions {
  * import { tmpdir } from "node:os";
  * import { join } from "node:path";
  * import { writeNpy } from "@convexformer/tensors";
- * import { loadProblemDirectory } from "convexformer";
+ * import { loadProblemDirectory } from "./problem-files.js"; // internal module
  * const dir = mkdtempSync(join(tmpdir(), "problem-"));
  * const spec = { kind: "group-lasso", loss: "squared", lambda: 0.5 };
  * writeFileSync(join(dir, "problem.json"), JSON.stringify(spec));
@@ -150,7 +153,7 @@ export async function loadProblemDirectory(
  * @throws {@link UsageError} naming the file and the offending field
  * @example
  * ```ts
- * import { parseSpec } from "convexformer";
+ * import { parseSpec } from "./problem-files.js"; // internal module
  * parseSpec('{"kind":"group-lasso","loss":"squared","lambda":0.1}', "problem.json").lambda; // 0.1
  * ```
  */

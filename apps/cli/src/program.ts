@@ -15,7 +15,7 @@ import { registerSolveCommand } from "./commands/solve.js";
  *
  * @example
  * ```ts
- * import { cliVersion } from "convexformer";
+ * import { cliVersion } from "./program.js"; // internal module
  * cliVersion(); // "0.1.0"
  * ```
  */
@@ -70,7 +70,7 @@ export function createProgram(io: CliIo = processIo()): Command {
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { programDescription } from "convexformer";
+ * import { programDescription } from "./program.js"; // internal module
  * const program = new Command("convexformer");
  * program.command("solve");
  * program.command("demo");

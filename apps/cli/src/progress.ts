@@ -11,7 +11,8 @@ import type { CliIo } from "./cli-io.js";
  *   reaches it
  * @example
  * ```ts
- * import { gapProgress, processIo } from "convexformer";
+ * import { processIo } from "convexformer";
+ * import { gapProgress } from "./progress.js"; // internal module
  * const progress = gapProgress(processIo(), 1e-6);
  * progress.update({ iteration: 1, objective: 1, dualObjective: 0.5, relativeGap: 0.5, elapsedMs: 1 });
  * progress.stop();

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "./usage-error.js";
+import { UsageError } from "@convexformer/io";
 
 /**
  * The benchmarks `convexformer bench` runs: name → script, relative to the repository root
@@ -9,7 +9,7 @@ import { UsageError } from "./usage-error.js";
  *
  * @example
  * ```ts
- * import { BENCHMARKS } from "convexformer";
+ * import { BENCHMARKS } from "./repository-root.js"; // internal module
  * BENCHMARKS.tensors; // "packages/tensors/bench/gemm.bench.ts"
  * ```
  */
@@ -25,7 +25,7 @@ export const BENCHMARKS = {
  *
  * @example
  * ```ts
- * import type { BenchmarkName } from "convexformer";
+ * import type { BenchmarkName } from "./repository-root.js"; // internal module
  * const name: BenchmarkName = "solvers";
  * ```
  */
@@ -48,7 +48,7 @@ function isRoot(dir: string): boolean {
  * @example
  * ```ts
  * import { tmpdir } from "node:os";
- * import { findRepositoryRoot } from "convexformer";
+ * import { findRepositoryRoot } from "./repository-root.js"; // internal module
  * let name = "";
  * try {
  *   findRepositoryRoot(tmpdir());

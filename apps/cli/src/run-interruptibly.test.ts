@@ -1,7 +1,7 @@
+import { UsageError } from "@convexformer/io";
 import { describe, expect, it } from "vitest";
 import { runInterruptibly } from "./run-interruptibly.js";
 import { sharedFlagSignal } from "./shared-abort-signal.js";
-import { UsageError } from "./usage-error.js";
 
 const spinJob = new URL("../test-fixtures/spin-job.js", import.meta.url);
 

@@ -2,14 +2,15 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { UsageError } from "./usage-error.js";
+import { UsageError } from "@convexformer/io";
+import { ConvexformerError } from "@convexformer/tensors";
 
 /**
  * The signals {@link runInterruptibly} turns into a graceful stop, and their exit codes (128 + number).
  *
  * @example
  * ```ts
- * import { INTERRUPT_EXIT_CODES } from "convexformer";
+ * import { INTERRUPT_EXIT_CODES } from "./run-interruptibly.js"; // internal module
  * INTERRUPT_EXIT_CODES.SIGINT; // 130
  * ```
  */
@@ -20,7 +21,7 @@ export const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
  *
  * @example
  * ```ts
- * import type { InterruptSignal } from "convexformer";
+ * import type { InterruptSignal } from "./run-interruptibly.js"; // internal module
  * const s: InterruptSignal = "SIGTERM";
  * ```
  */
@@ -31,7 +32,7 @@ export type InterruptSignal = keyof typeof INTERRUPT_EXIT_CODES;
  *
  * @example
  * ```ts
- * import type { JobContext } from "convexformer";
+ * import type { JobContext } from "./run-interruptibly.js"; // internal module
  * export function countJob(input: { n: number }, context: JobContext): number {
  *   let i = 0;
  *   while (i < input.n && !context.signal.aborted) i++;
@@ -53,7 +54,7 @@ export interface JobContext {
  *
  * @example
  * ```ts
- * import type { InterruptibleJob } from "convexformer";
+ * import type { InterruptibleJob } from "./run-interruptibly.js"; // internal module
  * const job: InterruptibleJob<{ n: number }> = {
  *   module: new URL("file:///opt/jobs/count-job.js"),
  *   exportName: "countJob",
@@ -75,7 +76,7 @@ export interface InterruptibleJob<I> {
  *
  * @example
  * ```ts
- * import type { InterruptibleOptions } from "convexformer";
+ * import type { InterruptibleOptions } from "./run-interruptibly.js"; // internal module
  * const options: InterruptibleOptions = {
  *   onReport: (m) => console.log(m),
  *   onInterrupt: (s) => console.error(`${s}: stopping after this iteration`),
@@ -94,7 +95,7 @@ export interface InterruptibleOptions {
  *
  * @example
  * ```ts
- * import type { InterruptibleOutcome } from "convexformer";
+ * import type { InterruptibleOutcome } from "./run-interruptibly.js"; // internal module
  * const outcome: InterruptibleOutcome<number> = { value: 3, interruptedBy: "SIGINT", exitCode: 130 };
  * ```
  */
@@ -109,16 +110,17 @@ export interface InterruptibleOutcome<O> {
 
 /**
  * Thrown by {@link runInterruptibly} when a second signal arrived before the job stopped: the
- * worker was terminated and nothing was returned. `exitCode` is 130 or 143.
+ * worker was terminated and nothing was returned (code `"interrupted"`). `exitCode` is 130 or
+ * 143.
  *
  * @example
  * ```ts
- * import { ForcedExitError } from "convexformer";
+ * import { ForcedExitError } from "./run-interruptibly.js"; // internal module
  * const e = new ForcedExitError("SIGINT");
  * e.exitCode; // 130
  * ```
  */
-export class ForcedExitError extends Error {
+export class ForcedExitError extends ConvexformerError {
   /** 130 (SIGINT) or 143 (SIGTERM). */
   readonly exitCode: number;
   /** The signal that forced the exit. */
@@ -126,7 +128,7 @@ export class ForcedExitError extends Error {
 
   /** @param signal - the second signal */
   constructor(signal: InterruptSignal) {
-    super(`${signal} received twice: stopped at once, nothing saved`);
+    super("interrupted", `${signal} received twice: stopped at once, nothing saved`);
     this.name = "ForcedExitError";
     this.signal = signal;
     this.exitCode = INTERRUPT_EXIT_CODES[signal];

@@ -7,7 +7,7 @@ import type { CliIo } from "./cli-io.js";
  *
  * @example
  * ```ts
- * import type { PhaseReport } from "convexformer";
+ * import type { PhaseReport } from "./runner-progress.js"; // internal module
  * const p: PhaseReport = { phase: "adam simplex lr=0.01", done: 40, total: 400 };
  * ```
  */
@@ -29,7 +29,8 @@ export interface PhaseReport {
  * @param io - where the bar is drawn (stderr); nothing is drawn unless `io.interactive`
  * @example
  * ```ts
- * import { phaseProgress, processIo } from "convexformer";
+ * import { processIo } from "convexformer";
+ * import { phaseProgress } from "./runner-progress.js"; // internal module
  * const bar = phaseProgress(processIo());
  * bar.update({ phase: "fit", done: 1, total: 2 });
  * bar.stop();

@@ -10,7 +10,7 @@ const abortedGetter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, "ab
  * @param index - the entry to poll (default 0)
  * @example
  * ```ts
- * import { sharedFlagSignal } from "convexformer";
+ * import { sharedFlagSignal } from "./shared-abort-signal.js"; // internal module
  * const flag = new Int32Array(new SharedArrayBuffer(4));
  * const signal = sharedFlagSignal(flag);
  * signal.aborted; // false

@@ -1,7 +1,7 @@
 // A job for the run-interruptibly tests: spins (synchronously) until its signal is aborted,
 // `limitMs` passes or `rounds` are done, reporting its count every `reportEvery` rounds.
-import type { JobContext } from "../src/index.js";
-import { UsageError } from "../src/index.js";
+import { UsageError } from "@convexformer/io";
+import type { JobContext } from "../src/run-interruptibly.js";
 
 export function spinJob(
   input: { limitMs: number; reportEvery: number; rounds?: number; fail?: string; usage?: string },

@@ -19,6 +19,7 @@ const guides: DefaultTheme.SidebarItem[] = [
   { text: "attention", link: "/guide/attention" },
   { text: "baselines", link: "/guide/baselines" },
   { text: "interpret", link: "/guide/interpret" },
+  { text: "io", link: "/guide/io" },
   { text: "experiments", link: "/guide/experiments" },
 ];
 

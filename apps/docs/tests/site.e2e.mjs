@@ -15,7 +15,7 @@ import sirv from "sirv";
 const site = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(site, "dist");
 const shots = join(site, "test-output", "screenshots");
-const PACKAGES = ["tensors", "solvers", "attention", "baselines", "interpret", "experiments"];
+const PACKAGES = ["tensors", "solvers", "attention", "baselines", "interpret", "io", "experiments"];
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARGS = [
   "--headless",

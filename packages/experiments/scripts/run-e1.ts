@@ -4,11 +4,8 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { runE1 } from "@convexformer/experiments";
-import {
-  fileCheckpointStore,
-  saveExperiment,
-  softwareVersions,
-} from "@convexformer/experiments/node";
+import { saveExperiment } from "@convexformer/experiments/node";
+import { fileCheckpointStore, softwareVersions } from "@convexformer/io/node";
 import { list, num, parseArgs, progress, REPO_ROOT, runScript } from "./script-args.js";
 
 runScript(async (signal) => {
@@ -44,7 +41,7 @@ runScript(async (signal) => {
       signal,
       checkpoint: fileCheckpointStore(`${out}.checkpoint.bin`),
       resume: args.flags.has("resume"),
-      software: softwareVersions(),
+      software: softwareVersions(import.meta.url),
       onProgress: progress,
     },
   );

@@ -6,11 +6,8 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type E2Config, type ModularOperator, runE2, runE2Convex } from "@convexformer/experiments";
-import {
-  fileCheckpointStore,
-  saveExperiment,
-  softwareVersions,
-} from "@convexformer/experiments/node";
+import { saveExperiment } from "@convexformer/experiments/node";
+import { fileCheckpointStore, softwareVersions } from "@convexformer/io/node";
 import { num, parseArgs, progress, REPO_ROOT, runScript } from "./script-args.js";
 
 runScript(async (signal) => {
@@ -55,7 +52,7 @@ runScript(async (signal) => {
         ...opt("maxIterations", num(args, "max-iterations")),
         ...opt("features", args.values.get("features") as "one-hot" | "random" | undefined),
       },
-      { signal, software: softwareVersions(), onProgress: progress },
+      { signal, software: softwareVersions(import.meta.url), onProgress: progress },
     );
     const out = join(
       REPO_ROOT,
@@ -91,7 +88,7 @@ runScript(async (signal) => {
     checkpoint: fileCheckpointStore(`${out}.checkpoint.bin`),
     checkpointEvery: 500,
     resume: args.flags.has("resume"),
-    software: softwareVersions(),
+    software: softwareVersions(import.meta.url),
     onProgress: progress,
   });
   await saveExperiment(out, result, { command });

@@ -3,7 +3,8 @@
 //     [--solvers fista,admm,ipm] [--time-limit 30000] [--no-adam] [--out e3]
 import { join } from "node:path";
 import { type E3Program, type E3Size, runE3 } from "@convexformer/experiments";
-import { saveExperiment, softwareVersions } from "@convexformer/experiments/node";
+import { saveExperiment } from "@convexformer/experiments/node";
+import { softwareVersions } from "@convexformer/io/node";
 import { list, num, parseArgs, progress, REPO_ROOT, runScript } from "./script-args.js";
 
 runScript(async (signal) => {
@@ -29,7 +30,7 @@ runScript(async (signal) => {
       ...(seed === undefined ? {} : { seed }),
       ...(args.flags.has("no-adam") ? { adam: false } : {}),
     },
-    { signal, software: softwareVersions(), onProgress: progress },
+    { signal, software: softwareVersions(import.meta.url), onProgress: progress },
   );
   const out = join(REPO_ROOT, "docs", "results", args.values.get("out") ?? "e3");
   await saveExperiment(out, result, {

@@ -4,14 +4,15 @@
 //     [--data data/sotu-party-sample.jsonl] [--tokens 24] [--steps 300] [--frozen-block] [--out text-sotu-wink]
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runText, splitWords } from "@convexformer/experiments";
+import { runText } from "@convexformer/experiments";
+import { saveExperiment } from "@convexformer/experiments/node";
+import { splitWords } from "@convexformer/io";
 import {
   loadGloveEmbeddings,
   loadTextRecords,
   loadWinkEmbeddings,
-  saveExperiment,
   softwareVersions,
-} from "@convexformer/experiments/node";
+} from "@convexformer/io/node";
 import { num, parseArgs, progress, REPO_ROOT, runScript } from "./script-args.js";
 
 runScript(async (signal) => {
@@ -44,7 +45,7 @@ runScript(async (signal) => {
       ...(seed === undefined ? {} : { seed }),
       ...(args.flags.has("frozen-block") ? { frozenBlock: true } : {}),
     },
-    { signal, software: softwareVersions(), onProgress: progress },
+    { signal, software: softwareVersions(import.meta.url), onProgress: progress },
   );
   const out = join(
     REPO_ROOT,

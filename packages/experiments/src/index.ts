@@ -1,11 +1,10 @@
 /**
  * `@convexformer/experiments`: the experiments of Convexformer (paper §4, adapted as
  * docs/guide/experiments.md describes). Datasets (modular arithmetic for E2, the student–teacher
- * generator of E1 with a frozen random transformer block), text through pretrained word
- * vectors (tokenizer with pad mask, features), resumable training with checkpoints, and the
- * runners E1, E2 (with its fully convex variant) and E3. Browser-safe; the file loaders
- * (`.npy`, JSON/JSONL, text JSONL, GloVe, wink embeddings), the result-folder writer and the
- * file checkpoint store are in `@convexformer/experiments/node`.
+ * generator of E1 with a frozen random transformer block), resumable training with
+ * checkpoints, and the runners E1, E2 (with its fully convex variant), E3 and the text task.
+ * Browser-safe; saving an experiment's result folder is in `@convexformer/experiments/node`.
+ * Text features, the checkpoint format and every file loader are in `@convexformer/io`.
  *
  * @packageDocumentation
  */
@@ -22,20 +21,17 @@ export {
   type ModularSplit,
   modularArithmetic,
 } from "./datasets/modular-arithmetic.js";
-export { positionalEncoding } from "./datasets/positional-encoding.js";
 export {
   type StudentTeacherData,
   type StudentTeacherOptions,
   studentTeacher,
   type TeacherTarget,
 } from "./datasets/student-teacher.js";
-export { type TokenFeaturesOptions, tokenFeatures } from "./datasets/token-features.js";
 export type {
   Curve,
   ExperimentResult,
   RunnerHooks,
   RunnerProgress,
-  SoftwareVersions,
 } from "./runners/experiment-result.js";
 export {
   type E1Config,
@@ -66,22 +62,6 @@ export {
   type TextResult,
   type WordWeight,
 } from "./runners/run-text.js";
-export {
-  type TextFeatures,
-  type TextFeaturesOptions,
-  type TextRecord,
-  textFeatures,
-} from "./text/text-features.js";
-export { splitWords, type TokenizedText, tokenize } from "./text/tokenize.js";
-export type { WordEmbeddings } from "./text/word-embeddings.js";
-export {
-  type Checkpoint,
-  type CheckpointStore,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  type JsonValue,
-  memoryCheckpointStore,
-} from "./training/checkpoint.js";
 export {
   type ResumableTrainOptions,
   resumableTrain,

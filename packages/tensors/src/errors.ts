@@ -7,6 +7,8 @@
  * - `unsupported-format`: a file is valid but uses a feature we do not read (Fortran order, …).
  * - `corrupt-file`: a file is malformed, truncated, or promises more data than it holds.
  * - `backend-unavailable`: an optional compute backend (tfjs) could not be loaded.
+ * - `usage`: a bad command line or input file (the CLI prints the message and exits 2).
+ * - `interrupted`: set-up work stopped by a signal or a time limit before there was a result.
  *
  * @example
  * ```ts
@@ -21,7 +23,9 @@ export type ErrorCode =
   | "invalid-option"
   | "unsupported-format"
   | "corrupt-file"
-  | "backend-unavailable";
+  | "backend-unavailable"
+  | "usage"
+  | "interrupted";
 
 /**
  * Base class of every error thrown by Convexformer packages. `code` is stable across

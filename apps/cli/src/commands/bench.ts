@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { UsageError } from "@convexformer/io";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { BENCHMARKS, type BenchmarkName, findRepositoryRoot } from "../repository-root.js";
-import { UsageError } from "../usage-error.js";
 
 const SIGNAL_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGKILL: 137 };
 
@@ -106,7 +106,8 @@ export async function runBench(
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { processIo, registerBenchCommand } from "convexformer";
+ * import { processIo } from "convexformer";
+ * import { registerBenchCommand } from "./bench.js"; // internal module
  * registerBenchCommand(new Command("convexformer"), processIo());
  * ```
  */

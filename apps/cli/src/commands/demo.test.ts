@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RESULT_MANIFEST } from "@convexformer/experiments/node";
+import { RESULT_MANIFEST } from "@convexformer/io/node";
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import type { CliIo } from "../cli-io.js";

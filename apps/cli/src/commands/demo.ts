@@ -7,7 +7,7 @@ import { runExperiment } from "./experiment.js";
  *
  * @example
  * ```ts
- * import { DEMO_OUT } from "convexformer";
+ * import { DEMO_OUT } from "./demo.js"; // internal module
  * DEMO_OUT; // "convexformer-out/demo"
  * ```
  */
@@ -19,7 +19,7 @@ export const DEMO_OUT = "convexformer-out/demo";
  *
  * @example
  * ```ts
- * import type { DemoOptions } from "convexformer";
+ * import type { DemoOptions } from "./demo.js"; // internal module
  * // `convexformer demo --out results/demo --json`
  * const options: DemoOptions = { out: "results/demo", json: true };
  * options.config; // undefined
@@ -96,7 +96,8 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<number> 
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { processIo, registerDemoCommand } from "convexformer";
+ * import { processIo } from "convexformer";
+ * import { registerDemoCommand } from "./demo.js"; // internal module
  * const program = new Command("convexformer");
  * registerDemoCommand(program, processIo());
  * program.commands.map((c) => c.name()); // ["demo"]

@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import {
   type ExperimentResult,
   type RunnerProgress,
@@ -6,15 +7,15 @@ import {
   runE2Convex,
   runE3,
   runText,
-  splitWords,
 } from "@convexformer/experiments";
+import { splitWords } from "@convexformer/io";
 import {
   fileCheckpointStore,
   loadGloveEmbeddings,
   loadTextRecords,
   loadWinkEmbeddings,
   softwareVersions,
-} from "@convexformer/experiments/node";
+} from "@convexformer/io/node";
 import { experimentFigures, experimentTerminalMaps } from "../experiment-figures.js";
 import { experimentSummary } from "../experiment-summary.js";
 import type { JobContext } from "../run-interruptibly.js";
@@ -25,7 +26,7 @@ import type { JobContext } from "../run-interruptibly.js";
  *
  * @example
  * ```ts
- * import type { ExperimentName } from "convexformer";
+ * import type { ExperimentName } from "./experiment-job.js"; // internal module
  * const names: ExperimentName[] = ["e1", "e2", "e2-convex", "e3", "text"];
  * names.length; // 5
  * ```
@@ -66,7 +67,7 @@ export interface ExperimentJobInput {
  *
  * @example
  * ```ts
- * import type { ExperimentJobOutput } from "convexformer";
+ * import type { ExperimentJobOutput } from "./experiment-job.js"; // internal module
  * const done = (o: ExperimentJobOutput) => o.result.status === "complete";
  * ```
  */
@@ -90,7 +91,10 @@ export async function experimentJob(
   input: ExperimentJobInput,
   context: JobContext,
 ): Promise<ExperimentJobOutput> {
-  const software = softwareVersions();
+  // the packages an experiment uses are those the experiments package resolves
+  const software = softwareVersions(
+    createRequire(import.meta.url).resolve("@convexformer/experiments/package.json"),
+  );
   const hooks = {
     signal: context.signal,
     software,

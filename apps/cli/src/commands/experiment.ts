@@ -1,10 +1,9 @@
 import { rm } from "node:fs/promises";
-import { writeResultFolder } from "@convexformer/experiments/node";
+import { validateOutputDirectory, writeResultFolder } from "@convexformer/io/node";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { commandErrorExitCode } from "../command-error.js";
 import { choiceOption, decimalOption, integerOption } from "../numeric-options.js";
-import { validateOutputDirectory } from "../output-directory.js";
 import { runInterruptibly } from "../run-interruptibly.js";
 import { type PhaseReport, phaseProgress } from "../runner-progress.js";
 import type { ExperimentJobInput, ExperimentJobOutput, ExperimentName } from "./experiment-job.js";
@@ -179,7 +178,8 @@ function common(cmd: Command, experiment: ExperimentName, defaultOut: string): C
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { processIo, registerExperimentCommand } from "convexformer";
+ * import { processIo } from "convexformer";
+ * import { registerExperimentCommand } from "./experiment.js"; // internal module
  * registerExperimentCommand(new Command("convexformer"), processIo());
  * ```
  */

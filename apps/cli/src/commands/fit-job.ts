@@ -4,17 +4,17 @@ import {
   type FitResult,
   fitConvexAttention,
   type LossName,
+  type LabelTargets,
   type PredictionMetrics,
   predictionMetrics,
-  serializeFittedModel,
   targetsFromLabels,
 } from "@convexformer/attention";
 import { figureJson, tokenMapFigure, tokenMapOf } from "@convexformer/interpret";
-import type { IterationRecord } from "@convexformer/solvers";
-import { createRng, TokenBatch, writeNpy } from "@convexformer/tensors";
-import { loadModelData, type ModelDataSpec } from "../model-data.js";
+import { UsageError } from "@convexformer/io";
+import { loadModelData, type ModelDataSpec, writeModelFolder } from "@convexformer/io/node";
+import { DEFAULT_TOLERANCE, type IterationRecord } from "@convexformer/solvers";
+import { createRng, TokenBatch } from "@convexformer/tensors";
 import type { JobContext } from "../run-interruptibly.js";
-import { UsageError } from "../usage-error.js";
 
 /**
  * The input of the `convexformer fit` worker job (structured-cloned into the worker).
@@ -38,7 +38,7 @@ export interface FitJobInput {
   readonly lambdaRatio?: number;
   /** Solver registry name (default `"fista"`). */
   readonly solver?: string;
-  /** Target relative gap (default 1e-6). */
+  /** Target relative gap (default `DEFAULT_TOLERANCE` of `@convexformer/solvers`). */
   readonly tolerance?: number;
   /** Iteration cap. */
   readonly maxIterations?: number;
@@ -53,17 +53,32 @@ export interface FitJobInput {
 }
 
 /**
- * What the `convexformer fit` job returns: the model folder's files and a summary.
+ * What the worker of `convexformer fit` is given: the job, and where the model folder goes
+ * (checked by the command before the worker starts) with the command line it records.
  *
  * @example
  * ```ts
- * import type { FitJobOutput } from "convexformer";
+ * import type { FitWorkerInput } from "./fit-job.js"; // internal module
+ * const input: FitWorkerInput = { data: { data: "d.jsonl" }, testFraction: 0, seed: 0, out: "/tmp/m", command: "fit" };
+ * ```
+ */
+export interface FitWorkerInput extends FitJobInput {
+  /** The model folder (validated). */
+  readonly out: string;
+  /** The command line, recorded as `command.txt`. */
+  readonly command: string;
+}
+
+/**
+ * What the `convexformer fit` job returns: the summary (the job has written the model folder).
+ *
+ * @example
+ * ```ts
+ * import type { FitJobOutput } from "./fit-job.js"; // internal module
  * const converged = (o: FitJobOutput) => o.summary?.status === "converged";
  * ```
  */
 export interface FitJobOutput {
-  /** File name → contents of the model folder (empty when interrupted during set-up). */
-  readonly files: Record<string, string | Uint8Array>;
   /** What the command prints; `undefined` when interrupted before the solve had an iterate. */
   readonly summary: FitSummary | undefined;
   /** Why nothing was fitted, when interrupted during loading or set-up. */
@@ -75,7 +90,7 @@ export interface FitJobOutput {
  *
  * @example
  * ```ts
- * import type { FitSummary } from "convexformer";
+ * import type { FitSummary } from "./fit-job.js"; // internal module
  * const gap = (s: FitSummary) => s.relativeGap;
  * ```
  */
@@ -129,38 +144,16 @@ function subsetTargets<T extends Float64Array | Int32Array>(
   return out;
 }
 
-/** The model folder files beside the saved model (shared by fit and its tests). */
-export const MODEL_FILES = [
-  "model.json",
-  "certificate.json",
-  "solution.json",
-  "metrics.json",
-  "fit.json",
-  "predictions.npy",
-  "token-map.svg",
-  "token-map.json",
-  "text.json",
-  "command.txt",
-];
+const interruptedDuringSetUp = (error: unknown, signal: AbortSignal): FitJobOutput | undefined =>
+  signal.aborted && (error as { name?: unknown }).name === "AbortError"
+    ? { summary: undefined, interrupted: (error as Error).message }
+    : undefined;
 
-/**
- * The worker side of `convexformer fit` (run through `runInterruptibly`): loads the data,
- * holds out a seeded test split, fits the convex program with the signal (an interrupted
- * solve returns its best iterate with status `aborted`), scores both splits and renders the
- * token map. Reports `{ type: "progress", phase, done, total, message }`.
- * @internal
- */
-export async function fitJob(input: FitJobInput, context: JobContext): Promise<FitJobOutput> {
-  context.report({ type: "progress", phase: "load", done: 0, total: 1 });
-  let data: Awaited<ReturnType<typeof loadModelData>>;
-  try {
-    data = await loadModelData(input.data, { signal: context.signal });
-  } catch (error) {
-    if (context.signal.aborted && (error as { name?: unknown }).name === "AbortError")
-      return { files: {}, summary: undefined, interrupted: (error as Error).message };
-    throw error;
-  }
-  const N = data.X.samples;
+/** The loss and program a fit uses when the job leaves them out. */
+function defaults(
+  input: FitJobInput,
+  data: Awaited<ReturnType<typeof loadModelData>>,
+): { loss: LossName; targets: LabelTargets; model: AttentionProgramKind } {
   const loss: LossName =
     input.loss ??
     (data.kind === "text"
@@ -168,34 +161,62 @@ export async function fitJob(input: FitJobInput, context: JobContext): Promise<F
         ? "logistic"
         : "cross-entropy"
       : "squared");
-  const t = targetsFromLabels(data.labels, {
+  const N = data.X.samples;
+  const targets = targetsFromLabels(data.labels, {
     loss,
     shape: data.outputs === 1 ? [N] : [N, data.outputs],
     argument: `--loss ${loss}`,
   });
   const model: AttentionProgramKind =
-    input.model ?? (loss === "cross-entropy" || t.outputs > 1 ? "vector" : "scalar");
-  const sequence = model === "sequence" || model === "sequence-relaxed";
-  if (sequence && t.outputs % data.X.tokens !== 0)
-    throw new UsageError(
-      `--model ${model}: needs ${data.X.tokens}·c labels per sample (one per token); the data has ${t.outputs}`,
-    );
-  const outputs = sequence ? t.outputs / data.X.tokens : t.outputs;
-  const perSample = loss === "cross-entropy" ? 1 : t.outputs;
+    input.model ?? (loss === "cross-entropy" || targets.outputs > 1 ? "vector" : "scalar");
+  return { loss, targets, model };
+}
+
+/** The held-out rows (a seeded permutation's first `f · N`) and the training rows, sorted. */
+function split(input: FitJobInput, N: number): { trainRows: Int32Array; testRows: Int32Array } {
   const nTest = Math.round(input.testFraction * N);
   if (N - nTest < 1)
     throw new UsageError(
       `--test-fraction ${input.testFraction}: leaves no training samples of ${N}`,
+      "--test-fraction",
     );
   const order = createRng(input.seed).permutation(N);
-  const testRows = order.slice(0, nTest).sort();
-  const trainRows = order.slice(nTest).sort();
-  const Xtrain = subset(data.X, trainRows);
-  const ytrain = subsetTargets(t.targets, perSample, trainRows);
+  return { testRows: order.slice(0, nTest).sort(), trainRows: order.slice(nTest).sort() };
+}
+
+/**
+ * The worker side of `convexformer fit` (run through `runInterruptibly`): loads the data,
+ * holds out a seeded test split, fits the convex program with the signal (an interrupted
+ * solve returns its best iterate with status `aborted`), scores both splits, renders the
+ * token map and writes the model folder (`writeModelFolder` of `@convexformer/io/node`).
+ * Reports `{ type: "progress", phase, done, total, message }`.
+ * @internal
+ */
+export async function fitJob(input: FitWorkerInput, context: JobContext): Promise<FitJobOutput> {
+  context.report({ type: "progress", phase: "load", done: 0, total: 1 });
+  let data: Awaited<ReturnType<typeof loadModelData>>;
+  try {
+    data = await loadModelData(input.data, { signal: context.signal });
+  } catch (error) {
+    const stopped = interruptedDuringSetUp(error, context.signal);
+    if (stopped !== undefined) return stopped;
+    throw error;
+  }
+  const N = data.X.samples;
+  const { loss, targets: t, model } = defaults(input, data);
+  const sequence = model === "sequence" || model === "sequence-relaxed";
+  if (sequence && t.outputs % data.X.tokens !== 0)
+    throw new UsageError(
+      `--model ${model}: needs ${data.X.tokens}·c labels per sample (one per token); the data has ${t.outputs}`,
+      "--model",
+    );
+  const outputs = sequence ? t.outputs / data.X.tokens : t.outputs;
+  const perSample = loss === "cross-entropy" ? 1 : t.outputs;
+  const { trainRows, testRows } = split(input, N);
   const maxIterations = input.maxIterations;
   const options: FitOptions = {
     model,
-    targets: ytrain,
+    targets: subsetTargets(t.targets, perSample, trainRows),
     loss,
     outputs,
     ...(input.lambda === undefined
@@ -219,11 +240,11 @@ export async function fitJob(input: FitJobInput, context: JobContext): Promise<F
   const started = performance.now();
   let fit: FitResult;
   try {
-    fit = fitConvexAttention(Xtrain, options);
+    fit = fitConvexAttention(subset(data.X, trainRows), options);
   } catch (error) {
     // stopped while sampling gates or building the program: no iterate to keep
-    if (context.signal.aborted && (error as { name?: unknown }).name === "AbortError")
-      return { files: {}, summary: undefined, interrupted: (error as Error).message };
+    const stopped = interruptedDuringSetUp(error, context.signal);
+    if (stopped !== undefined) return stopped;
     throw error;
   }
   const solveMs = performance.now() - started;
@@ -252,77 +273,39 @@ export async function fitJob(input: FitJobInput, context: JobContext): Promise<F
     test,
     solveMs,
   };
-  const solution =
-    fit.model === "sequence" || fit.model === "sequence-relaxed"
-      ? { kind: "sequence", program: fit.model, layout: { ...fit.problem.layout } }
-      : {
-          kind: "token",
-          program: fit.model,
-          layout: { ...fit.problem.layout },
-          ...(fit.problem.gates === undefined
-            ? {}
-            : {
-                gates: {
-                  u1: Array.from(fit.problem.gates.u1),
-                  u2: Array.from(fit.problem.gates.u2),
-                },
-              }),
-        };
-  const map = tokenMapOf(fit);
-  const figure = await tokenMapFigure(map);
-  const files: Record<string, string | Uint8Array> = {
-    "model.json": `${serializeFittedModel(fit)}\n`,
-    "certificate.json": `${JSON.stringify(
-      {
-        status: fit.solve.status,
-        solver: fit.solve.solver,
-        iterations: fit.solve.iterations,
+  const figure = await tokenMapFigure(tokenMapOf(fit));
+  await writeModelFolder(input.out, {
+    fit,
+    record: {
+      data: { ...input.data, kind: data.kind, source: data.source, samples: N },
+      model,
+      loss,
+      outputs,
+      labelsPerSample: data.outputs,
+      labelMapping: t.mapping,
+      seed: input.seed,
+      testFraction: input.testFraction,
+      testRows: Array.from(testRows),
+      options: {
         lambda: fit.lambda,
-        lambdaMax: fit.lambdaMax,
-        objective: c.objective,
-        dualObjective: c.dualObjective,
-        relativeGap: c.relativeGap,
-        kktResidual: c.kktResidual,
-        headsNeeded: fit.headsNeeded,
-        timings: fit.solve.timings,
+        lambdaRatio: input.lambda === undefined ? (input.lambdaRatio ?? 0.1) : null,
+        solver: fit.solve.solver,
+        tolerance: input.tolerance ?? DEFAULT_TOLERANCE,
+        maxIterations: input.maxIterations ?? null,
+        timeLimitMs: input.timeLimitMs ?? null,
+        gates: model === "gated" ? (input.gates ?? 32) : null,
       },
-      null,
-      2,
-    )}\n`,
-    "solution.json": `${JSON.stringify({ ...solution, samples: trainRows.length, x: Array.from(fit.solution) })}\n`,
-    "metrics.json": `${JSON.stringify({ loss, train, test, solveMs }, null, 2)}\n`,
-    "fit.json": `${JSON.stringify(
-      {
-        data: { ...input.data, kind: data.kind, source: data.source, samples: N },
-        model,
-        loss,
-        outputs,
-        labelsPerSample: data.outputs,
-        labelMapping: t.mapping,
-        seed: input.seed,
-        testFraction: input.testFraction,
-        testRows: Array.from(testRows),
-        options: {
-          lambda: fit.lambda,
-          lambdaRatio: input.lambda === undefined ? (input.lambdaRatio ?? 0.1) : null,
-          solver: fit.solve.solver,
-          tolerance: input.tolerance ?? 1e-6,
-          maxIterations: input.maxIterations ?? null,
-          timeLimitMs: input.timeLimitMs ?? null,
-          gates: model === "gated" ? (input.gates ?? 32) : null,
-        },
-      },
-      null,
-      2,
-    )}\n`,
-    "predictions.npy": writeNpy({
-      dtype: "float64",
-      shape: width === 1 ? [N] : [N, width],
-      data: all,
-    }),
-    "token-map.svg": figure.svg,
-    "token-map.json": figureJson(figure),
-  };
-  if (data.text !== undefined) files["text.json"] = `${JSON.stringify(data.text, null, 2)}\n`;
-  return { files, summary };
+    },
+    metrics: { loss, train, test, solveMs },
+    trainSamples: trainRows.length,
+    samples: N,
+    predictions: all,
+    ...(data.text === undefined ? {} : { text: data.text }),
+    files: {
+      "token-map.svg": figure.svg,
+      "token-map.json": figureJson(figure),
+      "command.txt": `${input.command}\n`,
+    },
+  });
+  return { summary };
 }

@@ -420,9 +420,9 @@ describe("convexformer fit, predict, recover, interpret", () => {
         );
       return { error, err: io.err.join("") };
     };
-    const tol = await parse("fit", "d.jsonl", "--tol", "2");
+    const tol = await parse("fit", "d.jsonl", "--tolerance", "2");
     expect(tol.error).toBeInstanceOf(CommanderError);
-    expect(tol.err).toMatch(/--tol must be a finite number > 0 and < 1; got "2"/);
+    expect(tol.err).toMatch(/--tolerance must be a finite number > 0 and < 1; got "2"/);
     const model = await parse("fit", "d.jsonl", "--model", "lasso");
     expect(model.err).toMatch(/--model must be one of scalar, vector/);
     const fraction = await parse("fit", "d.jsonl", "--test-fraction", "1");

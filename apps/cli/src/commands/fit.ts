@@ -1,13 +1,13 @@
 import { ATTENTION_PROGRAM_KINDS, LOSS_NAMES } from "@convexformer/attention";
-import { writeResultFolder } from "@convexformer/experiments/node";
+import { MODEL_FOLDER_FILES, validateOutputDirectory } from "@convexformer/io/node";
+import { DEFAULT_TOLERANCE } from "@convexformer/solvers";
 import { type Command, Option } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { commandErrorExitCode } from "../command-error.js";
 import { choiceOption, decimalOption, integerOption } from "../numeric-options.js";
-import { validateOutputDirectory } from "../output-directory.js";
 import { runInterruptibly } from "../run-interruptibly.js";
 import { type PhaseReport, phaseProgress } from "../runner-progress.js";
-import { type FitJobInput, type FitJobOutput, type FitSummary, MODEL_FILES } from "./fit-job.js";
+import type { FitJobInput, FitJobOutput, FitSummary, FitWorkerInput } from "./fit-job.js";
 
 function formatMetric(label: string, m: FitSummary["train"]): string {
   if (m.samples === 0) return `${label}: no samples`;
@@ -20,12 +20,13 @@ function formatMetric(label: string, m: FitSummary["train"]): string {
 /**
  * Runs `convexformer fit`: checks `--out` before any work, loads the data and fits the convex
  * program in a worker (SIGINT/SIGTERM stop the solve at the next iteration, keeping the best
- * iterate with status `aborted`; exit 130/143), then writes the model folder atomically:
- * `model.json` (the fitted model, `serializeFittedModel` of `@convexformer/attention`),
- * `certificate.json`, `solution.json` (the convex solution, for `interpret`), `metrics.json`
- * (train and held-out split), `fit.json` (data, options, split), `predictions.npy` (every
- * sample, file order), `token-map.svg`/`.json`, `text.json` (text data: the pipeline and its
- * vocabulary) and `command.txt`. Returns the exit code: 0 converged, 1 not converged, 2 bad
+ * iterate with status `aborted`; exit 130/143), which writes the model folder atomically with
+ * `writeModelFolder` of `@convexformer/io/node`: `model.json` (the fitted model,
+ * `serializeFittedModel` of `@convexformer/attention`), `certificate.json`, `solution.json`
+ * (the convex solution, for `interpret`), `metrics.json` (train and held-out split),
+ * `fit.json` (data, options, split), `predictions.npy` (every sample, file order),
+ * `text.json` (text data: the pipeline and its vocabulary), `token-map.svg`/`.json` and
+ * `command.txt`. Returns the exit code: 0 converged, 1 not converged, 2 bad
  * usage or data, 130/143 interrupted.
  *
  * @param job - what to fit
@@ -61,9 +62,10 @@ export async function runFit(
   const name = "convexformer fit";
   const bar = phaseProgress(io);
   try {
-    const out = await validateOutputDirectory("--out", options.out, MODEL_FILES);
-    const outcome = await runInterruptibly<FitJobInput, FitJobOutput>(
-      { module: new URL("./fit-job.js", import.meta.url), exportName: "fitJob", input: job },
+    const out = await validateOutputDirectory("--out", options.out, MODEL_FOLDER_FILES);
+    const input: FitWorkerInput = { ...job, out, command: options.command };
+    const outcome = await runInterruptibly<FitWorkerInput, FitJobOutput>(
+      { module: new URL("./fit-job.js", import.meta.url), exportName: "fitJob", input },
       {
         onReport: (message) => {
           const m = message as { type: string } & PhaseReport;
@@ -80,12 +82,11 @@ export async function runFit(
       },
     );
     bar.stop();
-    const { files, summary, interrupted } = outcome.value;
+    const { summary, interrupted } = outcome.value;
     if (summary === undefined) {
       io.stderr(`${name}: ${interrupted ?? "interrupted"} (during set-up): nothing to save\n`);
       return outcome.exitCode ?? 1;
     }
-    await writeResultFolder(out, { ...files, "command.txt": `${options.command}\n` });
     if (options.json === true) {
       io.stdout(`${JSON.stringify({ ...summary, out })}\n`);
     } else {
@@ -116,7 +117,7 @@ export async function runFit(
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { addDataOptions } from "convexformer";
+ * import { addDataOptions } from "./fit.js"; // internal module
  * addDataOptions(new Command("predict"));
  * ```
  */
@@ -162,7 +163,8 @@ export function dataSpec(
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { processIo, registerFitCommand } from "convexformer";
+ * import { processIo } from "convexformer";
+ * import { registerFitCommand } from "./fit.js"; // internal module
  * registerFitCommand(new Command("convexformer"), processIo());
  * ```
  */
@@ -195,11 +197,11 @@ export function registerFitCommand(program: Command, io: CliIo): void {
     .option("--lambda <λ>", "the regularization λ > 0", decimalOption("--lambda", { min: 0 }))
     .option("--solver <name>", "solver (default fista)")
     .option(
-      "--tol <gap>",
-      "target relative duality gap (default 1e-6)",
-      decimalOption("--tol", { min: 0, max: 1 }),
+      "--tolerance <gap>",
+      `target relative duality gap (default ${DEFAULT_TOLERANCE.toExponential()})`,
+      decimalOption("--tolerance", { min: 0, max: 1 }),
     )
-    .option("--max-iter <n>", "iteration cap", integerOption("--max-iter"))
+    .option("--max-iterations <n>", "iteration cap", integerOption("--max-iterations"))
     .option(
       "--time-limit <seconds>",
       "wall-clock limit of the solve",
@@ -233,8 +235,10 @@ export function registerFitCommand(program: Command, io: CliIo): void {
         ...(num("lambda") === undefined ? {} : { lambda: num("lambda") as number }),
         ...(num("lambdaRatio") === undefined ? {} : { lambdaRatio: num("lambdaRatio") as number }),
         ...(typeof o.solver === "string" ? { solver: o.solver } : {}),
-        ...(num("tol") === undefined ? {} : { tolerance: num("tol") as number }),
-        ...(num("maxIter") === undefined ? {} : { maxIterations: num("maxIter") as number }),
+        ...(num("tolerance") === undefined ? {} : { tolerance: num("tolerance") as number }),
+        ...(num("maxIterations") === undefined
+          ? {}
+          : { maxIterations: num("maxIterations") as number }),
         ...(num("timeLimit") === undefined
           ? {}
           : { timeLimitMs: (num("timeLimit") as number) * 1000 }),

@@ -1,16 +1,25 @@
 import { lstat } from "node:fs/promises";
 import { join } from "node:path";
 import type { ExperimentResult } from "@convexformer/experiments";
-import { writeResultFolder } from "@convexformer/experiments/node";
 import type { Figure } from "@convexformer/interpret";
+import { UsageError } from "@convexformer/io";
+import {
+  readInputJson,
+  readModelFolder,
+  readModelSolution,
+  validateOutputDirectory,
+  writeResultFolder,
+} from "@convexformer/io/node";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { commandErrorExitCode } from "../command-error.js";
-import { readInputText } from "../input-files.js";
-import { validateOutputDirectory } from "../output-directory.js";
-import { pathExists } from "../path-exists.js";
-import { loadSavedModel } from "../saved-model.js";
-import { UsageError } from "../usage-error.js";
+
+/** Whether anything is at `path` (a link is not followed). */
+const present = (path: string) =>
+  lstat(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Files an interpret folder may hold. */
 const INTERPRET_FILES = [
@@ -80,27 +89,21 @@ export async function runInterpret(
       terminalHeatmap,
       tokenMap,
       tokenMapFigure,
+      validateSolution,
     } = await import("@convexformer/interpret");
     const { experimentFigures, experimentTerminalMaps } = await import("../experiment-figures.js");
-    const { readSavedSolution } = await import("../saved-solution.js");
     const info = await lstat(resultDir).catch(() => undefined);
     if (info === undefined || !info.isDirectory())
       throw new UsageError(`<result> ${resultDir}: no such folder`);
     if (
-      !(await pathExists(join(resultDir, "model.json"))) &&
-      (await pathExists(join(resultDir, "result.json")))
+      !(await present(join(resultDir, "model.json"))) &&
+      (await present(join(resultDir, "result.json")))
     ) {
       const file = join(resultDir, "result.json");
-      let result: ExperimentResult<unknown, unknown>;
-      try {
-        result = JSON.parse(await readInputText(file, 256 * 2 ** 20)) as ExperimentResult<
-          unknown,
-          unknown
-        >;
-      } catch (e) {
-        if (e instanceof UsageError) throw e;
-        throw new UsageError(`${file}: not JSON (${(e as Error).message})`);
-      }
+      const result = (await readInputJson(file, 256 * 2 ** 20)) as ExperimentResult<
+        unknown,
+        unknown
+      >;
       if (
         typeof result !== "object" ||
         result === null ||
@@ -122,8 +125,8 @@ export async function runInterpret(
         );
       return 0;
     }
-    const saved = await loadSavedModel(resultDir, "<result>");
-    const solution = await readSavedSolution(resultDir);
+    const saved = await readModelFolder(resultDir, "<result>");
+    const solution = validateSolution(await readModelSolution(resultDir));
     const out = await validateOutputDirectory("--out", options.out, INTERPRET_FILES);
     let terminal: string;
     let heads: readonly Record<string, unknown>[];
@@ -196,7 +199,8 @@ export async function runInterpret(
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { processIo, registerInterpretCommand } from "convexformer";
+ * import { processIo } from "convexformer";
+ * import { registerInterpretCommand } from "./interpret.js"; // internal module
  * registerInterpretCommand(new Command("convexformer"), processIo());
  * ```
  */

@@ -1,18 +1,20 @@
-import { lstat, mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
 import {
   type PredictionMetrics,
   predictionMetrics,
   targetsFromLabels,
 } from "@convexformer/attention";
-import { ConvexformerError, writeNpy } from "@convexformer/tensors";
+import { UsageError } from "@convexformer/io";
+import {
+  loadModelData,
+  type ModelDataSpec,
+  readModelFolder,
+  validatePredictionsFile,
+  writePredictionsFile,
+} from "@convexformer/io/node";
+import { ConvexformerError } from "@convexformer/tensors";
 import type { Command } from "commander";
-import { writeFileAtomic } from "../atomic-write.js";
 import type { CliIo } from "../cli-io.js";
 import { commandErrorExitCode } from "../command-error.js";
-import type { ModelDataSpec } from "../model-data.js";
-import { loadSavedModel } from "../saved-model.js";
-import { UsageError } from "../usage-error.js";
 import { addDataOptions, dataSpec } from "./fit.js";
 
 /**
@@ -43,21 +45,8 @@ export async function runPredict(
   const name = "convexformer predict";
   try {
     const out = options.out;
-    const lower = out.toLowerCase();
-    if (!lower.endsWith(".npy") && !lower.endsWith(".jsonl"))
-      throw new UsageError(`--out ${out}: must end in .npy or .jsonl`);
-    let parent = await lstat(dirname(out)).catch(() => undefined);
-    if (parent === undefined) {
-      // one missing level (the default convexformer-out/) is created
-      await mkdir(dirname(out)).catch(() => {});
-      parent = await lstat(dirname(out)).catch(() => undefined);
-    }
-    if (parent === undefined || !parent.isDirectory())
-      throw new UsageError(`--out ${out}: ${dirname(out)} is not an existing folder`);
-    const existing = await lstat(out).catch(() => undefined);
-    if (existing !== undefined && !existing.isFile())
-      throw new UsageError(`--out ${out}: exists and is not a file`);
-    const saved = await loadSavedModel(modelDir, "<model>");
+    await validatePredictionsFile("--out", out);
+    const saved = await readModelFolder(modelDir, "<model>");
     let spec = data;
     if (saved.text !== undefined) {
       if (data.tokens !== undefined && data.tokens !== saved.text.tokens)
@@ -75,8 +64,6 @@ export async function runPredict(
     } else if (data.embeddings !== undefined) {
       throw new UsageError(`--embeddings: the model ${modelDir} was not fitted on text`);
     }
-    // loaded here, not at start-up: the loaders pull in tfjs
-    const { loadModelData } = await import("../model-data.js");
     const d = await loadModelData(spec);
     const predictions = saved.model.predict(d.X);
     const N = d.X.samples;
@@ -93,22 +80,7 @@ export async function runPredict(
       if (!(error instanceof ConvexformerError)) throw error;
       io.stderr(`${name}: labels not scored (${error.message})\n`);
     }
-    if (lower.endsWith(".npy")) {
-      await writeFileAtomic(
-        out,
-        writeNpy({ dtype: "float64", shape: width === 1 ? [N] : [N, width], data: predictions }),
-      );
-    } else {
-      const lines: string[] = [];
-      for (let i = 0; i < N; i++) {
-        const p = Array.from(predictions.subarray(i * width, (i + 1) * width));
-        const y = Array.from(d.labels.subarray(i * d.outputs, (i + 1) * d.outputs));
-        lines.push(
-          JSON.stringify({ prediction: width === 1 ? p[0] : p, label: d.outputs === 1 ? y[0] : y }),
-        );
-      }
-      await writeFileAtomic(out, `${lines.join("\n")}\n`);
-    }
+    await writePredictionsFile(out, predictions, N, d.labels, d.outputs);
     if (options.json === true) {
       io.stdout(
         `${JSON.stringify({ model: saved.model.model, samples: N, outputs: width, metrics, out })}\n`,
@@ -139,7 +111,8 @@ export async function runPredict(
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { processIo, registerPredictCommand } from "convexformer";
+ * import { processIo } from "convexformer";
+ * import { registerPredictCommand } from "./predict.js"; // internal module
  * registerPredictCommand(new Command("convexformer"), processIo());
  * ```
  */

@@ -1,39 +1,13 @@
-import { writeResultFolder } from "@convexformer/experiments/node";
-import { writeNpy } from "@convexformer/tensors";
+import { UsageError } from "@convexformer/io";
+import {
+  NETWORK_FOLDER_FILES,
+  readModelFolder,
+  validateOutputDirectory,
+  writeNetworkFolder,
+} from "@convexformer/io/node";
 import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { commandErrorExitCode } from "../command-error.js";
-import { validateOutputDirectory } from "../output-directory.js";
-import { loadSavedModel } from "../saved-model.js";
-import { UsageError } from "../usage-error.js";
-
-/** Files a network folder may hold. */
-const NETWORK_FILES = [
-  "network.json",
-  "w1.npy",
-  "w2.npy",
-  "alpha.npy",
-  "gates-u1.npy",
-  "gates-u2.npy",
-  "W1.npy",
-  "W2.npy",
-];
-
-function npy(shape: number[], data: Float64Array): Uint8Array {
-  return writeNpy({ dtype: "float64", shape, data });
-}
-
-/** Heads whose output weights are not all zero. */
-function usedHeads(alpha: Float64Array, heads: number): number {
-  const per = alpha.length / heads;
-  let used = 0;
-  for (let j = 0; j < heads; j++) {
-    let nonzero = false;
-    for (let l = 0; l < per; l++) if (alpha[j * per + l] !== 0) nonzero = true;
-    if (nonzero) used++;
-  }
-  return used;
-}
 
 /**
  * Runs `convexformer recover <model>`: writes the network recovered from a model folder of
@@ -61,59 +35,15 @@ export async function runRecover(
 ): Promise<number> {
   const name = "convexformer recover";
   try {
-    const saved = await loadSavedModel(modelDir, "<model>");
+    const saved = await readModelFolder(modelDir, "<model>");
     const m = saved.model;
     if (m.model === "sequence-relaxed")
       throw new UsageError(
         `<model> ${modelDir}: a sequence-relaxed fit has no network (its solutions are not models (30)); fit --model sequence for one`,
       );
-    const out = await validateOutputDirectory("--out", options.out, NETWORK_FILES);
-    const files: Record<string, string | Uint8Array> = {};
-    const w = m.network;
-    const { heads: h, tokens: n, features: d, outputs: c } = w;
-    let described: Record<string, { shape: number[]; meaning: string }>;
-    let headsNeeded: number;
-    if (m.model === "sequence") {
-      const s = m.network;
-      described = {
-        "W1.npy": { shape: [h, n, n], meaning: "W_{1j}: row-stochastic token mixing of head j" },
-        "W2.npy": { shape: [h, d, c], meaning: "W_{2j}: value/output map of head j" },
-        "alpha.npy": { shape: [h], meaning: "α_j: scale of head j" },
-      };
-      files["W1.npy"] = npy([h, n, n], s.W1);
-      files["W2.npy"] = npy([h, d, c], s.W2);
-      files["alpha.npy"] = npy([h], s.alpha);
-      headsNeeded = usedHeads(s.alpha, h);
-    } else {
-      const a = m.network;
-      described = {
-        "w1.npy": { shape: [h, n], meaning: "w_{1j} ∈ Δ_n: token attention of head j" },
-        "w2.npy": { shape: [h, d], meaning: "w_{2j}: value vector of head j" },
-        "alpha.npy": { shape: [h, c], meaning: "α_j: output weights of head j" },
-      };
-      files["w1.npy"] = npy([h, n], a.w1);
-      files["w2.npy"] = npy([h, d], a.w2);
-      files["alpha.npy"] = npy([h, c], a.alpha);
-      if (a.gates !== undefined) {
-        described["gates-u1.npy"] = { shape: [h, n], meaning: "u_{1j}: token gate of head j" };
-        described["gates-u2.npy"] = { shape: [h, d], meaning: "u_{2j}: feature gate of head j" };
-        files["gates-u1.npy"] = npy([h, n], a.gates.u1);
-        files["gates-u2.npy"] = npy([h, d], a.gates.u2);
-      }
-      headsNeeded = usedHeads(a.alpha, h);
-    }
-    const record = {
-      model: m.model,
-      heads: h,
-      headsNeeded,
-      tokens: n,
-      features: d,
-      outputs: c,
-      source: saved.dir,
-      files: described,
-    };
-    files["network.json"] = `${JSON.stringify(record, null, 2)}\n`;
-    await writeResultFolder(out, files);
+    const out = await validateOutputDirectory("--out", options.out, NETWORK_FOLDER_FILES);
+    const record = await writeNetworkFolder(out, m, saved.dir);
+    const { heads: h, headsNeeded, tokens: n, features: d, outputs: c, files: described } = record;
     if (options.json === true) io.stdout(`${JSON.stringify({ ...record, out })}\n`);
     else
       io.stdout(
@@ -137,7 +67,8 @@ export async function runRecover(
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { processIo, registerRecoverCommand } from "convexformer";
+ * import { processIo } from "convexformer";
+ * import { registerRecoverCommand } from "./recover.js"; // internal module
  * registerRecoverCommand(new Command("convexformer"), processIo());
  * ```
  */

@@ -70,7 +70,7 @@ function slowProblem(): string {
 
 describe("interrupting convexformer solve", () => {
   const problem = slowProblem();
-  const common = ["--tol", "1e-10", "--max-iter", "3000", "--json"];
+  const common = ["--tolerance", "1e-10", "--max-iterations", "3000", "--json"];
 
   it("SIGINT keeps the best iterate (status aborted, exit 130, saved with a checkpoint); --resume reaches the uninterrupted answer", {
     timeout: 180_000,
@@ -101,7 +101,11 @@ describe("interrupting convexformer solve", () => {
     const resumed = JSON.parse(io.out.join(""));
     const whole = captureIo();
     expect(
-      await runSolve(problem, { solver: "fista", tol: 1e-10, maxIter: 3000, json: true }, whole),
+      await runSolve(
+        problem,
+        { solver: "fista", tolerance: 1e-10, maxIterations: 3000, json: true },
+        whole,
+      ),
     ).toBe(1);
     const uninterrupted = JSON.parse(whole.out.join(""));
     expect(uninterrupted.status).toBe("max-iterations");

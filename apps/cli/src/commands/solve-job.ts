@@ -1,4 +1,6 @@
 import { resolve } from "node:path";
+import { SetupInterruptedError, UsageError } from "@convexformer/io";
+import { formatBytes, memoryLimitBytes } from "@convexformer/io/node";
 import {
   type FistaCheckpoint,
   type FistaOptions,
@@ -8,19 +10,16 @@ import {
   type SolveStatus,
 } from "@convexformer/solvers";
 import { deadlineSignal } from "../deadline-signal.js";
-import { formatBytes, memoryLimitBytes } from "../memory-limit.js";
 import { loadProblemDirectory, type ProblemSpec } from "../problem-files.js";
 import type { JobContext } from "../run-interruptibly.js";
-import { SetupInterruptedError } from "../setup-interrupted.js";
-import { UsageError } from "../usage-error.js";
 
 /**
  * The input of {@link solveJob} (structured-cloned into the worker).
  *
  * @example
  * ```ts
- * import type { SolveJobInput } from "convexformer";
- * const input: SolveJobInput = { dir: "my-problem", solver: "fista", tol: 1e-6, startedAt: Date.now() };
+ * import type { SolveJobInput } from "./solve-job.js"; // internal module
+ * const input: SolveJobInput = { dir: "my-problem", solver: "fista", tolerance: 1e-6, startedAt: Date.now() };
  * ```
  */
 export interface SolveJobInput {
@@ -29,9 +28,9 @@ export interface SolveJobInput {
   /** Registered solver name. */
   readonly solver: string;
   /** Target relative duality gap. */
-  readonly tol: number;
+  readonly tolerance: number;
   /** Iteration cap. */
-  readonly maxIter?: number;
+  readonly maxIterations?: number;
   /** Wall-clock limit of the whole command in milliseconds, loading included. */
   readonly timeLimitMs?: number;
   /** `Date.now()` when the command started (the time limit counts from there). */
@@ -49,7 +48,7 @@ export interface SolveJobInput {
  *
  * @example
  * ```ts
- * import type { SolveJobOutput } from "convexformer";
+ * import type { SolveJobOutput } from "./solve-job.js"; // internal module
  * const print = (o: SolveJobOutput) => console.log(o.summary.status, o.summary.objective);
  * ```
  */
@@ -75,7 +74,7 @@ export interface SolveJobOutput {
  *
  * @example
  * ```ts
- * import type { SolveSummary } from "convexformer";
+ * import type { SolveSummary } from "./solve-job.js"; // internal module
  * const s: SolveSummary = { solver: "fista", status: "converged", objective: 0.234375, dualObjective: 0.234375,
  *   relativeGap: 0, kktResidual: 0, iterations: 12, seconds: 0.01, activeGroups: 2 };
  * ```
@@ -120,7 +119,7 @@ export interface SolveSummary {
  * writeFileSync(join(dir, "X.npy"), writeNpy({ dtype: "float64", shape: [2, 2], data: new Float64Array([1, 0, 0, 1]) }));
  * writeFileSync(join(dir, "y.npy"), writeNpy({ dtype: "float64", shape: [2], data: new Float64Array([1, -1]) }));
  * const out = await solveJob(
- *   { dir, solver: "fista", tol: 1e-10, startedAt: Date.now() },
+ *   { dir, solver: "fista", tolerance: 1e-10, startedAt: Date.now() },
  *   { signal: new AbortController().signal, report: () => {} },
  * );
  * "summary" in out && out.summary.objective; // 0.234375 ± 1e-9
@@ -162,7 +161,7 @@ export async function solveJob(
   let lastCheckpoint: FistaCheckpoint | undefined;
   const fista = input.solver === "fista";
   const options: FistaOptions = {
-    tolerance: input.tol,
+    tolerance: input.tolerance,
     signal: context.signal,
     onIteration: (record) => {
       const now = Date.now();
@@ -170,7 +169,7 @@ export async function solveJob(
       lastReport = now;
       context.report({ type: "progress", record });
     },
-    ...(input.maxIter === undefined ? {} : { maxIterations: input.maxIter }),
+    ...(input.maxIterations === undefined ? {} : { maxIterations: input.maxIterations }),
     // the time limit covers the whole command: what loading left (at least 1 ms)
     ...(deadline === undefined ? {} : { timeLimitMs: Math.max(1, deadline - Date.now()) }),
     ...(fista && input.resumeFrom !== undefined ? { resumeFrom: input.resumeFrom } : {}),

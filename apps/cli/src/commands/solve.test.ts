@@ -39,7 +39,7 @@ describe("convexformer solve", () => {
     const io = captureIo();
     const code = await runSolve(
       dir,
-      { solver: "fista", tol: 1e-10, json: true, save: join(dir, "out") },
+      { solver: "fista", tolerance: 1e-10, json: true, save: join(dir, "out") },
       io,
     );
     expect(code).toBe(0);
@@ -67,8 +67,8 @@ describe("convexformer solve", () => {
     );
     const loose = captureIo();
     const tight = captureIo();
-    expect(await runSolve(dir, { solver: "fista", tol: 1e-6, json: true }, loose)).toBe(0);
-    expect(await runSolve(dir, { solver: "fista", tol: 1e-11, json: true }, tight)).toBe(0);
+    expect(await runSolve(dir, { solver: "fista", tolerance: 1e-6, json: true }, loose)).toBe(0);
+    expect(await runSolve(dir, { solver: "fista", tolerance: 1e-11, json: true }, tight)).toBe(0);
     const a = JSON.parse(loose.out.join(""));
     const b = JSON.parse(tight.out.join(""));
     expect(Math.abs(a.objective - b.objective) / b.objective).toBeLessThanOrEqual(2e-6);
@@ -93,7 +93,11 @@ describe("convexformer solve", () => {
     );
     const io = captureIo();
     expect(
-      await runSolve(dir, { solver: "fista", tol: 1e-9, json: true, save: join(dir, "out") }, io),
+      await runSolve(
+        dir,
+        { solver: "fista", tolerance: 1e-9, json: true, save: join(dir, "out") },
+        io,
+      ),
     ).toBe(0);
     const line = JSON.parse(io.out.join(""));
     // recompute the scnn objective ½‖Σ_j D_j X w_j − y‖² + λ Σ_j ‖w_j‖₂ from the saved solution
@@ -130,9 +134,9 @@ describe("convexformer solve", () => {
       },
     );
     const io = captureIo();
-    expect(await runSolve(dir, { solver: "fista", tol: 1e-12, maxIter: 2, json: true }, io)).toBe(
-      1,
-    );
+    expect(
+      await runSolve(dir, { solver: "fista", tolerance: 1e-12, maxIterations: 2, json: true }, io),
+    ).toBe(1);
     const line = JSON.parse(io.out.join(""));
     expect(line.status).toBe("max-iterations");
     expect(line.relativeGap).toBeGreaterThan(1e-12);
@@ -152,7 +156,7 @@ describe("convexformer solve", () => {
       "y.npy": { shape: [2], data: new Float64Array([1, 2]) },
     });
     const io = captureIo();
-    expect(await runSolve(dir, { solver: "fista", tol: 1e-6 }, io)).toBe(2);
+    expect(await runSolve(dir, { solver: "fista", tolerance: 1e-6 }, io)).toBe(2);
     const err = io.err.join("");
     expect(err).toContain("problem.json");
     expect(err).toContain(message);
@@ -168,19 +172,19 @@ describe("convexformer solve", () => {
       },
     );
     const io = captureIo();
-    expect(await runSolve(dir, { solver: "fista", tol: 1e-6 }, io)).toBe(2);
+    expect(await runSolve(dir, { solver: "fista", tolerance: 1e-6 }, io)).toBe(2);
     expect(io.err.join("")).toMatch(/y\.npy: has 3 target rows, X\.npy implies 2/);
 
     const bytes = (await import("node:fs")).readFileSync(join(dir, "X.npy"));
     writeFileSync(join(dir, "X.npy"), bytes.subarray(0, bytes.length - 8));
     const io2 = captureIo();
-    expect(await runSolve(dir, { solver: "fista", tol: 1e-6 }, io2)).toBe(2);
+    expect(await runSolve(dir, { solver: "fista", tolerance: 1e-6 }, io2)).toBe(2);
     expect(io2.err.join("")).toContain("X.npy");
   });
 
   it("exits 2 for an unknown solver, listing the registered ones", async () => {
     const io = captureIo();
-    expect(await runSolve("/nonexistent", { solver: "newton", tol: 1e-6 }, io)).toBe(2);
+    expect(await runSolve("/nonexistent", { solver: "newton", tolerance: 1e-6 }, io)).toBe(2);
     expect(io.err.join("")).toContain('unknown solver "newton"');
   });
 });

@@ -1,24 +1,29 @@
 import { join, resolve } from "node:path";
-import { writeResultFolder } from "@convexformer/experiments/node";
-import { type FistaCheckpoint, type IterationRecord, listSolvers } from "@convexformer/solvers";
+import { UsageError } from "@convexformer/io";
+import {
+  readInputText,
+  readSolverCheckpoint,
+  SOLVER_CHECKPOINT_FILES,
+  type SolverCheckpointMeta,
+  solverCheckpointFiles,
+  validateOutputDirectory,
+  writeResultFolder,
+} from "@convexformer/io/node";
+import {
+  DEFAULT_TOLERANCE,
+  type FistaCheckpoint,
+  type IterationRecord,
+  listSolvers,
+} from "@convexformer/solvers";
 import { writeNpy } from "@convexformer/tensors";
 import type { Command } from "commander";
-import {
-  CHECKPOINT_FILES,
-  type CheckpointMeta,
-  checkpointFiles,
-  readCheckpoint,
-} from "../checkpoint-files.js";
 import type { CliIo } from "../cli-io.js";
 import { commandErrorExitCode } from "../command-error.js";
-import { readInputText } from "../input-files.js";
 import { decimalOption, integerOption } from "../numeric-options.js";
-import { validateOutputDirectory } from "../output-directory.js";
 import { parseSpec } from "../problem-files.js";
 import { gapProgress } from "../progress.js";
 import { runInterruptibly } from "../run-interruptibly.js";
-import { UsageError } from "../usage-error.js";
-import type { SolveJobInput, SolveJobOutput } from "./solve-job.js";
+import type { SolveJobInput, SolveJobOutput, SolveSummary } from "./solve-job.js";
 
 /**
  * Options of `convexformer solve`, as parsed from the command line (the second argument of
@@ -27,18 +32,21 @@ import type { SolveJobInput, SolveJobOutput } from "./solve-job.js";
  * @example
  * ```ts
  * import type { SolveCommandOptions } from "convexformer";
- * // `convexformer solve <dir> --solver fista --tol 1e-8 --save run --json`
- * const options: SolveCommandOptions = { solver: "fista", tol: 1e-8, save: "run", json: true };
+ * // `convexformer solve <dir> --solver fista --tolerance 1e-8 --save run --json`
+ * const options: SolveCommandOptions = { solver: "fista", tolerance: 1e-8, save: "run", json: true };
  * options.solver; // "fista"
  * ```
  */
 export interface SolveCommandOptions {
   /** Registered solver name. */
   readonly solver: string;
-  /** Target relative duality gap, in (0, 1). With `resume` and left out: the checkpoint's. */
-  readonly tol?: number;
+  /**
+   * Target relative duality gap, in (0, 1). With `resume` and left out: the checkpoint's;
+   * otherwise `DEFAULT_TOLERANCE` of `@convexformer/solvers`.
+   */
+  readonly tolerance?: number;
   /** Iteration cap (all iterations, across resumes). */
-  readonly maxIter?: number;
+  readonly maxIterations?: number;
   /** Time limit in seconds for the whole command, loading included. */
   readonly timeLimit?: number;
   /** Directory where the result folder is written (atomically, as a whole). */
@@ -52,7 +60,7 @@ export interface SolveCommandOptions {
 }
 
 /** The files a `solve` result folder may hold. */
-const SOLVE_FILES = ["x.npy", "result.json", ...CHECKPOINT_FILES];
+const SOLVE_FILES = ["x.npy", "result.json", ...SOLVER_CHECKPOINT_FILES];
 
 /**
  * `convexformer solve <problem-dir>`: solves a problem handed over as files and reports the
@@ -71,7 +79,7 @@ const SOLVE_FILES = ["x.npy", "result.json", ...CHECKPOINT_FILES];
  * @example
  * ```ts
  * import { processIo, runSolve } from "convexformer";
- * const code = await runSolve("my-problem", { solver: "fista", tol: 1e-6, json: true }, processIo());
+ * const code = await runSolve("my-problem", { solver: "fista", tolerance: 1e-6, json: true }, processIo());
  * ```
  */
 export async function runSolve(
@@ -82,63 +90,10 @@ export async function runSolve(
   const startedAt = Date.now();
   let progress: ReturnType<typeof gapProgress> | undefined;
   try {
-    if (!listSolvers().includes(options.solver)) {
-      throw new UsageError(
-        `--solver: unknown solver "${options.solver}" (registered: ${listSolvers().join(", ")})`,
-      );
-    }
-    let resumed: { meta: CheckpointMeta; checkpoint: FistaCheckpoint } | undefined;
-    if (options.resume !== undefined) {
-      if (options.solver !== "fista")
-        throw new UsageError(
-          `--resume: only fista solves can be resumed; got --solver ${options.solver}`,
-        );
-      resumed = await readCheckpoint(options.resume);
-    }
-    const problemDir = dir ?? resumed?.meta.problemDir;
-    if (problemDir === undefined)
-      throw new UsageError("solve: give a <problem-dir> (or --resume <result-dir>)");
-    // problem.json errors come at once, before a worker starts (the worker reads it again and
-    // reports a missing folder or file in its own words)
-    const specFile = join(problemDir, "problem.json");
-    const specText = await readInputText(specFile).catch(() => undefined);
-    if (specText !== undefined) parseSpec(specText, specFile);
-    const tol = options.tol ?? resumed?.meta.tolerance ?? 1e-6;
-    if (!(tol > 0 && tol < 1)) throw new UsageError(`--tol must be in (0, 1); got ${tol}`);
-    const maxIter = options.maxIter ?? resumed?.meta.maxIterations;
-    const saveTo = options.save ?? options.resume;
-    const save =
-      saveTo === undefined
-        ? undefined
-        : await validateOutputDirectory(
-            options.save === undefined ? "--resume" : "--save",
-            saveTo,
-            SOLVE_FILES,
-          );
-    const meta: CheckpointMeta = {
-      problemDir: resolve(problemDir),
-      spec: undefined,
-      solver: options.solver,
-      tolerance: tol,
-      ...(maxIter === undefined ? {} : { maxIterations: maxIter }),
-    };
-    const input: SolveJobInput = {
-      dir: problemDir,
-      solver: options.solver,
-      tol,
-      startedAt,
-      ...(maxIter === undefined ? {} : { maxIter }),
-      ...(options.timeLimit === undefined ? {} : { timeLimitMs: options.timeLimit * 1000 }),
-      ...(save === undefined || options.solver !== "fista"
-        ? {}
-        : { checkpointEveryMs: (options.checkpointEvery ?? 10) * 1000 }),
-      ...(resumed === undefined
-        ? {}
-        : { resumeFrom: resumed.checkpoint, resumeSpec: resumed.meta.spec }),
-    };
-    const bar = gapProgress(io, tol);
+    const { input, meta, save, saveTo } = await prepareSolve(dir, options, startedAt);
+    const bar = gapProgress(io, input.tolerance);
     progress = bar;
-    let spec: unknown = resumed?.meta.spec;
+    let spec: unknown = input.resumeSpec;
     const outcome = await runInterruptibly<
       SolveJobInput,
       SolveJobOutput | { readonly setupInterrupted: string }
@@ -155,7 +110,7 @@ export async function runSolve(
           if (m.type === "progress" && m.record !== undefined) bar.update(m.record);
           if (m.type === "checkpoint" && m.checkpoint !== undefined && save !== undefined) {
             await writeResultFolder(save, {
-              ...checkpointFiles(m.checkpoint, { ...meta, spec }),
+              ...solverCheckpointFiles(m.checkpoint, { ...meta, spec }),
               "x.npy": writeNpy({
                 dtype: "float64",
                 shape: [m.checkpoint.x.length],
@@ -189,41 +144,121 @@ export async function runSolve(
         "result.json": `${JSON.stringify({ problem: out.spec, ...summary, history: out.history }, null, 2)}\n`,
         ...(out.checkpoint === undefined
           ? {}
-          : checkpointFiles(out.checkpoint, {
+          : solverCheckpointFiles(out.checkpoint, {
               ...meta,
               problemDir: out.problemDir,
               spec: out.spec,
             })),
       });
     }
-    if (options.json) {
-      io.stdout(`${JSON.stringify(summary)}\n`);
-    } else {
-      io.stdout(
-        [
-          `solver          ${summary.solver}`,
-          `status          ${summary.status}${outcome.interruptedBy === undefined ? "" : ` (${outcome.interruptedBy})`}`,
-          `objective       ${summary.objective}`,
-          `dual objective  ${summary.dualObjective}`,
-          `relative gap    ${summary.relativeGap.toExponential(3)}`,
-          `KKT residual    ${summary.kktResidual.toExponential(3)} (norm of the min-norm subgradient)`,
-          `iterations      ${summary.iterations}`,
-          `seconds         ${summary.seconds.toFixed(3)}`,
-          `active groups   ${summary.activeGroups}`,
-          ...(save === undefined
-            ? []
-            : [
-                `saved           ${join(save, "x.npy")}, result.json${out.checkpoint === undefined ? "" : `, checkpoint (continue with: convexformer solve --resume ${saveTo})`}`,
-              ]),
-          "",
-        ].join("\n"),
-      );
+    if (options.json) io.stdout(`${JSON.stringify(summary)}\n`);
+    else {
+      const saved =
+        save === undefined
+          ? undefined
+          : `${join(save, "x.npy")}, result.json${out.checkpoint === undefined ? "" : `, checkpoint (continue with: convexformer solve --resume ${saveTo})`}`;
+      io.stdout(formatSummary(summary, outcome.interruptedBy, saved));
     }
     return outcome.exitCode ?? (summary.status === "converged" ? 0 : 1);
   } catch (error) {
     progress?.stop();
     return commandErrorExitCode("convexformer solve", error, io);
   }
+}
+
+/**
+ * Checks the options before any work (solver, checkpoint to resume, `problem.json`, tolerance,
+ * the result folder) and builds the worker's input and the checkpoints' meta.
+ */
+async function prepareSolve(
+  dir: string | undefined,
+  options: SolveCommandOptions,
+  startedAt: number,
+): Promise<{
+  input: SolveJobInput;
+  meta: SolverCheckpointMeta;
+  save: string | undefined;
+  saveTo: string | undefined;
+}> {
+  if (!listSolvers().includes(options.solver)) {
+    throw new UsageError(
+      `--solver: unknown solver "${options.solver}" (registered: ${listSolvers().join(", ")})`,
+      "--solver",
+    );
+  }
+  let resumed: { meta: SolverCheckpointMeta; checkpoint: FistaCheckpoint } | undefined;
+  if (options.resume !== undefined) {
+    if (options.solver !== "fista")
+      throw new UsageError(
+        `--resume: only fista solves can be resumed; got --solver ${options.solver}`,
+        "--resume",
+      );
+    resumed = await readSolverCheckpoint(options.resume);
+  }
+  const problemDir = dir ?? resumed?.meta.problemDir;
+  if (problemDir === undefined)
+    throw new UsageError("solve: give a <problem-dir> (or --resume <result-dir>)");
+  // problem.json errors come at once, before a worker starts (the worker reads it again and
+  // reports a missing folder or file in its own words)
+  const specFile = join(problemDir, "problem.json");
+  const specText = await readInputText(specFile).catch(() => undefined);
+  if (specText !== undefined) parseSpec(specText, specFile);
+  const tolerance = options.tolerance ?? resumed?.meta.tolerance ?? DEFAULT_TOLERANCE;
+  if (!(tolerance > 0 && tolerance < 1))
+    throw new UsageError(`--tolerance must be in (0, 1); got ${tolerance}`, "--tolerance");
+  const maxIterations = options.maxIterations ?? resumed?.meta.maxIterations;
+  const saveTo = options.save ?? options.resume;
+  const save =
+    saveTo === undefined
+      ? undefined
+      : await validateOutputDirectory(
+          options.save === undefined ? "--resume" : "--save",
+          saveTo,
+          SOLVE_FILES,
+        );
+  const meta: SolverCheckpointMeta = {
+    problemDir: resolve(problemDir),
+    spec: undefined,
+    solver: options.solver,
+    tolerance,
+    ...(maxIterations === undefined ? {} : { maxIterations }),
+  };
+  const input: SolveJobInput = {
+    dir: problemDir,
+    solver: options.solver,
+    tolerance,
+    startedAt,
+    ...(maxIterations === undefined ? {} : { maxIterations }),
+    ...(options.timeLimit === undefined ? {} : { timeLimitMs: options.timeLimit * 1000 }),
+    ...(save === undefined || options.solver !== "fista"
+      ? {}
+      : { checkpointEveryMs: (options.checkpointEvery ?? 10) * 1000 }),
+    ...(resumed === undefined
+      ? {}
+      : { resumeFrom: resumed.checkpoint, resumeSpec: resumed.meta.spec }),
+  };
+  return { input, meta, save, saveTo };
+}
+
+/** The text summary of a solve (`saved`: the line naming what `--save` wrote). */
+function formatSummary(
+  summary: SolveSummary,
+  interruptedBy: string | undefined,
+  saved: string | undefined,
+): string {
+  return [
+    `solver          ${summary.solver}`,
+    `status          ${summary.status}${interruptedBy === undefined ? "" : ` (${interruptedBy})`}`,
+    `objective       ${summary.objective}`,
+    `dual objective  ${summary.dualObjective}`,
+    `relative gap    ${summary.relativeGap.toExponential(3)}`,
+    `KKT residual    ${summary.kktResidual.toExponential(3)} (norm of the min-norm subgradient)`,
+    `iterations      ${summary.iterations}`,
+    `seconds         ${summary.seconds.toFixed(3)}`,
+    `active groups   ${summary.activeGroups}`,
+    ...(saved === undefined ? [] : [`saved           ${saved}`]),
+    "",
+  ].join("\n");
 }
 
 /**
@@ -235,7 +270,8 @@ export async function runSolve(
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { processIo, registerSolveCommand } from "convexformer";
+ * import { processIo } from "convexformer";
+ * import { registerSolveCommand } from "./solve.js"; // internal module
  * registerSolveCommand(new Command("convexformer"), processIo());
  * ```
  */
@@ -251,11 +287,11 @@ export function registerSolveCommand(program: Command, io: CliIo): void {
     )
     .option("--solver <name>", "solver: fista, admm, ipm, ...", "fista")
     .option(
-      "--tol <gap>",
-      "target relative duality gap, in (0, 1) (default 1e-6)",
-      decimalOption("--tol", { min: 0, max: 1 }),
+      "--tolerance <gap>",
+      `target relative duality gap, in (0, 1) (default ${DEFAULT_TOLERANCE.toExponential()})`,
+      decimalOption("--tolerance", { min: 0, max: 1 }),
     )
-    .option("--max-iter <n>", "iteration cap", integerOption("--max-iter"))
+    .option("--max-iterations <n>", "iteration cap", integerOption("--max-iterations"))
     .option(
       "--time-limit <seconds>",
       "wall-clock limit in seconds for the whole command, loading and set-up included",

@@ -1,9 +1,8 @@
 import { standardAttentionForward } from "@convexformer/attention";
+import { positionalEncoding, tokenFeatures } from "@convexformer/io";
 import { describe, expect, it } from "vitest";
 import { createFrozenBlock } from "./frozen-block.js";
-import { positionalEncoding } from "./positional-encoding.js";
 import { studentTeacher } from "./student-teacher.js";
-import { tokenFeatures } from "./token-features.js";
 
 describe("studentTeacher", () => {
   it("has the asked sizes and standardized teacher targets, reproducibly", () => {

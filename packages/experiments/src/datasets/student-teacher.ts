@@ -1,4 +1,5 @@
 import { type StandardAttentionWeights, standardAttentionForward } from "@convexformer/attention";
+import { tokenFeatures } from "@convexformer/io";
 import {
   createRng,
   InvalidOptionError,
@@ -7,7 +8,6 @@ import {
   validateKnownOptions,
 } from "@convexformer/tensors";
 import { createFrozenBlock } from "./frozen-block.js";
-import { tokenFeatures } from "./token-features.js";
 
 /**
  * What the teacher of {@link studentTeacher} outputs: one number, a `c`-vector (read at the

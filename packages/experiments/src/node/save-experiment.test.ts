@@ -1,11 +1,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileCheckpointStore, RESULT_MANIFEST, softwareVersions } from "@convexformer/io/node";
 import { describe, expect, it } from "vitest";
-import { fileCheckpointStore } from "./file-checkpoint-store.js";
 import { saveExperiment } from "./save-experiment.js";
-import { softwareVersions } from "./software-versions.js";
-import { RESULT_MANIFEST } from "./write-result-folder.js";
 
 describe("saveExperiment, fileCheckpointStore, softwareVersions", () => {
   it("writes result.json, command.txt and the figures a maker returns", async () => {
@@ -15,7 +13,7 @@ describe("saveExperiment, fileCheckpointStore, softwareVersions", () => {
       status: "complete" as const,
       config: {},
       seed: 0,
-      software: softwareVersions(),
+      software: softwareVersions(import.meta.url),
       startedAt: "now",
       timings: { total: 1 },
       metrics: { rows: [] },

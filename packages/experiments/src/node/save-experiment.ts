@@ -1,5 +1,5 @@
+import { writeResultFolder } from "@convexformer/io/node";
 import type { ExperimentResult } from "../runners/experiment-result.js";
-import { writeResultFolder } from "./write-result-folder.js";
 
 /**
  * Figures for a result folder: file name → SVG text. Supplied by the caller (e.g. the

@@ -11,8 +11,8 @@ import {
   setupTfjs,
 } from "@convexformer/baselines";
 import { softmaxAttentionMaps } from "@convexformer/interpret";
+import type { Checkpoint, JsonValue } from "@convexformer/io";
 import { InvalidOptionError, type TokenBatch } from "@convexformer/tensors";
-import type { Checkpoint, JsonValue } from "../training/checkpoint.js";
 import { resumableTrain } from "../training/resumable-train.js";
 import {
   asRecord,

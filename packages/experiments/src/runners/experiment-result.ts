@@ -1,22 +1,5 @@
-import type { JsonValue } from "../training/checkpoint.js";
-
-/**
- * Versions of the software a result was produced with.
- *
- * @example
- * ```ts
- * import type { SoftwareVersions } from "@convexformer/experiments";
- * const v: SoftwareVersions = { runtime: "node v20.20.0", tfjs: "4.22.0", packages: { "@convexformer/experiments": "0.1.0" } };
- * ```
- */
-export interface SoftwareVersions {
-  /** The JavaScript runtime (`node vX.Y.Z`, or `unknown`). */
-  readonly runtime: string;
-  /** tfjs, when the experiment used it. */
-  readonly tfjs?: string;
-  /** Package versions, when known (the node entry's `softwareVersions()` fills them). */
-  readonly packages?: Readonly<Record<string, string>>;
-}
+import type { CheckpointStore, JsonValue } from "@convexformer/io";
+import type { SoftwareVersions } from "@convexformer/io/node";
 
 /**
  * A curve: named series of equal length (e.g. `step`, `wallMs`, `objective`).
@@ -84,7 +67,8 @@ export interface RunnerProgress {
  *
  * @example
  * ```ts
- * import { memoryCheckpointStore, type RunnerHooks } from "@convexformer/experiments";
+ * import type { RunnerHooks } from "@convexformer/experiments";
+ * import { memoryCheckpointStore } from "@convexformer/io";
  * const hooks: RunnerHooks = { checkpoint: memoryCheckpointStore(), resume: true, onProgress: (p) => p.done };
  * ```
  */
@@ -99,7 +83,7 @@ export interface RunnerHooks {
   /** Stops the run; the result has `status: "aborted"` and a last checkpoint is saved. */
   readonly signal?: AbortSignal;
   /** Where checkpoints go (E1, E2). */
-  readonly checkpoint?: import("../training/checkpoint.js").CheckpointStore;
+  readonly checkpoint?: CheckpointStore;
   /** Checkpoint every this many training steps (default 500). */
   readonly checkpointEvery?: number;
   /** Continue from the store's checkpoint when there is one (default `false`: start afresh). */

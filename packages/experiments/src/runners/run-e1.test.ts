@@ -1,5 +1,5 @@
+import { memoryCheckpointStore } from "@convexformer/io";
 import { describe, expect, it } from "vitest";
-import { memoryCheckpointStore } from "../training/checkpoint.js";
 import { runE1 } from "./run-e1.js";
 
 const tiny = {

@@ -1,5 +1,5 @@
+import { memoryCheckpointStore } from "@convexformer/io";
 import { describe, expect, it } from "vitest";
-import { memoryCheckpointStore } from "../training/checkpoint.js";
 import { runE2 } from "./run-e2.js";
 import { runE2Convex } from "./run-e2-convex.js";
 

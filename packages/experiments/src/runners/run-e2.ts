@@ -243,7 +243,7 @@ export async function runE2(config: E2Config = {}, hooks: RunnerHooks = {}): Pro
         ? {}
         : {
             resumeFrom: {
-              meta: (stored.meta as { train: import("../training/checkpoint.js").JsonValue }).train,
+              meta: (stored.meta as { train: import("@convexformer/io").JsonValue }).train,
               arrays: stored.arrays,
             },
           }),

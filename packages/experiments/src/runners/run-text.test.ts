@@ -1,12 +1,10 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { splitWords, type WordEmbeddings } from "@convexformer/io";
+import { loadTextRecords, loadWinkEmbeddings } from "@convexformer/io/node";
 import { createRng } from "@convexformer/tensors";
 import { describe, expect, it } from "vitest";
-import { loadTextRecords } from "../node/load-text-records.js";
-import { loadWinkEmbeddings } from "../node/load-wink-embeddings.js";
-import { splitWords } from "../text/tokenize.js";
-import type { WordEmbeddings } from "../text/word-embeddings.js";
 import { runText } from "./run-text.js";
 
 const SAMPLE = fileURLToPath(new URL("../../data/sotu-party-sample.jsonl", import.meta.url));

@@ -1,4 +1,5 @@
 import type { AttentionWeights } from "@convexformer/attention";
+import { type TextRecord, textFeatures, type WordEmbeddings } from "@convexformer/io";
 import {
   createRng,
   InvalidOptionError,
@@ -8,8 +9,6 @@ import {
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import { createFrozenBlock } from "../datasets/frozen-block.js";
-import { type TextRecord, textFeatures } from "../text/text-features.js";
-import type { WordEmbeddings } from "../text/word-embeddings.js";
 import { compareStudents } from "./compare-students.js";
 import { type ExperimentResult, type RunnerHooks, runtimeVersion } from "./experiment-result.js";
 import type { E1Metrics } from "./run-e1.js";
@@ -171,7 +170,7 @@ function contributions(w: AttentionWeights, X: TokenBatch): Float64Array {
  * @param records - the labelled texts, at least one: `{ text, label }` with a finite label; the
  *   labels must be class indices (integers ≥ 0)
  * @param embeddings - the pretrained word vectors by lower-case word, all of length `dimension`
- *   (e.g. from `loadGloveEmbeddings` or `loadWinkEmbeddings` of `@convexformer/experiments/node`);
+ *   (e.g. from `loadGloveEmbeddings` or `loadWinkEmbeddings` of `@convexformer/io/node`);
  *   words without a vector are dropped
  * @param config - {@link TextConfig}: tokens per text, positional scale, frozen block, test
  *   fraction, `β`, `λ` ratio, solvers, Adam steps, learning rates, head counts and seed, each

@@ -1,7 +1,7 @@
 import { type OptimizerName, SimplexHeads, setupTfjs } from "@convexformer/baselines";
+import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from "@convexformer/io";
 import { createRng, ShapeMismatchError, TokenBatch } from "@convexformer/tensors";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from "./checkpoint.js";
 import { resumableTrain } from "./resumable-train.js";
 
 beforeAll(async () => {

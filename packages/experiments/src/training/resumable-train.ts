@@ -7,9 +7,9 @@ import {
   type TensorDataset,
   type Trainable,
 } from "@convexformer/baselines";
+import type { Checkpoint, JsonValue } from "@convexformer/io";
 import { createRng, InvalidOptionError, validateInteger } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
-import type { Checkpoint, JsonValue } from "./checkpoint.js";
 
 /**
  * Options of {@link resumableTrain}: the optimizer settings, the schedule (the semantics of
