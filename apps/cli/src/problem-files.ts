@@ -9,12 +9,6 @@ import {
   problemKindProgram,
   problemKinds,
 } from "@convexformer/attention";
-import {
-  ConvexformerError,
-  type NpyArray,
-  npyToMatrix,
-  npyToTokenBatch,
-} from "@convexformer/tensors";
 import { SetupInterruptedError, UsageError } from "@convexformer/io";
 import {
   formatBytes,
@@ -23,6 +17,12 @@ import {
   readInputText,
   validateFiniteEntries,
 } from "@convexformer/io/node";
+import {
+  ConvexformerError,
+  type NpyArray,
+  npyToMatrix,
+  npyToTokenBatch,
+} from "@convexformer/tensors";
 
 /** Largest `classes` and `gates.count` accepted at all (memory is checked as well). */
 const MAX_COUNT = 10_000_000;
