@@ -18,7 +18,6 @@ export { registerExperimentCommand, runExperiment } from "./commands/experiment.
 export type {
   ExperimentJobInput,
   ExperimentJobOutput,
-  ExperimentName,
 } from "./commands/experiment-job.js";
 export { addDataOptions, registerFitCommand, runFit } from "./commands/fit.js";
 export type { FitJobInput, FitJobOutput, FitSummary } from "./commands/fit-job.js";
@@ -28,8 +27,6 @@ export { registerRecoverCommand, runRecover } from "./commands/recover.js";
 export { registerSolveCommand, runSolve, type SolveCommandOptions } from "./commands/solve.js";
 export type { SolveJobInput, SolveJobOutput, SolveSummary } from "./commands/solve-job.js";
 export { deadlineSignal } from "./deadline-signal.js";
-export { experimentFigures, experimentTerminalMaps } from "./experiment-figures.js";
-export { experimentSummary } from "./experiment-summary.js";
 export { type FitTargets, fitTargets } from "./fit-targets.js";
 export { describeEntry, validateFiniteEntries } from "./input-checks.js";
 export { readInputNpy, readInputText } from "./input-files.js";

@@ -30,6 +30,20 @@ export {
   type TeacherTarget,
 } from "./datasets/student-teacher.js";
 export { type TokenFeaturesOptions, tokenFeatures } from "./datasets/token-features.js";
+export {
+  defineExperiment,
+  type Experiment,
+  type ExperimentDescriptor,
+} from "./registry/define-experiment.js";
+export type {
+  AnyOptionSpec,
+  AnyOptionsTable,
+  OptionEntry,
+  OptionGroup,
+  OptionSpec,
+  OptionsTable,
+  ValueSpec,
+} from "./registry/option-spec.js";
 export type {
   Curve,
   ExperimentResult,
@@ -37,13 +51,7 @@ export type {
   RunnerProgress,
   SoftwareVersions,
 } from "./runners/experiment-result.js";
-export {
-  type E1Config,
-  type E1Metrics,
-  type E1ModelMetrics,
-  type E1Result,
-  runE1,
-} from "./runners/run-e1.js";
+export { type E1Config, type E1Result, runE1 } from "./runners/run-e1.js";
 export { type E2Config, type E2Metrics, type E2Result, runE2 } from "./runners/run-e2.js";
 export {
   type E2ConvexConfig,
@@ -66,6 +74,7 @@ export {
   type TextResult,
   type WordWeight,
 } from "./runners/run-text.js";
+export type { E1Metrics, E1ModelMetrics } from "./runners/student-metrics.js";
 export {
   type TextFeatures,
   type TextFeaturesOptions,

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 
+export { EXPERIMENTS } from "../registry/experiments.js";
 export { fileCheckpointStore } from "./file-checkpoint-store.js";
 export { DEFAULT_MAX_BYTES } from "./file-size.js";
 export {

@@ -22,7 +22,7 @@ import {
   thinIndices,
 } from "./experiment-result.js";
 import { predictionError } from "./prediction-error.js";
-import type { E1Metrics, E1ModelMetrics } from "./run-e1.js";
+import type { E1Metrics, E1ModelMetrics } from "./student-metrics.js";
 
 /** What {@link compareStudents} needs: the data, the loss and the settings of E1. */
 export interface StudentsInput {

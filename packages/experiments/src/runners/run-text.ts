@@ -1,4 +1,5 @@
 import type { AttentionWeights } from "@convexformer/attention";
+import { DEFAULT_TOLERANCE } from "@convexformer/solvers";
 import {
   createRng,
   InvalidOptionError,
@@ -12,7 +13,7 @@ import { type TextRecord, textFeatures } from "../text/text-features.js";
 import type { WordEmbeddings } from "../text/word-embeddings.js";
 import { compareStudents } from "./compare-students.js";
 import { type ExperimentResult, type RunnerHooks, runtimeVersion } from "./experiment-result.js";
-import type { E1Metrics } from "./run-e1.js";
+import type { E1Metrics } from "./student-metrics.js";
 
 /**
  * Configuration of {@link runText}. Unknown keys are errors.
@@ -272,7 +273,7 @@ export async function runText(
       beta: config.beta,
       lambdaRatio: resolved.lambdaRatio,
       solvers: resolved.solvers,
-      tolerance: 1e-6,
+      tolerance: DEFAULT_TOLERANCE,
       steps: resolved.steps,
       evaluateEvery: 10,
       learningRates: resolved.learningRates,
