@@ -36,6 +36,7 @@ export {
 } from "./attention-model.js";
 export type { AttentionKind, DecoderTransformerOptions } from "./decoder/decoder-options.js";
 export { DecoderTransformer } from "./decoder-transformer.js";
+export type { EarlyStop, EarlyStopMetric, EvaluationRecord } from "./evaluation-record.js";
 export { type CorrectCount, correctCount, lossSum } from "./losses.js";
 export type { NamedWeight } from "./named-weight.js";
 export {
@@ -53,13 +54,6 @@ export { type Batch, TensorDataset } from "./tensor-dataset.js";
 export { type BaselineBackend, type BaselineTfjs, setupTfjs } from "./tfjs-backend.js";
 export { seededNormal, seededUniform, tensorFromFloat64, tensorToFloat64 } from "./tfjs-init.js";
 export { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
-export {
-  type EarlyStop,
-  type EarlyStopMetric,
-  type EvaluationRecord,
-  type StopReason,
-  type TrainOptions,
-  type TrainResult,
-  train,
-} from "./train.js";
+export { type StopReason, type TrainOptions, type TrainResult, train } from "./train.js";
 export type { Evaluation, LossAndGradients, Trainable } from "./trainable.js";
+export type { TrainingState } from "./training-state.js";

@@ -91,8 +91,4 @@ export {
   type JsonValue,
   memoryCheckpointStore,
 } from "./training/checkpoint.js";
-export {
-  type ResumableTrainOptions,
-  resumableTrain,
-  type TrainingRun,
-} from "./training/resumable-train.js";
+export { type ResumableTrainOptions, resumableTrain } from "./training/resumable-train.js";
