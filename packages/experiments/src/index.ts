@@ -44,6 +44,7 @@ export type {
   OptionsTable,
   ValueSpec,
 } from "./registry/option-spec.js";
+export type { E3Program, E3Row, E3Size } from "./runners/e3-row.js";
 export type {
   Curve,
   ExperimentResult,
@@ -59,14 +60,7 @@ export {
   type E2ConvexResult,
   runE2Convex,
 } from "./runners/run-e2-convex.js";
-export {
-  type E3Config,
-  type E3Program,
-  type E3Result,
-  type E3Row,
-  type E3Size,
-  runE3,
-} from "./runners/run-e3.js";
+export { type E3Config, type E3Result, runE3 } from "./runners/run-e3.js";
 export {
   runText,
   type TextConfig,
