@@ -25,15 +25,13 @@ export {
   ShapeMismatchError,
   UnsupportedFormatError,
 } from "@convexformer/tensors";
-export {
-  AttentionModel,
-  type AttentionModelConfig,
-  type AttentionModelOptions,
-  type ObjectiveGradients,
-  type OutputKind,
-  type ProjectedVariable,
-  type SimplexParameterization,
-} from "./attention-model.js";
+export { AttentionModel, type ObjectiveGradients } from "./attention-model.js";
+export type {
+  AttentionModelConfig,
+  AttentionModelOptions,
+  OutputKind,
+  SimplexParameterization,
+} from "./attention-model-config.js";
 export type { AttentionKind, DecoderTransformerOptions } from "./decoder/decoder-options.js";
 export { DecoderTransformer } from "./decoder-transformer.js";
 export type { EarlyStop, EarlyStopMetric, EvaluationRecord } from "./evaluation-record.js";
@@ -45,6 +43,7 @@ export {
   type OptimizerOptions,
   type OptimizerState,
 } from "./optimizer.js";
+export type { ProjectedVariable } from "./projected-variable.js";
 export { SequenceHeads, type SequenceHeadsOptions } from "./sequence-heads.js";
 export { SimplexAttention, type SimplexAttentionOptions } from "./simplex-attention.js";
 export { SimplexHeads, type SimplexHeadsOptions } from "./simplex-heads.js";
