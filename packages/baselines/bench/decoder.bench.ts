@@ -44,7 +44,7 @@ function median(values: number[]): number {
   return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
-function tfjsSteps(cfg: Config): number[] {
+async function tfjsSteps(cfg: Config): Promise<number[]> {
   const rng = createRng(0);
   const tokens = new Int32Array(cfg.batch * 4);
   const labels = new Int32Array(cfg.batch);
@@ -63,7 +63,7 @@ function tfjsSteps(cfg: Config): number[] {
     attention: cfg.attention,
   });
   const data = model.dataset(tokens, labels);
-  const result = train(model, data, {
+  const result = await train(model, data, {
     optimizer: "adamw",
     learningRate: 1e-3,
     betas: [0.9, 0.98],
@@ -105,9 +105,7 @@ const torchTimes: number[][] = CONFIGS.map(() => []);
 let torchInfo: { version: string; threads: number } | undefined;
 let torchFailure: string | undefined;
 for (let round = 0; round < ROUNDS; round++) {
-  CONFIGS.forEach((cfg, k) => {
-    tfjsTimes[k]?.push(median(tfjsSteps(cfg)));
-  });
+  for (const [k, cfg] of CONFIGS.entries()) tfjsTimes[k]?.push(median(await tfjsSteps(cfg)));
   if (torchFailure === undefined) {
     const t = torchSteps();
     if (t.ok) {

@@ -416,12 +416,12 @@ beforeAll(async () => {
 });
 
 describe.each(CASES)("$name", (cs) => {
-  it("tfjs objective of the exported weights equals the float64 objective (relative 1e-5)", () => {
+  it("tfjs objective of the exported weights equals the float64 objective (relative 1e-5)", async () => {
     const { model, dims } = build(cs, 3);
     const { X, Y } = makeData(cs, 11);
     const data = model.dataset(X, Y);
     // move away from the initialization so every parameter matters
-    train(model, data, { optimizer: "adam", learningRate: 0.05, steps: 15 });
+    await train(model, data, { optimizer: "adam", learningRate: 0.05, steps: 15 });
     const tfObjective = model.objective(X, Y);
     const reference = refObjective(cs.kind, rawFromExport(cs.kind, model), X.data, Y, dims);
     expect(Math.abs(tfObjective - reference)).toBeLessThan(1e-5 * Math.abs(reference));
@@ -628,7 +628,7 @@ describe("exact instance 3 of the spec: (3) vs (4)", () => {
   const X = new TokenBatch(1, 2, 1, new Float64Array([1, -1]));
   const Y = new Float64Array([1, 1]);
 
-  it("(4) reaches its optimum 3/4 with both simplex parameterizations", () => {
+  it("(4) reaches its optimum 3/4 with both simplex parameterizations", async () => {
     for (const simplex of ["softmax", "projection"] as const) {
       const model = new SimplexAttention({
         tokens: 2,
@@ -639,7 +639,11 @@ describe("exact instance 3 of the spec: (3) vs (4)", () => {
         seed: 2,
       });
       const data = model.dataset(X, Y);
-      const result = train(model, data, { optimizer: "adam", learningRate: 0.05, steps: 1500 });
+      const result = await train(model, data, {
+        optimizer: "adam",
+        learningRate: 0.05,
+        steps: 1500,
+      });
       expect(result.evaluations.at(-1)!.objective).toBeCloseTo(0.75, 3);
       const w = model.exportWeights();
       // both rows of W_1 attend to the same single token (e_1 with v·o = 1/2, or e_2 with -1/2)
@@ -651,7 +655,7 @@ describe("exact instance 3 of the spec: (3) vs (4)", () => {
     }
   });
 
-  it("(3) never goes below its optimum 1 and approaches it", () => {
+  it("(3) never goes below its optimum 1 and approaches it", async () => {
     const model = new StandardAttention({
       tokens: 2,
       features: 1,
@@ -661,7 +665,7 @@ describe("exact instance 3 of the spec: (3) vs (4)", () => {
       seed: 4,
     });
     const data = model.dataset(X, Y);
-    const result = train(model, data, {
+    const result = await train(model, data, {
       optimizer: "adam",
       learningRate: 0.02,
       steps: 600,
@@ -675,7 +679,7 @@ describe("exact instance 3 of the spec: (3) vs (4)", () => {
 });
 
 describe("tensor hygiene", () => {
-  it("the tensor count is stable over 100 training steps (mini-batches, projection)", () => {
+  it("the tensor count is stable over 100 training steps (mini-batches, projection)", async () => {
     const cs: Case = {
       name: "",
       kind: "heads",
@@ -689,7 +693,7 @@ describe("tensor hygiene", () => {
     const data = model.dataset(X, Y);
     const counts: number[] = [];
     const before = tf.memory().numTensors;
-    train(model, data, {
+    await train(model, data, {
       optimizer: "adamw",
       learningRate: 0.01,
       weightDecay: 0.1,

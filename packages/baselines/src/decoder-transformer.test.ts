@@ -217,9 +217,9 @@ describe("DecoderTransformer", () => {
     },
   );
 
-  it("train() takes the hand-written gradients: same step losses as tfjs autodiff", () => {
+  it("train() takes the hand-written gradients: same step losses as tfjs autodiff", async () => {
     const { tokens, labels } = additionTask(5);
-    const losses = (handWritten: boolean) => {
+    const losses = async (handWritten: boolean) => {
       const model = new DecoderTransformer({
         vocabSize: 7,
         sequenceLength: 4,
@@ -237,7 +237,7 @@ describe("DecoderTransformer", () => {
             afterStep: () => model.afterStep(),
             evaluate: (set) => model.evaluate(set),
           };
-      const result = train(trainable, data, {
+      const result = await train(trainable, data, {
         optimizer: "adamw",
         learningRate: 3e-3,
         weightDecay: 0.1,
@@ -249,8 +249,8 @@ describe("DecoderTransformer", () => {
       model.dispose();
       return result.stepLosses;
     };
-    const fast = losses(true);
-    const tape = losses(false);
+    const fast = await losses(true);
+    const tape = await losses(false);
     expect(fast.length).toBe(8);
     for (let s = 0; s < 8; s++) expect(Math.abs(fast[s]! - tape[s]!)).toBeLessThan(1e-4 * tape[s]!);
   });
@@ -292,7 +292,7 @@ describe("DecoderTransformer", () => {
 
   it.each(["softmax", "simplex"] as const)(
     "%s: memorizes p = 5 addition (train accuracy reaches 1)",
-    (attention) => {
+    async (attention) => {
       const { tokens, labels } = additionTask(5);
       const model = new DecoderTransformer({
         vocabSize: 7,
@@ -304,7 +304,7 @@ describe("DecoderTransformer", () => {
         seed: 0,
       });
       const data = model.dataset(tokens, labels);
-      const result = train(model, data, {
+      const result = await train(model, data, {
         optimizer: "adamw",
         learningRate: 3e-3,
         betas: [0.9, 0.98],
@@ -322,7 +322,7 @@ describe("DecoderTransformer", () => {
     },
   );
 
-  it("no tensor leak over 100 mini-batch steps", () => {
+  it("no tensor leak over 100 mini-batch steps", async () => {
     const { tokens, labels } = additionTask(5);
     const model = new DecoderTransformer({
       vocabSize: 7,
@@ -334,7 +334,7 @@ describe("DecoderTransformer", () => {
     const data = model.dataset(tokens, labels);
     const counts: number[] = [];
     const before = tf.memory().numTensors;
-    const result = train(model, data, {
+    const result = await train(model, data, {
       optimizer: "adamw",
       learningRate: 1e-3,
       weightDecay: 1,

@@ -46,7 +46,7 @@ import type { Evaluation, LossAndGradients, Trainable } from "./trainable.js";
  * const model = new DecoderTransformer({ vocabSize: 7, sequenceLength: 4, width: 32, heads: 4, layers: 1 });
  * const tokens = new Int32Array([0, 5, 1, 6, 2, 5, 3, 6]); // two sequences [x, +, y, =]
  * const data = model.dataset(tokens, new Int32Array([1, 0]));
- * train(model, data, { optimizer: "adamw", learningRate: 1e-3, betas: [0.9, 0.98], weightDecay: 1, warmupSteps: 10, steps: 20 });
+ * await train(model, data, { optimizer: "adamw", learningRate: 1e-3, betas: [0.9, 0.98], weightDecay: 1, warmupSteps: 10, steps: 20 });
  * data.dispose(); model.dispose();
  * ```
  */

@@ -25,17 +25,16 @@ export {
   ShapeMismatchError,
   UnsupportedFormatError,
 } from "@convexformer/tensors";
-export {
-  AttentionModel,
-  type AttentionModelConfig,
-  type AttentionModelOptions,
-  type ObjectiveGradients,
-  type OutputKind,
-  type ProjectedVariable,
-  type SimplexParameterization,
-} from "./attention-model.js";
+export { AttentionModel, type ObjectiveGradients } from "./attention-model.js";
+export type {
+  AttentionModelConfig,
+  AttentionModelOptions,
+  OutputKind,
+  SimplexParameterization,
+} from "./attention-model-config.js";
 export type { AttentionKind, DecoderTransformerOptions } from "./decoder/decoder-options.js";
 export { DecoderTransformer } from "./decoder-transformer.js";
+export type { EarlyStop, EarlyStopMetric, EvaluationRecord } from "./evaluation-record.js";
 export { type CorrectCount, correctCount, lossSum } from "./losses.js";
 export type { NamedWeight } from "./named-weight.js";
 export {
@@ -44,6 +43,7 @@ export {
   type OptimizerOptions,
   type OptimizerState,
 } from "./optimizer.js";
+export type { ProjectedVariable } from "./projected-variable.js";
 export { SequenceHeads, type SequenceHeadsOptions } from "./sequence-heads.js";
 export { SimplexAttention, type SimplexAttentionOptions } from "./simplex-attention.js";
 export { SimplexHeads, type SimplexHeadsOptions } from "./simplex-heads.js";
@@ -53,13 +53,6 @@ export { type Batch, TensorDataset } from "./tensor-dataset.js";
 export { type BaselineBackend, type BaselineTfjs, setupTfjs } from "./tfjs-backend.js";
 export { seededNormal, seededUniform, tensorFromFloat64, tensorToFloat64 } from "./tfjs-init.js";
 export { fastMatMul, matMulLastAxis } from "./tfjs-matmul.js";
-export {
-  type EarlyStop,
-  type EarlyStopMetric,
-  type EvaluationRecord,
-  type StopReason,
-  type TrainOptions,
-  type TrainResult,
-  train,
-} from "./train.js";
+export { type StopReason, type TrainOptions, type TrainResult, train } from "./train.js";
 export type { Evaluation, LossAndGradients, Trainable } from "./trainable.js";
+export type { TrainingState } from "./training-state.js";

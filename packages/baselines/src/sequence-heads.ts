@@ -2,12 +2,12 @@ import type { SequenceWeights } from "@convexformer/attention";
 import { createRng, validateInteger } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
+import { AttentionModel } from "./attention-model.js";
 import {
-  AttentionModel,
   type AttentionModelOptions,
   type SimplexParameterization,
   validateCommonOptions,
-} from "./attention-model.js";
+} from "./attention-model-config.js";
 import {
   validateDimension,
   validateHeads,

@@ -2,13 +2,13 @@ import type { SimplexAttentionWeights } from "@convexformer/attention";
 import { createRng } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
+import { AttentionModel } from "./attention-model.js";
 import {
-  AttentionModel,
   type AttentionModelOptions,
   type OutputKind,
   type SimplexParameterization,
   validateCommonOptions,
-} from "./attention-model.js";
+} from "./attention-model-config.js";
 import { blocksFromColumns, columnsFromBlocks } from "./internal/head-blocks.js";
 import {
   validateDimension,

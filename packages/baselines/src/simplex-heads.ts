@@ -7,12 +7,12 @@ import {
 } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
+import { AttentionModel } from "./attention-model.js";
 import {
-  AttentionModel,
   type AttentionModelOptions,
   type SimplexParameterization,
   validateCommonOptions,
-} from "./attention-model.js";
+} from "./attention-model-config.js";
 import {
   validateDimension,
   validateHeads,
@@ -73,7 +73,7 @@ export interface SimplexHeadsOptions extends AttentionModelOptions {
  * const model = new SimplexHeads({ tokens: 4, features: 3, heads: 4, beta: 0.01 });
  * const X = TokenBatch.zeros(16, 4, 3);
  * const data = model.dataset(X, new Float64Array(16));
- * train(model, data, { optimizer: "adam", learningRate: 0.01, steps: 10 });
+ * await train(model, data, { optimizer: "adam", learningRate: 0.01, steps: 10 });
  * const weights = model.exportWeights(); // { w1, w2, alpha, … }
  * data.dispose(); model.dispose();
  * ```

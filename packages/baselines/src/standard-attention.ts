@@ -2,12 +2,12 @@ import type { StandardAttentionWeights } from "@convexformer/attention";
 import { createRng, InvalidOptionError } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
+import { AttentionModel } from "./attention-model.js";
 import {
-  AttentionModel,
   type AttentionModelOptions,
   type OutputKind,
   validateCommonOptions,
-} from "./attention-model.js";
+} from "./attention-model-config.js";
 import { blocksFromColumns, columnsFromBlocks } from "./internal/head-blocks.js";
 import {
   validateDimension,

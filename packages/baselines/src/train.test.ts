@@ -108,9 +108,9 @@ describe("train", () => {
     return { model, X, y, data: model.dataset(X, y) };
   }
 
-  it("mini-batches: floor(N/b) batches per epoch (tail skipped), deterministic per seed", () => {
+  it("mini-batches: floor(N/b) batches per epoch (tail skipped), deterministic per seed", async () => {
     const a = setup();
-    const r1 = train(a.model, a.data, {
+    const r1 = await train(a.model, a.data, {
       optimizer: "adam",
       learningRate: 0.01,
       epochs: 3,
@@ -121,7 +121,7 @@ describe("train", () => {
     expect(r1.epochs).toBe(3);
     expect(r1.stopReason).toBe("epochs");
     const b = setup();
-    const r2 = train(b.model, b.data, {
+    const r2 = await train(b.model, b.data, {
       optimizer: "adam",
       learningRate: 0.01,
       epochs: 3,
@@ -130,7 +130,7 @@ describe("train", () => {
     });
     expect(Array.from(r2.stepLosses)).toEqual(Array.from(r1.stepLosses));
     const c = setup();
-    const r3 = train(c.model, c.data, {
+    const r3 = await train(c.model, c.data, {
       optimizer: "adam",
       learningRate: 0.01,
       epochs: 3,
@@ -144,10 +144,10 @@ describe("train", () => {
     }
   });
 
-  it("full batch: the step loss is the objective, and it decreases", () => {
+  it("full batch: the step loss is the objective, and it decreases", async () => {
     const s = setup(1);
     const before = s.model.objective(s.X, s.y);
-    const r = train(s.model, s.data, {
+    const r = await train(s.model, s.data, {
       optimizer: "sgd",
       learningRate: 0.01,
       steps: 40,
@@ -162,10 +162,10 @@ describe("train", () => {
     s.model.dispose();
   });
 
-  it("early stop, callbacks, validation and abort", () => {
+  it("early stop, callbacks, validation and abort", async () => {
     const s = setup(2);
     const first = s.model.objective(s.X, s.y);
-    const r = train(s.model, s.data, {
+    const r = await train(s.model, s.data, {
       optimizer: "adam",
       learningRate: 0.05,
       steps: 1000,
@@ -178,7 +178,7 @@ describe("train", () => {
     expect(r.reachedTarget!.objective).toBeLessThanOrEqual(0.9 * first);
     expect(r.reachedTarget!.validationObjective).toBeCloseTo(r.reachedTarget!.objective, 4);
     const seen: number[] = [];
-    const r2 = train(s.model, s.data, {
+    const r2 = await train(s.model, s.data, {
       optimizer: "adam",
       learningRate: 0.05,
       steps: 100,
@@ -192,7 +192,7 @@ describe("train", () => {
     expect(seen).toEqual([0, 2, 4]);
     const controller = new AbortController();
     controller.abort();
-    const r3 = train(s.model, s.data, {
+    const r3 = await train(s.model, s.data, {
       optimizer: "sgd",
       learningRate: 0.01,
       steps: 5,
@@ -204,21 +204,23 @@ describe("train", () => {
     s.model.dispose();
   });
 
-  it("rejects bad options", () => {
+  it("rejects bad options", async () => {
     const s = setup();
     const opts = { optimizer: "adam", learningRate: 0.1 } as const;
-    expect(() => train(s.model, s.data, { ...opts })).toThrow(InvalidOptionError);
-    expect(() => train(s.model, s.data, { ...opts, steps: 1, batchSize: 11 })).toThrow(/batchSize/);
-    expect(() => train(s.model, s.data, { ...opts, steps: 1, lr: 1 } as never)).toThrow(
+    await expect(train(s.model, s.data, { ...opts })).rejects.toThrow(InvalidOptionError);
+    await expect(train(s.model, s.data, { ...opts, steps: 1, batchSize: 11 })).rejects.toThrow(
+      /batchSize/,
+    );
+    await expect(train(s.model, s.data, { ...opts, steps: 1, lr: 1 } as never)).rejects.toThrow(
       /options.lr/,
     );
-    expect(() =>
+    await expect(
       train(s.model, s.data, {
         ...opts,
         steps: 1,
         earlyStop: { metric: "f1" as "loss", target: 1 },
       }),
-    ).toThrow(/earlyStop.metric/);
+    ).rejects.toThrow(/earlyStop.metric/);
     s.data.dispose();
     s.model.dispose();
   });

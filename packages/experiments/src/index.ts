@@ -27,19 +27,28 @@ export {
   studentTeacher,
   type TeacherTarget,
 } from "./datasets/student-teacher.js";
+export {
+  defineExperiment,
+  type Experiment,
+  type ExperimentDescriptor,
+} from "./registry/define-experiment.js";
+export type {
+  AnyOptionSpec,
+  AnyOptionsTable,
+  OptionEntry,
+  OptionGroup,
+  OptionSpec,
+  OptionsTable,
+  ValueSpec,
+} from "./registry/option-spec.js";
+export type { E3Program, E3Row, E3Size } from "./runners/e3-row.js";
 export type {
   Curve,
   ExperimentResult,
   RunnerHooks,
   RunnerProgress,
 } from "./runners/experiment-result.js";
-export {
-  type E1Config,
-  type E1Metrics,
-  type E1ModelMetrics,
-  type E1Result,
-  runE1,
-} from "./runners/run-e1.js";
+export { type E1Config, type E1Result, runE1 } from "./runners/run-e1.js";
 export { type E2Config, type E2Metrics, type E2Result, runE2 } from "./runners/run-e2.js";
 export {
   type E2ConvexConfig,
@@ -47,14 +56,7 @@ export {
   type E2ConvexResult,
   runE2Convex,
 } from "./runners/run-e2-convex.js";
-export {
-  type E3Config,
-  type E3Program,
-  type E3Result,
-  type E3Row,
-  type E3Size,
-  runE3,
-} from "./runners/run-e3.js";
+export { type E3Config, type E3Result, runE3 } from "./runners/run-e3.js";
 export {
   runText,
   type TextConfig,
@@ -62,8 +64,5 @@ export {
   type TextResult,
   type WordWeight,
 } from "./runners/run-text.js";
-export {
-  type ResumableTrainOptions,
-  resumableTrain,
-  type TrainingRun,
-} from "./training/resumable-train.js";
+export type { E1Metrics, E1ModelMetrics } from "./runners/student-metrics.js";
+export { type ResumableTrainOptions, resumableTrain } from "./training/resumable-train.js";

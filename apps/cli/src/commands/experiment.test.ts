@@ -96,6 +96,13 @@ describe("convexformer experiment", () => {
     expect(unknown.status).toBe(2);
   }, 60_000);
 
+  it("lists the registered experiments in experiment --help", () => {
+    const help = convexformer("experiment", "--help");
+    expect(help.status).toBe(0);
+    for (const name of ["e1", "e2", "e2-convex", "e3", "text"])
+      expect(help.stdout).toMatch(new RegExp(`\\n  ${name} `));
+  }, 60_000);
+
   it("names a missing records file of the text task", () => {
     const out = join(mkdtempSync(join(tmpdir(), "cf-exp-")), "text");
     const r = convexformer(

@@ -91,7 +91,7 @@ export async function runInterpret(
       tokenMapFigure,
       validateSolution,
     } = await import("@convexformer/interpret");
-    const { experimentFigures, experimentTerminalMaps } = await import("../experiment-figures.js");
+    const { findExperiment } = await import("./experiment-job.js");
     const info = await lstat(resultDir).catch(() => undefined);
     if (info === undefined || !info.isDirectory())
       throw new UsageError(`<result> ${resultDir}: no such folder`);
@@ -112,9 +112,10 @@ export async function runInterpret(
       )
         throw new UsageError(`${file}: not an experiment result (no "experiment" and "curves")`);
       const out = await validateOutputDirectory("--out", options.out, INTERPRET_FILES);
-      const files = await experimentFigures(result);
+      const figures = findExperiment(result.experiment).figures;
+      const files = figures === undefined ? {} : await figures.draw(result);
       await writeResultFolder(out, files);
-      const maps = experimentTerminalMaps(result);
+      const maps = figures?.terminal?.(result) ?? "";
       if (options.json === true)
         io.stdout(
           `${JSON.stringify({ experiment: result.experiment, files: Object.keys(files), out })}\n`,

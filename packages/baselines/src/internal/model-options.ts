@@ -4,7 +4,7 @@ import {
   validateFinite,
   validateInteger,
 } from "@convexformer/tensors";
-import type { OutputKind, SimplexParameterization } from "../attention-model.js";
+import type { OutputKind, SimplexParameterization } from "../attention-model-config.js";
 
 /** Validation of the models' options and weight fields (internal): `validate*` throw typed errors naming the argument. */
 

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Tensor } from "@tensorflow/tfjs-core";
-import type { OutputKind } from "../attention-model.js";
+import type { OutputKind } from "../attention-model-config.js";
 
 /** Applies the readout to `[b, n, c]` outputs: `[b]` (scalar), `[b, c]` (vector), or as is. */
 export function applyReadout(y: Tensor, output: OutputKind, readout: number | "mean"): Tensor {

@@ -1,7 +1,7 @@
 import { InvalidOptionError, ShapeMismatchError, validateFinite } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import type { Tensor } from "@tensorflow/tfjs-core";
-import type { SimplexParameterization } from "../attention-model.js";
+import type { SimplexParameterization } from "../attention-model-config.js";
 
 /** Logit used for an exact zero weight under the softmax parameterization (exp underflows to 0). */
 export const ZERO_LOGIT = -1e4;

@@ -6,4 +6,5 @@
  * @packageDocumentation
  */
 
+export { EXPERIMENTS } from "../registry/experiments.js";
 export { type FigureMaker, saveExperiment } from "./save-experiment.js";

@@ -30,6 +30,23 @@ describe("saveExperiment, fileCheckpointStore, softwareVersions", () => {
     expect(saved.software.packages["@convexformer/experiments"]).toBe("0.1.0");
     expect(saved.software.runtime).toMatch(/^node v/);
   });
+  it("draws the registered experiment's figures when no maker is given", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "cf-save-")), "e2");
+    await saveExperiment(dir, {
+      experiment: "e2",
+      status: "complete",
+      config: { attention: "simplex" },
+      seed: 0,
+      software: softwareVersions(),
+      startedAt: "now",
+      timings: {},
+      metrics: {},
+      curves: { accuracy: { step: [0, 10], trainAccuracy: [0.5, 1], validationAccuracy: [0, 1] } },
+    });
+    expect(readdirSync(dir).sort()).toEqual(
+      [RESULT_MANIFEST, "grokking.json", "grokking.svg", "result.json"].sort(),
+    );
+  });
   it("stores and loads checkpoints atomically", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "cf-ck-")), "sub", "checkpoint.bin");
     const store = fileCheckpointStore(path);

@@ -1,9 +1,11 @@
 import { writeResultFolder } from "@convexformer/io/node";
+import { EXPERIMENTS } from "../registry/experiments.js";
 import type { ExperimentResult } from "../runners/experiment-result.js";
 
 /**
- * Figures for a result folder: file name → SVG text. Supplied by the caller (e.g. the
- * `@convexformer/interpret` figure functions) so this package draws nothing itself.
+ * Figures for a result folder: file name → contents (SVG, or the JSON of what a figure
+ * plots), or a promise of them. By default {@link saveExperiment} draws the registered
+ * experiment's figures (its descriptor's `figures.draw`); a maker replaces them.
  *
  * @param result - the runner's result the figures are drawn from
  * @example
@@ -14,19 +16,21 @@ import type { ExperimentResult } from "../runners/experiment-result.js";
  */
 export type FigureMaker = (
   result: ExperimentResult<unknown, unknown>,
-) => Readonly<Record<string, string>>;
+) => Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>;
 
 /**
  * Writes a runner's result as a folder, atomically (see {@link writeResultFolder}):
  * `result.json` (the whole result: config, seed, software, timings, metrics, curves),
- * `command.txt` when `command` is given (how to reproduce it), and the SVG files `figures`
- * returns.
+ * `command.txt` when `command` is given (how to reproduce it), and the figures: those of the
+ * registered experiment of `result.experiment` (as `convexformer experiment` writes them), or
+ * those `figures` returns.
  *
  * @param dir - the result folder, replaced as a whole (missing parents are created; see
  *   {@link writeResultFolder})
  * @param result - a runner's result (`runE1`, `runE2`, …), written as `result.json`
  * @param options - `command`: the command line to reproduce the run, written as
  *   `command.txt` (none when absent); `figures`: a {@link FigureMaker} whose files are added
+ *   instead of the registered experiment's figures
  * @example
  * ```ts
  * import { mkdtempSync, readFileSync } from "node:fs";
@@ -46,8 +50,10 @@ export async function saveExperiment(
 ): Promise<void> {
   const files: Record<string, string> = { "result.json": `${JSON.stringify(result, null, 2)}\n` };
   if (options.command !== undefined) files["command.txt"] = `${options.command}\n`;
-  if (options.figures !== undefined) {
-    for (const [name, svg] of Object.entries(options.figures(result))) files[name] = svg;
+  const draw =
+    options.figures ?? EXPERIMENTS.find((e) => e.name === result.experiment)?.figures?.draw;
+  if (draw !== undefined) {
+    for (const [name, contents] of Object.entries(await draw(result))) files[name] = contents;
   }
   await writeResultFolder(dir, files);
 }

@@ -23,7 +23,7 @@ export type Curve = Readonly<Record<string, readonly (number | null)[]>>;
  */
 export interface ExperimentResult<Config, Metrics> {
   /** Which experiment. */
-  readonly experiment: "e1" | "e2" | "e2-convex" | "e3" | "text";
+  readonly experiment: string;
   /** `"complete"`, or `"aborted"` when the signal stopped it (the result holds what was done). */
   readonly status: "complete" | "aborted";
   /** The resolved configuration (every default filled in). */

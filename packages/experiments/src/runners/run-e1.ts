@@ -1,4 +1,5 @@
 import type { LossName } from "@convexformer/attention";
+import { DEFAULT_TOLERANCE } from "@convexformer/solvers";
 import { InvalidOptionError, validateInteger, validateKnownOptions } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
 import {
@@ -8,6 +9,7 @@ import {
 } from "../datasets/student-teacher.js";
 import { compareStudents } from "./compare-students.js";
 import { type ExperimentResult, type RunnerHooks, runtimeVersion } from "./experiment-result.js";
+import type { E1Metrics } from "./student-metrics.js";
 
 /**
  * Configuration of {@link runE1}. Unknown keys are errors.
@@ -41,94 +43,6 @@ export interface E1Config {
   readonly simplexHeads?: number;
   /** Evaluate the Adam runs every this many steps (default 10). */
   readonly evaluateEvery?: number;
-}
-
-/**
- * One student's numbers in E1.
- *
- * @example
- * ```ts
- * import type { E1ModelMetrics } from "@convexformer/experiments";
- * const summary = (m: E1ModelMetrics) => `${m.objective} (${m.milliseconds} ms)`;
- * ```
- */
-export interface E1ModelMetrics {
-  /** Regularized training objective (same loss and `β` for all). */
-  readonly objective: number;
-  /** Test error (MSE for regression, error rate for classification). */
-  readonly testError: number;
-  /** Training error, same measure. */
-  readonly trainError: number;
-  /** Wall time in ms. */
-  readonly milliseconds: number;
-  /** The best learning rate (Adam runs). */
-  readonly learningRate?: number;
-  /**
-   * Heads of the trained model (Adam runs): the fixed number the nonconvex student was built
-   * with (`simplexHeads`, `standardHeads`). The convex model's count is `headsNeeded`.
-   */
-  readonly heads?: number;
-  /** The token map: convex `Σ‖z_k‖`, simplex mean `w_{1j}`, standard mean softmax row of the readout token. */
-  readonly tokenMap: readonly number[];
-}
-
-/**
- * The numbers E1 reports.
- *
- * @example
- * ```ts
- * import type { E1Metrics } from "@convexformer/experiments";
- * const wins = (m: E1Metrics) => m.convex.objective <= m.standard.objective;
- * ```
- */
-export interface E1Metrics {
-  /** `β`. */
-  readonly beta: number;
-  /** `λ_max` of the convex program. */
-  readonly lambdaMax: number;
-  /** The convex program solved by the first solver, recovered and evaluated as a network. */
-  readonly convex: E1ModelMetrics & {
-    /** Relative duality gap of the solution. */
-    readonly relativeGap: number;
-    /** The solver status. */
-    readonly status: string;
-    /** Iterations. */
-    readonly iterations: number;
-    /** Heads the recovered network needs. */
-    readonly headsNeeded: number;
-  };
-  /** Every solver's outcome on the convex program. */
-  readonly solvers: readonly {
-    /** The solver. */
-    readonly solver: string;
-    /** The solver status. */
-    readonly status: string;
-    /** Certified objective (`null` on error). */
-    readonly objective: number | null;
-    /** Relative gap (`null` on error). */
-    readonly relativeGap: number | null;
-    /** Iterations. */
-    readonly iterations: number;
-    /** Wall time in ms. */
-    readonly milliseconds: number;
-    /** Why the solver failed. */
-    readonly error?: string;
-  }[];
-  /** The nonconvex alternative (8)/(11) with Adam (`w_1` on the simplex via softmax). */
-  readonly simplex: E1ModelMetrics;
-  /** Standard attention (3) with Adam. */
-  readonly standard: E1ModelMetrics;
-  /** Train / test samples, tokens, features. */
-  readonly sizes: {
-    /** Training samples. */
-    readonly train: number;
-    /** Test samples. */
-    readonly test: number;
-    /** Tokens per sample. */
-    readonly tokens: number;
-    /** Features per token. */
-    readonly features: number;
-  };
 }
 
 /**
@@ -235,7 +149,7 @@ export async function runE1(config: E1Config = {}, hooks: RunnerHooks = {}): Pro
   const solvers = config.solvers ?? ["fista", "admm", "ipm"];
   if (solvers.length === 0)
     throw new InvalidOptionError("solvers", solvers, "must name at least one solver");
-  const tolerance = config.tolerance ?? 1e-6;
+  const tolerance = config.tolerance ?? DEFAULT_TOLERANCE;
   const standardHeads = config.standardHeads ?? 3;
   const simplexHeads = config.simplexHeads ?? 16;
   validateInteger("standardHeads", standardHeads, 1);

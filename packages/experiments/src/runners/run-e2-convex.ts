@@ -3,6 +3,7 @@ import {
   attentionForward,
   fitConvexAttention,
 } from "@convexformer/attention";
+import { DEFAULT_TOLERANCE } from "@convexformer/solvers";
 import {
   createRng,
   InvalidOptionError,
@@ -203,7 +204,7 @@ export async function runE2Convex(
     embeddingDim: d,
     gates,
     lambdaRatio: config.lambdaRatio ?? 1e-3,
-    tolerance: config.tolerance ?? 1e-6,
+    tolerance: config.tolerance ?? DEFAULT_TOLERANCE,
     maxIterations: config.maxIterations ?? 5000,
     timeLimitMs: config.timeLimitMs ?? null,
     seed: data.seed,

@@ -1,43 +1,10 @@
-import {
-  type AttentionProgramKind,
-  fitConvexAttention,
-  type LossName,
-} from "@convexformer/attention";
-import { SimplexHeads, setupTfjs } from "@convexformer/baselines";
 import { listSolvers } from "@convexformer/solvers";
 import { InvalidOptionError, validateKnownOptions } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
-import { type StudentTeacherOptions, studentTeacher } from "../datasets/student-teacher.js";
-import { resumableTrain } from "../training/resumable-train.js";
-import {
-  type ExperimentResult,
-  jsonNumber,
-  type RunnerHooks,
-  runtimeVersion,
-} from "./experiment-result.js";
-
-/**
- * The programs E3 benchmarks: (9) scalar, (12) joint cross-entropy, (14) gated, (33)
- * sequence, and the one-token gated program (14), which is scnn's convex gated-ReLU problem.
- *
- * @example
- * ```ts
- * import type { E3Program } from "@convexformer/experiments";
- * const p: E3Program = "scnn";
- * ```
- */
-export type E3Program = "scalar" | "vector-ce" | "gated" | "sequence" | "scnn";
-
-/**
- * The instance sizes of E3.
- *
- * @example
- * ```ts
- * import type { E3Size } from "@convexformer/experiments";
- * const s: E3Size = "medium";
- * ```
- */
-export type E3Size = "small" | "medium" | "large";
+import { studentTeacher } from "../datasets/student-teacher.js";
+import type { E3Program, E3Row, E3Size } from "./e3-row.js";
+import { type E3Instance, timeAdam, timeSolver } from "./e3-timing.js";
+import { type ExperimentResult, type RunnerHooks, runtimeVersion } from "./experiment-result.js";
 
 /** Samples, tokens, features of each size. */
 const SIZES: Record<E3Size, { samples: number; tokens: number; features: number }> = {
@@ -82,53 +49,6 @@ export interface E3Config {
 }
 
 /**
- * One row of E3's table.
- *
- * @example
- * ```ts
- * import type { E3Row } from "@convexformer/experiments";
- * const t6 = (row: E3Row) => row.reached.find((r) => r.gap === 1e-6)?.milliseconds;
- * ```
- */
-export interface E3Row {
-  /** The program. */
-  readonly program: E3Program;
-  /** The size. */
-  readonly size: E3Size;
-  /** Variables of the program. */
-  readonly dimension: number;
-  /** A solver name, or `"adam"` for the nonconvex alternative. */
-  readonly solver: string;
-  /** Final status (`"error"` with `error` when the solver refused the instance). */
-  readonly status: string;
-  /**
-   * Time and iterations to each gap (`null`: not reached). For Adam: the gap is the relative
-   * distance to the certified convex optimum, and `1e-3` is always among them (before the
-   * configured gaps), the nonconvex alternative's usual target.
-   */
-  readonly reached: readonly {
-    /** The relative gap. */
-    readonly gap: number;
-    /** Milliseconds until first reached (`null`: never). */
-    readonly milliseconds: number | null;
-    /** Iterations until first reached (`null`: never). */
-    readonly iterations: number | null;
-  }[];
-  /** Final objective. */
-  readonly objective: number | null;
-  /** Final relative gap (Adam: relative distance to the convex optimum). */
-  readonly relativeGap: number | null;
-  /** Active groups (heads) of the solution. */
-  readonly activeGroups: number | null;
-  /** Total milliseconds. */
-  readonly milliseconds: number;
-  /** Iterations (Adam: steps). */
-  readonly iterations: number;
-  /** Why the solver could not run this instance. */
-  readonly error?: string;
-}
-
-/**
  * What {@link runE3} returns.
  *
  * @example
@@ -159,14 +79,7 @@ const OPTION_NAMES = [
   "seed",
 ] as const;
 
-interface Instance {
-  readonly kind: AttentionProgramKind;
-  readonly loss: LossName;
-  readonly data: StudentTeacherOptions;
-  readonly gates?: number;
-}
-
-function instance(program: E3Program, size: E3Size, seed: number): Instance {
+function instance(program: E3Program, size: E3Size, seed: number): E3Instance {
   const s = SIZES[size];
   const data = { samples: s.samples, testSamples: 1, tokens: s.tokens, features: s.features, seed };
   switch (program) {
@@ -199,11 +112,6 @@ function instance(program: E3Program, size: E3Size, seed: number): Instance {
         gates: 16,
       };
   }
-}
-
-/** The distances to the optimum recorded for Adam: 1e-3, then the configured gaps below it. */
-function adamGaps(gaps: readonly number[]): readonly number[] {
-  return [1e-3, ...gaps.filter((gap) => gap < 1e-3)];
 }
 
 /**
@@ -265,152 +173,53 @@ export async function runE3(config: E3Config = {}, hooks: RunnerHooks = {}): Pro
       "must be a non-empty list of numbers in (0, 1)",
     );
   }
-  const smallest = Math.min(...resolved.gaps);
   const rows: E3Row[] = [];
   let aborted = false;
+  const total = resolved.programs.length * resolved.sizes.length * resolved.solvers.length;
   outer: for (const program of resolved.programs) {
     for (const size of resolved.sizes) {
       const inst = instance(program, size, resolved.seed);
-      const data = studentTeacher(inst.data);
-      const X = data.train.X;
-      let optimum: number | undefined;
-      let lambda = Number.NaN;
+      const cell = {
+        program,
+        size,
+        instance: inst,
+        data: studentTeacher(inst.data),
+        gaps: resolved.gaps,
+        seed: resolved.seed,
+        hooks,
+      };
+      let optimum: { objective: number; lambda: number } | undefined;
       for (const solver of resolved.solvers) {
         if (hooks.signal?.aborted) {
           aborted = true;
           break outer;
         }
-        hooks.onProgress?.({
-          phase: `${program}/${size}/${solver}`,
-          done: rows.length,
-          total: resolved.programs.length * resolved.sizes.length * resolved.solvers.length,
-        });
-        const records: { iteration: number; elapsedMs: number; relativeGap: number }[] = [];
-        const s0 = performance.now();
-        try {
-          const fit = fitConvexAttention(X, {
-            model: inst.kind,
-            loss: inst.loss,
-            targets: data.train.targets,
-            ...(inst.loss === "cross-entropy" ? { outputs: data.options.outputs } : {}),
-            ...(inst.gates === undefined ? {} : { gates: inst.gates, gateSeed: resolved.seed }),
-            lambdaRatio: resolved.lambdaRatio,
-            solver,
-            tolerance: smallest,
-            maxIterations: resolved.maxIterations,
-            timeLimitMs: resolved.timeLimitMs,
-            prune: false,
-            ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
-            onIteration: (r) => {
-              records.push({
-                iteration: r.iteration,
-                elapsedMs: r.elapsedMs,
-                relativeGap: r.relativeGap,
-              });
-            },
-          });
-          const ms = performance.now() - s0;
-          if (
-            fit.solve.status === "converged" &&
-            (optimum === undefined || fit.certificate.objective < optimum)
-          ) {
-            optimum = fit.certificate.objective;
-            lambda = fit.lambda;
-          }
-          rows.push({
-            program,
-            size,
-            dimension: fit.problem.dim,
-            solver,
-            status: fit.solve.status,
-            reached: resolved.gaps.map((gap) => {
-              const hit = records.find((r) => r.relativeGap <= gap);
-              const certified = fit.certificate.relativeGap <= gap;
-              return {
-                gap,
-                milliseconds: hit?.elapsedMs ?? (certified ? ms : null),
-                iterations: hit?.iteration ?? (certified ? fit.solve.iterations : null),
-              };
-            }),
-            objective: fit.certificate.objective,
-            relativeGap: fit.certificate.relativeGap,
-            activeGroups: fit.headsNeeded,
-            milliseconds: ms,
-            iterations: fit.solve.iterations,
-          });
-        } catch (error) {
-          if (hooks.signal?.aborted) {
-            aborted = true;
-            break outer;
-          }
-          rows.push({
-            program,
-            size,
-            dimension: 0,
-            solver,
-            status: "error",
-            reached: resolved.gaps.map((gap) => ({ gap, milliseconds: null, iterations: null })),
-            objective: null,
-            relativeGap: null,
-            activeGroups: null,
-            milliseconds: performance.now() - s0,
-            iterations: 0,
-            error: (error as Error).message,
-          });
+        hooks.onProgress?.({ phase: `${program}/${size}/${solver}`, done: rows.length, total });
+        const timed = timeSolver(cell, solver, resolved);
+        if (timed === undefined) {
+          aborted = true;
+          break outer;
         }
+        rows.push(timed.row);
+        if (
+          timed.objective !== undefined &&
+          timed.lambda !== undefined &&
+          (optimum === undefined || timed.objective < optimum.objective)
+        )
+          optimum = { objective: timed.objective, lambda: timed.lambda };
       }
       if (
         resolved.adam &&
         optimum !== undefined &&
         (program === "scalar" || program === "vector-ce")
       ) {
-        await setupTfjs();
-        const P = optimum;
-        const c = data.options.outputs;
-        const model = new SimplexHeads({
-          tokens: X.tokens,
-          features: X.features,
-          outputs: c,
-          loss: inst.loss,
-          beta: lambda,
-          heads: Math.min(X.samples * c + 1, 256),
-          seed: resolved.seed,
-        });
-        const train = model.dataset(X, data.train.targets);
-        try {
-          const run = await resumableTrain(model, train, {
-            optimizer: "adam",
-            learningRate: resolved.adamLearningRate,
+        rows.push(
+          await timeAdam(cell, optimum, {
             steps: resolved.adamSteps,
-            evaluateEvery: 10,
-            earlyStop: { metric: "objective", target: P * (1 + smallest) },
-            ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
-          });
-          const ev = run.evaluations;
-          const last = ev.at(-1);
-          rows.push({
-            program,
-            size,
+            learningRate: resolved.adamLearningRate,
             dimension: rows.at(-1)?.dimension ?? 0,
-            solver: "adam",
-            status: run.stopReason,
-            reached: adamGaps(resolved.gaps).map((gap) => {
-              const hit = ev.find((r) => r.objective <= P * (1 + gap));
-              return { gap, milliseconds: hit?.wallMs ?? null, iterations: hit?.step ?? null };
-            }),
-            objective: jsonNumber(last?.objective),
-            relativeGap:
-              last === undefined
-                ? null
-                : jsonNumber((last.objective - P) / Math.max(1, Math.abs(P))),
-            activeGroups: null,
-            milliseconds: run.wallMs,
-            iterations: run.steps,
-          });
-        } finally {
-          train.dispose();
-          model.dispose();
-        }
+          }),
+        );
       }
     }
   }

@@ -1,5 +1,6 @@
 import type { AttentionWeights } from "@convexformer/attention";
 import { type TextRecord, textFeatures, type WordEmbeddings } from "@convexformer/io";
+import { DEFAULT_TOLERANCE } from "@convexformer/solvers";
 import {
   createRng,
   InvalidOptionError,
@@ -11,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { createFrozenBlock } from "../datasets/frozen-block.js";
 import { compareStudents } from "./compare-students.js";
 import { type ExperimentResult, type RunnerHooks, runtimeVersion } from "./experiment-result.js";
-import type { E1Metrics } from "./run-e1.js";
+import type { E1Metrics } from "./student-metrics.js";
 
 /**
  * Configuration of {@link runText}. Unknown keys are errors.
@@ -271,7 +272,7 @@ export async function runText(
       beta: config.beta,
       lambdaRatio: resolved.lambdaRatio,
       solvers: resolved.solvers,
-      tolerance: 1e-6,
+      tolerance: DEFAULT_TOLERANCE,
       steps: resolved.steps,
       evaluateEvery: 10,
       learningRates: resolved.learningRates,
