@@ -1,7 +1,8 @@
+import { type AttentionProgramKind, getProgram, type LossName } from "@convexformer/attention";
 import { listSolvers } from "@convexformer/solvers";
 import { InvalidOptionError, validateKnownOptions } from "@convexformer/tensors";
 import * as tf from "@tensorflow/tfjs";
-import { studentTeacher } from "../datasets/student-teacher.js";
+import { type StudentTeacherOptions, studentTeacher } from "../datasets/student-teacher.js";
 import type { E3Program, E3Row, E3Size } from "./e3-row.js";
 import { type E3Instance, timeAdam, timeSolver } from "./e3-timing.js";
 import { type ExperimentResult, type RunnerHooks, runtimeVersion } from "./experiment-result.js";
@@ -79,39 +80,51 @@ const OPTION_NAMES = [
   "seed",
 ] as const;
 
+/**
+ * The benchmark instances: for each E3 name, the program of attention's table it solves, the
+ * loss, the gates and how the student–teacher data is shaped. What depends on the program
+ * (gates, targets per token, whether Adam trains a nonconvex twin) is read from the program table.
+ */
+const INSTANCES: Record<
+  E3Program,
+  {
+    kind: AttentionProgramKind;
+    loss: LossName;
+    gates?: number;
+    data: Partial<StudentTeacherOptions>;
+  }
+> = {
+  scalar: { kind: "scalar", loss: "squared", data: {} },
+  "vector-ce": {
+    kind: "vector",
+    loss: "cross-entropy",
+    data: { target: "vector", outputs: 3, classification: true },
+  },
+  gated: { kind: "gated", loss: "squared", gates: 8, data: { target: "vector", outputs: 2 } },
+  sequence: { kind: "sequence", loss: "squared", data: { target: "sequence", outputs: 1 } },
+  scnn: { kind: "gated", loss: "squared", gates: 16, data: { tokens: 1, frozenBlock: false } },
+};
+
 function instance(program: E3Program, size: E3Size, seed: number): E3Instance {
   const s = SIZES[size];
-  const data = { samples: s.samples, testSamples: 1, tokens: s.tokens, features: s.features, seed };
-  switch (program) {
-    case "scalar":
-      return { kind: "scalar", loss: "squared", data };
-    case "vector-ce":
-      return {
-        kind: "vector",
-        loss: "cross-entropy",
-        data: { ...data, target: "vector", outputs: 3, classification: true },
-      };
-    case "gated":
-      return {
-        kind: "gated",
-        loss: "squared",
-        data: { ...data, target: "vector", outputs: 2 },
-        gates: 8,
-      };
-    case "sequence":
-      return {
-        kind: "sequence",
-        loss: "squared",
-        data: { ...data, target: "sequence", outputs: 1, tokens: Math.min(s.tokens, 8) },
-      };
-    default:
-      return {
-        kind: "gated",
-        loss: "squared",
-        data: { ...data, tokens: 1, frozenBlock: false },
-        gates: 16,
-      };
-  }
+  const spec = INSTANCES[program];
+  const entry = getProgram(spec.kind);
+  const data: StudentTeacherOptions = {
+    samples: s.samples,
+    testSamples: 1,
+    tokens: s.tokens,
+    features: s.features,
+    seed,
+    ...spec.data,
+    // programs with one target per token (33) run on at most 8 tokens
+    ...(entry.targetsPerToken ? { tokens: Math.min(s.tokens, 8) } : {}),
+  };
+  return {
+    kind: spec.kind,
+    loss: spec.loss,
+    data,
+    ...(entry.gated && spec.gates !== undefined ? { gates: spec.gates } : {}),
+  };
 }
 
 /**
@@ -208,11 +221,9 @@ export async function runE3(config: E3Config = {}, hooks: RunnerHooks = {}): Pro
         )
           optimum = { objective: timed.objective, lambda: timed.lambda };
       }
-      if (
-        resolved.adam &&
-        optimum !== undefined &&
-        (program === "scalar" || program === "vector-ce")
-      ) {
+      // Adam trains the nonconvex twin of the ungated one-output-per-sample programs (9), (12)
+      const entry = getProgram(inst.kind);
+      if (resolved.adam && optimum !== undefined && !entry.gated && !entry.targetsPerToken) {
         rows.push(
           await timeAdam(cell, optimum, {
             steps: resolved.adamSteps,
