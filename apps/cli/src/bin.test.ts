@@ -37,6 +37,19 @@ describe("the convexformer binary", () => {
     writeNpy({ dtype: "float64", shape: [3], data: new Float64Array([1, -1, 0.5]) }),
   );
 
+  it("stops quietly when the reader closes its pipe early (`convexformer solve --help | true`)", () => {
+    const r = spawnSync(
+      "/bin/sh",
+      [
+        "-c",
+        `"${process.execPath}" --conditions=@convexformer/source --import "${tsx}" "${bin}" solve --help | true; echo "status $?"`,
+      ],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(r.stdout).toContain("status 0");
+  });
+
   it("exits 0 with one JSON line on stdout for a certified solve", () => {
     const r = convexformer("solve", dir, "--json", "--tolerance", "1e-9");
     expect(r.status).toBe(0);

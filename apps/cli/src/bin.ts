@@ -2,6 +2,15 @@
 import { CommanderError } from "commander";
 import { createProgram } from "./program.js";
 
+// A reader that stops early (`convexformer … | head`) closes the pipe: stop quietly, as a Unix
+// filter does, instead of an unhandled EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 try {
   await createProgram().parseAsync(process.argv);
 } catch (error) {

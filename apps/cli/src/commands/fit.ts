@@ -180,13 +180,13 @@ export function registerFitCommand(program: Command, io: CliIo): void {
     .addOption(
       new Option(
         "--model <program>",
-        "convex program (default scalar; vector for several outputs or cross-entropy)",
+        `convex program: ${ATTENTION_PROGRAM_KINDS.join(", ")} (default scalar; vector for several outputs or cross-entropy)`,
       ).argParser(choiceOption("--model", ATTENTION_PROGRAM_KINDS)),
     )
     .addOption(
       new Option(
         "--loss <loss>",
-        "loss (default squared; text: logistic or cross-entropy)",
+        `loss: ${LOSS_NAMES.join(", ")} (default squared; text: logistic or cross-entropy)`,
       ).argParser(choiceOption("--loss", LOSS_NAMES)),
     )
     .addOption(
