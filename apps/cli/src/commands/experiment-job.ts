@@ -32,7 +32,7 @@ export interface ExperimentJobInput {
  *
  * @example
  * ```ts
- * import type { ExperimentJobOutput } from "convexformer";
+ * import type { ExperimentJobOutput } from "./experiment-job.js"; // internal module
  * const done = (o: ExperimentJobOutput) => o.result.status === "complete";
  * ```
  */

@@ -138,7 +138,8 @@ function commandLine(): string {
  * @example
  * ```ts
  * import { Command } from "commander";
- * import { processIo, registerExperimentCommand } from "convexformer";
+ * import { processIo } from "convexformer";
+ * import { registerExperimentCommand } from "./experiment.js"; // internal module
  * registerExperimentCommand(new Command("convexformer"), processIo());
  * ```
  */
