@@ -20,9 +20,9 @@ export { type BcdOptions, type BcdSolver, bcd } from "./bcd/bcd.js";
 export {
   type Certificate,
   type CertificateBuffers,
-  type CertificateWork,
   certify,
 } from "./certificate.js";
+export type { CheckpointCodec, EncodedCheckpoint } from "./checkpoint-codec.js";
 export type { CompositeProblem } from "./composite-problem.js";
 export { createProblem, type ProblemParts, withLambda } from "./create-problem.js";
 export { DEFAULT_TOLERANCE } from "./default-tolerance.js";
@@ -64,6 +64,7 @@ export {
 } from "./solve-path.js";
 export type {
   IterationRecord,
+  ProblemSize,
   SolveOptions,
   SolveResult,
   Solver,

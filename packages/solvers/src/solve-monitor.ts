@@ -137,7 +137,6 @@ export class SolveMonitor {
   private bestObjective = Number.POSITIVE_INFINITY;
   private reference = Number.NaN;
   private convergedX: Float64Array | undefined;
-  private convergedCertificate: Certificate | undefined;
   private readonly records: IterationRecord[] = [];
   private stride = 1;
   private lastRecord: IterationRecord | undefined;
@@ -290,8 +289,8 @@ export class SolveMonitor {
     this.reference = certificate.objective;
     this.bestObjective = certificate.objective;
     this.bestX.set(x);
-    if (this.withinTolerance(certificate.objective)) {
-      this.markConverged(x, certificate);
+    if (this.meetsTolerance(certificate)) {
+      this.markConverged(x);
       return "converged";
     }
     this.emit(0, certificate.objective);
@@ -320,8 +319,8 @@ export class SolveMonitor {
       this.bestObjective = objective;
       this.bestX.set(x);
     }
-    if (certificate !== undefined && this.withinTolerance(certificate.objective)) {
-      this.markConverged(x, certificate);
+    if (certificate !== undefined && this.meetsTolerance(certificate)) {
+      this.markConverged(x);
       this.emit(this.iterationCount, certificate.objective);
       return "converged";
     }
@@ -347,29 +346,9 @@ export class SolveMonitor {
       this.bestObjective = certificate.objective;
       this.bestX.set(x);
     }
-    if (!this.withinTolerance(certificate.objective)) return false;
-    this.markConverged(x, certificate);
+    if (!this.meetsTolerance(certificate)) return false;
+    this.markConverged(x);
     return true;
-  }
-
-  /**
-   * The former name of {@link SolveMonitor.recordCertificate}.
-   *
-   * @param x - as for {@link SolveMonitor.recordCertificate}: the certified point, length `dim`
-   * @param certificate - as for {@link SolveMonitor.recordCertificate}: the certificate of `x`
-   * @deprecated Use {@link SolveMonitor.recordCertificate}; this alias goes in the next minor release.
-   */
-  offer(x: Float64Array, certificate: Certificate): boolean {
-    return this.recordCertificate(x, certificate);
-  }
-
-  /**
-   * The former name of {@link SolveMonitor.certificateBuffers}.
-   *
-   * @deprecated Use {@link SolveMonitor.certificateBuffers}; this alias goes in the next minor release.
-   */
-  get work(): CertificateBuffers {
-    return this.certificateBuffers;
   }
 
   /**
@@ -396,14 +375,8 @@ export class SolveMonitor {
    */
   finish(x: Float64Array, status: SolveStatus): SolveResult {
     let resultX: Float64Array;
-    let certificate: Certificate;
-    if (
-      status === "converged" &&
-      this.convergedX !== undefined &&
-      this.convergedCertificate !== undefined
-    ) {
+    if (status === "converged" && this.convergedX !== undefined) {
       resultX = this.convergedX;
-      certificate = this.convergedCertificate;
     } else {
       const useX =
         status !== "diverged" &&
@@ -411,12 +384,13 @@ export class SolveMonitor {
         (this.bestObjective === Number.POSITIVE_INFINITY ||
           !(this.bestObjective < this.problemObjective(x)));
       resultX = Float64Array.from(useX ? x : this.bestX);
-      certificate = this.certify(resultX);
-      if (status === "converged" && !this.withinTolerance(certificate.objective))
-        status = "max-iterations";
-      if (status !== "converged" && this.withinTolerance(certificate.objective))
-        status = "converged";
     }
+    // the one place a status is decided: the certificate of the returned point, recomputed
+    // from that point alone, against the tolerance
+    const certificate = this.certify(resultX);
+    const certified = this.meetsTolerance(certificate);
+    if (status === "converged" && !certified) status = "max-iterations";
+    if (status !== "converged" && certified) status = "converged";
     const dual = Math.max(this.bestDualValue, certificate.dualObjective);
     const gap = certificate.objective - dual;
     const relativeGap = gap > 0 ? gap / Math.max(1, Math.abs(certificate.objective)) : 0;
@@ -453,14 +427,17 @@ export class SolveMonitor {
     return loss.value(p) + lambda * regularizer.value(x);
   }
 
-  private withinTolerance(objective: number): boolean {
-    const gap = objective - this.bestDualValue;
-    return Number.isFinite(objective) && gap <= this.tolerance * Math.max(1, Math.abs(objective));
+  /**
+   * Whether `certificate` proves `x` within the tolerance on its own: its relative gap is that
+   * of the dual point built from `x` (not the best dual bound of the solve), so a
+   * `"converged"` result is what `certify(problem, result.x)` confirms.
+   */
+  private meetsTolerance(certificate: Certificate): boolean {
+    return Number.isFinite(certificate.objective) && certificate.relativeGap <= this.tolerance;
   }
 
-  private markConverged(x: Float64Array, certificate: Certificate): void {
+  private markConverged(x: Float64Array): void {
     this.convergedX = Float64Array.from(x);
-    this.convergedCertificate = certificate;
   }
 
   private emit(iteration: number, objective: number): void {

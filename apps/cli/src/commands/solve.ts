@@ -1,6 +1,11 @@
 import { join, resolve } from "node:path";
 import { writeResultFolder } from "@convexformer/experiments/node";
-import { type FistaCheckpoint, type IterationRecord, listSolvers } from "@convexformer/solvers";
+import {
+  type FistaCheckpoint,
+  getSolver,
+  type IterationRecord,
+  listSolvers,
+} from "@convexformer/solvers";
 import { writeNpy } from "@convexformer/tensors";
 import type { Command } from "commander";
 import {
@@ -89,9 +94,9 @@ export async function runSolve(
     }
     let resumed: { meta: CheckpointMeta; checkpoint: FistaCheckpoint } | undefined;
     if (options.resume !== undefined) {
-      if (options.solver !== "fista")
+      if (getSolver(options.solver).checkpoints === undefined)
         throw new UsageError(
-          `--resume: only fista solves can be resumed; got --solver ${options.solver}`,
+          `--resume: only ${resumableSolvers().join(", ")} solves can be resumed; got --solver ${options.solver}`,
         );
       resumed = await readCheckpoint(options.resume);
     }
@@ -129,7 +134,7 @@ export async function runSolve(
       startedAt,
       ...(maxIter === undefined ? {} : { maxIter }),
       ...(options.timeLimit === undefined ? {} : { timeLimitMs: options.timeLimit * 1000 }),
-      ...(save === undefined || options.solver !== "fista"
+      ...(save === undefined || getSolver(options.solver).checkpoints === undefined
         ? {}
         : { checkpointEveryMs: (options.checkpointEvery ?? 10) * 1000 }),
       ...(resumed === undefined
@@ -249,7 +254,13 @@ export function registerSolveCommand(program: Command, io: CliIo): void {
       "[problem-dir]",
       "directory holding problem.json and the .npy arrays (default with --resume: the checkpoint's)",
     )
-    .option("--solver <name>", "solver: fista, admm, ipm, ...", "fista")
+    .option(
+      "--solver <name>",
+      `solver: ${listSolvers()
+        .map((name) => `${name} (${getSolver(name).description ?? "registered"})`)
+        .join("; ")}`,
+      "fista",
+    )
     .option(
       "--tol <gap>",
       "target relative duality gap, in (0, 1) (default 1e-6)",
@@ -267,7 +278,7 @@ export function registerSolveCommand(program: Command, io: CliIo): void {
     )
     .option(
       "--checkpoint-every <seconds>",
-      "with --save and fista: write a checkpoint this often (default 10)",
+      "with --save and a resumable solver: write a checkpoint this often (default 10)",
       decimalOption("--checkpoint-every", { min: 0 }),
     )
     .option(
@@ -285,4 +296,9 @@ export function registerSolveCommand(program: Command, io: CliIo): void {
     .action(async (dir: string | undefined, options: SolveCommandOptions) => {
       process.exitCode = await runSolve(dir, options, io);
     });
+}
+
+/** The registered solvers whose solves can be checkpointed and resumed. */
+function resumableSolvers(): string[] {
+  return listSolvers().filter((name) => getSolver(name).checkpoints !== undefined);
 }

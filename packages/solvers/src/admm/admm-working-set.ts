@@ -49,7 +49,7 @@ export function admmWorkingSet(
   let tighten = 1;
   let round: { sub: RestrictedProblem; update: XUpdate; u: Float64Array } | undefined;
   for (;;) {
-    const grad = monitor.work.gradient;
+    const grad = monitor.certificateBuffers.gradient;
     let support = 0;
     for (let g = 0; g < G; g++) {
       let nz = 0;
@@ -120,7 +120,7 @@ export function admmWorkingSet(
     rho = rhoAfter;
     if (status !== "done") return monitor.finish(z, status);
     cert = monitor.certify(z);
-    if (monitor.offer(z, cert)) return monitor.finish(z, "converged");
+    if (monitor.recordCertificate(z, cert)) return monitor.finish(z, "converged");
     const interrupted: SolveStatus | undefined = monitor.interrupted();
     if (interrupted !== undefined) return monitor.finish(z, interrupted);
   }

@@ -116,6 +116,7 @@ const ADMM_OPTION_NAMES = [
  */
 export const admm: Solver<AdmmOptions> = {
   name: "admm",
+  description: "ADMM (Cholesky or Nyström-preconditioned CG x-updates)",
   solve(problem: CompositeProblem, options?: AdmmOptions): SolveResult {
     return solveAdmm(problem, options);
   },

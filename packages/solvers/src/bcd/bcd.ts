@@ -106,6 +106,7 @@ export interface BcdSolver extends Solver {
  */
 export const bcd: BcdSolver = {
   name: "bcd",
+  description: "working-set block-coordinate descent with Anderson acceleration",
   solve: solveBcd,
 };
 
@@ -146,7 +147,7 @@ function solveBcd(problem: CompositeProblem, options: BcdOptions = {}): SolveRes
   if (status !== undefined) return monitor.finish(x, status);
 
   const rows = operator.rows;
-  const Ax = Float64Array.from(monitor.work.predictions);
+  const Ax = Float64Array.from(monitor.certificateBuffers.predictions);
   const lg = new Float64Array(rows);
   const F = loss.gradient(Ax, lg);
   const state: InnerState = {
@@ -164,7 +165,7 @@ function solveBcd(problem: CompositeProblem, options: BcdOptions = {}): SolveRes
   const tol = monitor.tolerance;
   for (;;) {
     // 1. distance to optimality of every group from the full certificate's gradient
-    const grad = monitor.work.gradient;
+    const grad = monitor.certificateBuffers.gradient;
     let support = 0;
     for (let g = 0; g < G; g++) {
       const a = ptr[g] as number;
@@ -197,9 +198,9 @@ function solveBcd(problem: CompositeProblem, options: BcdOptions = {}): SolveRes
     if (status !== undefined) return monitor.finish(x, status);
 
     // 4. the full certificate decides
-    monitor.work.predictions.set(Ax);
+    monitor.certificateBuffers.predictions.set(Ax);
     cert = monitor.certify(x, true);
-    if (monitor.offer(x, cert)) return monitor.finish(x, "converged");
+    if (monitor.recordCertificate(x, cert)) return monitor.finish(x, "converged");
     const stop = monitor.interrupted();
     if (stop !== undefined) return monitor.finish(x, stop);
   }

@@ -14,6 +14,7 @@ import {
   type FistaRoundState,
   validateFistaCheckpoint,
 } from "./fista-checkpoint.js";
+import { fistaCheckpointCodec } from "./fista-checkpoint-codec.js";
 import { type FistaRestart, type FistaState, fistaCore } from "./fista-core.js";
 
 export type { FistaRestart } from "./fista-core.js";
@@ -148,6 +149,8 @@ export type FistaSolver = Solver<FistaOptions>;
  */
 export const fista: FistaSolver = {
   name: "fista",
+  description: "accelerated proximal gradient (default; resumable, matrix-free)",
+  checkpoints: fistaCheckpointCodec,
   solve: solveFista,
 };
 
