@@ -1,6 +1,7 @@
 import { InvalidOptionError, type Matrix, validateInteger } from "@convexformer/tensors";
 import type { CompositeProblem } from "../composite-problem.js";
 import type { LinearOperator } from "../linear-operator.js";
+import { denseFormOf } from "../operators/dense-form-of.js";
 import type { GroupStructure } from "../regularizer.js";
 import { SolveMonitor } from "../solve-monitor.js";
 import type { SolveOptions, SolveResult, Solver, SolveStatus } from "../solver.js";
@@ -415,14 +416,4 @@ function maxGroupSize(groups: GroupStructure): number {
   for (let g = 0; g < groups.count; g++)
     m = Math.max(m, (groups.ptr[g + 1] as number) - (groups.ptr[g] as number));
   return m;
-}
-
-/** `operator.toDense()` when it offers one and it succeeds (implementations may throw when too large). */
-function denseFormOf(operator: LinearOperator): Matrix | undefined {
-  if (operator.toDense === undefined) return undefined;
-  try {
-    return operator.toDense();
-  } catch {
-    return undefined;
-  }
 }
