@@ -1,4 +1,4 @@
-import { InvalidOptionError, type Matrix, validateInteger } from "@convexformer/tensors";
+import { InvalidOptionError, validateInteger } from "@convexformer/tensors";
 import type { CompositeProblem } from "../composite-problem.js";
 import { denseFormOf } from "../operators/dense-form-of.js";
 import { SolveMonitor } from "../solve-monitor.js";

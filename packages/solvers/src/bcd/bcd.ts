@@ -1,6 +1,5 @@
-import { InvalidOptionError, type Matrix, validateInteger } from "@convexformer/tensors";
+import { InvalidOptionError, validateInteger } from "@convexformer/tensors";
 import type { CompositeProblem } from "../composite-problem.js";
-import type { LinearOperator } from "../linear-operator.js";
 import { denseFormOf } from "../operators/dense-form-of.js";
 import type { GroupStructure } from "../regularizer.js";
 import { SolveMonitor } from "../solve-monitor.js";
