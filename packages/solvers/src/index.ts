@@ -54,7 +54,9 @@ export { type L1Options, l1 } from "./regularizers/l1.js";
 export { blockNormBounds } from "./screening/block-norm-bounds.js";
 export { type GapSafeScreenInput, gapSafeScreen } from "./screening/gap-safe-screen.js";
 export type { SmoothLoss } from "./smooth-loss.js";
-export { SolveMonitor, type SolveMonitorConfig, type SolveMonitorState } from "./solve-monitor.js";
+export { SolveMonitor } from "./solve-monitor.js";
+export type { SolveMonitorConfig } from "./solve-monitor-config.js";
+export type { SolveMonitorState } from "./solve-monitor-state.js";
 export {
   type LambdaGridOptions,
   lambdaGrid,

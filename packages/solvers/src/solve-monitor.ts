@@ -7,78 +7,10 @@ import {
 } from "./certificate.js";
 import type { CompositeProblem } from "./composite-problem.js";
 import { DEFAULT_TOLERANCE } from "./default-tolerance.js";
+import type { SolveMonitorConfig } from "./solve-monitor-config.js";
+import type { SolveMonitorState } from "./solve-monitor-state.js";
 import type { IterationRecord, SolveOptions, SolveResult, SolveStatus } from "./solver.js";
 import { validateProblem, validateSolveOptions } from "./validate-problem.js";
-
-/**
- * How a solver configures its {@link SolveMonitor}.
- *
- * @example
- * ```ts
- * import { Matrix } from "@convexformer/tensors";
- * import { createProblem, denseOperator, groupL2, SolveMonitor, type SolveMonitorConfig, squaredLoss } from "@convexformer/solvers";
- * const problem = createProblem({
- *   operator: denseOperator(Matrix.identity(2)),
- *   loss: squaredLoss(new Float64Array([1, -1])),
- *   regularizer: groupL2({ sizes: [1, 1] }),
- *   lambda: 1 / 8,
- * });
- * const config: SolveMonitorConfig = { solver: "my-solver", defaultMaxIterations: 500, extraOptionKeys: ["stepSize"] };
- * new SolveMonitor(problem, {}, config).maxIterations; // 500
- * new SolveMonitor(problem, { maxIterations: 20 }, config).maxIterations; // 20
- * // the solver's own key is accepted; any other unknown key is an error
- * const own = { tolerance: 1e-8, stepSize: 0.5 };
- * new SolveMonitor(problem, own, config).tolerance; // 1e-8
- * const misspelled = { tolerance: 1e-8, stepsize: 0.5 };
- * new SolveMonitor(problem, misspelled, config); // throws InvalidOptionError
- * ```
- */
-export interface SolveMonitorConfig {
-  /** The solver's registry name, reported in the result. */
-  readonly solver: string;
-  /** `maxIterations` when the options do not give one. */
-  readonly defaultMaxIterations: number;
-  /** Solver-specific option names accepted besides the shared ones. */
-  readonly extraOptionKeys?: readonly string[];
-  /** Most records kept in `history` (older ones are thinned to every other). Default 1000. */
-  readonly historyLimit?: number;
-  /**
-   * An objective above `P(x₀) + divergenceFactor · max(1, |P(x₀)|)` counts as blown up
-   * (status `"diverged"`). Default `1e12`.
-   */
-  readonly divergenceFactor?: number;
-}
-
-/**
- * The resumable part of a {@link SolveMonitor}: everything its decisions depend on (iteration
- * count, best dual value, best iterate, reference objective) plus the thinned history, so that a
- * solve checkpointed and resumed records and stops exactly as an uninterrupted one.
- *
- * @example
- * ```ts
- * import type { SolveMonitorState } from "@convexformer/solvers";
- * const state: SolveMonitorState = {
- *   iteration: 0, bestDual: Number.NEGATIVE_INFINITY, bestObjective: 1, reference: 1,
- *   bestX: new Float64Array(2), history: [], stride: 1,
- * };
- * ```
- */
-export interface SolveMonitorState {
-  /** Iterations recorded. */
-  readonly iteration: number;
-  /** Best dual objective seen. */
-  readonly bestDual: number;
-  /** Objective of {@link SolveMonitorState.bestX}. */
-  readonly bestObjective: number;
-  /** The objective at iteration 0 (divergence reference). */
-  readonly reference: number;
-  /** The best iterate by objective. */
-  readonly bestX: Float64Array;
-  /** The thinned history so far. */
-  readonly history: readonly IterationRecord[];
-  /** The history's current thinning stride. */
-  readonly stride: number;
-}
 
 /**
  * The bookkeeping every solver shares, so that all of them honour the {@link SolveResult}
