@@ -201,11 +201,13 @@ export class FistaWorkingSetLoop {
       { workingSet: this.settings.workingSet, minSize: this.settings.workingSetSize },
     );
     const same = this.previousKeep !== undefined && sameGroups(this.previousKeep, keep);
-    const tol = monitor.tolerance;
-    const baseTol = complete ? tol : Math.max(0.5 * tol, 0.3 * this.cert.relativeGap);
-    this.tighten = same && this.lastBase <= tol ? this.tighten * 0.5 : 1;
-    this.lastBase = baseTol;
-    return { keep, complete, same, tolerance: this.tighten * baseTol };
+    const tolerance = monitor.tolerance;
+    const baseTolerance = complete
+      ? tolerance
+      : Math.max(0.5 * tolerance, 0.3 * this.cert.relativeGap);
+    this.tighten = same && this.lastBase <= tolerance ? this.tighten * 0.5 : 1;
+    this.lastBase = baseTolerance;
+    return { keep, complete, same, tolerance: this.tighten * baseTolerance };
   }
 
   /** Inner FISTA on the round's restricted problem (rebuilt only when the set changed). */

@@ -8,11 +8,11 @@ export const toleranceAgreement: ConformanceCheckDefinition = {
     for (const c of randoms) {
       const loose = solve(c.problem, { tolerance: 1e-4 });
       const tight = solve(c.problem, { tolerance: 1e-8 });
-      for (const [r, tol] of [
+      for (const [r, tolerance] of [
         [loose, 1e-4],
         [tight, 1e-8],
       ] as const) {
-        expectConverged(fail, c.name, c.problem, r, tol);
+        expectConverged(fail, c.name, c.problem, r, tolerance);
       }
       const scale = Math.max(1, Math.abs(tight.objective));
       const diff = (loose.objective - tight.objective) / scale;
