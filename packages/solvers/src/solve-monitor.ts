@@ -17,9 +17,10 @@ import { validateProblem, validateSolveOptions } from "./validate-problem.js";
  * contract the same way: option validation, warm start, iteration records and `onIteration`,
  * time limit, `AbortSignal`, iteration cap, divergence detection (a non-finite or blown-up
  * objective), best-iterate tracking, history thinning, timings, and a final status that never
- * lies (`"converged"` only when the certificate of the returned `x` meets the tolerance; any
- * other stop returns the best iterate and upgrades to `"converged"` if that iterate is in fact
- * certified).
+ * lies, by construction: {@link SolveMonitor.finish} recomputes the certificate of the `x` it
+ * returns from that point alone (`certify`, not the best dual bound of the solve) and says
+ * `"converged"` exactly when its relative gap meets the tolerance; any other stop returns the
+ * best iterate, upgraded to `"converged"` if that iterate is in fact certified.
  *
  * Usage: construct (validates problem and options, starts the clock), take
  * {@link SolveMonitor.initialPoint}, call {@link SolveMonitor.endSetup} after set-up work,
@@ -296,9 +297,10 @@ export class SolveMonitor {
 
   /**
    * Builds the result. For `"converged"` (as returned by `start`/`step`) it returns the
-   * certified iterate; otherwise the best iterate by objective (or `x` when it is as good),
-   * re-certified, with the status upgraded to `"converged"` only if that certificate meets
-   * the tolerance.
+   * certified iterate; otherwise the best iterate by objective (or `x` when it is as good).
+   * Either way the returned point is certified again from itself, and the status is
+   * `"converged"` exactly when that certificate's relative gap meets the tolerance (a claimed
+   * convergence that does not hold becomes `"max-iterations"`).
    *
    * @param x - the solver's last iterate, length `dim` (returned when it is finite and at least
    *   as good as the best one; copied)
