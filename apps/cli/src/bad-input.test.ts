@@ -228,13 +228,13 @@ describe("options", () => {
       "y.npy": { shape: [20], data: seq(20) },
     });
     const previous = process.env.CONVEXFORMER_MEMORY_LIMIT;
-    process.env.CONVEXFORMER_MEMORY_LIMIT = String(2 ** 20);
+    process.env.CONVEXFORMER_MEMORY_LIMIT = String(200_000);
     try {
       const context = { signal: new AbortController().signal, report: () => {} };
       await expect(
         solveJob({ dir, solver: "ipm", tolerance: 1e-6, startedAt: Date.now() }, context),
       ).rejects.toThrow(
-        /--solver ipm: the problem has 400 variables.*needs about 1\.28 MB.*use --solver fista/,
+        /--solver ipm: the problem has 400 variables.*needs about 259 kB.*use --solver fista/,
       );
     } finally {
       if (previous === undefined) delete process.env.CONVEXFORMER_MEMORY_LIMIT;

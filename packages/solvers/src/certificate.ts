@@ -81,19 +81,6 @@ export interface CertificateBuffers {
   readonly dual: Float64Array;
 }
 
-/**
- * The former name of {@link CertificateBuffers}.
- *
- * @deprecated Use {@link CertificateBuffers}; this alias goes in the next minor release.
- * @example
- * ```ts
- * import type { CertificateBuffers, CertificateWork } from "@convexformer/solvers";
- * const same = (b: CertificateBuffers): CertificateWork => b;
- * typeof same; // "function"
- * ```
- */
-export type CertificateWork = CertificateBuffers;
-
 /** Allocates a {@link CertificateBuffers} for `problem`. @internal */
 export function certificateBuffers(problem: CompositeProblem): CertificateBuffers {
   const rows = problem.operator.rows;

@@ -20,9 +20,9 @@ export { type BcdOptions, type BcdSolver, bcd } from "./bcd/bcd.js";
 export {
   type Certificate,
   type CertificateBuffers,
-  type CertificateWork,
   certify,
 } from "./certificate.js";
+export type { CheckpointCodec, EncodedCheckpoint } from "./checkpoint-codec.js";
 export type { CompositeProblem } from "./composite-problem.js";
 export { createProblem, type ProblemParts, withLambda } from "./create-problem.js";
 export { DEFAULT_TOLERANCE } from "./default-tolerance.js";
@@ -54,7 +54,9 @@ export { type L1Options, l1 } from "./regularizers/l1.js";
 export { blockNormBounds } from "./screening/block-norm-bounds.js";
 export { type GapSafeScreenInput, gapSafeScreen } from "./screening/gap-safe-screen.js";
 export type { SmoothLoss } from "./smooth-loss.js";
-export { SolveMonitor, type SolveMonitorConfig, type SolveMonitorState } from "./solve-monitor.js";
+export { SolveMonitor } from "./solve-monitor.js";
+export type { SolveMonitorConfig } from "./solve-monitor-config.js";
+export type { SolveMonitorState } from "./solve-monitor-state.js";
 export {
   type LambdaGridOptions,
   lambdaGrid,
@@ -64,6 +66,7 @@ export {
 } from "./solve-path.js";
 export type {
   IterationRecord,
+  ProblemSize,
   SolveOptions,
   SolveResult,
   Solver,

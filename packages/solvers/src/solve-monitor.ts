@@ -7,87 +7,20 @@ import {
 } from "./certificate.js";
 import type { CompositeProblem } from "./composite-problem.js";
 import { DEFAULT_TOLERANCE } from "./default-tolerance.js";
+import type { SolveMonitorConfig } from "./solve-monitor-config.js";
+import type { SolveMonitorState } from "./solve-monitor-state.js";
 import type { IterationRecord, SolveOptions, SolveResult, SolveStatus } from "./solver.js";
 import { validateProblem, validateSolveOptions } from "./validate-problem.js";
-
-/**
- * How a solver configures its {@link SolveMonitor}.
- *
- * @example
- * ```ts
- * import { Matrix } from "@convexformer/tensors";
- * import { createProblem, denseOperator, groupL2, SolveMonitor, type SolveMonitorConfig, squaredLoss } from "@convexformer/solvers";
- * const problem = createProblem({
- *   operator: denseOperator(Matrix.identity(2)),
- *   loss: squaredLoss(new Float64Array([1, -1])),
- *   regularizer: groupL2({ sizes: [1, 1] }),
- *   lambda: 1 / 8,
- * });
- * const config: SolveMonitorConfig = { solver: "my-solver", defaultMaxIterations: 500, extraOptionKeys: ["stepSize"] };
- * new SolveMonitor(problem, {}, config).maxIterations; // 500
- * new SolveMonitor(problem, { maxIterations: 20 }, config).maxIterations; // 20
- * // the solver's own key is accepted; any other unknown key is an error
- * const own = { tolerance: 1e-8, stepSize: 0.5 };
- * new SolveMonitor(problem, own, config).tolerance; // 1e-8
- * const misspelled = { tolerance: 1e-8, stepsize: 0.5 };
- * new SolveMonitor(problem, misspelled, config); // throws InvalidOptionError
- * ```
- */
-export interface SolveMonitorConfig {
-  /** The solver's registry name, reported in the result. */
-  readonly solver: string;
-  /** `maxIterations` when the options do not give one. */
-  readonly defaultMaxIterations: number;
-  /** Solver-specific option names accepted besides the shared ones. */
-  readonly extraOptionKeys?: readonly string[];
-  /** Most records kept in `history` (older ones are thinned to every other). Default 1000. */
-  readonly historyLimit?: number;
-  /**
-   * An objective above `P(x₀) + divergenceFactor · max(1, |P(x₀)|)` counts as blown up
-   * (status `"diverged"`). Default `1e12`.
-   */
-  readonly divergenceFactor?: number;
-}
-
-/**
- * The resumable part of a {@link SolveMonitor}: everything its decisions depend on (iteration
- * count, best dual value, best iterate, reference objective) plus the thinned history, so that a
- * solve checkpointed and resumed records and stops exactly as an uninterrupted one.
- *
- * @example
- * ```ts
- * import type { SolveMonitorState } from "@convexformer/solvers";
- * const state: SolveMonitorState = {
- *   iteration: 0, bestDual: Number.NEGATIVE_INFINITY, bestObjective: 1, reference: 1,
- *   bestX: new Float64Array(2), history: [], stride: 1,
- * };
- * ```
- */
-export interface SolveMonitorState {
-  /** Iterations recorded. */
-  readonly iteration: number;
-  /** Best dual objective seen. */
-  readonly bestDual: number;
-  /** Objective of {@link SolveMonitorState.bestX}. */
-  readonly bestObjective: number;
-  /** The objective at iteration 0 (divergence reference). */
-  readonly reference: number;
-  /** The best iterate by objective. */
-  readonly bestX: Float64Array;
-  /** The thinned history so far. */
-  readonly history: readonly IterationRecord[];
-  /** The history's current thinning stride. */
-  readonly stride: number;
-}
 
 /**
  * The bookkeeping every solver shares, so that all of them honour the {@link SolveResult}
  * contract the same way: option validation, warm start, iteration records and `onIteration`,
  * time limit, `AbortSignal`, iteration cap, divergence detection (a non-finite or blown-up
  * objective), best-iterate tracking, history thinning, timings, and a final status that never
- * lies (`"converged"` only when the certificate of the returned `x` meets the tolerance; any
- * other stop returns the best iterate and upgrades to `"converged"` if that iterate is in fact
- * certified).
+ * lies, by construction: {@link SolveMonitor.finish} recomputes the certificate of the `x` it
+ * returns from that point alone (`certify`, not the best dual bound of the solve) and says
+ * `"converged"` exactly when its relative gap meets the tolerance; any other stop returns the
+ * best iterate, upgraded to `"converged"` if that iterate is in fact certified.
  *
  * Usage: construct (validates problem and options, starts the clock), take
  * {@link SolveMonitor.initialPoint}, call {@link SolveMonitor.endSetup} after set-up work,
@@ -137,7 +70,6 @@ export class SolveMonitor {
   private bestObjective = Number.POSITIVE_INFINITY;
   private reference = Number.NaN;
   private convergedX: Float64Array | undefined;
-  private convergedCertificate: Certificate | undefined;
   private readonly records: IterationRecord[] = [];
   private stride = 1;
   private lastRecord: IterationRecord | undefined;
@@ -290,8 +222,8 @@ export class SolveMonitor {
     this.reference = certificate.objective;
     this.bestObjective = certificate.objective;
     this.bestX.set(x);
-    if (this.withinTolerance(certificate.objective)) {
-      this.markConverged(x, certificate);
+    if (this.meetsTolerance(certificate)) {
+      this.markConverged(x);
       return "converged";
     }
     this.emit(0, certificate.objective);
@@ -320,8 +252,8 @@ export class SolveMonitor {
       this.bestObjective = objective;
       this.bestX.set(x);
     }
-    if (certificate !== undefined && this.withinTolerance(certificate.objective)) {
-      this.markConverged(x, certificate);
+    if (certificate !== undefined && this.meetsTolerance(certificate)) {
+      this.markConverged(x);
       this.emit(this.iterationCount, certificate.objective);
       return "converged";
     }
@@ -347,29 +279,9 @@ export class SolveMonitor {
       this.bestObjective = certificate.objective;
       this.bestX.set(x);
     }
-    if (!this.withinTolerance(certificate.objective)) return false;
-    this.markConverged(x, certificate);
+    if (!this.meetsTolerance(certificate)) return false;
+    this.markConverged(x);
     return true;
-  }
-
-  /**
-   * The former name of {@link SolveMonitor.recordCertificate}.
-   *
-   * @param x - as for {@link SolveMonitor.recordCertificate}: the certified point, length `dim`
-   * @param certificate - as for {@link SolveMonitor.recordCertificate}: the certificate of `x`
-   * @deprecated Use {@link SolveMonitor.recordCertificate}; this alias goes in the next minor release.
-   */
-  offer(x: Float64Array, certificate: Certificate): boolean {
-    return this.recordCertificate(x, certificate);
-  }
-
-  /**
-   * The former name of {@link SolveMonitor.certificateBuffers}.
-   *
-   * @deprecated Use {@link SolveMonitor.certificateBuffers}; this alias goes in the next minor release.
-   */
-  get work(): CertificateBuffers {
-    return this.certificateBuffers;
   }
 
   /**
@@ -385,9 +297,10 @@ export class SolveMonitor {
 
   /**
    * Builds the result. For `"converged"` (as returned by `start`/`step`) it returns the
-   * certified iterate; otherwise the best iterate by objective (or `x` when it is as good),
-   * re-certified, with the status upgraded to `"converged"` only if that certificate meets
-   * the tolerance.
+   * certified iterate; otherwise the best iterate by objective (or `x` when it is as good).
+   * Either way the returned point is certified again from itself, and the status is
+   * `"converged"` exactly when that certificate's relative gap meets the tolerance (a claimed
+   * convergence that does not hold becomes `"max-iterations"`).
    *
    * @param x - the solver's last iterate, length `dim` (returned when it is finite and at least
    *   as good as the best one; copied)
@@ -396,14 +309,8 @@ export class SolveMonitor {
    */
   finish(x: Float64Array, status: SolveStatus): SolveResult {
     let resultX: Float64Array;
-    let certificate: Certificate;
-    if (
-      status === "converged" &&
-      this.convergedX !== undefined &&
-      this.convergedCertificate !== undefined
-    ) {
+    if (status === "converged" && this.convergedX !== undefined) {
       resultX = this.convergedX;
-      certificate = this.convergedCertificate;
     } else {
       const useX =
         status !== "diverged" &&
@@ -411,12 +318,13 @@ export class SolveMonitor {
         (this.bestObjective === Number.POSITIVE_INFINITY ||
           !(this.bestObjective < this.problemObjective(x)));
       resultX = Float64Array.from(useX ? x : this.bestX);
-      certificate = this.certify(resultX);
-      if (status === "converged" && !this.withinTolerance(certificate.objective))
-        status = "max-iterations";
-      if (status !== "converged" && this.withinTolerance(certificate.objective))
-        status = "converged";
     }
+    // the one place a status is decided: the certificate of the returned point, recomputed
+    // from that point alone, against the tolerance
+    const certificate = this.certify(resultX);
+    const certified = this.meetsTolerance(certificate);
+    if (status === "converged" && !certified) status = "max-iterations";
+    if (status !== "converged" && certified) status = "converged";
     const dual = Math.max(this.bestDualValue, certificate.dualObjective);
     const gap = certificate.objective - dual;
     const relativeGap = gap > 0 ? gap / Math.max(1, Math.abs(certificate.objective)) : 0;
@@ -453,14 +361,17 @@ export class SolveMonitor {
     return loss.value(p) + lambda * regularizer.value(x);
   }
 
-  private withinTolerance(objective: number): boolean {
-    const gap = objective - this.bestDualValue;
-    return Number.isFinite(objective) && gap <= this.tolerance * Math.max(1, Math.abs(objective));
+  /**
+   * Whether `certificate` proves `x` within the tolerance on its own: its relative gap is that
+   * of the dual point built from `x` (not the best dual bound of the solve), so a
+   * `"converged"` result is what `certify(problem, result.x)` confirms.
+   */
+  private meetsTolerance(certificate: Certificate): boolean {
+    return Number.isFinite(certificate.objective) && certificate.relativeGap <= this.tolerance;
   }
 
-  private markConverged(x: Float64Array, certificate: Certificate): void {
+  private markConverged(x: Float64Array): void {
     this.convergedX = Float64Array.from(x);
-    this.convergedCertificate = certificate;
   }
 
   private emit(iteration: number, objective: number): void {

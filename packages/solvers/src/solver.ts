@@ -1,3 +1,4 @@
+import type { CheckpointCodec } from "./checkpoint-codec.js";
 import type { CompositeProblem } from "./composite-problem.js";
 
 /**
@@ -166,11 +167,34 @@ export interface SolveResult {
 }
 
 /**
+ * The size of a problem as a solver's memory estimate sees it (see
+ * {@link Solver.estimateMemoryBytes}): known before the operator's data is built.
+ *
+ * @example
+ * ```ts
+ * import { ipm, type ProblemSize } from "@convexformer/solvers";
+ * const size: ProblemSize = { rows: 1000, cols: 200, loss: "logistic" };
+ * (ipm.estimateMemoryBytes?.(size) ?? 0) > 8 * 1000 * 200; // true
+ * ```
+ */
+export interface ProblemSize {
+  /** Rows of the operator (samples × outputs). */
+  readonly rows: number;
+  /** Columns of the operator (the dimension of `x`). */
+  readonly cols: number;
+  /** The loss's name (`"squared"`, `"logistic"`, `"cross-entropy"`, …). */
+  readonly loss: string;
+}
+
+/**
  * A solver of composite problems, typed by the options it accepts: `Options` is
  * {@link SolveOptions} plus the solver's own keys (`Solver<FistaOptions>`,
  * `Solver<AdmmOptions>`, `Solver<IpmOptions>`). New solvers implement this, register one
  * line in the registry (and one in `SolverOptionsMap`), and pass `runSolverConformance` from
- * `@convexformer/solvers/testing`.
+ * `@convexformer/solvers/testing`. Besides `solve`, a solver declares what callers (the CLI)
+ * need to know without branching on its name: a one-line `description`, an
+ * `estimateMemoryBytes` when it needs more than memory linear in the problem, and
+ * `checkpoints` (its {@link CheckpointCodec}) when its solves can be checkpointed and resumed.
  *
  * @typeParam Options - the options `solve` accepts (default: the shared {@link SolveOptions})
  * @example
@@ -192,6 +216,23 @@ export interface SolveResult {
 export interface Solver<Options extends SolveOptions = SolveOptions> {
   /** Registry name (`"fista"`, `"admm"`, `"ipm"`, …). */
   readonly name: string;
+  /** One line for help texts (`convexformer solve --help` lists the registry with these). */
+  readonly description?: string;
+  /**
+   * Present when solves can be checkpointed and resumed: the codec of the solver's checkpoint,
+   * and `solve` accepts the options `checkpoint` (`{ write(checkpoint), everyIterations?,
+   * everyMs? }`) and `resumeFrom` (a checkpoint, decoded).
+   */
+  readonly checkpoints?: CheckpointCodec;
+  /**
+   * The most memory, in bytes, a solve of a problem of this size may allocate, for a solver
+   * whose memory is more than linear in the problem (dense designs, factorizations); absent,
+   * the solver needs a few vectors besides the operator's products. Callers compare it with
+   * their memory limit before building the problem.
+   *
+   * @param size - rows, columns and loss of the problem (see {@link ProblemSize})
+   */
+  estimateMemoryBytes?(size: ProblemSize): number;
   /**
    * Solves `problem`; never throws for non-convergence (see `status`), throws typed errors for bad input.
    *

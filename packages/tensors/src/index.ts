@@ -46,7 +46,8 @@ export {
 export { gemm } from "./kernels/gemm.js";
 export { gemv } from "./kernels/gemv.js";
 export { groupNorms, rowNorms } from "./kernels/group-norms.js";
-export { maskedGemm, maskedGemmAdjoint } from "./kernels/masked-gemm.js";
+export { maskedGemm } from "./kernels/masked-gemm.js";
+export { maskedGemmAdjoint } from "./kernels/masked-gemm-adjoint.js";
 export { nrm2 } from "./kernels/nrm2.js";
 export { amax, argmax, asum, sum } from "./kernels/reductions.js";
 export { scal } from "./kernels/scal.js";

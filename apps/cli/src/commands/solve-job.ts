@@ -11,6 +11,7 @@ import {
   type FistaOptions,
   getSolver,
   type IterationRecord,
+  listSolvers,
   type SolveResult,
   type SolveStatus,
 } from "@convexformer/solvers";
@@ -153,17 +154,25 @@ export async function solveJob(
       `--resume: the checkpoint was written for another problem.json (${JSON.stringify(input.resumeSpec)}); ${input.dir} holds ${JSON.stringify(loaded.spec)}`,
     );
   }
-  // the interior point forms and factors a dense dim × dim system: refuse what cannot fit
-  const dim = loaded.problem.dim;
-  const denseBytes = 8 * dim * dim;
-  if (input.solver === "ipm" && denseBytes > memoryLimitBytes())
-    throw new UsageError(
-      `--solver ipm: the problem has ${dim} variables, and the interior point's dense ${dim} × ${dim} system needs about ${formatBytes(denseBytes)} (memory limit ${formatBytes(memoryLimitBytes())}); use --solver fista, which needs only products with the operator`,
-    );
+  // a solver that declares more than linear memory (dense systems) is refused what cannot fit
   const solver = getSolver(input.solver);
+  const { operator, loss } = loaded.problem;
+  const neededBytes = solver.estimateMemoryBytes?.({
+    rows: operator.rows,
+    cols: operator.cols,
+    loss: loss.name,
+  });
+  if (neededBytes !== undefined && neededBytes > memoryLimitBytes()) {
+    const linear = listSolvers().filter(
+      (name) => getSolver(name).estimateMemoryBytes === undefined,
+    );
+    throw new UsageError(
+      `--solver ${input.solver}: the problem has ${operator.cols} variables, and the solver needs about ${formatBytes(neededBytes)} (memory limit ${formatBytes(memoryLimitBytes())}); use --solver ${linear.join(" or --solver ")}, which needs only products with the operator`,
+    );
+  }
   let lastReport = 0;
   let lastCheckpoint: FistaCheckpoint | undefined;
-  const fista = input.solver === "fista";
+  const resumable = solver.checkpoints !== undefined;
   const options: FistaOptions = {
     tolerance: input.tolerance,
     signal: context.signal,
@@ -176,8 +185,8 @@ export async function solveJob(
     ...(input.maxIterations === undefined ? {} : { maxIterations: input.maxIterations }),
     // the time limit covers the whole command: what loading left (at least 1 ms)
     ...(deadline === undefined ? {} : { timeLimitMs: Math.max(1, deadline - Date.now()) }),
-    ...(fista && input.resumeFrom !== undefined ? { resumeFrom: input.resumeFrom } : {}),
-    ...(fista
+    ...(resumable && input.resumeFrom !== undefined ? { resumeFrom: input.resumeFrom } : {}),
+    ...(resumable
       ? {
           checkpoint: {
             everyMs: input.checkpointEveryMs ?? 1e15,

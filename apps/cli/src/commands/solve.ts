@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import { problemKinds } from "@convexformer/attention";
 import { UsageError } from "@convexformer/io";
 import {
   parseSpec,
@@ -13,6 +14,7 @@ import {
 import {
   DEFAULT_TOLERANCE,
   type FistaCheckpoint,
+  getSolver,
   type IterationRecord,
   listSolvers,
 } from "@convexformer/solvers";
@@ -188,9 +190,9 @@ async function prepareSolve(
   }
   let resumed: { meta: SolverCheckpointMeta; checkpoint: FistaCheckpoint } | undefined;
   if (options.resume !== undefined) {
-    if (options.solver !== "fista")
+    if (getSolver(options.solver).checkpoints === undefined)
       throw new UsageError(
-        `--resume: only fista solves can be resumed; got --solver ${options.solver}`,
+        `--resume: only ${resumableSolvers().join(", ")} solves can be resumed; got --solver ${options.solver}`,
         "--resume",
       );
     resumed = await readSolverCheckpoint(options.resume);
@@ -230,7 +232,7 @@ async function prepareSolve(
     startedAt,
     ...(maxIterations === undefined ? {} : { maxIterations }),
     ...(options.timeLimit === undefined ? {} : { timeLimitMs: options.timeLimit * 1000 }),
-    ...(save === undefined || options.solver !== "fista"
+    ...(save === undefined || getSolver(options.solver).checkpoints === undefined
       ? {}
       : { checkpointEveryMs: (options.checkpointEvery ?? 10) * 1000 }),
     ...(resumed === undefined
@@ -279,13 +281,19 @@ export function registerSolveCommand(program: Command, io: CliIo): void {
   program
     .command("solve")
     .description(
-      "solve a problem given as files: <problem-dir>/problem.json plus X.npy, y.npy (and G.npy for gated-relu)",
+      `solve a problem given as files: <problem-dir>/problem.json (kind: ${problemKinds().join(", ")}) plus X.npy, y.npy (and G.npy for gated-relu)`,
     )
     .argument(
       "[problem-dir]",
       "directory holding problem.json and the .npy arrays (default with --resume: the checkpoint's)",
     )
-    .option("--solver <name>", "solver: fista, admm, ipm, ...", "fista")
+    .option(
+      "--solver <name>",
+      `solver: ${listSolvers()
+        .map((name) => `${name} (${getSolver(name).description ?? "registered"})`)
+        .join("; ")}`,
+      "fista",
+    )
     .option(
       "--tolerance <gap>",
       `target relative duality gap, in (0, 1) (default ${DEFAULT_TOLERANCE.toExponential()})`,
@@ -303,12 +311,12 @@ export function registerSolveCommand(program: Command, io: CliIo): void {
     )
     .option(
       "--checkpoint-every <seconds>",
-      "with --save and fista: write a checkpoint this often (default 10)",
+      "with --save and a resumable solver: write a checkpoint this often (default 10)",
       decimalOption("--checkpoint-every", { min: 0 }),
     )
     .option(
       "--resume <dir>",
-      "continue the interrupted fista solve saved in <dir> (written back there unless --save)",
+      `continue the interrupted solve saved in <dir> (written back there unless --save; resumable: ${resumableSolvers().join(", ")})`,
     )
     .option(
       "--json",
@@ -321,4 +329,9 @@ export function registerSolveCommand(program: Command, io: CliIo): void {
     .action(async (dir: string | undefined, options: SolveCommandOptions) => {
       process.exitCode = await runSolve(dir, options, io);
     });
+}
+
+/** The registered solvers whose solves can be checkpointed and resumed. */
+function resumableSolvers(): string[] {
+  return listSolvers().filter((name) => getSolver(name).checkpoints !== undefined);
 }

@@ -3,6 +3,7 @@ import { type Certificate, certificateBuffers, certifyInto } from "../certificat
 import type { CompositeProblem } from "../composite-problem.js";
 import type { SolveMonitor } from "../solve-monitor.js";
 import type { SolveResult, SolveStatus } from "../solver.js";
+import { kktWorkingSet } from "../working-set/kkt-working-set.js";
 import { type RestrictedProblem, restrictToGroups } from "../working-set/restrict-to-groups.js";
 import { type AdmmSettings, admmLoop } from "./admm-loop.js";
 import type { XUpdate } from "./x-update.js";
@@ -39,50 +40,34 @@ export function admmWorkingSet(
 ): SolveResult {
   const groups = problem.regularizer.groups;
   if (groups === undefined) throw new RangeError("admmWorkingSet needs group structure");
-  const { count: G, ptr, weights } = groups;
+  const { count: G } = groups;
   const { lambda } = problem;
-  const tol = monitor.tolerance;
+  const tolerance = monitor.tolerance;
   const score = new Float64Array(G);
+  const inSet = new Uint8Array(G);
+  const noneScreened = new Uint8Array(G);
   let cert = firstCertificate;
   let rho = Number.NaN;
   let previous: Int32Array | undefined;
   let tighten = 1;
   let round: { sub: RestrictedProblem; update: XUpdate; u: Float64Array } | undefined;
   for (;;) {
-    const grad = monitor.work.gradient;
-    let support = 0;
-    for (let g = 0; g < G; g++) {
-      let nz = 0;
-      let ng = 0;
-      for (let i = ptr[g] as number; i < (ptr[g + 1] as number); i++) {
-        nz += (z[i] as number) ** 2;
-        ng += (grad[i] as number) ** 2;
-      }
-      if (nz > 0) {
-        support++;
-        score[g] = Number.POSITIVE_INFINITY;
-      } else {
-        score[g] = Math.sqrt(ng) / (lambda * (weights[g] as number));
-      }
-    }
-    // max(p₀, 2·|support|) while violators abound, max(p₀, |support| + violators) when few
-    // are left (every extra group costs Gram columns); every group once that is over half
-    let violators = 0;
-    for (let g = 0; g < G; g++) {
-      const v = score[g] as number;
-      if (v > 1 && v !== Number.POSITIVE_INFINITY) violators++;
-    }
-    const p0 = config.minimumSize;
-    let size = Math.min(G, Math.max(p0, 2 * support), Math.max(p0, support + violators));
-    if (2 * size > G) size = G;
-    const order = Array.from({ length: G }, (_, g) => g);
-    order.sort((a, b) => (score[b] as number) - (score[a] as number));
-    const keep = Int32Array.from(order.slice(0, size)).sort();
-    const complete = size === G;
+    // the support plus the worst KKT violators (every extra group costs Gram columns)
+    const { keep, complete } = kktWorkingSet(
+      monitor.certificateBuffers.gradient,
+      z,
+      groups,
+      lambda,
+      noneScreened,
+      { score, inSet },
+      { workingSet: true, minSize: config.minimumSize },
+    );
     const same = previous !== undefined && sameGroups(previous, keep);
     tighten = same ? tighten * 0.5 : 1;
     previous = keep;
-    const tolInner = complete ? tol : tighten * Math.max(0.5 * tol, 0.3 * cert.relativeGap);
+    const innerTolerance = complete
+      ? tolerance
+      : tighten * Math.max(0.5 * tolerance, 0.3 * cert.relativeGap);
 
     // an unchanged set keeps its restriction, its factorization and its scaled dual
     if (!same || round === undefined) {
@@ -113,14 +98,14 @@ export function admmWorkingSet(
         // the restricted objective is the full one (the dropped groups are zero)
         const s = monitor.step(z, objective, whole ? c : undefined);
         if (s !== undefined) return s;
-        if (c !== undefined && c.relativeGap <= tolInner) return "done";
+        if (c !== undefined && c.relativeGap <= innerTolerance) return "done";
         return undefined;
       },
     });
     rho = rhoAfter;
     if (status !== "done") return monitor.finish(z, status);
     cert = monitor.certify(z);
-    if (monitor.offer(z, cert)) return monitor.finish(z, "converged");
+    if (monitor.recordCertificate(z, cert)) return monitor.finish(z, "converged");
     const interrupted: SolveStatus | undefined = monitor.interrupted();
     if (interrupted !== undefined) return monitor.finish(z, interrupted);
   }

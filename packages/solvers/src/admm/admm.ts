@@ -1,5 +1,6 @@
-import { InvalidOptionError, type Matrix, validateInteger } from "@convexformer/tensors";
+import { InvalidOptionError, validateInteger } from "@convexformer/tensors";
 import type { CompositeProblem } from "../composite-problem.js";
+import { denseFormOf } from "../operators/dense-form-of.js";
 import { SolveMonitor } from "../solve-monitor.js";
 import type { SolveOptions, SolveResult, Solver } from "../solver.js";
 import { type AdmmSettings, admmLoop } from "./admm-loop.js";
@@ -116,6 +117,7 @@ const ADMM_OPTION_NAMES = [
  */
 export const admm: Solver<AdmmOptions> = {
   name: "admm",
+  description: "ADMM (Cholesky or Nyström-preconditioned CG x-updates)",
   solve(problem: CompositeProblem, options?: AdmmOptions): SolveResult {
     return solveAdmm(problem, options);
   },
@@ -251,16 +253,6 @@ function updateKind(
   const small =
     Math.min(operator.rows, dim) ** 2 * Math.max(operator.rows, dim) <= CHOLESKY_AUTO_LIMIT;
   return small && operator.toDense !== undefined ? "cholesky" : "nystrom-cg";
-}
-
-/** `operator.toDense()` when it offers one and it succeeds (implementations may throw when too large). */
-function denseFormOf(operator: CompositeProblem["operator"]): Matrix | undefined {
-  if (operator.toDense === undefined) return undefined;
-  try {
-    return operator.toDense();
-  } catch {
-    return undefined;
-  }
 }
 
 /** `‖A‖₂²` by 20 power iterations on `AᵀA` (deterministic start). */

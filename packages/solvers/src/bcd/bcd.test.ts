@@ -16,11 +16,7 @@ import { AndersonMemory } from "./anderson.js";
 import { bcd } from "./bcd.js";
 
 describe("bcd", () => {
-  it("passes the solver conformance kit, and is registered", () => {
-    const report = runSolverConformance(bcd);
-    expect(report.failures).toEqual([]);
-    expect(report.passed).toBe(true);
-    expect(report.checks.every((c) => !c.skipped)).toBe(true);
+  it("is registered (the kit runs for every registered solver: registered-solvers-conformance.test.ts)", () => {
     expect(getSolver("bcd")).toBe(bcd);
   });
 

@@ -1,9 +1,10 @@
-import { InvalidOptionError, type Matrix, validateInteger } from "@convexformer/tensors";
+import { InvalidOptionError, validateInteger } from "@convexformer/tensors";
 import type { CompositeProblem } from "../composite-problem.js";
-import type { LinearOperator } from "../linear-operator.js";
+import { denseFormOf } from "../operators/dense-form-of.js";
 import type { GroupStructure } from "../regularizer.js";
 import { SolveMonitor } from "../solve-monitor.js";
 import type { SolveOptions, SolveResult, Solver, SolveStatus } from "../solver.js";
+import { kktWorkingSet } from "../working-set/kkt-working-set.js";
 import { AndersonMemory } from "./anderson.js";
 import { type ColumnBlocks, cachedColumnBlocks } from "./column-blocks.js";
 
@@ -106,6 +107,7 @@ export interface BcdSolver extends Solver {
  */
 export const bcd: BcdSolver = {
   name: "bcd",
+  description: "working-set block-coordinate descent with Anderson acceleration",
   solve: solveBcd,
 };
 
@@ -131,7 +133,7 @@ function solveBcd(problem: CompositeProblem, options: BcdOptions = {}): SolveRes
   validateInteger("options.checkEvery", checkEvery, 1);
 
   const { operator, loss, lambda } = problem;
-  const { count: G, ptr, weights } = groups;
+  const { count: G } = groups;
   const maxCached = options.maxCachedEntries ?? DEFAULT_MAX_CACHED;
   if (!(typeof maxCached === "number" && maxCached >= 0)) {
     throw new InvalidOptionError("options.maxCachedEntries", maxCached, "must be a number >= 0");
@@ -146,7 +148,7 @@ function solveBcd(problem: CompositeProblem, options: BcdOptions = {}): SolveRes
   if (status !== undefined) return monitor.finish(x, status);
 
   const rows = operator.rows;
-  const Ax = Float64Array.from(monitor.work.predictions);
+  const Ax = Float64Array.from(monitor.certificateBuffers.predictions);
   const lg = new Float64Array(rows);
   const F = loss.gradient(Ax, lg);
   const state: InnerState = {
@@ -161,45 +163,31 @@ function solveBcd(problem: CompositeProblem, options: BcdOptions = {}): SolveRes
     maxSize: maxGroupSize(groups),
   };
   const score = new Float64Array(G);
-  const tol = monitor.tolerance;
+  const inSet = new Uint8Array(G);
+  const noneScreened = new Uint8Array(G);
+  const tolerance = monitor.tolerance;
   for (;;) {
-    // 1. distance to optimality of every group from the full certificate's gradient
-    const grad = monitor.work.gradient;
-    let support = 0;
-    for (let g = 0; g < G; g++) {
-      const a = ptr[g] as number;
-      const b = ptr[g + 1] as number;
-      let nx = 0;
-      let ng = 0;
-      for (let i = a; i < b; i++) {
-        nx += (x[i] as number) ** 2;
-        ng += (grad[i] as number) ** 2;
-      }
-      if (nx > 0) {
-        support++;
-        score[g] = Number.POSITIVE_INFINITY;
-      } else {
-        score[g] = Math.max(0, Math.sqrt(ng) - lambda * (weights[g] as number));
-      }
-    }
-    // 2. the working set: the support plus the worst violators, max(p₀, 2·|support|) groups
-    // (no "every group once over half" rule: on scnn N = 2,000 it cost 95 epochs over 100
-    // groups where 2·|support| = 86 groups took 85)
-    const size = Math.min(G, Math.max(p0, 2 * support));
-    const order = Array.from({ length: G }, (_, g) => g);
-    order.sort((a, b) => (score[b] as number) - (score[a] as number));
-    const ws = Int32Array.from(order.slice(0, size)).sort();
-    const complete = size === G;
-    const tolInner = complete ? tol : Math.max(0.5 * tol, 0.3 * cert.relativeGap);
+    // 1–2. the working set: the support plus the worst violators by distance to optimality
+    // from the full certificate's gradient, max(p₀, 2·|support|) groups
+    const { keep: ws, complete } = kktWorkingSet(
+      monitor.certificateBuffers.gradient,
+      x,
+      groups,
+      lambda,
+      noneScreened,
+      { score, inSet },
+      { workingSet: true, minSize: p0, rule: "excess" },
+    );
+    const innerTolerance = complete ? tolerance : Math.max(0.5 * tolerance, 0.3 * cert.relativeGap);
 
     // 3. inner BCD epochs with Anderson extrapolation
-    status = innerSolve(state, ws, tolInner, K, checkEvery, monitor);
+    status = innerSolve(state, ws, innerTolerance, K, checkEvery, monitor);
     if (status !== undefined) return monitor.finish(x, status);
 
     // 4. the full certificate decides
-    monitor.work.predictions.set(Ax);
+    monitor.certificateBuffers.predictions.set(Ax);
     cert = monitor.certify(x, true);
-    if (monitor.offer(x, cert)) return monitor.finish(x, "converged");
+    if (monitor.recordCertificate(x, cert)) return monitor.finish(x, "converged");
     const stop = monitor.interrupted();
     if (stop !== undefined) return monitor.finish(x, stop);
   }
@@ -222,13 +210,13 @@ interface InnerState {
 }
 
 /**
- * Epochs over the groups `ws` until the restricted duality gap is at most `tolInner` (or
+ * Epochs over the groups `ws` until the restricted duality gap is at most `innerTolerance` (or
  * the monitor stops the solve: its status is returned).
  */
 function innerSolve(
   s: InnerState,
   ws: Int32Array,
-  tolInner: number,
+  innerTolerance: number,
   K: number,
   checkEvery: number,
   monitor: SolveMonitor,
@@ -364,22 +352,37 @@ function innerSolve(
     const status = monitor.step(x, objective);
     if (status !== undefined) return status;
     if (epoch % checkEvery !== 0) continue;
-    // restricted duality gap: dual point −s∇F with s making it feasible on the working set
-    let polar = 0;
-    for (const g of ws) {
-      const a = ptr[g] as number;
-      const b = ptr[g + 1] as number;
-      blocks.adjoint(a, b, lg, gradG);
-      let n2 = 0;
-      for (let i = 0; i < b - a; i++) n2 += (gradG[i] as number) ** 2;
-      const r = Math.sqrt(n2) / (weights[g] as number);
-      if (r > polar) polar = r;
-    }
-    const scale = polar > lambda ? lambda / polar : 1;
-    for (let i = 0; i < rows; i++) dual[i] = -scale * (lg[i] as number);
-    const gap = objective - loss.dualValue(dual);
-    if (gap <= tolInner * Math.max(1, Math.abs(objective))) return undefined;
+    const gap = objective - restrictedDualValue(s, ws, gradG, dual);
+    if (gap <= innerTolerance * Math.max(1, Math.abs(objective))) return undefined;
   }
+}
+
+/**
+ * The dual value of the working set's problem at `−s∇F`, with `s` making it feasible on the
+ * working set (`gradG` and `dual` are scratch).
+ */
+function restrictedDualValue(
+  s: InnerState,
+  ws: Int32Array,
+  gradG: Float64Array,
+  dual: Float64Array,
+): number {
+  const { problem, groups, blocks, lg } = s;
+  const { ptr, weights } = groups;
+  const { lambda, loss } = problem;
+  let polar = 0;
+  for (const g of ws) {
+    const a = ptr[g] as number;
+    const b = ptr[g + 1] as number;
+    blocks.adjoint(a, b, lg, gradG);
+    let n2 = 0;
+    for (let i = 0; i < b - a; i++) n2 += (gradG[i] as number) ** 2;
+    const r = Math.sqrt(n2) / (weights[g] as number);
+    if (r > polar) polar = r;
+  }
+  const scale = polar > lambda ? lambda / polar : 1;
+  for (let i = 0; i < dual.length; i++) dual[i] = -scale * (lg[i] as number);
+  return loss.dualValue(dual);
 }
 
 /** `smoothness · ‖A_g‖₂²` for the columns `[a, b)` by a few power iterations (a lower bound; backtracking raises it). */
@@ -414,14 +417,4 @@ function maxGroupSize(groups: GroupStructure): number {
   for (let g = 0; g < groups.count; g++)
     m = Math.max(m, (groups.ptr[g + 1] as number) - (groups.ptr[g] as number));
   return m;
-}
-
-/** `operator.toDense()` when it offers one and it succeeds (implementations may throw when too large). */
-function denseFormOf(operator: LinearOperator): Matrix | undefined {
-  if (operator.toDense === undefined) return undefined;
-  try {
-    return operator.toDense();
-  } catch {
-    return undefined;
-  }
 }

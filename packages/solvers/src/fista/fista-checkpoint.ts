@@ -1,5 +1,5 @@
 import { InvalidOptionError } from "@convexformer/tensors";
-import type { SolveMonitorState } from "../solve-monitor.js";
+import type { SolveMonitorState } from "../solve-monitor-state.js";
 
 /**
  * The position inside a working-set round of FISTA, for resuming mid-round: the round's set

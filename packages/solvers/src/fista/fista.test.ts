@@ -11,13 +11,6 @@ import { randomGroupLasso, runSolverConformance } from "../testing/index.js";
 import { type FistaOptions, fista } from "./fista.js";
 
 describe("fista", () => {
-  it("passes the solver conformance kit", () => {
-    const report = runSolverConformance(fista);
-    expect(report.failures).toEqual([]);
-    expect(report.passed).toBe(true);
-    expect(report.checks.every((c) => !c.skipped)).toBe(true);
-  });
-
   it("passes the conformance kit with screening on, working sets off, and other restarts", () => {
     const variants: FistaOptions[] = [
       { screening: false, workingSet: false },

@@ -1,20 +1,20 @@
-import { InvalidOptionError, type Matrix, validateInteger } from "@convexformer/tensors";
+import { InvalidOptionError, validateInteger } from "@convexformer/tensors";
 import { type Certificate, certificateBuffers, certifyInto } from "../certificate.js";
 import type { CompositeProblem } from "../composite-problem.js";
-import type { LinearOperator } from "../linear-operator.js";
-import { LazyBlockNorms } from "../screening/block-norm-bounds.js";
-import { gapSafeScreen } from "../screening/gap-safe-screen.js";
+import { denseFormOf } from "../operators/dense-form-of.js";
 import { SolveMonitor } from "../solve-monitor.js";
-import type { SolveOptions, SolveResult, Solver, SolveStatus } from "../solver.js";
+import type { SolveOptions, SolveResult, Solver } from "../solver.js";
 import { estimateLipschitz } from "../step-size/estimate-lipschitz.js";
-import { type RestrictedProblem, restrictToGroups } from "../working-set/restrict-to-groups.js";
 import {
   type FistaCheckpoint,
   type FistaCheckpointHook,
-  type FistaRoundState,
   validateFistaCheckpoint,
 } from "./fista-checkpoint.js";
-import { type FistaRestart, type FistaState, fistaCore } from "./fista-core.js";
+import { fistaCheckpointCodec } from "./fista-checkpoint-codec.js";
+import { FistaCheckpointer } from "./fista-checkpointer.js";
+import type { FistaRestart, FistaState } from "./fista-core.js";
+import { type FistaRun, fistaPlainLoop } from "./fista-plain-loop.js";
+import { FistaWorkingSetLoop } from "./fista-working-set-loop.js";
 
 export type { FistaRestart } from "./fista-core.js";
 
@@ -148,6 +148,8 @@ export type FistaSolver = Solver<FistaOptions>;
  */
 export const fista: FistaSolver = {
   name: "fista",
+  description: "accelerated proximal gradient (default; resumable, matrix-free)",
+  checkpoints: fistaCheckpointCodec,
   solve: solveFista,
 };
 
@@ -157,6 +159,64 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
     defaultMaxIterations: 100_000,
     extraOptionKeys: FISTA_OPTION_NAMES,
   });
+  const { restart, stepGrowth, certificateEvery, workingSetSize } = validateFistaOptions(options);
+  const groups = problem.regularizer.groups;
+  const hook = options.checkpoint;
+  const screening = groups !== undefined && (options.screening ?? DEFAULT_SCREENING);
+  const workingSet = groups !== undefined && (options.workingSet ?? DEFAULT_WORKING_SET);
+  const mode = groups === undefined || (!screening && !workingSet) ? "plain" : "rounds";
+  const resume = options.resumeFrom;
+  if (resume !== undefined)
+    validateFistaCheckpoint(resume, problem.dim, problem.operator.rows, groups?.count, mode);
+
+  // set-up honours the signal and the time limit: the power iterations stop early, the
+  // solve then returns the starting point (certified) with the status
+  const x = resume === undefined ? monitor.initialPoint() : Float64Array.from(resume.x);
+  const stopSetup = () => monitor.interrupted() !== undefined;
+  const state: FistaState =
+    resume === undefined
+      ? { L: estimateLipschitz(problem, { stop: stopSetup }), t: 1, beta: 0 }
+      : { L: resume.lipschitz, t: resume.t, beta: resume.beta };
+  const setupStop = monitor.interrupted();
+  if (setupStop !== undefined) return monitor.finish(x, setupStop);
+  monitor.endSetup();
+  const run: FistaRun = {
+    monitor,
+    state,
+    settings: { restart, stepGrowth },
+    certificateEvery,
+    checkpoints: new FistaCheckpointer(hook, monitor, state, mode),
+  };
+
+  let cert: Certificate;
+  let Ax: Float64Array;
+  if (resume === undefined) {
+    cert = monitor.certify(x);
+    const status = monitor.start(x, cert);
+    if (status !== undefined) return monitor.finish(x, status);
+    Ax = Float64Array.from(monitor.certificateBuffers.predictions);
+  } else {
+    const status = monitor.resume(resume.monitor);
+    if (status !== undefined) return monitor.finish(x, status);
+    Ax = Float64Array.from(resume.Ax);
+    // not offered to the monitor (that would change its best dual): only the rounds' first
+    // screening reads it, and a resumed round skips that
+    cert = certifyInto(problem, x, certificateBuffers(problem), false);
+  }
+  if (mode === "plain") return fistaPlainLoop(run, x, Ax, resume);
+  // one dense form per solve (free for dense operators), shared by every restriction and bound
+  const dense = denseFormOf(problem.operator);
+  const settings = { screening, workingSet, workingSetSize, dense, stopSetup };
+  return new FistaWorkingSetLoop(run, settings, x, Ax, cert, resume).solve();
+}
+
+/** FISTA's own options, checked, with their defaults. */
+function validateFistaOptions(options: FistaOptions): {
+  restart: FistaRestart;
+  stepGrowth: number;
+  certificateEvery: number;
+  workingSetSize: number;
+} {
   const restart = options.restart ?? "gradient";
   if (restart !== "gradient" && restart !== "function" && restart !== "none") {
     throw new InvalidOptionError(
@@ -169,20 +229,15 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
   if (!(typeof stepGrowth === "number" && stepGrowth >= 1 && Number.isFinite(stepGrowth))) {
     throw new InvalidOptionError("options.stepGrowth", stepGrowth, "must be a finite number >= 1");
   }
-  const certEvery = options.certificateEvery ?? 10;
-  validateInteger("options.certificateEvery", certEvery, 1);
-  const wsSize = options.workingSetSize ?? 10;
-  validateInteger("options.workingSetSize", wsSize, 1);
+  const certificateEvery = options.certificateEvery ?? 10;
+  validateInteger("options.certificateEvery", certificateEvery, 1);
+  const workingSetSize = options.workingSetSize ?? 10;
+  validateInteger("options.workingSetSize", workingSetSize, 1);
   for (const key of ["screening", "workingSet"] as const) {
     const v = options[key];
     if (v !== undefined && typeof v !== "boolean")
       throw new InvalidOptionError(`options.${key}`, v, "must be a boolean");
   }
-  const settings = { restart, stepGrowth };
-  const { operator, loss, lambda } = problem;
-  const groups = problem.regularizer.groups;
-  const tol = monitor.tolerance;
-
   const hook = options.checkpoint;
   if (hook !== undefined) {
     if (typeof hook !== "object" || hook === null || typeof hook.write !== "function")
@@ -200,392 +255,5 @@ function solveFista(problem: CompositeProblem, options: FistaOptions = {}): Solv
         "must be a number > 0",
       );
   }
-  const useScreening = groups !== undefined && (options.screening ?? DEFAULT_SCREENING);
-  const useWorkingSet = groups !== undefined && (options.workingSet ?? DEFAULT_WORKING_SET);
-  const plain = groups === undefined || (!useScreening && !useWorkingSet);
-  const resume = options.resumeFrom;
-  if (resume !== undefined)
-    validateFistaCheckpoint(
-      resume,
-      problem.dim,
-      operator.rows,
-      groups?.count,
-      plain ? "plain" : "rounds",
-    );
-
-  // set-up honours the signal and the time limit: the power iterations stop early, the
-  // solve then returns the starting point (certified) with the status
-  const x = resume === undefined ? monitor.initialPoint() : Float64Array.from(resume.x);
-  const stopSetup = () => monitor.interrupted() !== undefined;
-  const state: FistaState =
-    resume === undefined
-      ? { L: estimateLipschitz(problem, { stop: stopSetup }), t: 1, beta: 0 }
-      : { L: resume.lipschitz, t: resume.t, beta: resume.beta };
-  const setupStop = monitor.interrupted();
-  if (setupStop !== undefined) return monitor.finish(x, setupStop);
-  monitor.endSetup();
-
-  // checkpoints: every `everyIterations` iterations / `everyMs` ms, and when stopping early
-  const everyIterations = hook?.everyIterations;
-  const everyMs = hook?.everyMs ?? (everyIterations === undefined ? 1000 : undefined);
-  let lastCheckpointMs = monitor.elapsedMs;
-  const checkpointDue = (stopping: SolveStatus | undefined): boolean => {
-    if (hook === undefined) return false;
-    if (stopping !== undefined) return stopping !== "converged" && stopping !== "diverged";
-    if (everyIterations !== undefined && monitor.iteration % everyIterations === 0) return true;
-    return everyMs !== undefined && monitor.elapsedMs - lastCheckpointMs >= everyMs;
-  };
-  const emit = (
-    c: Omit<FistaCheckpoint, "solver" | "mode" | "monitor" | "lipschitz" | "t" | "beta">,
-  ) => {
-    lastCheckpointMs = monitor.elapsedMs;
-    hook?.write({
-      solver: "fista",
-      mode: plain ? "plain" : "rounds",
-      lipschitz: state.L,
-      t: state.t ?? 1,
-      beta: state.beta ?? 0,
-      monitor: monitor.snapshot(),
-      ...c,
-    });
-  };
-
-  let cert: Certificate;
-  let status: SolveStatus | undefined;
-  let Ax: Float64Array;
-  if (resume === undefined) {
-    cert = monitor.certify(x);
-    status = monitor.start(x, cert);
-    if (status !== undefined) return monitor.finish(x, status);
-    Ax = Float64Array.from(monitor.certificateBuffers.predictions);
-  } else {
-    status = monitor.resume(resume.monitor);
-    if (status !== undefined) return monitor.finish(x, status);
-    Ax = Float64Array.from(resume.Ax);
-    // not offered to the monitor (that would change its best dual): only the rounds' first
-    // screening reads it, and a resumed round skips that
-    cert = certifyInto(problem, x, certificateBuffers(problem), false);
-  }
-
-  if (plain) {
-    let k = resume?.steps ?? 0;
-    const xPrev = resume === undefined ? Float64Array.from(x) : Float64Array.from(resume.xPrevious);
-    const AxPrev =
-      resume === undefined ? Float64Array.from(Ax) : Float64Array.from(resume.AxPrevious);
-    fistaCore(
-      problem,
-      x,
-      Ax,
-      state,
-      settings,
-      (xk, Axk, objective) => {
-        k++;
-        if (k % certEvery === 0) {
-          monitor.certificateBuffers.predictions.set(Axk);
-          status = monitor.step(xk, objective, monitor.certify(xk, true));
-        } else {
-          status = monitor.step(xk, objective);
-        }
-        if (checkpointDue(status))
-          emit({
-            x: Float64Array.from(xk),
-            xPrevious: Float64Array.from(xPrev),
-            Ax: Float64Array.from(Axk),
-            AxPrevious: Float64Array.from(AxPrev),
-            steps: k,
-          });
-        return status !== undefined;
-      },
-      { x: xPrev, Ax: AxPrev },
-    );
-    return monitor.finish(x, status ?? "max-iterations");
-  }
-
-  const G = groups.count;
-  const { ptr, weights } = groups;
-  // one dense form per solve (free for dense operators), shared by every restriction and bound
-  const dense = denseFormOf(operator);
-  let bounds: LazyBlockNorms | undefined;
-  let boundsTried = false;
-  const screened = new Uint8Array(G);
-  const inSet = new Uint8Array(G);
-  const score = new Float64Array(G);
-  let previousKeep: Int32Array | undefined;
-  let sub: RestrictedProblem | undefined;
-  let tighten = 1;
-  let lastBase = Number.POSITIVE_INFINITY;
-  // FISTA's previous iterate in the full space, for momentum across rounds
-  const xPrevFull = Float64Array.from(resume === undefined ? x : resume.xPrevious);
-  const AxPrevFull = Float64Array.from(resume === undefined ? Ax : resume.AxPrevious);
-  let resetMomentum = resume === undefined;
-  // a resumed solve re-enters its round where it stopped (steps 1–3 were done before)
-  let resumeRound: FistaRoundState | undefined = resume?.round;
-  if (resumeRound !== undefined) screened.set(resumeRound.screened);
-
-  for (;;) {
-    const round = resumeRound;
-    resumeRound = undefined;
-    let keep: Int32Array;
-    let complete: boolean;
-    let same: boolean;
-    let tolInner: number;
-    if (round !== undefined) {
-      keep = Int32Array.from(round.keep);
-      inSet.fill(0);
-      for (const g of keep) inSet[g] = 1;
-      complete = round.complete;
-      same = false;
-      tighten = round.tighten;
-      lastBase = round.lastBase;
-      tolInner = round.tolerance;
-    } else {
-      // 1. screening with the current full certificate (bounds built on first use)
-      if (useScreening) {
-        if (!boundsTried) {
-          boundsTried = true;
-          bounds = LazyBlockNorms.of(operator, groups, dense, stopSetup);
-          const stop = monitor.interrupted();
-          if (stop !== undefined) {
-            // the bounds' pass was cut short (a resumed solve starts from the last checkpoint)
-            return monitor.finish(x, stop);
-          }
-        }
-        if (bounds !== undefined) {
-          const added = gapSafeScreen({
-            gradient: monitor.certificateBuffers.gradient,
-            dualScale: cert.dualScale,
-            gap: Math.max(0, cert.objective - cert.dualObjective),
-            smoothness: loss.smoothness,
-            lambda,
-            groups,
-            blockNorms: bounds.upper,
-            screened,
-            // tightening costs rows × size² per group: worth it when screening shrinks every
-            // product; with a working set, screening only prunes candidates
-            ...(useWorkingSet
-              ? {}
-              : {
-                  refine: (g: number, needed: number) =>
-                    (bounds as LazyBlockNorms).refine(g, needed),
-                }),
-          });
-          if (added > 0) {
-            let changed = false;
-            // (a screened group's zeros drop the momentum: see the reset below)
-            for (let g = 0; g < G; g++) {
-              if (screened[g] !== 1) continue;
-              inSet[g] = 0;
-              for (let i = ptr[g] as number; i < (ptr[g + 1] as number); i++) {
-                if (x[i] !== 0) {
-                  x[i] = 0;
-                  changed = true;
-                }
-              }
-            }
-            if (changed) {
-              operator.apply(x, Ax);
-              resetMomentum = true;
-            }
-          }
-        }
-      }
-      // 2. KKT scores ‖A_gᵀ∇F‖ / (λ w_g) (> 1: violated at a zero group), support always in
-      const grad = monitor.certificateBuffers.gradient;
-      let support = 0;
-      let unscreened = 0;
-      for (let g = 0; g < G; g++) {
-        if (screened[g] === 1) {
-          score[g] = -1;
-          continue;
-        }
-        unscreened++;
-        let s = 0;
-        let nonzero = false;
-        for (let i = ptr[g] as number; i < (ptr[g + 1] as number); i++) {
-          s += (grad[i] as number) * (grad[i] as number);
-          if (x[i] !== 0) nonzero = true;
-        }
-        if (nonzero) {
-          support++;
-          score[g] = Number.POSITIVE_INFINITY;
-        } else {
-          score[g] = Math.sqrt(s) / (lambda * (weights[g] as number));
-        }
-      }
-      // 3. the working set (celer / skglm): the support plus the worst violators, by
-      //    ‖A_gᵀ∇F‖/(λ w_g): max(p₀, 2·|support|) groups while violators abound (the set
-      //    doubles), max(p₀, |support| + violators) when few are left (with costly column
-      //    access, every extra group costs); without a working set, every unscreened group
-      if (useWorkingSet) {
-        let zeroViolators = 0;
-        for (let g = 0; g < G; g++) {
-          const v = score[g] as number;
-          if (v > 1 && v !== Number.POSITIVE_INFINITY) zeroViolators++;
-        }
-        let size = Math.min(
-          Math.max(wsSize, 2 * support),
-          Math.max(wsSize, support + zeroViolators),
-          unscreened,
-        );
-        // a set of more than half the groups saves little per iteration and costs a round
-        if (2 * size > unscreened) size = unscreened;
-        const order: number[] = [];
-        for (let g = 0; g < G; g++) if (screened[g] !== 1) order.push(g);
-        order.sort((a, b) => (score[b] as number) - (score[a] as number));
-        inSet.fill(0);
-        for (let k = 0; k < size; k++) inSet[order[k] as number] = 1;
-      } else {
-        for (let g = 0; g < G; g++) inSet[g] = screened[g] === 1 ? 0 : 1;
-      }
-      let kept = 0;
-      for (let g = 0; g < G; g++) kept += inSet[g] as number;
-      keep = new Int32Array(kept);
-      for (let g = 0, k = 0; g < G; g++) if (inSet[g] === 1) keep[k++] = g;
-      complete = kept === unscreened;
-      same = previousKeep !== undefined && sameGroups(previousKeep, keep);
-      // inner tolerance tied to the outer gap (celer: 0.3 × gap; the momentum carries across
-      // rounds, so short rounds cost no extra iterations), the target itself once every
-      // unscreened group is in, halved whenever a round at the target with an unchanged set
-      // fell short (the full dual point can lag the restricted one)
-      const baseTol = complete ? tol : Math.max(0.5 * tol, 0.3 * cert.relativeGap);
-      tighten = same && lastBase <= tol ? tighten * 0.5 : 1;
-      lastBase = baseTol;
-      tolInner = tighten * baseTol;
-    }
-
-    // 4. inner FISTA on the restricted problem (rebuilt only when the set changed)
-    if (sub === undefined || !same) {
-      sub = restrictToGroups(problem, keep, dense === undefined ? {} : { dense });
-      previousKeep = keep;
-    }
-    const restricted = sub;
-    const whole = restricted.strategy === "full";
-    // momentum carries across rounds unless the previous iterate lives outside the new set
-    for (let g = 0; g < G && !resetMomentum && round === undefined; g++) {
-      if (inSet[g] === 1) continue;
-      for (let i = ptr[g] as number; i < (ptr[g + 1] as number); i++) {
-        if (xPrevFull[i] !== 0) {
-          resetMomentum = true;
-          break;
-        }
-      }
-    }
-    if (resetMomentum) {
-      xPrevFull.set(x);
-      AxPrevFull.set(Ax);
-      state.t = 1;
-      state.beta = 0;
-      resetMomentum = false;
-    }
-    const dimW = restricted.problem.dim;
-    const xW = whole ? x : new Float64Array(dimW);
-    const xPrevW = whole ? xPrevFull : new Float64Array(dimW);
-    if (!whole) {
-      restricted.gather(x, xW);
-      restricted.gather(xPrevFull, xPrevW);
-    }
-    const work = certificateBuffers(restricted.problem);
-    // restricted certificates cost in proportion to the set: check small sets more often
-    const checkEvery = whole
-      ? certEvery
-      : Math.max(1, Math.min(certEvery, Math.round((certEvery * dimW) / problem.dim)));
-    let fresh = round?.fresh ?? false;
-    let k = round?.step ?? 0;
-    let roundEnds = round?.ended ?? false;
-    const roundKeep = keep;
-    const roundComplete = complete;
-    const roundTol = tolInner;
-    const capture = (xPrevSource: Float64Array, AxNow: Float64Array) => {
-      const xPrevious = Float64Array.from(xPrevFull);
-      if (!whole) restricted.scatter(xPrevSource, xPrevious);
-      emit({
-        x: Float64Array.from(x),
-        xPrevious,
-        Ax: Float64Array.from(AxNow),
-        AxPrevious: Float64Array.from(AxPrevFull),
-        steps: k,
-        round: {
-          keep: Int32Array.from(roundKeep),
-          screened: Uint8Array.from(screened),
-          step: k,
-          tolerance: roundTol,
-          complete: roundComplete,
-          tighten,
-          lastBase,
-          fresh,
-          ended: roundEnds,
-        },
-      });
-    };
-    const decide = (xk: Float64Array, Axk: Float64Array, objective: number): boolean => {
-      if (!whole) restricted.scatter(xk, x);
-      k++;
-      if (whole) {
-        if (k % certEvery !== 0) {
-          status = monitor.step(x, objective);
-          return status !== undefined;
-        }
-        // the restricted problem is the problem: its certificate is the full one
-        monitor.certificateBuffers.predictions.set(Axk);
-        cert = monitor.certify(x, true);
-        fresh = true;
-        status = monitor.step(x, objective, cert);
-        // (a stop's checkpoint records whether the round would have ended here)
-        roundEnds = useScreening && k >= 5 * certEvery;
-        return status !== undefined || roundEnds;
-      }
-      status = monitor.step(x, objective);
-      if (status !== undefined && !checkpointDue(status)) return true;
-      if (k % checkEvery !== 0) return status !== undefined;
-      work.predictions.set(Axk);
-      // with every unscreened group in play, come back for screening now and then
-      roundEnds =
-        certifyInto(restricted.problem, xk, work, true).relativeGap <= tolInner ||
-        (complete && useScreening && k >= 5 * certEvery);
-      return status !== undefined || roundEnds;
-    };
-    if (!roundEnds)
-      fistaCore(
-        restricted.problem,
-        xW,
-        Ax,
-        state,
-        settings,
-        (xk, Axk, objective) => {
-          const done = decide(xk, Axk, objective);
-          // mid-round checkpoints, and one when the solve stops early (not at a round's end:
-          // the next round's checkpoints carry on from there)
-          if (done ? status !== undefined && checkpointDue(status) : checkpointDue(undefined))
-            capture(xPrevW, Axk);
-          return done;
-        },
-        { x: xPrevW, Ax: AxPrevFull },
-      );
-    if (!whole && round?.ended !== true) restricted.scatter(xPrevW, xPrevFull);
-    if (status !== undefined) return monitor.finish(x, status);
-    // 5. the full certificate decides
-    if (!fresh) {
-      monitor.certificateBuffers.predictions.set(Ax);
-      cert = monitor.certify(x, true);
-      if (monitor.recordCertificate(x, cert)) return monitor.finish(x, "converged");
-    }
-    const stop = monitor.interrupted();
-    if (stop !== undefined) return monitor.finish(x, stop);
-  }
-}
-
-function sameGroups(a: Int32Array, b: Int32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** `operator.toDense()` when it offers one and it succeeds (implementations may throw when too large). */
-function denseFormOf(operator: LinearOperator): Matrix | undefined {
-  if (operator.toDense === undefined) return undefined;
-  try {
-    return operator.toDense();
-  } catch {
-    return undefined;
-  }
+  return { restart, stepGrowth, certificateEvery, workingSetSize };
 }

@@ -111,26 +111,9 @@ export function barrierSolve(problem: DenseGroupProblem, control: BarrierControl
   const applyAt = (r: Float64Array, out: Float64Array): void => {
     gemv("transpose", rows, p, 1, a, p, 1, 0, r, 1, 0, 0, out, 1, 0);
   };
-  const groupSq = (v: Float64Array, g: number): number => {
-    let s = 0;
-    for (let j = ptr[g] as number; j < (ptr[g + 1] as number); j++) s += (v[j] as number) ** 2;
-    return s;
-  };
+  const groupSq = (v: Float64Array, g: number): number => groupSquaredNorm(v, ptr, g);
   /** Relative gap of the certificate at the current x (grad and z must be current). */
-  const certificate = (fval: number): { primal: number; rel: number } => {
-    let pen = 0;
-    let worst = 0;
-    for (let g = 0; g < G; g++) {
-      const w = weights[g] as number;
-      pen += w * Math.sqrt(groupSq(x, g));
-      worst = Math.max(worst, Math.sqrt(groupSq(z, g)) / w);
-    }
-    const primal = fval + lambda * pen;
-    const s = worst > lambda ? lambda / worst : 1;
-    for (let i = 0; i < rows; i++) u[i] = -s * (grad[i] as number);
-    const dual = loss.dualValue(u);
-    return { primal, rel: (primal - dual) / Math.max(1, Math.abs(primal)) };
-  };
+  const certificate = (fval: number) => barrierCertificate(problem, x, z, grad, u, fval);
 
   applyA(x, yhat);
   let fval = loss.gradient(yhat, grad);
@@ -157,34 +140,8 @@ export function barrierSolve(problem: DenseGroupProblem, control: BarrierControl
   let bestRel = cert.rel;
   let sinceImprove = 0;
 
-  /**
-   * Optimal `t_g` for `x_g` at this μ (`λw − 2μt/s = 0`), and `s = t² − ‖x‖²` computed as
-   * `(t − ‖x‖)(t + ‖x‖)` without cancellation. The method works on the reduced barrier
-   * `φ̃(x) = min_t φ(x, t)`: every `x` is strictly feasible and the eliminated system below
-   * is exactly its Hessian.
-   */
-  const centerT = (
-    xv: Float64Array,
-    tv: Float64Array,
-    sv: Float64Array,
-    qv: Float64Array,
-  ): number => {
-    let pen = 0;
-    for (let g = 0; g < G; g++) {
-      const q = groupSq(xv, g);
-      const n = Math.sqrt(q);
-      const lw = lambda * (weights[g] as number);
-      const r = mu / lw;
-      const root = Math.sqrt(r * r + q);
-      const tg = r + root;
-      const gapT = r + (r * r) / (root + n); // t − ‖x‖
-      tv[g] = tg;
-      qv[g] = q;
-      sv[g] = gapT * (tg + n);
-      pen += lw * tg - mu * Math.log(sv[g] as number);
-    }
-    return pen;
-  };
+  const centerT = (xv: Float64Array, tv: Float64Array, sv: Float64Array, qv: Float64Array) =>
+    centeredPenalty(problem, mu, xv, tv, sv, qv);
   const tTrial = new Float64Array(G);
   const sTrial = new Float64Array(G);
   const qTrial = new Float64Array(G);
@@ -226,22 +183,11 @@ export function barrierSolve(problem: DenseGroupProblem, control: BarrierControl
     for (let j = 0; j < p; j++) dec -= (gx[j] as number) * (dx[j] as number);
     applyA(dx, ad);
     const phi0 = fval + pen0;
-    let alpha = 1;
-    let accepted = false;
-    for (let ls = 0; ls < 60; ls++) {
-      for (let j = 0; j < p; j++) xTrial[j] = (x[j] as number) + alpha * (dx[j] as number);
-      for (let i = 0; i < rows; i++) yTrial[i] = (yhat[i] as number) + alpha * (ad[i] as number);
-      const phi = loss.value(yTrial) + centerT(xTrial, tTrial, sTrial, qTrial);
-      if (phi <= phi0 - 0.01 * alpha * dec) {
-        accepted = true;
-        break;
-      }
-      if (Number.isFinite(phi) && phi - phi0 <= 1e-15 * Math.abs(phi0) && alpha < 1e-6) {
-        accepted = true; // at rounding level: take it and move on
-        break;
-      }
-      alpha *= 0.5;
-    }
+    const { alpha, accepted } = lineSearch(phi0, dec, (step) => {
+      for (let j = 0; j < p; j++) xTrial[j] = (x[j] as number) + step * (dx[j] as number);
+      for (let i = 0; i < rows; i++) yTrial[i] = (yhat[i] as number) + step * (ad[i] as number);
+      return loss.value(yTrial) + centerT(xTrial, tTrial, sTrial, qTrial);
+    });
     steps++;
     centeringSteps++;
     if (accepted) {
@@ -281,4 +227,93 @@ export function barrierSolve(problem: DenseGroupProblem, control: BarrierControl
     }
   }
   return { x, t, relativeGap: cert.rel, steps, stop };
+}
+
+/** `‖v_g‖²`. */
+function groupSquaredNorm(v: Float64Array, ptr: Int32Array, g: number): number {
+  let s = 0;
+  for (let j = ptr[g] as number; j < (ptr[g + 1] as number); j++) s += (v[j] as number) ** 2;
+  return s;
+}
+
+/**
+ * Optimal `t_g` for `x_g` at this μ (`λw − 2μt/s = 0`), and `s = t² − ‖x‖²` computed as
+ * `(t − ‖x‖)(t + ‖x‖)` without cancellation; returns the barrier penalty
+ * `Σ_g λ w_g t_g − μ log s_g`. The method works on the reduced barrier `φ̃(x) = min_t φ(x, t)`:
+ * every `x` is strictly feasible and the eliminated Newton system is exactly its Hessian.
+ */
+function centeredPenalty(
+  problem: DenseGroupProblem,
+  mu: number,
+  xv: Float64Array,
+  tv: Float64Array,
+  sv: Float64Array,
+  qv: Float64Array,
+): number {
+  const { ptr, weights, lambda } = problem;
+  let pen = 0;
+  for (let g = 0; g < weights.length; g++) {
+    const q = groupSquaredNorm(xv, ptr, g);
+    const n = Math.sqrt(q);
+    const lw = lambda * (weights[g] as number);
+    const r = mu / lw;
+    const root = Math.sqrt(r * r + q);
+    const tg = r + root;
+    const gapT = r + (r * r) / (root + n); // t − ‖x‖
+    tv[g] = tg;
+    qv[g] = q;
+    sv[g] = gapT * (tg + n);
+    pen += lw * tg - mu * Math.log(sv[g] as number);
+  }
+  return pen;
+}
+
+/**
+ * Backtracking (Armijo, factor 0.5, at most 60 halvings) on the reduced barrier objective
+ * `phiAt(step)` from `phi0` with Newton decrement `dec`; a step at rounding level counts as
+ * accepted.
+ */
+function lineSearch(
+  phi0: number,
+  dec: number,
+  phiAt: (step: number) => number,
+): { alpha: number; accepted: boolean } {
+  let alpha = 1;
+  for (let ls = 0; ls < 60; ls++) {
+    const phi = phiAt(alpha);
+    if (phi <= phi0 - 0.01 * alpha * dec) return { alpha, accepted: true };
+    if (Number.isFinite(phi) && phi - phi0 <= 1e-15 * Math.abs(phi0) && alpha < 1e-6)
+      return { alpha, accepted: true }; // at rounding level: take it and move on
+    alpha *= 0.5;
+  }
+  return { alpha, accepted: false };
+}
+
+/**
+ * Primal value and relative gap at `x` from `fval = F(Ax)`, `grad = ∇F(Ax)` and
+ * `z = Aᵀ∇F(Ax)`: the dual point `u = −s ∇F` scaled into feasibility (written into `u`).
+ */
+function barrierCertificate(
+  problem: DenseGroupProblem,
+  x: Float64Array,
+  z: Float64Array,
+  grad: Float64Array,
+  u: Float64Array,
+  fval: number,
+): { primal: number; rel: number } {
+  const { ptr, weights, lambda, loss, rows } = problem;
+  const G = weights.length;
+  const groupSq = (v: Float64Array, g: number): number => groupSquaredNorm(v, ptr, g);
+  let pen = 0;
+  let worst = 0;
+  for (let g = 0; g < G; g++) {
+    const w = weights[g] as number;
+    pen += w * Math.sqrt(groupSq(x, g));
+    worst = Math.max(worst, Math.sqrt(groupSq(z, g)) / w);
+  }
+  const primal = fval + lambda * pen;
+  const s = worst > lambda ? lambda / worst : 1;
+  for (let i = 0; i < rows; i++) u[i] = -s * (grad[i] as number);
+  const dual = loss.dualValue(u);
+  return { primal, rel: (primal - dual) / Math.max(1, Math.abs(primal)) };
 }

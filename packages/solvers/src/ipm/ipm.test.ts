@@ -1,26 +1,12 @@
-import { describe, expect, it } from "vitest";
-import { runSolverConformance } from "../testing/index.js";
-import { ipm } from "./ipm.js";
-
-describe("ipm", () => {
-  it("passes the conformance kit", () => {
-    const report = runSolverConformance(ipm, {
-      // the interior point factors the dense design: it refuses an operator without toDense
-      // (tested below: "throws typed errors for an operator without toDense")
-      skip: ["matrix-free"],
-    });
-    expect(report.failures).toEqual([]);
-    expect(report.passed).toBe(true);
-  });
-});
-
 import { createRng, InvalidOptionError, Matrix } from "@convexformer/tensors";
+import { describe, expect, it } from "vitest";
 import { createProblem } from "../create-problem.js";
 import { lambdaMax } from "../lambda-max.js";
 import { logisticLoss } from "../losses/logistic-loss.js";
 import { squaredLoss } from "../losses/squared-loss.js";
 import { denseOperator } from "../operators/dense-operator.js";
 import { groupL2 } from "../regularizers/group-l2.js";
+import { ipm } from "./ipm.js";
 
 function randomProblem(
   rows: number,

@@ -98,6 +98,9 @@ const GROUP_NORMS = new Set(["group-l2", "l1"]);
  */
 export const ipm: Solver<IpmOptions> = {
   name: "ipm",
+  description: "interior point (the accuracy reference; dense design and Newton system)",
+  estimateMemoryBytes: (size) =>
+    ipmMemoryBytes(size.rows, size.cols, size.loss === "squared", "auto"),
   solve(problem: CompositeProblem, options?: IpmOptions): SolveResult {
     return solveIpm(problem, options);
   },

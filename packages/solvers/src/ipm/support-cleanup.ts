@@ -9,6 +9,9 @@ import { groupScores } from "./group-support.js";
 import { gatherGroups, groupNorm, scatterGroups, zeroGroup } from "./group-vectors.js";
 import { applyFactorTranspose, hessianFactor } from "./hessian-factor.js";
 
+/** The most support columns {@link polishSupport} factors beyond the sample count. */
+const MAX_POLISH_COLUMNS = 2048;
+
 /** The clean-up: zero near-zero groups, polish the support by Newton steps, keep if no worse. @internal */
 export function finishWithCleanup(
   monitor: SolveMonitor,
@@ -77,7 +80,10 @@ function polishSupport(
   const { rows, cols: fullCols } = problem.operator;
   const sub = restrictGroups(a, rows, fullCols, groups.ptr, weights, support, lambda, loss);
   const { cols, ptr } = sub;
-  if (cols > rows) return undefined;
+  // the support's cols × cols system: the group-norm curvature makes it positive definite
+  // even past the sample count (a singular one fails the factorization below); beyond both
+  // the sample count and MAX_POLISH_COLUMNS its factorization would outweigh the solve
+  if (cols > Math.max(rows, MAX_POLISH_COLUMNS)) return undefined;
   let xs = gatherGroups(x, groups.ptr, support, cols);
   const yhat = new Float64Array(rows);
   const grad = new Float64Array(rows);

@@ -72,49 +72,8 @@ export function crossEntropyLoss(
     c = options.classes;
   }
   validateInteger("options.classes", c, 1);
-  let y: Float64Array;
-  let samples: number;
-  if (labels instanceof Int32Array) {
-    samples = labels.length;
-    y = new Float64Array(samples * c);
-    for (let i = 0; i < samples; i++) {
-      const k = labels[i] as number;
-      if (!(k >= 0 && k < c))
-        throw new InvalidOptionError(`labels[${i}]`, k, `must be a class index in [0, ${c})`);
-      y[i * c + k] = 1;
-    }
-  } else {
-    const flat = labels instanceof Matrix ? labels.data : labels;
-    if (flat.length % c !== 0) {
-      throw new ShapeMismatchError(
-        "labels",
-        `length ${flat.length} is not a multiple of classes = ${c}`,
-      );
-    }
-    validateFinite("labels", flat);
-    samples = flat.length / c;
-    y = Float64Array.from(flat);
-    for (let i = 0; i < samples; i++) {
-      let s = 0;
-      for (let l = 0; l < c; l++) {
-        const v = y[i * c + l] as number;
-        if (v < 0)
-          throw new InvalidOptionError(
-            `labels[${i * c + l}]`,
-            v,
-            "must be >= 0 (rows are distributions)",
-          );
-        s += v;
-      }
-      if (Math.abs(s - 1) > 1e-12 * c) {
-        throw new InvalidOptionError(
-          `labels[${i}]`,
-          s,
-          "each row must sum to 1 (one-hot or a distribution)",
-        );
-      }
-    }
-  }
+  const y = classTargets(labels, c);
+  const samples = y.length / c;
   if (samples === 0) throw new ShapeMismatchError("labels", "is empty; a loss needs samples >= 1");
   const { scaling, factor } = validateScaling(options.scaling, samples);
   const size = samples * c;
@@ -205,4 +164,55 @@ export function crossEntropyLoss(
       return factor * h;
     },
   };
+}
+
+/**
+ * The `samples × c` target distributions of `labels`: one-hot rows from class indices, or the
+ * given rows (a `Matrix` or a flat array) checked to be finite, non-negative and to sum to 1.
+ */
+function classTargets(labels: Int32Array | Float64Array | Matrix, c: number): Float64Array {
+  let y: Float64Array;
+  let samples: number;
+  if (labels instanceof Int32Array) {
+    samples = labels.length;
+    y = new Float64Array(samples * c);
+    for (let i = 0; i < samples; i++) {
+      const k = labels[i] as number;
+      if (!(k >= 0 && k < c))
+        throw new InvalidOptionError(`labels[${i}]`, k, `must be a class index in [0, ${c})`);
+      y[i * c + k] = 1;
+    }
+  } else {
+    const flat = labels instanceof Matrix ? labels.data : labels;
+    if (flat.length % c !== 0) {
+      throw new ShapeMismatchError(
+        "labels",
+        `length ${flat.length} is not a multiple of classes = ${c}`,
+      );
+    }
+    validateFinite("labels", flat);
+    samples = flat.length / c;
+    y = Float64Array.from(flat);
+    for (let i = 0; i < samples; i++) {
+      let s = 0;
+      for (let l = 0; l < c; l++) {
+        const v = y[i * c + l] as number;
+        if (v < 0)
+          throw new InvalidOptionError(
+            `labels[${i * c + l}]`,
+            v,
+            "must be >= 0 (rows are distributions)",
+          );
+        s += v;
+      }
+      if (Math.abs(s - 1) > 1e-12 * c) {
+        throw new InvalidOptionError(
+          `labels[${i}]`,
+          s,
+          "each row must sum to 1 (one-hot or a distribution)",
+        );
+      }
+    }
+  }
+  return y;
 }

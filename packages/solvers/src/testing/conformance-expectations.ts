@@ -32,11 +32,26 @@ export function gapText(gap: number): string {
   return Number.isFinite(gap) ? gap.toExponential(2) : String(gap);
 }
 
-/** Fails unless `r` converged, naming the status, iterations and gap reached. */
-export function expectConverged(fail: Fail, what: string, r: SolveResult, tolerance: number): void {
+/**
+ * Fails unless `r` converged, naming the status, iterations and gap reached, and unless the
+ * certificate of `r.x` alone (recomputed from `problem`) is within `tolerance`.
+ */
+export function expectConverged(
+  fail: Fail,
+  what: string,
+  problem: CompositeProblem,
+  r: SolveResult,
+  tolerance: number,
+): void {
   if (r.status !== "converged") {
     fail(`${what}: ${outcome(r)}, expected converged at tolerance ${tolerance}`);
+    return;
   }
+  const own = certify(problem, r.x).relativeGap;
+  if (!(own <= tolerance))
+    fail(
+      `${what}: converged, but x's own certificate has relative gap ${gapText(own)} > tolerance ${tolerance}`,
+    );
 }
 
 /** Fails unless `r.x` is exactly zero, naming the first non-zero entry. */

@@ -1,5 +1,6 @@
-import { jsGemm } from "../kernels/gemm.js";
-import { jsMaskedGemm, jsMaskedGemmAdjoint } from "../kernels/masked-gemm.js";
+import { jsGemm } from "../kernels/js-gemm.js";
+import { jsMaskedGemm } from "../kernels/masked-gemm.js";
+import { jsMaskedGemmAdjoint } from "../kernels/masked-gemm-adjoint.js";
 import { type MatmulOptions, runPlannedMatmul } from "../matmul.js";
 import type { Matrix } from "../matrix.js";
 import type {

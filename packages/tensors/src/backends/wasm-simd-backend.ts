@@ -1,6 +1,7 @@
 import { ConvexformerError } from "../errors.js";
-import { jsGemm } from "../kernels/gemm.js";
-import { jsMaskedGemm, jsMaskedGemmAdjoint } from "../kernels/masked-gemm.js";
+import { jsGemm } from "../kernels/js-gemm.js";
+import { jsMaskedGemm } from "../kernels/masked-gemm.js";
+import { jsMaskedGemmAdjoint } from "../kernels/masked-gemm-adjoint.js";
 import { runPlannedMatmul } from "../matmul.js";
 import type { MatmulOptions } from "../matmul-options.js";
 import type { Matrix } from "../matrix.js";
@@ -37,172 +38,170 @@ function wasmSimdBackend(engine: WasmEngine): KernelBackend {
   return {
     name: "wasm-simd",
     precision: "float64",
-
-    matmul(a: Matrix, b: Matrix, options?: MatmulOptions): BackendResult<Matrix> {
-      const p = planMatmul(a, b, options);
-      const [a1, a2] = opStrides(a, p.transA);
-      const [b1, b2] = opStrides(b, p.transB);
-      const o = p.out.data;
-      if (
-        engine.gemm(
-          p.M,
-          p.N,
-          p.K,
-          p.alpha,
-          a.data,
-          a1,
-          a2,
-          0,
-          b.data,
-          b1,
-          b2,
-          0,
-          p.beta,
-          o,
-          p.N,
-          1,
-          0,
-        )
-      ) {
-        return computed(p.out, "wasm-simd");
-      }
-      return computed(runPlannedMatmul(a, b, p, jsGemm), "js");
-    },
-
-    maskedMatmul(
-      a: Matrix,
-      b: Matrix,
-      mask: Uint8Array,
-      options?: MaskedMatmulOptions,
-    ): BackendResult<Matrix> {
-      const p = planMatmul(a, b, options);
-      validateMask(mask, p.M, p.N);
-      const [a1, a2] = opStrides(a, p.transA);
-      const [b1, b2] = opStrides(b, p.transB);
-      const { M, N, K, alpha, beta } = p;
-      const o = p.out.data;
-      if (
-        engine.maskedGemm(
-          M,
-          N,
-          K,
-          alpha,
-          a.data,
-          a1,
-          a2,
-          0,
-          b.data,
-          b1,
-          b2,
-          0,
-          mask,
-          N,
-          1,
-          0,
-          beta,
-          o,
-          N,
-          1,
-          0,
-        )
-      ) {
-        return computed(p.out, "wasm-simd");
-      }
-      const ta = p.transA ? T : N_;
-      const tb = p.transB ? T : N_;
-      jsMaskedGemm(
-        ta,
-        tb,
-        M,
-        N,
-        K,
-        alpha,
-        a.data,
-        a.cols,
-        1,
-        0,
-        b.data,
-        b.cols,
-        1,
-        0,
-        mask,
-        N,
-        1,
-        0,
-        beta,
-        o,
-        N,
-        1,
-        0,
-      );
-      return computed(p.out, "js");
-    },
-
-    maskedMatmulAdjoint(
-      a: Matrix,
-      r: Matrix,
-      mask: Uint8Array,
-      options?: MaskedMatmulAdjointOptions,
-    ): BackendResult<Matrix> {
-      const p = planAdjoint(a, r, mask, options);
-      const [a1, a2] = opStrides(a, p.transA);
-      const { M, N, K, alpha, beta } = p;
-      const o = p.out.data;
-      if (
-        engine.maskedGemmAdjoint(
-          M,
-          N,
-          K,
-          alpha,
-          a.data,
-          a1,
-          a2,
-          0,
-          r.data,
-          r.cols,
-          1,
-          0,
-          mask,
-          N,
-          1,
-          0,
-          beta,
-          o,
-          N,
-          1,
-          0,
-        )
-      ) {
-        return computed(p.out, "wasm-simd");
-      }
-      const ta = p.transA ? T : N_;
-      jsMaskedGemmAdjoint(
-        ta,
-        M,
-        N,
-        K,
-        alpha,
-        a.data,
-        a.cols,
-        1,
-        0,
-        r.data,
-        r.cols,
-        1,
-        0,
-        mask,
-        N,
-        1,
-        0,
-        beta,
-        o,
-        N,
-        1,
-        0,
-      );
-      return computed(p.out, "js");
-    },
+    matmul: (a, b, options) => wasmMatmul(engine, a, b, options),
+    maskedMatmul: (a, b, mask, options) => wasmMaskedMatmul(engine, a, b, mask, options),
+    maskedMatmulAdjoint: (a, r, mask, options) =>
+      wasmMaskedMatmulAdjoint(engine, a, r, mask, options),
   };
+}
+
+/** `matmul` on the engine, or on the JS kernels when the operands do not fit. */
+function wasmMatmul(
+  engine: WasmEngine,
+  a: Matrix,
+  b: Matrix,
+  options?: MatmulOptions,
+): BackendResult<Matrix> {
+  const p = planMatmul(a, b, options);
+  const [a1, a2] = opStrides(a, p.transA);
+  const [b1, b2] = opStrides(b, p.transB);
+  const o = p.out.data;
+  if (
+    engine.gemm(p.M, p.N, p.K, p.alpha, a.data, a1, a2, 0, b.data, b1, b2, 0, p.beta, o, p.N, 1, 0)
+  ) {
+    return computed(p.out, "wasm-simd");
+  }
+  return computed(runPlannedMatmul(a, b, p, jsGemm), "js");
+}
+
+/** `maskedMatmul` on the engine, or on the JS kernels when the operands do not fit. */
+function wasmMaskedMatmul(
+  engine: WasmEngine,
+
+  a: Matrix,
+  b: Matrix,
+  mask: Uint8Array,
+  options?: MaskedMatmulOptions,
+): BackendResult<Matrix> {
+  const p = planMatmul(a, b, options);
+  validateMask(mask, p.M, p.N);
+  const [a1, a2] = opStrides(a, p.transA);
+  const [b1, b2] = opStrides(b, p.transB);
+  const { M, N, K, alpha, beta } = p;
+  const o = p.out.data;
+  if (
+    engine.maskedGemm(
+      M,
+      N,
+      K,
+      alpha,
+      a.data,
+      a1,
+      a2,
+      0,
+      b.data,
+      b1,
+      b2,
+      0,
+      mask,
+      N,
+      1,
+      0,
+      beta,
+      o,
+      N,
+      1,
+      0,
+    )
+  ) {
+    return computed(p.out, "wasm-simd");
+  }
+  const ta = p.transA ? T : N_;
+  const tb = p.transB ? T : N_;
+  jsMaskedGemm(
+    ta,
+    tb,
+    M,
+    N,
+    K,
+    alpha,
+    a.data,
+    a.cols,
+    1,
+    0,
+    b.data,
+    b.cols,
+    1,
+    0,
+    mask,
+    N,
+    1,
+    0,
+    beta,
+    o,
+    N,
+    1,
+    0,
+  );
+  return computed(p.out, "js");
+}
+
+/** `maskedMatmulAdjoint` on the engine, or on the JS kernels when the operands do not fit. */
+function wasmMaskedMatmulAdjoint(
+  engine: WasmEngine,
+
+  a: Matrix,
+  r: Matrix,
+  mask: Uint8Array,
+  options?: MaskedMatmulAdjointOptions,
+): BackendResult<Matrix> {
+  const p = planAdjoint(a, r, mask, options);
+  const [a1, a2] = opStrides(a, p.transA);
+  const { M, N, K, alpha, beta } = p;
+  const o = p.out.data;
+  if (
+    engine.maskedGemmAdjoint(
+      M,
+      N,
+      K,
+      alpha,
+      a.data,
+      a1,
+      a2,
+      0,
+      r.data,
+      r.cols,
+      1,
+      0,
+      mask,
+      N,
+      1,
+      0,
+      beta,
+      o,
+      N,
+      1,
+      0,
+    )
+  ) {
+    return computed(p.out, "wasm-simd");
+  }
+  const ta = p.transA ? T : N_;
+  jsMaskedGemmAdjoint(
+    ta,
+    M,
+    N,
+    K,
+    alpha,
+    a.data,
+    a.cols,
+    1,
+    0,
+    r.data,
+    r.cols,
+    1,
+    0,
+    mask,
+    N,
+    1,
+    0,
+    beta,
+    o,
+    N,
+    1,
+    0,
+  );
+  return computed(p.out, "js");
 }
 
 /**

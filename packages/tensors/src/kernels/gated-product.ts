@@ -1,7 +1,8 @@
 import { InvalidOptionError, ShapeMismatchError } from "../errors.js";
 import { dispatchEngine } from "../wasm/kernel-config.js";
-import { jsGemm, wasmWorthCopying } from "./gemm.js";
+import { jsGemm } from "./js-gemm.js";
 import { validateExtent } from "./validate-strided.js";
+import { wasmWorthCopying } from "./wasm-crossover.js";
 
 /**
  * What a gated design is made of (see {@link createGatedDesign}): the data `X` (`N × F`,

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ShapeMismatchError } from "../errors.js";
-import { maskedGemm, maskedGemmAdjoint } from "./masked-gemm.js";
+import { maskedGemm } from "./masked-gemm.js";
+import { maskedGemmAdjoint } from "./masked-gemm-adjoint.js";
 
 function filler(seed: number): () => number {
   let state = seed;

@@ -20,7 +20,8 @@ const PAGE = `<!doctype html><html><body><pre id="out">pending</pre><script type
 const out = document.getElementById("out");
 try {
   const { configureKernels } = await import("/dist/wasm/kernel-config.js");
-  const { gemm, jsGemm } = await import("/dist/kernels/gemm.js");
+  const { gemm } = await import("/dist/kernels/gemm.js");
+  const { jsGemm } = await import("/dist/kernels/js-gemm.js");
   const info = await configureKernels({ engine: "wasm-simd" });
   const n = 67, K = 301;
   const A = new Float64Array(n * K).map((_, i) => Math.sin(i));
@@ -49,7 +50,8 @@ window.answer = new Promise((resolve) => {
 const ISOLATED_WORKER = `
 try {
   const { configureKernels } = await import("/dist/wasm/kernel-config.js");
-  const { gemm, jsGemm } = await import("/dist/kernels/gemm.js");
+  const { gemm } = await import("/dist/kernels/gemm.js");
+  const { jsGemm } = await import("/dist/kernels/js-gemm.js");
   const info = await configureKernels({ engine: "wasm-simd", threads: 2 });
   const n = 140;
   const A = new Float64Array(n * n).map((_, i) => Math.sin(i));

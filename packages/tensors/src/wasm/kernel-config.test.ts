@@ -4,7 +4,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { InvalidOptionError } from "../errors.js";
-import { gemm, wasmWorthIt } from "../kernels/gemm.js";
+import { gemm } from "../kernels/gemm.js";
+import { wasmWorthIt } from "../kernels/wasm-crossover.js";
 import { configureKernels, kernelInfo } from "./kernel-config.js";
 
 describe("the default engine", () => {

@@ -1,13 +1,10 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gemm, jsGemm } from "../kernels/gemm.js";
+import { gemm } from "../kernels/gemm.js";
 import { gemv, jsGemv } from "../kernels/gemv.js";
-import {
-  jsMaskedGemm,
-  jsMaskedGemmAdjoint,
-  maskedGemm,
-  maskedGemmAdjoint,
-} from "../kernels/masked-gemm.js";
+import { jsGemm } from "../kernels/js-gemm.js";
+import { jsMaskedGemm, maskedGemm } from "../kernels/masked-gemm.js";
+import { jsMaskedGemmAdjoint, maskedGemmAdjoint } from "../kernels/masked-gemm-adjoint.js";
 import type { Transpose } from "../kernels/transpose.js";
 import { createRng } from "../rng.js";
 import { configureKernels, kernelInfo } from "./kernel-config.js";
