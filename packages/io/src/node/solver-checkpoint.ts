@@ -1,23 +1,43 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { FistaCheckpoint, IterationRecord } from "@convexformer/solvers";
-import { readNpy, writeNpy } from "@convexformer/tensors";
+import {
+  type CheckpointCodec,
+  type EncodedCheckpoint,
+  type FistaCheckpoint,
+  getSolver,
+  listSolvers,
+} from "@convexformer/solvers";
+import { ConvexformerError, readNpy, writeNpy } from "@convexformer/tensors";
 import { UsageError } from "../usage-error.js";
 
 /**
- * The files a solver checkpoint adds to a result folder (`convexformer solve --save`).
+ * The files a solver checkpoint adds to a result folder (`convexformer solve --save`):
+ * `checkpoint.json` and one `checkpoint-<name>.npy` per array of every registered solver's
+ * checkpoint codec (`Solver.checkpoints`), read from the registry when this module loads.
  *
  * @example
  * ```ts
  * import { SOLVER_CHECKPOINT_FILES } from "@convexformer/io/node";
  * SOLVER_CHECKPOINT_FILES.includes("checkpoint.json"); // true
+ * SOLVER_CHECKPOINT_FILES.includes("checkpoint-x.npy"); // true (FISTA's iterates)
  * ```
  */
-export const SOLVER_CHECKPOINT_FILES = [
+export const SOLVER_CHECKPOINT_FILES: readonly string[] = [
   "checkpoint.json",
-  "checkpoint-x.npy",
-  "checkpoint-ax.npy",
-] as const;
+  ...new Set(
+    listSolvers().flatMap((name) =>
+      Object.keys(getSolver(name).checkpoints?.arrays ?? {}).map((a) => `checkpoint-${a}.npy`),
+    ),
+  ),
+];
+
+/** The codec of a resumable solver, or a usage error naming `argument`. */
+function codecOf(solver: string, argument: string): CheckpointCodec<unknown> {
+  const codec = listSolvers().includes(solver) ? getSolver(solver).checkpoints : undefined;
+  if (codec === undefined)
+    throw new UsageError(`${argument}: solver "${solver}" has no checkpoints (not resumable)`);
+  return codec as CheckpointCodec<unknown>;
+}
 
 /**
  * What a checkpoint records besides the solver state: enough to resume the same solve.
@@ -56,10 +76,12 @@ function decode(_key: string, value: unknown): unknown {
 }
 
 /**
- * The files of a FISTA checkpoint (for `writeResultFolder`): `checkpoint.json` (scalars,
- * history, working set; non-finite numbers encoded), `checkpoint-x.npy` (`3 × dim`: the
- * iterate, the previous iterate, the best iterate) and `checkpoint-ax.npy` (`2 × rows`: their
- * images `A x` and `A x_prev`), all bit-exact.
+ * The files of a solver checkpoint (for `writeResultFolder`), encoded by the solver's own
+ * codec (`getSolver(meta.solver).checkpoints`): `checkpoint.json` (the meta and the codec's
+ * fields under the solver's name; non-finite numbers encoded) and one `checkpoint-<name>.npy`
+ * (`count × n`) per array of the codec, all bit-exact. For FISTA: `checkpoint-x.npy` (the
+ * iterate, the previous iterate, the best iterate) and `checkpoint-ax.npy` (their images
+ * `A x` and `A x_prev`).
  *
  * @param checkpoint - the solver state
  * @param meta - the problem and options it belongs to
@@ -80,46 +102,27 @@ export function solverCheckpointFiles(
   checkpoint: FistaCheckpoint,
   meta: SolverCheckpointMeta,
 ): Record<string, string | Uint8Array> {
-  const dim = checkpoint.x.length;
-  const rows = checkpoint.Ax.length;
-  const xs = new Float64Array(3 * dim);
-  xs.set(checkpoint.x, 0);
-  xs.set(checkpoint.xPrevious, dim);
-  xs.set(checkpoint.monitor.bestX, 2 * dim);
-  const axs = new Float64Array(2 * rows);
-  axs.set(checkpoint.Ax, 0);
-  axs.set(checkpoint.AxPrevious, rows);
-  const { round } = checkpoint;
+  const encoded = codecOf(meta.solver, "checkpoint").encode(checkpoint);
   const state = {
     format: "convexformer-checkpoint",
     version: 1,
     ...meta,
-    fista: {
-      mode: checkpoint.mode,
-      lipschitz: checkpoint.lipschitz,
-      t: checkpoint.t,
-      beta: checkpoint.beta,
-      steps: checkpoint.steps,
-      monitor: {
-        iteration: checkpoint.monitor.iteration,
-        bestDual: checkpoint.monitor.bestDual,
-        bestObjective: checkpoint.monitor.bestObjective,
-        reference: checkpoint.monitor.reference,
-        stride: checkpoint.monitor.stride,
-        history: checkpoint.monitor.history,
-      },
-      ...(round === undefined
-        ? {}
-        : {
-            round: { ...round, keep: Array.from(round.keep), screened: Array.from(round.screened) },
-          }),
-    },
+    [meta.solver]: encoded.fields,
   };
-  return {
+  const files: Record<string, string | Uint8Array> = {
     "checkpoint.json": `${JSON.stringify(state, encode)}\n`,
-    "checkpoint-x.npy": writeNpy({ dtype: "float64", shape: [3, dim], data: xs }),
-    "checkpoint-ax.npy": writeNpy({ dtype: "float64", shape: [2, rows], data: axs }),
   };
+  for (const [name, vectors] of Object.entries(encoded.arrays)) {
+    const n = vectors[0]?.length ?? 0;
+    const data = new Float64Array(vectors.length * n);
+    for (const [k, v] of vectors.entries()) data.set(v, k * n);
+    files[`checkpoint-${name}.npy`] = writeNpy({
+      dtype: "float64",
+      shape: [vectors.length, n],
+      data,
+    });
+  }
+  return files;
 }
 
 /**
@@ -166,61 +169,33 @@ export async function readSolverCheckpoint(dir: string): Promise<{
   if (raw.format !== "convexformer-checkpoint" || raw.version !== 1)
     bad("format", 'must be "convexformer-checkpoint" version 1');
   if (typeof raw.problemDir !== "string") bad("problemDir", "must be a string");
-  if (raw.solver !== "fista") bad("solver", 'must be "fista"');
+  if (typeof raw.solver !== "string") bad("solver", "must be a string");
   if (typeof raw.tolerance !== "number") bad("tolerance", "must be a number");
-  const f = raw.fista as Record<string, unknown> | undefined;
-  if (typeof f !== "object" || f === null) return bad("fista", "is missing");
-  const m = f.monitor as Record<string, unknown> | undefined;
-  if (typeof m !== "object" || m === null) return bad("fista.monitor", "is missing");
-  if (!Array.isArray(m.history)) bad("fista.monitor.history", "must be an array");
-  const xs = await readArray(join(dir, "checkpoint-x.npy"), 3);
-  const axs = await readArray(join(dir, "checkpoint-ax.npy"), 2);
-  const dim = xs.length / 3;
-  const rows = axs.length / 2;
-  const r = f.round as Record<string, unknown> | undefined;
-  let round: FistaCheckpoint["round"];
-  if (r !== undefined) {
-    if (!Array.isArray(r.keep) || !Array.isArray(r.screened))
-      bad("fista.round", "must hold keep and screened arrays");
-    round = {
-      keep: Int32Array.from(r.keep as number[]),
-      screened: Uint8Array.from(r.screened as number[]),
-      step: r.step as number,
-      tolerance: r.tolerance as number,
-      complete: r.complete === true,
-      tighten: r.tighten as number,
-      lastBase: r.lastBase as number,
-      fresh: r.fresh === true,
-      ended: r.ended === true,
-    };
+  const solver = raw.solver as string;
+  const codec = codecOf(solver, `--resume ${file}: solver`);
+  const fields = raw[solver];
+  if (typeof fields !== "object" || fields === null || Array.isArray(fields))
+    return bad(solver, "is missing");
+  const arrays: Record<string, Float64Array[]> = {};
+  for (const [name, count] of Object.entries(codec.arrays)) {
+    const data = await readArray(join(dir, `checkpoint-${name}.npy`), count);
+    const n = data.length / count;
+    arrays[name] = Array.from({ length: count }, (_, k) => data.slice(k * n, (k + 1) * n));
   }
-  // the solver validates every field's type and length again (InvalidOptionError naming it)
-  const checkpoint: FistaCheckpoint = {
-    solver: "fista",
-    mode: f.mode as "plain" | "rounds",
-    x: xs.slice(0, dim),
-    xPrevious: xs.slice(dim, 2 * dim),
-    Ax: axs.slice(0, rows),
-    AxPrevious: axs.slice(rows),
-    lipschitz: f.lipschitz as number,
-    t: f.t as number,
-    beta: f.beta as number,
-    steps: f.steps as number,
-    monitor: {
-      iteration: m.iteration as number,
-      bestDual: m.bestDual as number,
-      bestObjective: m.bestObjective as number,
-      reference: m.reference as number,
-      stride: m.stride as number,
-      bestX: xs.slice(2 * dim),
-      history: m.history as IterationRecord[],
-    },
-    ...(round === undefined ? {} : { round }),
-  };
+  const encoded: EncodedCheckpoint = { fields: fields as Record<string, unknown>, arrays };
+  let checkpoint: FistaCheckpoint;
+  try {
+    // the solver validates every field's type and length again against the problem
+    checkpoint = codec.decode(encoded) as FistaCheckpoint;
+  } catch (error) {
+    if (error instanceof ConvexformerError)
+      throw new UsageError(`--resume ${file}: ${error.message}`);
+    throw error;
+  }
   const meta: SolverCheckpointMeta = {
     problemDir: raw.problemDir as string,
     spec: raw.spec,
-    solver: "fista",
+    solver,
     tolerance: raw.tolerance as number,
     ...(typeof raw.maxIterations === "number" ? { maxIterations: raw.maxIterations } : {}),
   };
