@@ -41,29 +41,56 @@ export type OptionSpec<T> = {
  * ```
  */
 export type ValueSpec<T> = [T] extends [boolean]
-  ? { readonly kind: "switch" }
+  ? {
+      /** A flag without a value. */
+      readonly kind: "switch";
+    }
   : [T] extends [number]
     ?
-        | { readonly kind: "integer"; readonly min?: number }
         | {
-            readonly kind: "decimal";
+            /** An integer. */
+            readonly kind: "integer";
+            /** The smallest value accepted. */
             readonly min?: number;
+          }
+        | {
+            /** A decimal number. */
+            readonly kind: "decimal";
+            /** The lower bound. */
+            readonly min?: number;
+            /** The upper bound. */
             readonly max?: number;
+            /** Whether `min` itself is accepted (default `false`). */
             readonly minInclusive?: boolean;
+            /** Whether `max` itself is accepted (default `false`). */
             readonly maxInclusive?: boolean;
+            /** The command-line value is multiplied by this (e.g. seconds → ms: 1000). */
             readonly scale?: number;
           }
     : [T] extends [readonly (infer E)[]]
       ? [E] extends [string]
-        ? { readonly kind: "list"; readonly values?: readonly E[] }
+        ? {
+            /** A comma-separated list. */
+            readonly kind: "list";
+            /** The values an entry may take (any string when absent). */
+            readonly values?: readonly E[];
+          }
         : never
       : [T] extends [string]
         ?
-            | { readonly kind: "choice"; readonly values: readonly T[] }
+            | {
+                /** One of fixed values. */
+                readonly kind: "choice";
+                /** The values accepted. */
+                readonly values: readonly T[];
+              }
             | (string extends T
                 ? {
+                    /** Free text (a path, a name). */
                     readonly kind: "text";
+                    /** Given as the command's positional argument instead of a flag. */
                     readonly argument?: boolean;
+                    /** Whether the command refuses to run without it. */
                     readonly required?: boolean;
                   }
                 : never)
@@ -132,7 +159,13 @@ export type OptionsTable<Config> = {
  * ```
  */
 export interface AnyOptionsTable {
-  readonly [key: string]: "hidden" | AnyOptionSpec | { readonly group: AnyOptionsTable };
+  readonly [key: string]:
+    | "hidden"
+    | AnyOptionSpec
+    | {
+        /** The nested configuration's own table. */
+        readonly group: AnyOptionsTable;
+      };
 }
 
 /**

@@ -48,8 +48,18 @@ export interface ProblemSpec {
   readonly classes?: number;
   /** Gated `attention-*` kinds: sample `count` Gaussian gates from `seed`, or read `u1`/`u2` `.npy` files. */
   readonly gates?:
-    | { readonly count: number; readonly seed?: number }
-    | { readonly u1: string; readonly u2: string };
+    | {
+        /** How many gates to sample. */
+        readonly count: number;
+        /** Their seed (default 0). */
+        readonly seed?: number;
+      }
+    | {
+        /** The `.npy` file (in the folder) of the token-side gate vectors, `P × n`. */
+        readonly u1: string;
+        /** The `.npy` file of the feature-side gate vectors, `P × d`. */
+        readonly u2: string;
+      };
 }
 
 /**
@@ -87,7 +97,7 @@ export interface LoadProblemOptions {
 
 /**
  * Reads and validates a problem directory: `problem.json` plus `X.npy`, `y.npy` (and `G.npy`
- * for `gated-relu`). Every error names the file and the problem and is a {@link UsageError}.
+ * for `gated-relu`). Every error names the file and the problem and is a `UsageError` (of `@convexformer/io`).
  *
  * @param dir - the problem directory; gate files it names must lie inside it
  * @param options - `memoryLimitBytes`: the most bytes the problem may need (default
@@ -147,7 +157,7 @@ export async function loadProblemDirectory(
  *
  * @param text - the file's text
  * @param file - the file name used in error messages
- * @throws {@link UsageError} naming the file and the offending field
+ * @throws `UsageError` (of `@convexformer/io`) naming the file and the offending field
  * @example
  * ```ts
  * import { parseSpec } from "@convexformer/io/node";
