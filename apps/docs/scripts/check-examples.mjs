@@ -14,8 +14,13 @@ const work = join(site, "test-output", "examples");
 const filter = process.argv[2];
 // Pages whose code blocks are checked elsewhere: adding-a-solver.md's solver is extracted and run
 // through the conformance kit by the solvers package's own test, adding-a-program.md's entry by
-// the attention package's.
-const checkedElsewhere = new Set(["adding-a-solver.md", "adding-a-program.md"]);
+// the attention package's, adding-an-experiment.md's descriptor by the experiments package's
+// (scripts/check-doc-guide.ts).
+const checkedElsewhere = new Set([
+  "adding-a-solver.md",
+  "adding-a-program.md",
+  "adding-an-experiment.md",
+]);
 
 function pages(dir) {
   const out = [];
